@@ -1,0 +1,4 @@
+package digitalocean
+
+// AppsService manages App Platform apps.
+type AppsService service

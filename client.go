@@ -1,0 +1,235 @@
+// Package digitalocean is a Go client for the DigitalOcean API v2.
+package digitalocean
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"golang.org/x/oauth2"
+)
+
+// Version is this SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the DigitalOcean API endpoint.
+const DefaultBaseURL = "https://api.digitalocean.com"
+
+const sdkUserAgent = "oceankit-digitalocean-go/" + Version
+
+// Client talks to the DigitalOcean API. It is safe for concurrent use by
+// many goroutines; create one and share it.
+type Client struct {
+	// Account reads the current user's account.
+	Account *AccountService
+	// Actions lists, reads and waits on account actions.
+	Actions *ActionsService
+	// Apps manages App Platform apps.
+	Apps *AppsService
+	// OneClicks lists and installs 1-Click applications.
+	OneClicks *OneClicksService
+
+	baseURL   *url.URL // always ends in "/"
+	http      *http.Client
+	userAgent string
+	logger    *slog.Logger
+	retry     RetryPolicy
+
+	rateMu   sync.Mutex
+	lastRate Rate
+}
+
+type service struct{ client *Client }
+
+// Option configures a Client built by New.
+type Option func(*config) error
+
+type config struct {
+	tokenSource oauth2.TokenSource
+	httpClient  *http.Client
+	baseURL     string
+	userAgent   string
+	logger      *slog.Logger
+	retry       *RetryPolicy
+}
+
+// WithToken authenticates with a personal access token or OAuth token.
+func WithToken(token string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(token) == "" {
+			return &ArgumentError{Name: "token", Reason: "must not be empty"}
+		}
+		c.tokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with tokens from ts, for example a refreshing
+// OAuth source. It is called before every request.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if ts == nil {
+			return &ArgumentError{Name: "tokenSource", Reason: "must not be nil"}
+		}
+		c.tokenSource = ts
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc. Its transport, timeout, cookie
+// jar and redirect policy are kept: the client wraps hc's transport to add
+// authentication and never modifies hc itself.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return &ArgumentError{Name: "httpClient", Reason: "must not be nil"}
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithBaseURL points the client at another endpoint, such as a proxy or a
+// fake API in tests. A path prefix ("https://proxy.example/do/") is kept for
+// every request.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		c.baseURL = rawURL
+		return nil
+	}
+}
+
+// WithUserAgent names the calling product; it is prepended to the SDK's own
+// User-Agent, as in "my-tool/1.2 oceankit-digitalocean-go/0.1.0".
+func WithUserAgent(product string) Option {
+	return func(c *config) error {
+		c.userAgent = strings.TrimSpace(product)
+		return nil
+	}
+}
+
+// WithLogger logs every request attempt at debug level to l. Headers are
+// logged only from an allow-list and the token never appears.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// New returns a Client configured by opts. A token (WithToken or
+// WithTokenSource) is required.
+func New(opts ...Option) (*Client, error) {
+	cfg := config{baseURL: DefaultBaseURL}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.tokenSource == nil {
+		return nil, &ArgumentError{Name: "token", Reason: "missing: use WithToken or WithTokenSource"}
+	}
+	base, err := parseBaseURL(cfg.baseURL)
+	if err != nil {
+		return nil, err
+	}
+
+	hc := &http.Client{}
+	if cfg.httpClient != nil {
+		copied := *cfg.httpClient // keep the caller's timeout, jar and redirect policy
+		hc = &copied
+	}
+	hc.Transport = &authTransport{
+		base:   hc.Transport,
+		source: cfg.tokenSource,
+		scheme: base.Scheme,
+		host:   base.Host,
+	}
+
+	c := &Client{
+		baseURL:   base,
+		http:      hc,
+		userAgent: sdkUserAgent,
+		logger:    cfg.logger,
+		retry:     DefaultRetryPolicy(),
+	}
+	if cfg.userAgent != "" {
+		c.userAgent = cfg.userAgent + " " + sdkUserAgent
+	}
+	if cfg.retry != nil {
+		c.retry = *cfg.retry
+	}
+	c.Account = &AccountService{client: c}
+	c.Actions = &ActionsService{client: c}
+	c.Apps = &AppsService{client: c}
+	c.OneClicks = &OneClicksService{client: c}
+	return c, nil
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &ArgumentError{Name: "baseURL", Reason: fmt.Sprintf("not a URL: %v", errors.Unwrap(err))}
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &ArgumentError{Name: "baseURL", Reason: "must be an absolute http or https URL"}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &ArgumentError{Name: "baseURL", Reason: "must not carry user info, a query or a fragment"}
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+		if u.RawPath != "" {
+			u.RawPath += "/"
+		}
+	}
+	return u, nil
+}
+
+// BaseURL returns the endpoint the client sends requests to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// authTransport adds the bearer token to requests for the API's own
+// scheme and host only, so redirects and pre-signed URLs on other hosts
+// never see it.
+type authTransport struct {
+	base   http.RoundTripper
+	source oauth2.TokenSource
+	scheme string
+	host   string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt := t.base
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if req.URL.Scheme != t.scheme || !strings.EqualFold(req.URL.Host, t.host) {
+		out := req
+		if req.Header.Get("Authorization") != "" {
+			out = req.Clone(req.Context())
+			out.Header.Del("Authorization")
+		}
+		resp, err := rt.RoundTrip(out)
+		if resp != nil {
+			resp.Request = req
+		}
+		return resp, err
+	}
+	tok, err := t.source.Token()
+	if err != nil {
+		// The token source's error may describe the token; keep only its type.
+		return nil, &TokenError{Err: err}
+	}
+	authed := req.Clone(req.Context())
+	authed.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err := rt.RoundTrip(authed)
+	if resp != nil {
+		resp.Request = req // callers never see the Authorization header
+	}
+	return resp, err
+}

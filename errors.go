@@ -1,0 +1,269 @@
+package digitalocean
+
+import (
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors for errors.Is. An *Error matches the one for its status.
+var (
+	ErrNotFound        = errors.New("digitalocean: not found")
+	ErrUnauthorized    = errors.New("digitalocean: unauthorized")
+	ErrForbidden       = errors.New("digitalocean: forbidden")
+	ErrConflict        = errors.New("digitalocean: conflict")
+	ErrUnprocessable   = errors.New("digitalocean: unprocessable entity")
+	ErrRateLimited     = errors.New("digitalocean: rate limited")
+	ErrServerError     = errors.New("digitalocean: server error")
+	ErrInvalidArgument = errors.New("digitalocean: invalid argument")
+)
+
+// Error is an error response from the API (HTTP status 4xx or 5xx).
+type Error struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// ID is the API's short error identifier, such as "not_found",
+	// "unauthorized" or "too_many_requests".
+	ID string
+	// Message is the API's human-readable explanation, or for a body that
+	// was not the API's JSON, the status text and an excerpt of the body.
+	Message string
+	// RequestID identifies the request for DigitalOcean support: the body's
+	// request_id, else the x-request-id header.
+	RequestID string
+	// Method and Path name the failed request.
+	Method, Path string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// OutcomeUnknown is true when a non-idempotent request (POST) got a
+	// server error: it may have been applied, so it was not re-sent.
+	OutcomeUnknown bool
+	// Response is the HTTP response; its body has been consumed.
+	Response *Response
+}
+
+// Error returns one line: method, path, status, id, message, request id.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "digitalocean: %s %s: %d", e.Method, e.Path, e.StatusCode)
+	if e.ID != "" {
+		b.WriteString(" " + e.ID)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request " + e.RequestID + ")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.OutcomeUnknown {
+		b.WriteString("; outcome unknown: not retried because the request may have been applied")
+	}
+	return b.String()
+}
+
+// Is reports whether the error matches one of the package's sentinels.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrUnprocessable:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServerError:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// newAPIError reads the capped error body of resp and builds an *Error.
+func newAPIError(method, path string, resp *Response, attempts int) *Error {
+	e := &Error{StatusCode: resp.StatusCode, Method: method, Path: path, Attempts: attempts, Response: resp, RequestID: resp.RequestID}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var body struct {
+		ID        string `json:"id"`
+		Message   string `json:"message"`
+		RequestID string `json:"request_id"`
+	}
+	if json.Unmarshal(raw, &body) == nil && (body.ID != "" || body.Message != "") {
+		e.ID, e.Message = body.ID, body.Message
+		if body.RequestID != "" {
+			e.RequestID = body.RequestID
+		}
+		return e
+	}
+	e.Message = http.StatusText(resp.StatusCode)
+	if e.Message == "" {
+		e.Message = resp.Status
+	}
+	if excerpt := bodyExcerpt(raw, 200); excerpt != "" {
+		e.Message += ": " + excerpt
+	}
+	return e
+}
+
+// bodyExcerpt makes a short single-line text of a non-JSON body (an HTML
+// page from a proxy, say): tags dropped, space folded, length capped.
+func bodyExcerpt(raw []byte, limit int) string {
+	var b strings.Builder
+	inTag, space := false, false
+	for _, r := range string(raw) {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+			space = true
+		case inTag:
+		case r == utf8.RuneError, r < ' ' && r != '\t' && r != '\n' && r != '\r':
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		}
+		if b.Len() >= limit {
+			return truncate(b.String(), limit)
+		}
+	}
+	return b.String()
+}
+
+// DecodeError is a 2xx response whose body could not be decoded, for
+// example because it was truncated. Response is still set.
+type DecodeError struct {
+	Method, Path string
+	StatusCode   int
+	Err          error
+	Response     *Response
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("digitalocean: %s %s: %d: cannot decode response body: %v", e.Method, e.Path, e.StatusCode, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// RequestError is a request that got no HTTP response: a network failure
+// or an ended context.
+type RequestError struct {
+	Method, Path string
+	Attempts     int
+	// NotSent is true when the request certainly never reached the server
+	// (a dial, DNS or TLS handshake failure).
+	NotSent bool
+	// OutcomeUnknown is true when a non-idempotent request may have reached
+	// the server; it was not re-sent.
+	OutcomeUnknown bool
+	Err            error
+}
+
+func (e *RequestError) Error() string {
+	msg := fmt.Sprintf("digitalocean: %s %s: %v", e.Method, e.Path, e.Err)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	if e.OutcomeUnknown {
+		msg += "; outcome unknown: not retried because the request may have reached the server"
+	}
+	return msg
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// RetryAbortedError is returned when the client stopped retrying because
+// waiting longer would pass the context deadline or the context ended.
+type RetryAbortedError struct {
+	Attempts int
+	Wait     time.Duration
+	Reason   string
+	Err      error // the last attempt's error
+}
+
+func (e *RetryAbortedError) Error() string {
+	return fmt.Sprintf("%v; gave up after %d attempts: %s (next wait %s)", e.Err, e.Attempts, e.Reason, e.Wait)
+}
+
+func (e *RetryAbortedError) Unwrap() error { return e.Err }
+
+// ArgumentError is an invalid argument, reported before any request is sent.
+type ArgumentError struct {
+	Name   string
+	Reason string
+}
+
+func (e *ArgumentError) Error() string {
+	return fmt.Sprintf("digitalocean: invalid argument %s: %s", e.Name, e.Reason)
+}
+
+// Is matches ErrInvalidArgument.
+func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// TokenError is a failure of the token source.
+type TokenError struct{ Err error }
+
+func (e *TokenError) Error() string { return "digitalocean: token source: " + e.Err.Error() }
+func (e *TokenError) Unwrap() error { return e.Err }
+
+func requireID(name, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return &ArgumentError{Name: name, Reason: "must not be empty"}
+	}
+	return nil
+}
+
+func requirePositive(name string, v int) error {
+	if v < 1 {
+		return &ArgumentError{Name: name, Reason: fmt.Sprintf("must be at least 1, got %d", v)}
+	}
+	return nil
+}
+
+// certainlyNotSent reports whether a transport error happened before any
+// byte of the request could reach the server.
+func certainlyNotSent(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var recordErr tls.RecordHeaderError
+	if errors.As(err, &recordErr) {
+		return true
+	}
+	var certErr *tls.CertificateVerificationError
+	return errors.As(err, &certErr)
+}
+
+// scrubURLError drops the URL (with its query) from a *url.Error, keeping
+// the operation and cause; the caller already knows method and path.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,47 @@
+package digitalocean
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// WaitOptions tunes a waiter. nil means defaults: first poll after 1s,
+// doubling to at most 30s between polls, until ctx ends.
+type WaitOptions struct {
+	// MinInterval is the first wait between polls.
+	MinInterval time.Duration
+	// MaxInterval caps the wait between polls.
+	MaxInterval time.Duration
+	// OnPoll, if set, is called after every poll with the observed state
+	// (an action status or a deployment phase), for progress output.
+	OnPoll func(state string)
+}
+
+func (o *WaitOptions) intervals() (first, ceiling time.Duration) {
+	first, ceiling = time.Second, 30*time.Second
+	if o != nil && o.MinInterval > 0 {
+		first = o.MinInterval
+	}
+	if o != nil && o.MaxInterval > 0 {
+		ceiling = o.MaxInterval
+	}
+	return first, max(first, ceiling)
+}
+
+// poll calls check until it reports done or fails, sleeping with capped
+// exponential backoff in between. A failed check (for example a network
+// error that outlived the client's retries) ends the wait with that error.
+func poll(ctx context.Context, opts *WaitOptions, check func(context.Context) (bool, error)) error {
+	delay, ceiling := opts.intervals()
+	for {
+		done, err := check(ctx)
+		if done || err != nil {
+			return err
+		}
+		if err := sleepCtx(ctx, delay); err != nil {
+			return fmt.Errorf("digitalocean: stopped waiting: %w", err)
+		}
+		delay = min(delay*2, ceiling)
+	}
+}
