@@ -67,5 +67,8 @@ func (s *AccountService) Get(ctx context.Context) (*Account, *Response, error) {
 	if err != nil {
 		return nil, resp, err
 	}
+	if out.Account == nil {
+		return nil, resp, missingObject(resp, "account")
+	}
 	return out.Account, resp, nil
 }

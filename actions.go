@@ -117,6 +117,9 @@ func (s *ActionsService) Get(ctx context.Context, id int) (*Action, *Response, e
 	if err != nil {
 		return nil, resp, err
 	}
+	if out.Action == nil {
+		return nil, resp, missingObject(resp, "action")
+	}
 	return out.Action, resp, nil
 }
 

@@ -1,4 +1,311 @@
 package digitalocean
 
-// AppsService manages App Platform apps.
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// AppsService manages App Platform apps: their specs, deployments, logs,
+// consoles, job invocations, events, alerts, rollbacks and metrics.
 type AppsService service
+
+// AppListOptions selects a page of apps.
+type AppListOptions struct {
+	ListOptions
+	// WithProjects asks the API to fill in each app's ProjectID.
+	WithProjects bool `url:"with_projects,omitempty"`
+}
+
+func (o *AppListOptions) page() *ListOptions {
+	if o == nil {
+		return nil
+	}
+	return &o.ListOptions
+}
+
+type appRoot struct {
+	App *App `json:"app"`
+}
+
+type appsPage struct {
+	Apps []App `json:"apps"`
+	pageData
+}
+
+type deploymentRoot struct {
+	Deployment *Deployment `json:"deployment"`
+}
+
+// List returns one page of the account's apps, each with its active and
+// in-progress deployments.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_list
+func (s *AppsService) List(ctx context.Context, opts *AppListOptions) ([]App, *Response, error) {
+	if err := opts.page().validate(); err != nil {
+		return nil, nil, err
+	}
+	var out appsPage
+	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps", opts, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out.Apps, resp, nil
+}
+
+// All iterates over every app, fetching pages of MaxPerPage as needed.
+// opts may set the first page, a smaller page size and WithProjects.
+func (s *AppsService) All(ctx context.Context, opts *AppListOptions) iter.Seq2[App, error] {
+	return paginate(ctx, opts.page(), func(ctx context.Context, page ListOptions) ([]App, *Response, error) {
+		o := AppListOptions{ListOptions: page}
+		if opts != nil {
+			o.WithProjects = opts.WithProjects
+		}
+		return s.List(ctx, &o)
+	})
+}
+
+// Create creates an app from req.Spec and starts its first deployment; the
+// returned app's PendingDeployment is that deployment (see
+// WaitForAppDeployment). It is a POST and is never re-sent after it may
+// have reached the server.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_create
+func (s *AppsService) Create(ctx context.Context, req *AppCreateRequest) (*App, *Response, error) {
+	if req == nil {
+		return nil, nil, &ArgumentError{Name: "req", Reason: "must not be nil"}
+	}
+	if err := requireSpec("req.Spec", req.Spec); err != nil {
+		return nil, nil, err
+	}
+	return s.appCall(ctx, http.MethodPost, "v2/apps", nil, req)
+}
+
+// Get returns the app with the given ID.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get
+func (s *AppsService) Get(ctx context.Context, appID string) (*App, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	return s.appCall(ctx, http.MethodGet, escapePath("v2/apps/%s", appID), nil, nil)
+}
+
+// GetByName returns the app with the given name. As the spec describes for
+// this operation, the request leaves the ID out of the path
+// (GET /v2/apps/?name=…).
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get
+func (s *AppsService) GetByName(ctx context.Context, name string) (*App, *Response, error) {
+	if err := requireID("name", name); err != nil {
+		return nil, nil, err
+	}
+	return s.appCall(ctx, http.MethodGet, "v2/apps/", url.Values{"name": {name}}, nil)
+}
+
+// Update replaces the app's spec with req.Spec and starts a deployment; the
+// returned app's PendingDeployment is that deployment.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_update
+func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRequest) (*App, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	if req == nil {
+		return nil, nil, &ArgumentError{Name: "req", Reason: "must not be nil"}
+	}
+	if err := requireSpec("req.Spec", req.Spec); err != nil {
+		return nil, nil, err
+	}
+	return s.appCall(ctx, http.MethodPut, escapePath("v2/apps/%s", appID), nil, req)
+}
+
+// Delete deletes the app and shuts down all of its deployments.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_delete
+func (s *AppsService) Delete(ctx context.Context, appID string) (*Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, err
+	}
+	return s.client.call(ctx, http.MethodDelete, escapePath("v2/apps/%s", appID), nil, nil, nil)
+}
+
+// Restart restarts the app's components (req.Components, or all of them
+// when req is nil or names none) in a new deployment, which it returns.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_restart
+func (s *AppsService) Restart(ctx context.Context, appID string, req *AppRestartRequest) (*Deployment, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	if req == nil {
+		req = &AppRestartRequest{}
+	}
+	if err := requireNames("req.Components", req.Components); err != nil {
+		return nil, nil, err
+	}
+	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/restart", appID), nil, req)
+}
+
+// Propose validates an app spec without creating anything and reports the
+// app's cost and whether its name is available. Set req.AppID to check a
+// spec as an update of an existing app.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_validate_appSpec
+func (s *AppsService) Propose(ctx context.Context, req *AppProposeRequest) (*AppProposeResponse, *Response, error) {
+	if req == nil {
+		return nil, nil, &ArgumentError{Name: "req", Reason: "must not be nil"}
+	}
+	if err := requireSpec("req.Spec", req.Spec); err != nil {
+		return nil, nil, err
+	}
+	out := new(AppProposeResponse)
+	resp, err := s.client.call(ctx, http.MethodPost, "v2/apps/propose", nil, req, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// GetAppInstances returns the running instances of the app's components.
+// The API does not paginate this list.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_instances
+func (s *AppsService) GetAppInstances(ctx context.Context, appID string) ([]AppInstance, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	var out struct {
+		Instances []AppInstance `json:"instances"`
+	}
+	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/instances", appID), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out.Instances, resp, nil
+}
+
+// GetAppHealth returns the health, CPU and memory use of the app's
+// components.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_health
+func (s *AppsService) GetAppHealth(ctx context.Context, appID string) (*AppHealth, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	// The spec's example leaves out the app_health envelope its schema
+	// defines; both forms decode.
+	out := enveloped[AppHealth]{key: "app_health"}
+	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/health", appID), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	if out.value == nil {
+		return nil, resp, missingObject(resp, "app_health")
+	}
+	return out.value, resp, nil
+}
+
+// appCall sends an operation answering {"app": …}.
+func (s *AppsService) appCall(ctx context.Context, method, path string, q, in any) (*App, *Response, error) {
+	var out appRoot
+	resp, err := s.client.call(ctx, method, path, q, in, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	if out.App == nil {
+		return nil, resp, missingObject(resp, "app")
+	}
+	return out.App, resp, nil
+}
+
+// deploymentCall sends an operation answering {"deployment": …}.
+func (s *AppsService) deploymentCall(ctx context.Context, method, path string, q, in any) (*Deployment, *Response, error) {
+	var out deploymentRoot
+	resp, err := s.client.call(ctx, method, path, q, in, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	if out.Deployment == nil {
+		return nil, resp, missingObject(resp, "deployment")
+	}
+	return out.Deployment, resp, nil
+}
+
+// enveloped decodes {"<key>": T} and, for responses whose spec documents
+// the object both inside and outside its envelope, a bare T. A one-element
+// array under key (as in some spec examples) is read as its element.
+type enveloped[T any] struct {
+	key   string
+	value *T
+}
+
+func (e *enveloped[T]) UnmarshalJSON(b []byte) error {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(b, &members); err != nil {
+		return err
+	}
+	raw, ok := members[e.key]
+	switch {
+	case !ok && len(members) == 0:
+		return nil // missing object: the caller reports it
+	case !ok:
+		raw = b // the bare object
+	}
+	raw = bytes.TrimSpace(raw)
+	if bytes.HasPrefix(raw, []byte("[")) {
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return err
+		}
+		if len(items) != 1 {
+			return fmt.Errorf("digitalocean: %q holds %d objects, want one", e.key, len(items))
+		}
+		raw = items[0]
+	}
+	if bytes.Equal(raw, []byte("null")) {
+		return nil
+	}
+	e.value = new(T)
+	return json.Unmarshal(raw, e.value)
+}
+
+// requireSpec checks the parts of an app spec the API requires.
+func requireSpec(name string, spec *AppSpec) error {
+	if spec == nil {
+		return &ArgumentError{Name: name, Reason: "must not be nil"}
+	}
+	if strings.TrimSpace(spec.Name) == "" {
+		return &ArgumentError{Name: name + ".Name", Reason: "must not be empty: every app spec needs a name"}
+	}
+	return nil
+}
+
+// requireNames checks an optional list of names for empty entries.
+func requireNames(name string, names []string) error {
+	for i, n := range names {
+		if strings.TrimSpace(n) == "" {
+			return &ArgumentError{Name: fmt.Sprintf("%s[%d]", name, i), Reason: "must not be empty"}
+		}
+	}
+	return nil
+}
+
+// requireEnum checks that v is one of the values the spec allows.
+func requireEnum[T ~string](name string, v T, allowed []T) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return &ArgumentError{Name: name, Reason: fmt.Sprintf("must be one of %s, got %s", strings.Join(names, ", "), quote(string(v)))}
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"golang.org/x/oauth2"
 )
@@ -39,8 +38,8 @@ type Client struct {
 	logger    *slog.Logger
 	retry     RetryPolicy
 
-	rateMu   sync.Mutex
-	lastRate Rate
+	rate    rateState // rate-limit state shared by all requests (ratelimit.go)
+	limiter *limiter  // nil unless WithClientRateLimit (limiter.go)
 }
 
 type service struct{ client *Client }
@@ -49,12 +48,13 @@ type service struct{ client *Client }
 type Option func(*config) error
 
 type config struct {
-	tokenSource oauth2.TokenSource
-	httpClient  *http.Client
-	baseURL     string
-	userAgent   string
-	logger      *slog.Logger
-	retry       *RetryPolicy
+	tokenSource  oauth2.TokenSource
+	httpClient   *http.Client
+	baseURL      string
+	userAgent    string
+	logger       *slog.Logger
+	retry        *RetryPolicy
+	clientLimits *clientLimits
 }
 
 // WithToken authenticates with a personal access token or OAuth token.
@@ -163,6 +163,9 @@ func New(opts ...Option) (*Client, error) {
 	if cfg.retry != nil {
 		c.retry = *cfg.retry
 	}
+	if cfg.clientLimits != nil {
+		c.limiter = newLimiter(*cfg.clientLimits)
+	}
 	c.Account = &AccountService{client: c}
 	c.Actions = &ActionsService{client: c}
 	c.Apps = &AppsService{client: c}
@@ -222,7 +225,8 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	tok, err := t.source.Token()
 	if err != nil {
-		// The token source's error may describe the token; keep only its type.
+		// Typed so callers (and the retry loop) can tell it from a network
+		// failure: nothing was sent.
 		return nil, &TokenError{Err: err}
 	}
 	authed := req.Clone(req.Context())

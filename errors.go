@@ -54,14 +54,15 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digitalocean: %s %s: %d", e.Method, e.Path, e.StatusCode)
+	// The fields come from the server; fold them so the error stays one line.
 	if e.ID != "" {
-		b.WriteString(" " + e.ID)
+		b.WriteString(" " + oneLine(e.ID))
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + oneLine(e.Message))
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request " + e.RequestID + ")")
+		b.WriteString(" (request " + oneLine(e.RequestID) + ")")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
@@ -102,11 +103,12 @@ func newAPIError(method, path string, resp *Response, attempts int) *Error {
 		Message   string `json:"message"`
 		RequestID string `json:"request_id"`
 	}
-	if json.Unmarshal(raw, &body) == nil && (body.ID != "" || body.Message != "") {
+	isJSON := json.Unmarshal(raw, &body) == nil
+	if isJSON && body.RequestID != "" {
+		e.RequestID = body.RequestID
+	}
+	if isJSON && (body.ID != "" || body.Message != "") {
 		e.ID, e.Message = body.ID, body.Message
-		if body.RequestID != "" {
-			e.RequestID = body.RequestID
-		}
 		return e
 	}
 	e.Message = http.StatusText(resp.StatusCode)
@@ -120,11 +122,12 @@ func newAPIError(method, path string, resp *Response, attempts int) *Error {
 }
 
 // bodyExcerpt makes a short single-line text of a non-JSON body (an HTML
-// page from a proxy, say): tags dropped, space folded, length capped.
+// page from a proxy, say): tags, scripts and styles dropped, space folded,
+// length capped.
 func bodyExcerpt(raw []byte, limit int) string {
 	var b strings.Builder
 	inTag, space := false, false
-	for _, r := range string(raw) {
+	for _, r := range dropCodeElements(string(raw)) {
 		switch {
 		case r == '<':
 			inTag = true
@@ -142,11 +145,49 @@ func bodyExcerpt(raw []byte, limit int) string {
 			space = false
 			b.WriteRune(r)
 		}
-		if b.Len() >= limit {
+		if b.Len() > limit {
 			return truncate(b.String(), limit)
 		}
 	}
 	return b.String()
+}
+
+// dropCodeElements removes <script> and <style> elements: their text is
+// code, not a message, and proxies' error pages are full of it.
+func dropCodeElements(s string) string {
+	for _, name := range []string{"script", "style"} {
+		for {
+			start := indexFold(s, "<"+name)
+			if start < 0 {
+				break
+			}
+			end := indexFold(s[start:], "</"+name+">")
+			if end < 0 {
+				s = s[:start]
+				break
+			}
+			s = s[:start] + " " + s[start+end+len("</"+name+">"):]
+		}
+	}
+	return s
+}
+
+// indexFold is strings.Index ignoring ASCII case.
+func indexFold(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
+}
+
+// oneLine folds runs of white space, newlines included, into single spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // DecodeError is a 2xx response whose body could not be decoded, for
@@ -163,6 +204,16 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// missingObject reports a 2xx body that lacks the object the operation
+// returns, so that callers never get a nil result without an error.
+func missingObject(resp *Response, key string) error {
+	e := &DecodeError{StatusCode: resp.StatusCode, Err: fmt.Errorf("no %q object in the body", key), Response: resp}
+	if req := resp.Request; req != nil {
+		e.Method, e.Path = req.Method, req.URL.Path
+	}
+	return e
+}
 
 // RequestError is a request that got no HTTP response: a network failure
 // or an ended context.
@@ -242,6 +293,10 @@ func requirePositive(name string, v int) error {
 // certainlyNotSent reports whether a transport error happened before any
 // byte of the request could reach the server.
 func certainlyNotSent(err error) bool {
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) {
+		return true // the token is fetched before the request is sent
+	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return true

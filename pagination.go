@@ -21,6 +21,11 @@ type ListOptions struct {
 	Page int `url:"page,omitempty"`
 	// PerPage is the page size, at most MaxPerPage.
 	PerPage int `url:"per_page,omitempty"`
+	// Prefetch is how many pages an iterator fetches ahead in parallel once
+	// the first page has told the list's length (0: one page at a time), at
+	// most MaxPrefetch. Items still arrive in order, and no more requests
+	// run at once than the rate limit has left. List methods ignore it.
+	Prefetch int `url:"-"`
 }
 
 func (o *ListOptions) validate() error {
@@ -32,6 +37,9 @@ func (o *ListOptions) validate() error {
 	}
 	if o.PerPage < 0 || o.PerPage > MaxPerPage {
 		return &ArgumentError{Name: "ListOptions.PerPage", Reason: fmt.Sprintf("must be between 1 and %d, got %d", MaxPerPage, o.PerPage)}
+	}
+	if o.Prefetch < 0 || o.Prefetch > MaxPrefetch {
+		return &ArgumentError{Name: "ListOptions.Prefetch", Reason: fmt.Sprintf("must be between 0 and %d, got %d", MaxPrefetch, o.Prefetch)}
 	}
 	return nil
 }
@@ -138,6 +146,10 @@ func paginate[T any](ctx context.Context, opts *ListOptions, fetch pageFetcher[T
 			if opts.PerPage > 0 {
 				cur.PerPage = opts.PerPage
 			}
+			if opts.Prefetch > 0 { // see prefetch.go
+				prefetchPages(ctx, cur, opts.Prefetch, fetch, yield)
+				return
+			}
 		}
 		seen := map[int]bool{}
 		for {
@@ -156,8 +168,11 @@ func paginate[T any](ctx context.Context, opts *ListOptions, fetch pageFetcher[T
 					return
 				}
 			}
+			if resp == nil || len(items) == 0 {
+				return
+			}
 			next, ok := resp.NextPage()
-			if !ok || len(items) == 0 {
+			if !ok {
 				return
 			}
 			if seen[next] {

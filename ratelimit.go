@@ -2,8 +2,12 @@ package digitalocean
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -13,7 +17,8 @@ type Rate struct {
 	Limit int
 	// Remaining is the number of requests left in the window.
 	Remaining int
-	// Reset is when the window resets. Zero when not reported.
+	// Reset is when the oldest request in the window expires, freeing
+	// room for another. Zero when not reported.
 	Reset time.Time
 	// RetryAfter is the server's requested wait before retrying (the
 	// retry-after header on burst 429s); zero when not sent.
@@ -22,6 +27,9 @@ type Rate struct {
 
 // known reports whether the response carried rate-limit headers.
 func (r Rate) known() bool { return r.Limit > 0 || !r.Reset.IsZero() }
+
+// exhausted reports whether the window is used up until a known reset.
+func (r Rate) exhausted() bool { return r.Limit > 0 && r.Remaining == 0 && !r.Reset.IsZero() }
 
 // parseRate reads the ratelimit-* and retry-after headers. Malformed values
 // are ignored rather than failing the response.
@@ -33,12 +41,18 @@ func parseRate(h http.Header, now time.Time) Rate {
 	if n, ok := parseInt(h.Get("Ratelimit-Remaining")); ok {
 		r.Remaining = n
 	}
-	if n, ok := parseInt(h.Get("Ratelimit-Reset")); ok && n > 0 {
+	// Unix seconds. Values past year 9999 are nonsense and would overflow
+	// later arithmetic, so they count as absent.
+	if n, ok := parseInt(h.Get("Ratelimit-Reset")); ok && n > 0 && n < 253402300800 {
 		r.Reset = time.Unix(int64(n), 0)
 	}
 	r.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
 	return r
 }
+
+// maxRetryAfter bounds a server-requested wait so that the arithmetic
+// never overflows; a wait this long fails any RetryPolicy.MaxWait anyway.
+const maxRetryAfter = 24 * time.Hour
 
 // parseRetryAfter reads delta-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
@@ -47,54 +61,156 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	if n, ok := parseInt(v); ok {
+		if n > int(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
 
-// Rate returns the rate-limit state of the most recent response.
+// rateState is the rate-limit knowledge shared by every request of one
+// client; its zero value is ready to use.
+type rateState struct {
+	mu sync.Mutex
+	// last is the most informative Rate seen (see newer).
+	last Rate
+	// notBefore holds every request back until the end of the wait a 429
+	// asked for, so goroutines sharing the client don't each draw one.
+	notBefore time.Time
+}
+
+// Rate returns the latest rate-limit state the API reported. Under
+// concurrency a response that arrives late with an older window does not
+// replace a newer one.
 func (c *Client) Rate() Rate {
-	c.rateMu.Lock()
-	defer c.rateMu.Unlock()
-	return c.lastRate
+	c.rate.mu.Lock()
+	defer c.rate.mu.Unlock()
+	return c.rate.last
 }
 
-func (c *Client) recordRate(r Rate) {
-	if !r.known() {
-		return
+// record folds a response's rate-limit headers into the shared state.
+func (s *rateState) record(status int, r Rate, now time.Time) {
+	if !r.known() && (status != http.StatusTooManyRequests || r.RetryAfter == 0) {
+		return // nothing to learn: no lock taken on the common path without headers
 	}
-	c.rateMu.Lock()
-	c.lastRate = r
-	c.rateMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.known() && newer(r, s.last, now) {
+		s.last = r
+	}
+	if status == http.StatusTooManyRequests && r.RetryAfter > 0 {
+		if until := now.Add(r.RetryAfter); until.After(s.notBefore) {
+			s.notBefore = until
+		}
+	}
 }
 
-// pace waits, bounded by ctx, when the last response said the window is
-// used up, instead of drawing a 429.
-func (c *Client) pace(ctx context.Context, _ *apiRequest) error {
-	r := c.Rate()
-	if r.Limit == 0 || r.Remaining > 0 || r.Reset.IsZero() {
-		return nil
+// newer reports whether r should replace cur. The window with the later
+// reset is the newer one: an out-of-order response from an older window
+// must not erase an exhausted one. Within one window the lower remaining
+// count is the more recent.
+func newer(r, cur Rate, now time.Time) bool {
+	switch {
+	case !cur.known(), !cur.Reset.IsZero() && !cur.Reset.After(now):
+		return true // nothing known, or that window has passed
+	case r.Reset.After(cur.Reset):
+		return true
+	case r.Reset.Equal(cur.Reset):
+		return r.Remaining < cur.Remaining || r.Limit != cur.Limit
 	}
-	wait := time.Until(r.Reset)
+	return false
+}
+
+// Reasons a request is held back, as RateLimitWaitError.Reason says.
+const (
+	waitRetryAfter   = "429 retry-after"
+	waitAPIExhausted = "API rate limit exhausted"
+	waitClientLimit  = "client-side rate limit"
+)
+
+// sendAfter returns when the shared state allows the next request and why
+// it must wait; a time not after now means at once.
+func (s *rateState) sendAfter(now time.Time) (time.Time, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	until, why := now, ""
+	if s.notBefore.After(until) {
+		until, why = s.notBefore, waitRetryAfter
+	}
+	if s.last.exhausted() && s.last.Reset.After(until) {
+		until, why = s.last.Reset, waitAPIExhausted
+	}
+	return until, why
+}
+
+// pace waits, bounded by ctx, until the shared rate-limit state and the
+// optional client-side limiter allow another request, instead of drawing a
+// 429. A wait that would pass the context deadline fails at once.
+func (c *Client) pace(ctx context.Context, r *apiRequest) error {
+	now := time.Now()
+	until, why := c.rate.sendAfter(now)
+	deadline, hasDeadline := ctx.Deadline()
+	if hasDeadline && until.After(deadline) {
+		return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
+	}
+	if c.limiter != nil {
+		slot, ok := c.limiter.reserve(until, deadline)
+		if slot.After(until) {
+			until, why = slot, waitClientLimit
+		}
+		if !ok {
+			return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
+		}
+	}
+	wait := until.Sub(now)
 	if wait <= 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-		return &RateLimitWaitError{Reset: r.Reset}
+	c.logPacing(ctx, r, wait, why)
+	if err := sleepCtx(ctx, wait); err != nil {
+		return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: err}
 	}
-	return sleepCtx(ctx, wait)
+	return nil
 }
 
-// RateLimitWaitError is returned instead of sending a request when the rate
-// limit is used up and its reset comes after the context deadline.
-type RateLimitWaitError struct{ Reset time.Time }
+func (c *Client) logPacing(ctx context.Context, r *apiRequest, wait time.Duration, why string) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "digitalocean pacing",
+		slog.String("method", r.method),
+		slog.String("path", r.url.Path),
+		slog.Duration("wait", wait),
+		slog.String("reason", why),
+	)
+}
+
+// RateLimitWaitError is a request held back, and not sent, because a rate
+// limit was used up and the context deadline came (or would come) first.
+type RateLimitWaitError struct {
+	Method, Path string
+	// Until is when the request could have been sent.
+	Until time.Time
+	// Reason names the limit that held the request back.
+	Reason string
+	// Err is the context's error; context.DeadlineExceeded also when the
+	// request was refused up front because Until is past the deadline.
+	Err error
+}
 
 func (e *RateLimitWaitError) Error() string {
-	return "digitalocean: rate limit exhausted until " + e.Reset.UTC().Format(time.RFC3339) + ", after the context deadline; request not sent"
+	msg := fmt.Sprintf("digitalocean: %s %s: not sent: %s, next request allowed at %s", e.Method, e.Path, e.Reason, e.Until.UTC().Format(time.RFC3339))
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		return msg + ", after the context deadline"
+	}
+	return fmt.Sprintf("%s; context ended while waiting: %v", msg, e.Err)
 }
 
 // Is matches ErrRateLimited.
 func (e *RateLimitWaitError) Is(target error) bool { return target == ErrRateLimited }
+
+func (e *RateLimitWaitError) Unwrap() error { return e.Err }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,7 +28,12 @@ const (
 func escapePath(format string, args ...string) string {
 	escaped := make([]any, len(args))
 	for i, a := range args {
-		escaped[i] = url.PathEscape(a)
+		switch a {
+		case ".", "..": // dot segments would be resolved away, moving the request
+			escaped[i] = strings.Repeat("%2E", len(a))
+		default:
+			escaped[i] = url.PathEscape(a)
+		}
 	}
 	return fmt.Sprintf(format, escaped...)
 }
@@ -102,28 +108,58 @@ func (r *apiRequest) build(ctx context.Context, userAgent string) (*http.Request
 // do runs the attempt loop: pacing, sending, classifying the outcome and
 // backing off. It returns a decoded result or a typed error.
 func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, error) {
-	var waited time.Duration
+	policy := c.retry.withDefaults()
+	var (
+		waited   time.Duration
+		lastResp *Response
+		lastErr  error
+	)
 	for attempt := 1; ; attempt++ {
 		if err := c.pace(ctx, r); err != nil {
-			return nil, err
+			if lastErr == nil {
+				return nil, err
+			}
+			return lastResp, c.abortRetry(r, lastErr, attempt-1, err)
 		}
 		resp, err := c.attempt(ctx, r, attempt, out)
 		if err == nil {
 			return resp, nil
 		}
-		delay, retry := c.retry.next(r.method, resp, err, attempt, waited)
-		if !retry {
-			return resp, c.finalError(r, err, attempt)
+		d := policy.next(r.method, resp, err, attempt, waited, time.Now())
+		if !d.retry {
+			final := c.finalError(r, err, attempt)
+			if d.giveUp != "" {
+				return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Reason: d.giveUp, Err: final}
+			}
+			return resp, final
 		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < delay {
-			return resp, &RetryAbortedError{Attempts: attempt, Wait: delay, Err: c.finalError(r, err, attempt), Reason: "the next retry would start after the context deadline"}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d.delay {
+			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
+				Reason: "the next retry would start after the context deadline"}
 		}
-		c.logRetry(ctx, r, attempt, delay, err)
-		if err := sleepCtx(ctx, delay); err != nil {
-			return resp, &RetryAbortedError{Attempts: attempt, Wait: delay, Err: c.finalError(r, err, attempt), Reason: "context ended while waiting to retry"}
+		c.logRetry(ctx, r, attempt, d.delay, err)
+		if serr := sleepCtx(ctx, d.delay); serr != nil {
+			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
+				Reason: "context ended while waiting to retry: " + serr.Error()}
 		}
-		waited += delay
+		waited += d.delay
+		lastResp, lastErr = resp, err
 	}
+}
+
+// abortRetry reports a retry that pacing held back past the deadline.
+func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, paceErr error) error {
+	abort := &RetryAbortedError{Attempts: attempts, Err: c.finalError(r, lastErr, attempts), Reason: paceErr.Error()}
+	if w, ok := paceErr.(*RateLimitWaitError); ok {
+		abort.Wait = max(time.Until(w.Until), 0)
+		abort.Reason = "held back by the " + w.Reason + " until " + w.Until.UTC().Format(time.RFC3339)
+		if errors.Is(w.Err, context.DeadlineExceeded) {
+			abort.Reason += ", after the context deadline"
+		} else {
+			abort.Reason += "; context ended: " + w.Err.Error()
+		}
+	}
+	return abort
 }
 
 // finalError records the number of attempts on the error the caller gets.
@@ -151,35 +187,45 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	start := time.Now()
 	httpResp, err := c.http.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &RequestError{Method: r.method, Path: r.url.Path, Err: ctx.Err(), Attempts: attempt}
+		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
+			NotSent: neverReachedServer(err), Err: scrubURLError(err)}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			reqErr.Err = ctxErr
 		}
-		return nil, &RequestError{Method: r.method, Path: r.url.Path, Err: scrubURLError(err), Attempts: attempt,
-			NotSent: certainlyNotSent(err)}
+		c.logAttempt(ctx, r, nil, attempt, time.Since(start), reqErr)
+		return nil, reqErr
 	}
 	resp := newResponse(httpResp)
 	resp.Attempts = attempt
-	c.recordRate(resp.Rate)
-	defer closeBody(httpResp.Body)
-	c.logAttempt(ctx, r, resp, attempt, time.Since(start))
+	c.rate.record(httpResp.StatusCode, resp.Rate, time.Now())
+	err = decodeBody(r, resp, out)
+	closeBody(httpResp.Body)
+	c.logAttempt(ctx, r, resp, attempt, time.Since(start), err)
+	return resp, err
+}
 
-	if httpResp.StatusCode >= 400 {
-		return resp, newAPIError(r.method, r.url.Path, resp, attempt)
+// decodeBody turns an error status into an *Error, or decodes a 2xx body
+// into out.
+func decodeBody(r *apiRequest, resp *Response, out any) error {
+	status := resp.StatusCode
+	if status >= 400 {
+		return newAPIError(r.method, r.url.Path, resp, resp.Attempts)
 	}
-	if out == nil || httpResp.StatusCode == http.StatusNoContent {
-		return resp, nil
+	if out == nil || status == http.StatusNoContent || r.method == http.MethodHead {
+		return nil
 	}
-	if err := json.NewDecoder(httpResp.Body).Decode(out); err != nil {
-		return resp, &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: httpResp.StatusCode, Err: err, Response: resp}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
 	}
 	if p, ok := out.(pager); ok {
 		info := p.pageInfo()
 		resp.Links, resp.Meta = info.Links, info.Meta
 	}
-	return resp, nil
+	return nil
 }
 
-// closeBody drains a bounded amount so the connection can be reused.
+// closeBody drains a bounded amount so the connection can be reused; a
+// longer body costs the connection rather than the time to read it.
 func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, maxDrainedBody)
 	_ = b.Close()
@@ -199,24 +245,40 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// logAttempt writes one debug line per attempt; it costs nothing when the
-// logger is off.
-func (c *Client) logAttempt(ctx context.Context, r *apiRequest, resp *Response, attempt int, took time.Duration) {
+// logAttempt writes one debug line per attempt. With no logger, or one
+// that drops debug records, it returns before building anything.
+func (c *Client) logAttempt(ctx context.Context, r *apiRequest, resp *Response, attempt int, took time.Duration, err error) {
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "digitalocean request",
+	attrs := make([]slog.Attr, 0, 14)
+	attrs = append(attrs,
 		slog.String("method", r.method),
 		slog.String("path", r.url.Path),
-		slog.String("query", redactQuery(r.url.Query())),
-		slog.Int("status", resp.StatusCode),
-		slog.Duration("duration", took),
-		slog.String("request_id", resp.RequestID),
-		slog.Int("attempt", attempt),
-		slog.Int("ratelimit_remaining", resp.Rate.Remaining),
-		slog.Int("ratelimit_limit", resp.Rate.Limit),
-		slog.Any("headers", allowedHeaders(resp.Header)),
 	)
+	if r.url.RawQuery != "" {
+		attrs = append(attrs, slog.String("query", redactQuery(r.url.Query())))
+	}
+	attrs = append(attrs, slog.Int("attempt", attempt), slog.Duration("duration", took))
+	if resp != nil {
+		attrs = append(attrs,
+			slog.Int("status", resp.StatusCode),
+			slog.String("request_id", resp.RequestID),
+			slog.Int("ratelimit_limit", resp.Rate.Limit),
+			slog.Int("ratelimit_remaining", resp.Rate.Remaining),
+		)
+		if !resp.Rate.Reset.IsZero() {
+			attrs = append(attrs, slog.Time("ratelimit_reset", resp.Rate.Reset))
+		}
+		if resp.Rate.RetryAfter > 0 {
+			attrs = append(attrs, slog.Duration("retry_after", resp.Rate.RetryAfter))
+		}
+		attrs = append(attrs, slog.Attr{Key: "headers", Value: slog.GroupValue(allowedHeaders(resp.Header)...)})
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "digitalocean request", attrs...)
 }
 
 func (c *Client) logRetry(ctx context.Context, r *apiRequest, attempt int, delay time.Duration, err error) {
@@ -235,30 +297,53 @@ func (c *Client) logRetry(ctx context.Context, r *apiRequest, attempt int, delay
 // loggedHeaders is the allow-list of response headers that may be logged.
 var loggedHeaders = []string{"Content-Type", "Content-Length", "X-Request-Id", "Ratelimit-Limit", "Ratelimit-Remaining", "Ratelimit-Reset", "Retry-After"}
 
-func allowedHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(loggedHeaders))
+func allowedHeaders(h http.Header) []slog.Attr {
+	var out []slog.Attr
 	for _, k := range loggedHeaders {
 		if v := h.Get(k); v != "" {
-			out[k] = v
+			out = append(out, slog.String(k, v))
 		}
 	}
 	return out
 }
 
-// redactQuery prints a query with values of secret-looking keys replaced.
+// secretKeyWords mark query parameters whose values are never logged.
+var secretKeyWords = []string{"token", "secret", "password", "passwd", "key", "signature", "sig", "credential", "auth", "session", "code"}
+
+// redactQuery prints a query with the values of secret-looking parameters
+// replaced: by name, or by a value shaped like a DigitalOcean token.
 func redactQuery(q url.Values) string {
-	if len(q) == 0 {
-		return ""
-	}
-	for k := range q {
+	for k, vs := range q {
 		lk := strings.ToLower(k)
-		for _, s := range []string{"token", "secret", "password", "key", "signature", "credential", "auth"} {
-			if strings.Contains(lk, s) {
-				q[k] = []string{"REDACTED"}
-			}
+		secret := false
+		for _, w := range secretKeyWords {
+			secret = secret || strings.Contains(lk, w)
+		}
+		for _, v := range vs {
+			secret = secret || looksLikeToken(v)
+		}
+		if secret {
+			q[k] = []string{"REDACTED"}
 		}
 	}
 	return q.Encode()
+}
+
+// looksLikeToken matches DigitalOcean's token formats (dop_v1_…, doo_v1_…,
+// dor_v1_…) and other long opaque strings.
+func looksLikeToken(v string) bool {
+	if len(v) >= 7 && strings.HasPrefix(v, "do") && v[3:7] == "_v1_" {
+		return true
+	}
+	if len(v) < 40 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.=+/", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // parseInt reads a non-negative decimal header value.

@@ -2,33 +2,47 @@ package digitalocean
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
-// RetryPolicy controls automatic retries. The zero value disables them;
-// DefaultRetryPolicy is used unless WithRetry says otherwise.
+// RetryPolicy controls automatic retries. DefaultRetryPolicy is used
+// unless WithRetry says otherwise; RetryPolicy{} turns retries off.
 //
-// Idempotent requests (GET, HEAD, PUT, DELETE) are retried on 429, 500, 502,
-// 503, 504 and transport errors. POST is re-sent only when it certainly never
-// reached the server or was refused with 429: the API has no idempotency
-// keys.
+// GET, HEAD, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on
+// network failures such as a reset connection. POST (and PATCH) is re-sent
+// only when it certainly never reached the server (a dial, DNS or TLS
+// handshake failure) or was refused with 429: the API has no idempotency
+// keys, so a POST that may have been applied is never sent twice and its
+// error reports the outcome as unknown.
+//
+// Waits use exponential backoff with full jitter; a retry-after header, or
+// on a 429 without one the ratelimit-reset header, sets the wait instead.
 type RetryPolicy struct {
-	// MaxAttempts is the most times one request is sent (1 = no retries).
+	// MaxAttempts is the most times one request is sent; 0 or 1 means no
+	// retries.
 	MaxAttempts int
 	// BaseDelay is the first backoff ceiling; it doubles each attempt.
+	// Zero means 250ms.
 	BaseDelay time.Duration
-	// MaxDelay caps one backoff (a longer retry-after is still honoured, up
-	// to MaxWait).
+	// MaxDelay caps one backoff; a longer wait the server asks for is still
+	// honoured, within MaxWait. Zero means 30s.
 	MaxDelay time.Duration
-	// MaxWait caps the total time spent waiting between attempts.
+	// MaxWait caps the total time spent waiting between attempts of one
+	// request. Zero means 2 minutes.
 	MaxWait time.Duration
 }
 
-// DefaultRetryPolicy returns 5 attempts, 250ms doubling to 30s, at most
-// 2 minutes of waiting in all.
+// DefaultRetryPolicy returns 5 attempts, backoff from 250ms doubling up to
+// 30s, at most 2 minutes of waiting in all.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxAttempts: 5, BaseDelay: 250 * time.Millisecond, MaxDelay: 30 * time.Second, MaxWait: 2 * time.Minute}
 }
@@ -42,6 +56,21 @@ func WithRetry(p RetryPolicy) Option {
 		c.retry = &p
 		return nil
 	}
+}
+
+// withDefaults fills zero durations from DefaultRetryPolicy.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.BaseDelay == 0 {
+		p.BaseDelay = d.BaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = d.MaxDelay
+	}
+	if p.MaxWait == 0 {
+		p.MaxWait = d.MaxWait
+	}
+	return p
 }
 
 func isIdempotent(method string) bool {
@@ -61,10 +90,20 @@ func retryableStatus(code int) bool {
 	return false
 }
 
+// retryDecision is what the policy makes of one failed attempt.
+type retryDecision struct {
+	retry bool
+	delay time.Duration
+	// giveUp explains a stop the caller could change (MaxWait); empty when
+	// the error is final or the attempts ran out.
+	giveUp string
+}
+
 // next decides whether attempt's failure is retried and after what delay.
-func (p RetryPolicy) next(method string, resp *Response, err error, attempt int, waited time.Duration) (time.Duration, bool) {
+// p must have its defaults filled in.
+func (p RetryPolicy) next(method string, resp *Response, err error, attempt int, waited time.Duration, now time.Time) retryDecision {
 	if attempt >= p.MaxAttempts {
-		return 0, false
+		return retryDecision{}
 	}
 	var apiErr *Error
 	var reqErr *RequestError
@@ -72,29 +111,31 @@ func (p RetryPolicy) next(method string, resp *Response, err error, attempt int,
 	switch {
 	case errors.As(err, &apiErr):
 		if !retryableStatus(apiErr.StatusCode) {
-			return 0, false
+			return retryDecision{}
 		}
 		if apiErr.StatusCode != http.StatusTooManyRequests && !isIdempotent(method) {
-			return 0, false // a POST that got a 5xx may have been applied
+			return retryDecision{} // a POST that got a 5xx may have been applied
 		}
 		if resp != nil {
 			rate = resp.Rate
 		}
 	case errors.As(err, &reqErr):
-		if errors.Is(reqErr.Err, context.Canceled) || errors.Is(reqErr.Err, context.DeadlineExceeded) || !(isIdempotent(method) || reqErr.NotSent) {
-			return 0, false
+		if !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
+			return retryDecision{}
 		}
 	default:
-		return 0, false // decode errors and the like: the response arrived
+		return retryDecision{} // decode errors and the like: the response arrived
 	}
 	delay := p.backoff(attempt)
-	if server := serverDelay(apiErr, rate); server > 0 {
-		delay = server
+	if server := serverDelay(apiErr, rate, now); server > 0 {
+		// Honour the server's wait, plus a little jitter so that clients
+		// told the same instant don't all come back at once.
+		delay = server + rand.N(min(p.BaseDelay, server/10)+1)
 	}
 	if waited+delay > p.MaxWait {
-		return 0, false
+		return retryDecision{giveUp: fmt.Sprintf("waiting %s more would pass RetryPolicy.MaxWait (%s)", delay.Round(time.Millisecond), p.MaxWait)}
 	}
-	return delay, true
+	return retryDecision{retry: true, delay: delay}
 }
 
 // backoff is exponential with full jitter: uniform in [0, min(MaxDelay,
@@ -112,17 +153,60 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 
 // serverDelay is the wait the server asked for: retry-after, or on a 429
 // without it, the time until ratelimit-reset.
-func serverDelay(apiErr *Error, rate Rate) time.Duration {
+func serverDelay(apiErr *Error, rate Rate, now time.Time) time.Duration {
 	if apiErr == nil {
 		return 0
 	}
 	if rate.RetryAfter > 0 {
 		return rate.RetryAfter
 	}
-	if apiErr.StatusCode == http.StatusTooManyRequests && !rate.Reset.IsZero() {
-		if d := time.Until(rate.Reset); d > 0 {
-			return d
-		}
+	if apiErr.StatusCode == http.StatusTooManyRequests && rate.Reset.After(now) {
+		return min(rate.Reset.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// transientNetworkError reports whether a failure to get a response may
+// go away on its own: resets, refused or timed-out connections, EOFs. An
+// ended context, a failing token source, an untrusted certificate or an
+// unknown host will not.
+func transientNetworkError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var tokenErr *TokenError
+	var certErr *tls.CertificateVerificationError
+	var authorityErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recordErr tls.RecordHeaderError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &tokenErr), errors.As(err, &certErr), errors.As(err, &authorityErr),
+		errors.As(err, &hostErr), errors.As(err, &recordErr):
+		return false
+	case errors.As(err, &dnsErr):
+		return !dnsErr.IsNotFound
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// neverReachedServer reports whether a transport error certainly happened
+// before the server could see the request: besides certainlyNotSent's dial,
+// DNS and certificate failures, a TLS handshake the server refused or that
+// timed out, and a proxy that would not connect.
+func neverReachedServer(err error) bool {
+	if certainlyNotSent(err) {
+		return true
+	}
+	var alert tls.AlertError
+	if errors.As(err, &alert) {
+		return true
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {
+		return true
+	}
+	// net/http's handshake timeout has no exported type.
+	return strings.Contains(err.Error(), "TLS handshake timeout")
 }

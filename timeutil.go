@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // zonelessLayout is the date-time form without an offset that appears in the
@@ -54,10 +55,14 @@ func (t lenientTime) MarshalJSON() ([]byte, error) {
 	return time.Time(t).MarshalJSON()
 }
 
-// truncate shortens s to at most n bytes plus an ellipsis, for error messages.
+// truncate shortens s to at most n bytes plus an ellipsis, for error
+// messages, without splitting a UTF-8 sequence.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -42,6 +42,15 @@ func poll(ctx context.Context, opts *WaitOptions, check func(context.Context) (b
 		if err := sleepCtx(ctx, delay); err != nil {
 			return fmt.Errorf("digitalocean: stopped waiting: %w", err)
 		}
-		delay = min(delay*2, ceiling)
+		delay = doubled(delay, ceiling)
 	}
+}
+
+// doubled returns 2*d capped at ceiling, comparing by halves so that the
+// doubling never overflows.
+func doubled(d, ceiling time.Duration) time.Duration {
+	if d < ceiling/2 {
+		return d * 2
+	}
+	return ceiling
 }

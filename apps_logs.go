@@ -1,0 +1,168 @@
+package digitalocean
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// LogsOptions selects which logs GetLogs returns. Type is required; the
+// other fields narrow the selection.
+type LogsOptions struct {
+	// DeploymentID selects a deployment; empty means the active one.
+	DeploymentID string
+	// Component selects one component; empty means all of them.
+	Component string
+	// Type is the kind of logs: AppLogTypeBuild, AppLogTypeDeploy,
+	// AppLogTypeRun, AppLogTypeRunRestarted, AppLogTypeAutoscaleEvent or
+	// AppLogTypeUnspecified.
+	Type AppLogType
+	// Follow asks for a LiveURL that keeps streaming new lines.
+	Follow bool
+	// PodConnectionTimeout is how long the API waits for a component
+	// instance that is not available yet (the API's default is 3m).
+	PodConnectionTimeout time.Duration
+}
+
+// logTypes are the values the spec allows for the type parameter of the
+// deployment and event logs operations.
+var logTypes = []AppLogType{
+	AppLogTypeUnspecified, AppLogTypeBuild, AppLogTypeDeploy, AppLogTypeRun,
+	AppLogTypeRunRestarted, AppLogTypeAutoscaleEvent,
+}
+
+// GetLogs returns the URLs of an app's logs: live (LiveURL) and archived
+// (HistoricURLs); StreamLogs and DownloadLogs read them. One method covers
+// four operations, picked by opts: DeploymentID set or not (a given or the
+// active deployment) and Component set or not (one component or all).
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_logs
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_logs_aggregate
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_logs_active_deployment
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_logs_active_deployment_aggregate
+func (s *AppsService) GetLogs(ctx context.Context, appID string, opts *LogsOptions) (*AppLogs, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	if opts == nil {
+		return nil, nil, &ArgumentError{Name: "LogsOptions.Type", Reason: "is required: opts must not be nil"}
+	}
+	if err := requireEnum("LogsOptions.Type", opts.Type, logTypes); err != nil {
+		return nil, nil, err
+	}
+	if err := requireOptionalID("LogsOptions.DeploymentID", opts.DeploymentID); err != nil {
+		return nil, nil, err
+	}
+	if err := requireOptionalID("LogsOptions.Component", opts.Component); err != nil {
+		return nil, nil, err
+	}
+	q, err := logsQuery("LogsOptions", opts.Type, opts.Follow, opts.PodConnectionTimeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	var path string
+	switch {
+	case opts.DeploymentID != "" && opts.Component != "":
+		path = escapePath("v2/apps/%s/deployments/%s/components/%s/logs", appID, opts.DeploymentID, opts.Component)
+	case opts.DeploymentID != "":
+		path = escapePath("v2/apps/%s/deployments/%s/logs", appID, opts.DeploymentID)
+	case opts.Component != "":
+		path = escapePath("v2/apps/%s/components/%s/logs", appID, opts.Component)
+	default:
+		path = escapePath("v2/apps/%s/logs", appID)
+	}
+	return s.logsCall(ctx, path, q)
+}
+
+// ExecOptions selects the component instance GetExec connects to.
+type ExecOptions struct {
+	// DeploymentID selects a deployment; empty means the active one.
+	DeploymentID string
+	// Component is the component to open a console in. Required.
+	Component string
+	// InstanceName selects one instance (see GetAppInstances); empty lets
+	// the API pick one.
+	InstanceName string
+}
+
+// GetExec returns the websocket URL of a console in a running component
+// instance. opts.DeploymentID picks between the two operations.
+//
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_exec
+// API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_exec_active_deployment
+func (s *AppsService) GetExec(ctx context.Context, appID string, opts *ExecOptions) (*AppExec, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	if opts == nil {
+		return nil, nil, &ArgumentError{Name: "ExecOptions.Component", Reason: "is required: opts must not be nil"}
+	}
+	if err := requireID("ExecOptions.Component", opts.Component); err != nil {
+		return nil, nil, err
+	}
+	if err := requireOptionalID("ExecOptions.DeploymentID", opts.DeploymentID); err != nil {
+		return nil, nil, err
+	}
+	var q url.Values
+	if opts.InstanceName != "" {
+		q = url.Values{"instance_name": {opts.InstanceName}}
+	}
+	path := escapePath("v2/apps/%s/components/%s/exec", appID, opts.Component)
+	if opts.DeploymentID != "" {
+		path = escapePath("v2/apps/%s/deployments/%s/components/%s/exec", appID, opts.DeploymentID, opts.Component)
+	}
+	out := new(AppExec)
+	resp, err := s.client.call(ctx, http.MethodGet, path, q, nil, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// logsCall sends an operation answering with log URLs.
+func (s *AppsService) logsCall(ctx context.Context, path string, q url.Values) (*AppLogs, *Response, error) {
+	out := new(AppLogs)
+	resp, err := s.client.call(ctx, http.MethodGet, path, q, nil, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// logsQuery builds the query shared by the logs operations.
+func logsQuery(opts string, typ AppLogType, follow bool, podTimeout time.Duration) (url.Values, error) {
+	if podTimeout < 0 {
+		return nil, &ArgumentError{Name: opts + ".PodConnectionTimeout", Reason: "must not be negative, got " + podTimeout.String()}
+	}
+	q := url.Values{"type": {string(typ)}}
+	if follow {
+		q.Set("follow", "true")
+	}
+	if podTimeout > 0 {
+		q.Set("pod_connection_timeout", formatDuration(podTimeout))
+	}
+	return q, nil
+}
+
+// formatDuration writes d in Go duration syntax without zero trailing
+// units ("3m", not "3m0s").
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+// requireOptionalID rejects a value that is set but blank.
+func requireOptionalID(name, v string) error {
+	if v != "" && strings.TrimSpace(v) == "" {
+		return &ArgumentError{Name: name, Reason: "must not be blank"}
+	}
+	return nil
+}

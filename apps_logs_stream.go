@@ -1,0 +1,296 @@
+package digitalocean
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// MaxLogLineBytes bounds one log line; a longer line ends the stream with
+// an error wrapping ErrLogLineTooLong rather than buffering without limit.
+const MaxLogLineBytes = 1 << 20
+
+// maxLogMessageBytes bounds one websocket message, which may hold several lines.
+const maxLogMessageBytes = 8 * MaxLogLineBytes
+
+// ErrLogLineTooLong is wrapped by the error of a log line over MaxLogLineBytes.
+var ErrLogLineTooLong = errors.New("digitalocean: log line too long")
+
+// LogLine is one line of an App Platform log.
+//
+// Live and archived logs prefix each line with the component name and an
+// RFC 3339 timestamp ("web 2024-05-01T12:00:00.123Z listening on :8080"),
+// sometimes with an instance name between them. The prefix is parsed
+// leniently: fields it cannot find stay empty and Text is always the line.
+type LogLine struct {
+	// Text is the raw line, without its line ending.
+	Text string
+	// Component is the component that wrote the line, when the line names it.
+	Component string
+	// Instance is the component instance, when the line names it.
+	Instance string
+	// Timestamp is the line's leading timestamp, zero when it has none.
+	Timestamp time.Time
+	// Message is the line after its prefix; the whole line when it has none.
+	Message string
+}
+
+// ParseLogLine splits an App Platform log line into its prefix fields.
+func ParseLogLine(text string) LogLine {
+	line := LogLine{Text: text, Message: text}
+	rest := text
+	var names []string
+	for range 3 { // a timestamp preceded by at most a component and an instance
+		token, after, _ := strings.Cut(rest, " ")
+		if ts, ok := parseLogTimestamp(token); ok {
+			switch len(names) {
+			case 2:
+				line.Instance = names[1]
+				fallthrough
+			case 1:
+				line.Component = names[0]
+			}
+			line.Timestamp, line.Message = ts, after
+			return line
+		}
+		if !isLogName(token) || after == "" {
+			return line
+		}
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(token, "["), "]"))
+		rest = after
+	}
+	return line
+}
+
+// parseLogTimestamp reads an RFC 3339 timestamp, optionally in brackets or
+// without a zone (then UTC).
+func parseLogTimestamp(token string) (time.Time, bool) {
+	token = strings.TrimSuffix(strings.TrimPrefix(token, "["), "]")
+	if len(token) < len("2006-01-02T15:04:05") || token[0] < '0' || token[0] > '9' {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if ts, err := time.Parse(layout, token); err == nil {
+			return ts, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// isLogName reports whether token looks like a component or instance name.
+func isLogName(token string) bool {
+	token = strings.TrimSuffix(strings.TrimPrefix(token, "["), "]")
+	if token == "" || len(token) > 253 {
+		return false
+	}
+	for _, r := range token {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ReadLogLines iterates over the lines of r, for example the body from
+// DownloadLogs. It stops at the end of r, or with an error wrapping
+// ErrLogLineTooLong at a line over MaxLogLineBytes.
+func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
+	return func(yield func(LogLine, error) bool) {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), MaxLogLineBytes+1) // +1 for the newline
+		for sc.Scan() {
+			if !yield(ParseLogLine(strings.TrimSuffix(sc.Text(), "\r")), nil) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			if errors.Is(err, bufio.ErrTooLong) {
+				err = fmt.Errorf("%w: over %d bytes", ErrLogLineTooLong, MaxLogLineBytes)
+			}
+			yield(LogLine{}, err)
+		}
+	}
+}
+
+// StreamLogs follows the live log at liveURL, the LiveURL of an AppLogs
+// from one of the GetLogs calls, yielding each line as it arrives.
+//
+// An https:// URL is read as a chunked HTTP response, line by line; a
+// wss:// URL as websocket text messages of one or more lines. The stream
+// ends when the server closes it, when the loop breaks (the connection is
+// closed at once), or when ctx ends (yielding ctx's error). The client's
+// http.Client Timeout does not apply: a live log has no natural end.
+//
+// The URL is pre-signed and usually on another host: the API token is
+// never sent with it, whatever its host.
+func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[LogLine, error] {
+	return func(yield func(LogLine, error) bool) {
+		u, err := parseLogURL("liveURL", liveURL, "http", "https", "ws", "wss")
+		if err != nil {
+			yield(LogLine{}, err)
+			return
+		}
+		if u.Scheme == "ws" || u.Scheme == "wss" {
+			s.streamWebsocket(ctx, u, yield)
+			return
+		}
+		body, err := s.getLog(ctx, u, false)
+		if err != nil {
+			yield(LogLine{}, err)
+			return
+		}
+		defer body.Close()
+		for line, err := range ReadLogLines(body) {
+			if err != nil && ctx.Err() != nil {
+				err = ctx.Err() // the read failed because ctx ended
+			}
+			if !yield(line, err) || err != nil {
+				return
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			yield(LogLine{}, err)
+		}
+	}
+}
+
+// DownloadLogs opens an archived log at historicURL, one of the
+// HistoricURLs of an AppLogs. The caller must close the returned body;
+// ReadLogLines iterates over its lines.
+//
+// The URL is pre-signed and usually on another host: the API token is
+// never sent with it, whatever its host.
+func (s *AppsService) DownloadLogs(ctx context.Context, historicURL string) (io.ReadCloser, error) {
+	u, err := parseLogURL("historicURL", historicURL, "http", "https")
+	if err != nil {
+		return nil, err
+	}
+	return s.getLog(ctx, u, true)
+}
+
+// parseLogURL accepts an absolute URL with one of the schemes.
+func parseLogURL(name, raw string, schemes ...string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &ArgumentError{Name: name, Reason: "not a URL"}
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	for _, scheme := range schemes {
+		if u.Scheme == scheme && u.Host != "" {
+			return u, nil
+		}
+	}
+	return nil, &ArgumentError{Name: name, Reason: "must be an absolute " + strings.Join(schemes, ", ") + " URL"}
+}
+
+// logHTTPClient is the user's HTTP client without the client's auth
+// transport: pre-signed log URLs must never see the token, so requests go
+// straight to the user's base transport. The cookie jar is left out too.
+func (s *AppsService) logHTTPClient(keepTimeout bool) *http.Client {
+	hc := &http.Client{Transport: s.client.http.Transport}
+	if at, ok := hc.Transport.(*authTransport); ok {
+		hc.Transport = at.base // nil means http.DefaultTransport
+	}
+	hc.CheckRedirect = s.client.http.CheckRedirect
+	if keepTimeout {
+		hc.Timeout = s.client.http.Timeout
+	}
+	return hc
+}
+
+// getLog sends a GET for a log URL and returns the body of a 2xx response.
+func (s *AppsService) getLog(ctx context.Context, u *url.URL, keepTimeout bool) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &ArgumentError{Name: "url", Reason: "cannot build a request: " + scrubURLError(err).Error()}
+	}
+	req.Header.Set("User-Agent", s.client.userAgent)
+	resp, err := s.logHTTPClient(keepTimeout).Do(req)
+	if err != nil {
+		// The URL's query is a credential: keep it out of the error.
+		return nil, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp), 1)
+	}
+	return resp.Body, nil
+}
+
+// redactedURL names a log URL in errors without its secret query.
+func redactedURL(u *url.URL) string {
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
+}
+
+// streamWebsocket follows a live log served as websocket messages.
+func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield func(LogLine, error) bool) {
+	header := http.Header{}
+	header.Set("User-Agent", s.client.userAgent)
+	conn, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
+		HTTPClient: s.logHTTPClient(false),
+		HTTPHeader: header,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		} else if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			err = newAPIError(http.MethodGet, redactedURL(u), newResponse(resp), 1)
+		} else {
+			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+		}
+		yield(LogLine{}, err)
+		return
+	}
+	// Closing without the handshake: a break must not wait on the server.
+	defer conn.CloseNow()
+	conn.SetReadLimit(maxLogMessageBytes)
+	for {
+		_, msg, err := conn.Read(ctx)
+		if err != nil {
+			switch {
+			case ctx.Err() != nil:
+				yield(LogLine{}, ctx.Err())
+			case websocket.CloseStatus(err) == websocket.StatusNormalClosure,
+				websocket.CloseStatus(err) == websocket.StatusGoingAway,
+				errors.Is(err, io.EOF):
+			default:
+				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: err})
+			}
+			return
+		}
+		for line, err := range ReadLogLines(bytes.NewReader(logMessageText(msg))) {
+			if !yield(line, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// logMessageText unwraps a websocket log message: App Platform sends
+// {"data": "<lines>"}; anything else is taken as plain text.
+func logMessageText(msg []byte) []byte {
+	trimmed := bytes.TrimSpace(msg)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return msg
+	}
+	var envelope struct {
+		Data *string `json:"data"`
+	}
+	if json.Unmarshal(trimmed, &envelope) != nil || envelope.Data == nil {
+		return msg
+	}
+	return []byte(*envelope.Data)
+}

@@ -1,0 +1,455 @@
+package digitalocean
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const logTestToken = "api-token-that-must-stay-home"
+
+// logServer records the Authorization header of every request it gets.
+type logServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	auths []string
+}
+
+func (ls *logServer) sawAuth() []string {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	return append([]string(nil), ls.auths...)
+}
+
+func newLogServer(t *testing.T, tls bool, h http.HandlerFunc) *logServer {
+	t.Helper()
+	ls := &logServer{}
+	wrapped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ls.mu.Lock()
+		ls.auths = append(ls.auths, r.Header.Get("Authorization"))
+		ls.mu.Unlock()
+		h(w, r)
+	})
+	if tls {
+		ls.Server = httptest.NewTLSServer(wrapped)
+	} else {
+		ls.Server = httptest.NewServer(wrapped)
+	}
+	t.Cleanup(ls.Close)
+	return ls
+}
+
+// assertNoToken checks the log host got requests and never the token.
+func (ls *logServer) assertNoToken(t *testing.T) {
+	t.Helper()
+	auths := ls.sawAuth()
+	require.NotEmpty(t, auths, "the log server got no request")
+	for _, a := range auths {
+		assert.Empty(t, a, "the log host received an Authorization header")
+	}
+}
+
+// newLogTestClient builds a client whose API host is the log server itself,
+// the worst case for leaking the token.
+func newLogTestClient(t *testing.T, ls *logServer, extra ...Option) *Client {
+	t.Helper()
+	opts := append([]Option{WithToken(logTestToken), WithBaseURL(ls.URL), WithHTTPClient(ls.Client())}, extra...)
+	c, err := New(opts...)
+	require.NoError(t, err)
+	return c
+}
+
+func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second): // a bound on a hang, not timing logic
+		t.Fatalf("%s: the server never saw the connection close", what)
+	}
+}
+
+func TestParseLogLine(t *testing.T) {
+	ts := time.Date(2024, 5, 1, 12, 0, 0, 123456789, time.UTC)
+	tests := []struct {
+		text                         string
+		component, instance, message string
+		timestamp                    time.Time
+	}{
+		{"web 2024-05-01T12:00:00.123456789Z listening on :8080", "web", "", "listening on :8080", ts},
+		{"web web-6b9f8d7c5-xkq2p 2024-05-01T12:00:00.123456789Z GET /health 200", "web", "web-6b9f8d7c5-xkq2p", "GET /health 200", ts},
+		{"2024-05-01T12:00:00.123456789Z bare line", "", "", "bare line", ts},
+		{"[api] [2024-05-01T12:00:00.123456789Z] bracketed", "api", "", "bracketed", ts},
+		{"job 2024-05-01T12:00:00.123456789 zone-less", "job", "", "zone-less", ts},
+		{"worker 2024-05-01T14:00:00.123456789+02:00 offset", "worker", "", "offset", ts},
+		{"plain text without a prefix", "", "", "plain text without a prefix", time.Time{}},
+		{"a b c 2024-05-01T12:00:00Z too deep", "", "", "a b c 2024-05-01T12:00:00Z too deep", time.Time{}},
+		{"web: 2024-05-01T12:00:00Z not a name", "", "", "web: 2024-05-01T12:00:00Z not a name", time.Time{}},
+		{"", "", "", "", time.Time{}},
+	}
+	for _, tt := range tests {
+		got := ParseLogLine(tt.text)
+		assert.Equal(t, tt.text, got.Text, tt.text)
+		assert.Equal(t, tt.component, got.Component, tt.text)
+		assert.Equal(t, tt.instance, got.Instance, tt.text)
+		assert.Equal(t, tt.message, got.Message, tt.text)
+		assert.True(t, tt.timestamp.Equal(got.Timestamp), "%q: timestamp %v", tt.text, got.Timestamp)
+	}
+}
+
+func TestStreamLogsHTTPLinesInOrderAndBreakCloses(t *testing.T) {
+	closed := make(chan struct{})
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "/live", r.URL.Path)
+		assert.Equal(t, "signed", r.URL.Query().Get("token"))
+		flusher := w.(http.Flusher)
+		for i := 1; i <= 3; i++ {
+			fmt.Fprintf(w, "web 2024-05-01T12:00:0%dZ line %d\r\n", i, i)
+			flusher.Flush()
+		}
+		<-r.Context().Done() // a live stream never ends by itself
+		close(closed)
+	})
+	c := newLogTestClient(t, ls)
+
+	var got []LogLine
+	for line, err := range c.Apps.StreamLogs(t.Context(), ls.URL+"/live?token=signed") {
+		require.NoError(t, err)
+		got = append(got, line)
+		if len(got) == 3 {
+			break
+		}
+	}
+	require.Len(t, got, 3)
+	for i, line := range got {
+		assert.Equal(t, fmt.Sprintf("web 2024-05-01T12:00:0%dZ line %d", i+1, i+1), line.Text)
+		assert.Equal(t, "web", line.Component)
+		assert.Equal(t, fmt.Sprintf("line %d", i+1), line.Message)
+		assert.Equal(t, i+1, line.Timestamp.Second())
+	}
+	waitClosed(t, closed, "break")
+	ls.assertNoToken(t)
+}
+
+func TestStreamLogsHTTPEndsWhenServerCloses(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "one\ntwo\nthree") // no trailing newline on the last line
+	})
+	c := newLogTestClient(t, ls)
+	var texts []string
+	for line, err := range c.Apps.StreamLogs(t.Context(), ls.URL+"/live") {
+		require.NoError(t, err)
+		texts = append(texts, line.Text)
+	}
+	assert.Equal(t, []string{"one", "two", "three"}, texts)
+}
+
+func TestStreamLogsContextCancelEndsStream(t *testing.T) {
+	closed := make(chan struct{})
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "first\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+		close(closed)
+	})
+	c := newLogTestClient(t, ls)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+
+	var texts []string
+	var lastErr error
+	for line, err := range c.Apps.StreamLogs(ctx, ls.URL+"/live") {
+		if err != nil {
+			lastErr = err
+			continue // the iterator must stop by itself after an error
+		}
+		texts = append(texts, line.Text)
+		cancel()
+	}
+	assert.Equal(t, []string{"first"}, texts)
+	assert.ErrorIs(t, lastErr, context.Canceled)
+	waitClosed(t, closed, "cancel")
+}
+
+// recordingTransport checks that log requests go through the user's own
+// transport, not a fresh default one.
+type recordingTransport struct {
+	mu    sync.Mutex
+	hosts []string
+	base  http.RoundTripper
+}
+
+func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.mu.Lock()
+	rt.hosts = append(rt.hosts, r.URL.Host)
+	rt.mu.Unlock()
+	return rt.base.RoundTrip(r)
+}
+
+func TestLogRequestsUseUserTransportWithoutToken(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "archived line\n")
+	})
+	rt := &recordingTransport{base: http.DefaultTransport}
+	// The token would be added for the API host; point the API elsewhere and
+	// also pass an explicit header-free user transport.
+	c, err := New(WithToken(logTestToken), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+
+	body, err := c.Apps.DownloadLogs(t.Context(), ls.URL+"/archive/run.log?X-Amz-Signature=abc")
+	require.NoError(t, err)
+	data, err := io.ReadAll(body)
+	require.NoError(t, err)
+	require.NoError(t, body.Close())
+	assert.Equal(t, "archived line\n", string(data))
+	rt.mu.Lock()
+	assert.Equal(t, []string{strings.TrimPrefix(ls.URL, "http://")}, rt.hosts)
+	rt.mu.Unlock()
+	ls.assertNoToken(t)
+}
+
+func TestDownloadLogsContent(t *testing.T) {
+	const archive = "web 2024-05-01T12:00:00Z started\nweb 2024-05-01T12:00:01Z ready\n"
+	ls := newLogServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "/archive/run.log", r.URL.Path)
+		io.WriteString(w, archive)
+	})
+	c := newLogTestClient(t, ls)
+	body, err := c.Apps.DownloadLogs(t.Context(), ls.URL+"/archive/run.log?sig=1")
+	require.NoError(t, err)
+	defer body.Close()
+
+	var messages []string
+	for line, err := range ReadLogLines(body) {
+		require.NoError(t, err)
+		assert.Equal(t, "web", line.Component)
+		messages = append(messages, line.Message)
+	}
+	assert.Equal(t, []string{"started", "ready"}, messages)
+	ls.assertNoToken(t)
+}
+
+func TestStreamLogsLongLineFails(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "short\n")
+		io.WriteString(w, strings.Repeat("x", MaxLogLineBytes+10)+"\n")
+		io.WriteString(w, "never seen\n")
+	})
+	c := newLogTestClient(t, ls)
+	var texts []string
+	var lastErr error
+	for line, err := range c.Apps.StreamLogs(t.Context(), ls.URL+"/live") {
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		texts = append(texts, line.Text)
+	}
+	assert.Equal(t, []string{"short"}, texts)
+	assert.ErrorIs(t, lastErr, ErrLogLineTooLong)
+}
+
+func TestReadLogLinesAcceptsLineAtLimit(t *testing.T) {
+	long := strings.Repeat("y", MaxLogLineBytes)
+	var got []string
+	for line, err := range ReadLogLines(strings.NewReader(long + "\nend\n")) {
+		require.NoError(t, err)
+		got = append(got, line.Text)
+	}
+	require.Len(t, got, 2)
+	assert.Len(t, got[0], MaxLogLineBytes)
+	assert.Equal(t, "end", got[1])
+}
+
+func TestLogNon2xxIsTypedErrorWithoutSecret(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "<html><body><h1>AccessDenied</h1><p>Request has expired</p></body></html>")
+	})
+	c := newLogTestClient(t, ls)
+	url := ls.URL + "/archive/run.log?X-Amz-Signature=topsecret"
+
+	_, err := c.Apps.DownloadLogs(t.Context(), url)
+	checkForbidden(t, err)
+
+	var streamErr error
+	n := 0
+	for _, err := range c.Apps.StreamLogs(t.Context(), url) {
+		streamErr = err
+		n++
+	}
+	assert.Equal(t, 1, n)
+	checkForbidden(t, streamErr)
+
+	_, wsErr := firstLogError(c, "ws"+strings.TrimPrefix(url, "http"))
+	checkForbidden(t, wsErr)
+}
+
+func checkForbidden(t *testing.T, err error) {
+	t.Helper()
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
+	assert.ErrorIs(t, err, ErrForbidden)
+	assert.Contains(t, apiErr.Message, "Request has expired")
+	assert.Contains(t, err.Error(), "/archive/run.log")
+	assert.NotContains(t, err.Error(), "topsecret")
+}
+
+// firstLogError drains a stream and returns its lines' texts and first error.
+func firstLogError(c *Client, url string) ([]string, error) {
+	var texts []string
+	for line, err := range c.Apps.StreamLogs(context.Background(), url) {
+		if err != nil {
+			return texts, err
+		}
+		texts = append(texts, line.Text)
+	}
+	return texts, nil
+}
+
+func TestLogNetworkErrorOmitsQuery(t *testing.T) {
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL + "/live?token=topsecret"
+	dead.Close()
+	c, err := New(WithToken(logTestToken))
+	require.NoError(t, err)
+
+	_, err = c.Apps.DownloadLogs(t.Context(), url)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.NotContains(t, err.Error(), "topsecret")
+
+	_, err = firstLogError(c, url)
+	require.ErrorAs(t, err, &reqErr)
+	assert.NotContains(t, err.Error(), "topsecret")
+
+	_, err = firstLogError(c, "ws"+strings.TrimPrefix(url, "http"))
+	require.ErrorAs(t, err, &reqErr)
+	assert.NotContains(t, err.Error(), "topsecret")
+}
+
+func TestLogURLValidation(t *testing.T) {
+	c, err := New(WithToken(logTestToken))
+	require.NoError(t, err)
+	for _, bad := range []string{"", "/relative/path", "ftp://logs.example.com/x", "https://", "::not a url", "file:///etc/passwd"} {
+		_, err := firstLogError(c, bad)
+		assert.ErrorIs(t, err, ErrInvalidArgument, "StreamLogs(%q)", bad)
+		_, err = c.Apps.DownloadLogs(t.Context(), bad)
+		assert.ErrorIs(t, err, ErrInvalidArgument, "DownloadLogs(%q)", bad)
+	}
+	_, err = c.Apps.DownloadLogs(t.Context(), "wss://logs.example.com/live")
+	var argErr *ArgumentError
+	require.ErrorAs(t, err, &argErr)
+	assert.Equal(t, "historicURL", argErr.Name)
+}
+
+func TestStreamLogsWebsocket(t *testing.T) {
+	ls := newLogServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.CloseNow()
+		ctx := r.Context()
+		// App Platform's envelope with several lines, then a plain message.
+		assert.NoError(t, conn.Write(ctx, websocket.MessageText,
+			[]byte(`{"data":"web 2024-05-01T12:00:01Z one\nweb 2024-05-01T12:00:02Z two\n"}`)))
+		assert.NoError(t, conn.Write(ctx, websocket.MessageText, []byte("worker 2024-05-01T12:00:03Z three")))
+		assert.NoError(t, conn.Write(ctx, websocket.MessageText, []byte(`{"other":"json kept as text"}`)))
+		conn.Close(websocket.StatusNormalClosure, "")
+	})
+	c := newLogTestClient(t, ls)
+	var got []LogLine
+	for line, err := range c.Apps.StreamLogs(t.Context(), "wss"+strings.TrimPrefix(ls.URL, "https")+"/live?token=signed") {
+		require.NoError(t, err)
+		got = append(got, line)
+	}
+	require.Len(t, got, 4)
+	assert.Equal(t, "one", got[0].Message)
+	assert.Equal(t, "two", got[1].Message)
+	assert.Equal(t, "web", got[1].Component)
+	assert.Equal(t, "worker", got[2].Component)
+	assert.Equal(t, 3, got[2].Timestamp.Second())
+	assert.Equal(t, `{"other":"json kept as text"}`, got[3].Text)
+	ls.assertNoToken(t)
+}
+
+func TestStreamLogsWebsocketBreakAndCancel(t *testing.T) {
+	closed := make(chan struct{}, 2)
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.CloseNow()
+		for i := 1; i <= 3; i++ {
+			if conn.Write(r.Context(), websocket.MessageText, fmt.Appendf(nil, `{"data":"line %d\n"}`, i)) != nil {
+				break
+			}
+		}
+		_, _, err = conn.Read(r.Context()) // returns once the client hangs up
+		assert.Error(t, err)
+		closed <- struct{}{}
+	})
+	c := newLogTestClient(t, ls)
+	wsURL := "ws" + strings.TrimPrefix(ls.URL, "http") + "/live"
+
+	var texts []string
+	for line, err := range c.Apps.StreamLogs(t.Context(), wsURL) {
+		require.NoError(t, err)
+		texts = append(texts, line.Text)
+		if len(texts) == 2 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"line 1", "line 2"}, texts)
+	waitClosed(t, closed, "websocket break")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var lastErr error
+	texts = nil
+	for line, err := range c.Apps.StreamLogs(ctx, wsURL) {
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		texts = append(texts, line.Text)
+		if len(texts) == 3 {
+			cancel() // the server now sends nothing more: only ctx ends the read
+		}
+	}
+	assert.Equal(t, []string{"line 1", "line 2", "line 3"}, texts)
+	assert.ErrorIs(t, lastErr, context.Canceled)
+	waitClosed(t, closed, "websocket cancel")
+	ls.assertNoToken(t)
+}
+
+func TestStreamLogsWebsocketLongLine(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.CloseNow()
+		msg := "ok\n" + strings.Repeat("z", MaxLogLineBytes+1) + "\n"
+		assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, []byte(msg)))
+		conn.Close(websocket.StatusNormalClosure, "")
+	})
+	c := newLogTestClient(t, ls)
+	texts, err := firstLogError(c, "ws"+strings.TrimPrefix(ls.URL, "http")+"/live")
+	assert.Equal(t, []string{"ok"}, texts)
+	assert.True(t, errors.Is(err, ErrLogLineTooLong), "got %v", err)
+}

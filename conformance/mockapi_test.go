@@ -1,0 +1,324 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/oceankit/digitalocean"
+)
+
+const testToken = "dop_v1_conformance_test_token"
+
+// specTransport is an http.RoundTripper that plays the API from the spec:
+// it validates every request against the operation the router matches,
+// answers with that operation's example (corrected where the spec
+// contradicts itself, see schemaBody), and validates its own answer.
+// Nothing leaves the process.
+type specTransport struct {
+	spec *apiSpec
+
+	mu         sync.Mutex
+	calls      []call // in request order
+	violations []string
+}
+
+// call is one request the mock answered.
+type call struct {
+	op   string // operationId
+	url  *url.URL
+	body []byte // request body, nil when none
+}
+
+func newSpecTransport(spec *apiSpec) *specTransport {
+	return &specTransport{spec: spec}
+}
+
+// newClient returns an SDK client whose every request goes through st.
+func (st *specTransport) newClient(t *testing.T) *digitalocean.Client {
+	t.Helper()
+	c, err := digitalocean.New(
+		digitalocean.WithToken(testToken),
+		digitalocean.WithHTTPClient(&http.Client{Transport: st}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// take returns and forgets the calls and the violations recorded so far.
+func (st *specTransport) take() (calls []call, violations []string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	calls, violations = st.calls, st.violations
+	st.calls, st.violations = nil, nil
+	return calls, violations
+}
+
+func (st *specTransport) violate(format string, args ...any) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.violations = append(st.violations, fmt.Sprintf(format, args...))
+}
+
+func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		var err error
+		body, err = io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	route, pathParams, err := st.spec.router.FindRoute(req)
+	if err != nil {
+		st.violate("%s %s: no operation in the spec: %v", req.Method, req.URL, err)
+		return jsonResponse(req, http.StatusNotFound, map[string]any{"id": "not_found", "message": "no such operation"}), nil
+	}
+	opID := route.Operation.OperationID
+	st.mu.Lock()
+	st.calls = append(st.calls, call{op: opID, url: req.URL, body: body})
+	st.mu.Unlock()
+
+	reqInput := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: pathParams,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			MultiError:                        true,
+			RejectWhenRequestBodyNotSpecified: true,
+			AuthenticationFunc:                requireBearerToken,
+			SchemaValidationOptions:           []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation()},
+		},
+	}
+	if err := openapi3filter.ValidateRequest(req.Context(), reqInput); err != nil {
+		st.violate("%s (%s %s): request breaks the spec: %v", opID, req.Method, req.URL, err)
+		return jsonResponse(req, http.StatusUnprocessableEntity, map[string]any{"id": "unprocessable_entity", "message": err.Error()}), nil
+	}
+
+	status, answer, err := st.spec.answer(route, req)
+	if err != nil {
+		st.violate("%s: cannot build an answer: %v", opID, err)
+		return jsonResponse(req, http.StatusInternalServerError, map[string]any{"id": "server_error", "message": err.Error()}), nil
+	}
+	resp := jsonResponse(req, status, answer)
+	encoded, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(encoded))
+
+	respInput := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: reqInput,
+		Status:                 status,
+		Header:                 resp.Header,
+		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+	}
+	respInput.SetBodyBytes(encoded)
+	if err := openapi3filter.ValidateResponse(req.Context(), respInput); err != nil {
+		st.violate("%s: the mock's own answer breaks the spec: %v", opID, err)
+	}
+	return resp, nil
+}
+
+// requireBearerToken checks the bearer_auth scheme: the SDK must send the
+// configured token on every API request.
+func requireBearerToken(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	if in.SecuritySchemeName != "bearer_auth" {
+		return fmt.Errorf("unexpected security scheme %q", in.SecuritySchemeName)
+	}
+	if got := in.RequestValidationInput.Request.Header.Get("Authorization"); got != "Bearer "+testToken {
+		return errors.New("missing or wrong bearer token")
+	}
+	return nil
+}
+
+// jsonResponse builds a response with the API's usual headers; a nil body
+// gives an empty one.
+func jsonResponse(req *http.Request, status int, body any) *http.Response {
+	var encoded []byte
+	if body != nil {
+		var err error
+		if encoded, err = json.Marshal(body); err != nil {
+			panic(err)
+		}
+	}
+	h := http.Header{}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("Ratelimit-Limit", "5000")
+	h.Set("Ratelimit-Remaining", "4999")
+	h.Set("Ratelimit-Reset", "1444931833")
+	h.Set("X-Request-Id", "515d9a72-7a59-4b0a-8b69-8e2b3f5b1f5f")
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		StatusCode:    status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(encoded)),
+		ContentLength: int64(len(encoded)),
+		Request:       req,
+	}
+}
+
+// answer returns the status and body the mock sends for a matched request:
+// the operation's first 2xx example, or a body synthesized from the schema
+// when the operation has none, made to follow the schema (schemaBody) and
+// paginated like the API (paginate).
+func (s *apiSpec) answer(route *routers.Route, req *http.Request) (int, any, error) {
+	status, resp := successResponse(route.Operation)
+	if resp == nil {
+		return 0, nil, errors.New("no 2xx response")
+	}
+	if resp.Content == nil {
+		return status, nil, nil
+	}
+	mt := resp.Content.Get("application/json")
+	if mt == nil {
+		return 0, nil, errors.New("2xx response is not JSON")
+	}
+	body, err := schemaBody(route.Operation.OperationID, mt)
+	if err != nil {
+		return 0, nil, err
+	}
+	if hasQueryParam(route.Operation, "page") {
+		body = paginate(body, req.URL)
+	}
+	return status, body, nil
+}
+
+// schemaBody returns the example of mt corrected to follow the schema:
+// where an example contradicts its schema the schema wins (TestSpecErrata
+// pins each case). Keys the schema does not declare are dropped.
+func schemaBody(opID string, mt *openapi3.MediaType) (any, error) {
+	_, example, ok := mediaExample(mt)
+	if !ok {
+		return synthesize(mt.Schema), nil
+	}
+	if fix, ok := exampleFixes[opID]; ok {
+		var err error
+		if example, err = fix(example); err != nil {
+			return nil, fmt.Errorf("%s: fix example: %w", opID, err)
+		}
+	}
+	body, _ := pruneUndeclared(mt.Schema, example, "")
+	return body, nil
+}
+
+// exampleFixes reshape the examples whose shape contradicts their schema,
+// keeping their data. Keys that are merely undeclared need no fix: they
+// are pruned.
+var exampleFixes = map[string]func(any) (any, error){
+	// Example: {"job_invocation": [ {...} ]}; schema: the bare
+	// app_job_invocation object.
+	"apps_get_job_invocation":    firstOfWrappedArray("job_invocation"),
+	"apps_cancel_job_invocation": firstOfWrappedArray("job_invocation"),
+	// Example: {"components": [...]}; schema: {"app_health": {"components": [...]}}.
+	"apps_get_health": func(v any) (any, error) { return map[string]any{"app_health": v}, nil },
+	// Example: {"live_url", "url", "historic_logs": [...]}; schema:
+	// {"live_url", "historic_urls": [...]}.
+	"apps_get_logs":                             renameHistoricLogs,
+	"apps_get_logs_aggregate":                   renameHistoricLogs,
+	"apps_get_logs_active_deployment":           renameHistoricLogs,
+	"apps_get_logs_active_deployment_aggregate": renameHistoricLogs,
+	"apps_get_job_invocation_logs":              renameHistoricLogs,
+	"apps_get_event_logs":                       renameHistoricLogs,
+}
+
+func firstOfWrappedArray(key string) func(any) (any, error) {
+	return func(v any) (any, error) {
+		m, _ := v.(map[string]any)
+		list, _ := m[key].([]any)
+		if len(list) == 0 {
+			return nil, fmt.Errorf("example has no %q array", key)
+		}
+		return list[0], nil
+	}
+}
+
+func renameHistoricLogs(v any) (any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("logs example is not an object")
+	}
+	out := map[string]any{"live_url": m["live_url"]}
+	if h, ok := m["historic_logs"]; ok {
+		out["historic_urls"] = h
+	}
+	return out, nil
+}
+
+func hasQueryParam(op *openapi3.Operation, name string) bool {
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == "query" && p.Value.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// mockPages is how many pages every paginated list has in the mock.
+const mockPages = 2
+
+// paginate rewrites the links of a list body for the requested page of a
+// mockPages-page list, as the API does: next/last up to the last page,
+// first/prev after the first. Without it the examples' fixed links would
+// point every page at the same next page.
+func paginate(body any, reqURL *url.URL) any {
+	m, ok := body.(map[string]any)
+	if !ok {
+		return body
+	}
+	page, err := strconv.Atoi(reqURL.Query().Get("page"))
+	if err != nil || page < 1 {
+		page = 1
+	}
+	link := func(n int) string {
+		u := *reqURL
+		q := u.Query()
+		q.Set("page", strconv.Itoa(n))
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	pages := map[string]any{}
+	if page < mockPages {
+		pages["next"] = link(page + 1)
+		pages["last"] = link(mockPages)
+	}
+	if page > 1 {
+		pages["first"] = link(1)
+		pages["prev"] = link(page - 1)
+	}
+	out := map[string]any{}
+	perPage := 0
+	for k, v := range m {
+		out[k] = v
+		if list, ok := v.([]any); ok {
+			perPage = len(list)
+			if page > mockPages {
+				out[k] = []any{}
+			}
+		}
+	}
+	out["links"] = map[string]any{"pages": pages}
+	if _, ok := out["meta"]; ok {
+		out["meta"] = map[string]any{"total": float64(perPage * mockPages)}
+	}
+	return out
+}
+

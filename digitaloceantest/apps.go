@@ -1,0 +1,457 @@
+package digitaloceantest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	do "github.com/oceankit/digitalocean"
+)
+
+// appState is one app and everything that hangs off it.
+type appState struct {
+	id        string
+	created   time.Time
+	updated   time.Time
+	spec      *do.AppSpec
+	projectID string
+	hostSlug  string // the random part of its ondigitalocean.app host
+
+	deployments []*deploymentState // oldest first
+	active      *deploymentState
+	pinned      *deploymentState
+	rollback    *rollbackState
+	events      []*eventState
+	jobs        []*jobInvocationState // oldest first
+	alertDest   map[string]alertDestinations
+
+	failNextDeployment bool
+}
+
+// rollbackState is an uncommitted rollback: the spec to return to on revert.
+type rollbackState struct {
+	deployment *deploymentState
+	specBefore *do.AppSpec
+}
+
+type alertDestinations struct {
+	emails []string
+	slack  []*do.AppAlertSlackWebhook
+}
+
+func (s *Server) findApp(id string) *appState {
+	for _, a := range s.state.apps {
+		if a.id == id {
+			return a
+		}
+	}
+	return nil
+}
+
+func (s *Server) findAppByName(name string) *appState {
+	for _, a := range s.state.apps {
+		if a.spec.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// cloneSpec deep-copies a spec through JSON, keeping its unknown keys.
+func cloneSpec(spec *do.AppSpec) *do.AppSpec {
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		panic("digitaloceantest: cannot copy an app spec: " + err.Error())
+	}
+	out := new(do.AppSpec)
+	if err := json.Unmarshal(raw, out); err != nil {
+		panic("digitaloceantest: cannot copy an app spec: " + err.Error())
+	}
+	return out
+}
+
+// renderApp is the app as the API returns it.
+func (s *Server) renderApp(a *appState, withProject bool) *do.App {
+	out := &do.App{
+		ID:          a.id,
+		OwnerUUID:   s.cfg.account.UUID,
+		Spec:        cloneSpec(a.spec),
+		CreatedAt:   a.created,
+		UpdatedAt:   a.updated,
+		Region:      regionOf(a.spec.Region),
+		TierSlug:    tierOf(a.spec),
+		LiveURLBase: "",
+	}
+	if withProject {
+		out.ProjectID = a.projectID
+	}
+	if n := len(a.deployments); n > 0 {
+		out.LastDeploymentCreatedAt = a.deployments[n-1].created
+	}
+	if a.active != nil {
+		d := s.renderDeployment(a.active)
+		out.ActiveDeployment = d
+		out.LastDeploymentActiveAt = a.active.activeAt
+		host := a.spec.Name + "-" + a.hostSlug + ".ondigitalocean.app"
+		out.DefaultIngress = "https://" + host
+		out.LiveURL = "https://" + host
+		out.LiveURLBase = "https://" + host
+		out.LiveDomain = host
+	}
+	if d := a.inProgress(); d != nil {
+		if d.phase == do.DeploymentPhasePendingBuild || d.phase == do.DeploymentPhasePendingDeploy {
+			out.PendingDeployment = s.renderDeployment(d)
+		} else {
+			out.InProgressDeployment = s.renderDeployment(d)
+		}
+	}
+	if a.pinned != nil {
+		out.PinnedDeployment = s.renderDeployment(a.pinned)
+	}
+	for _, ds := range a.spec.Domains {
+		phase := do.AppDomainPhasePending
+		if a.active != nil {
+			phase = do.AppDomainPhaseActive
+		}
+		spec := *ds
+		out.Domains = append(out.Domains, &do.AppDomain{ID: shortUUID(a.id, ds.Domain), Phase: phase, Spec: &spec})
+	}
+	if a.spec.Egress != nil && a.spec.Egress.Type == do.AppEgressTypeDedicatedIP {
+		for i := range 2 {
+			out.DedicatedIPs = append(out.DedicatedIPs, &do.AppDedicatedIP{
+				IP: fmt.Sprintf("192.0.2.%d", 10+i), ID: shortUUID(a.id, "ip", strconv.Itoa(i)), Status: do.AppDedicatedIPStatusAssigned})
+		}
+	}
+	if a.spec.VPC != nil {
+		vpc := *a.spec.VPC
+		out.VPC = &vpc
+	}
+	return out
+}
+
+// shortUUID is a stable UUID-shaped ID derived from parts.
+func shortUUID(parts ...string) string {
+	h := shortHash(32, parts...)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-8" + h[17:20] + "-" + h[20:32]
+}
+
+func regionOf(slug do.AppRegionSlug) *do.AppRegion {
+	if slug == "" {
+		slug = do.AppRegionSlugNYC // "nearest available"
+	}
+	for _, r := range appRegions {
+		if r.Slug == string(slug) {
+			out := r
+			out.DataCenters = append([]string(nil), r.DataCenters...)
+			return &out
+		}
+	}
+	return &do.AppRegion{Slug: string(slug), Label: string(slug)}
+}
+
+// tierOf is "professional" when any component uses a professional size.
+func tierOf(spec *do.AppSpec) string {
+	for _, slug := range instanceSlugs(spec) {
+		if size := findInstanceSize(slug); size != nil && size.TierSlug == "professional" {
+			return "professional"
+		}
+	}
+	return "basic"
+}
+
+func findInstanceSize(slug do.InstanceSizeSlug) *do.AppInstanceSize {
+	if slug == "" {
+		slug = do.InstanceSizeSlugAppsS1VCPU0_5GB
+	}
+	for i := range instanceSizes {
+		if instanceSizes[i].Slug == string(slug) {
+			return &instanceSizes[i]
+		}
+	}
+	return nil
+}
+
+// instanceSlugs lists the size of every instance the spec runs.
+func instanceSlugs(spec *do.AppSpec) []do.InstanceSizeSlug {
+	var out []do.InstanceSizeSlug
+	for _, c := range spec.Services {
+		for range instanceCount(c.InstanceCount, c.Autoscaling) {
+			out = append(out, c.InstanceSizeSlug)
+		}
+	}
+	for _, c := range spec.Workers {
+		for range instanceCount(c.InstanceCount, c.Autoscaling) {
+			out = append(out, c.InstanceSizeSlug)
+		}
+	}
+	for _, c := range spec.Jobs {
+		out = append(out, c.InstanceSizeSlug)
+	}
+	return out
+}
+
+func instanceCount(n *int64, auto *do.AppAutoscalingSpec) int {
+	if auto != nil && auto.MinInstanceCount > 0 {
+		return int(auto.MinInstanceCount)
+	}
+	if n != nil && *n > 0 {
+		return int(*n)
+	}
+	return 1
+}
+
+var (
+	componentName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
+	envKey        = regexp.MustCompile(`^[_A-Za-z][_A-Za-z0-9]*$`)
+	domainName    = regexp.MustCompile(`^((xn--)?[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.)+[a-zA-Z]{2,}\.?$`)
+)
+
+// validateSpec checks what the schema says beyond types and enums.
+func validateSpec(spec *do.AppSpec) *reply {
+	fail := func(format string, args ...any) *reply {
+		r := unprocessable(format, args...)
+		return &r
+	}
+	if !componentName.MatchString(spec.Name) {
+		return fail("spec.name %q is invalid: use 2 to 32 lower-case letters, digits and dashes, starting with a letter.", spec.Name)
+	}
+	seen := map[string]bool{}
+	components := 0
+	checkName := func(kind string, i int, name string) *reply {
+		if !componentName.MatchString(name) {
+			return fail("spec.%s[%d].name %q is invalid: use 2 to 32 lower-case letters, digits and dashes, starting with a letter.", kind, i, name)
+		}
+		if seen[name] {
+			return fail("spec.%s[%d].name %q is used by another component: names must be unique within an app.", kind, i, name)
+		}
+		seen[name] = true
+		return nil
+	}
+	checkEnvs := func(where string, envs []*do.AppVariableDefinition) *reply {
+		for j, e := range envs {
+			if e != nil && !envKey.MatchString(e.Key) {
+				return fail("%s.envs[%d].key %q is not a valid variable name.", where, j, e.Key)
+			}
+		}
+		return nil
+	}
+	checkInstances := func(where string, count *int64, auto *do.AppAutoscalingSpec) *reply {
+		if count != nil && *count < 1 {
+			return fail("%s.instance_count must be at least 1.", where)
+		}
+		if count != nil && auto != nil {
+			return fail("%s.instance_count must not be set when autoscaling is used.", where)
+		}
+		if auto != nil && (auto.MinInstanceCount < 1 || auto.MaxInstanceCount < auto.MinInstanceCount) {
+			return fail("%s.autoscaling needs 1 <= min_instance_count <= max_instance_count.", where)
+		}
+		return nil
+	}
+	for i, c := range spec.Services {
+		where := fmt.Sprintf("spec.services[%d]", i)
+		if r := firstOf(checkName("services", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, c.Autoscaling)); r != nil {
+			return r
+		}
+		if c.HTTPPort != 0 && (c.HTTPPort < 1 || c.HTTPPort > 65535) {
+			return fail("%s.http_port must be between 1 and 65535.", where)
+		}
+		components++
+	}
+	for i, c := range spec.Workers {
+		where := fmt.Sprintf("spec.workers[%d]", i)
+		if r := firstOf(checkName("workers", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, c.Autoscaling)); r != nil {
+			return r
+		}
+		components++
+	}
+	for i, c := range spec.Jobs {
+		where := fmt.Sprintf("spec.jobs[%d]", i)
+		if r := firstOf(checkName("jobs", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, nil)); r != nil {
+			return r
+		}
+		components++
+	}
+	for i, c := range spec.StaticSites {
+		if r := firstOf(checkName("static_sites", i, c.Name), checkEnvs(fmt.Sprintf("spec.static_sites[%d]", i), c.Envs)); r != nil {
+			return r
+		}
+		components++
+	}
+	for i, c := range spec.Functions {
+		if r := firstOf(checkName("functions", i, c.Name), checkEnvs(fmt.Sprintf("spec.functions[%d]", i), c.Envs)); r != nil {
+			return r
+		}
+		components++
+	}
+	for i, c := range spec.Databases {
+		if r := checkName("databases", i, c.Name); r != nil {
+			return r
+		}
+	}
+	if components == 0 {
+		return fail("spec must have at least one service, worker, job, static site or functions component.")
+	}
+	for i, d := range spec.Domains {
+		if d != nil && (len(d.Domain) < 4 || len(d.Domain) > 253 || !domainName.MatchString(d.Domain)) {
+			return fail("spec.domains[%d].domain %q is not a valid hostname.", i, d.Domain)
+		}
+	}
+	return checkEnvs("spec", spec.Envs)
+}
+
+func firstOf(rs ...*reply) *reply {
+	for _, r := range rs {
+		if r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// boolQuery reads an optional boolean query parameter.
+func boolQuery(c *call, name string) (bool, *reply) {
+	v := c.r.URL.Query().Get(name)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r := badRequest("%s must be true or false, got %q.", name, v)
+		return false, &r
+	}
+	return b, nil
+}
+
+func listApps(c *call) reply {
+	withProjects, bad := boolQuery(c, "with_projects")
+	if bad != nil {
+		return *bad
+	}
+	all := make([]*do.App, 0, len(c.s.state.apps))
+	for _, a := range c.s.state.apps {
+		all = append(all, c.s.renderApp(a, withProjects))
+	}
+	page, envelope, bad := paginate(c, all, true)
+	if bad != nil {
+		return *bad
+	}
+	envelope["apps"] = page
+	return ok(envelope)
+}
+
+func createApp(c *call) reply {
+	var req do.AppCreateRequest
+	if bad := decodeStrict(c.body, &req, true); bad != nil {
+		return *bad
+	}
+	if bad := validateSpec(req.Spec); bad != nil {
+		return *bad
+	}
+	if c.s.findAppByName(req.Spec.Name) != nil {
+		return apiError(http.StatusConflict, fmt.Sprintf("an app with the name %q already exists", req.Spec.Name))
+	}
+	a := &appState{
+		id:        c.s.state.newID("app"),
+		created:   c.now,
+		updated:   c.now,
+		spec:      cloneSpec(req.Spec),
+		projectID: req.ProjectID,
+		alertDest: map[string]alertDestinations{},
+	}
+	a.hostSlug = shortHash(5, a.id)
+	if a.projectID == "" {
+		a.projectID = defaultProjectID
+	}
+	c.s.state.apps = append(c.s.state.apps, a)
+	d := c.s.startDeployment(a, c.now, deploymentCause{
+		text: "initial deployment", typ: do.DeploymentTypeManual,
+		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment,
+	}, fullPlan)
+	out := c.s.renderApp(a, true)
+	out.PendingDeployment = c.s.renderDeployment(d)
+	return ok(map[string]any{"app": out})
+}
+
+// defaultProjectID is the account's default project.
+const defaultProjectID = "88b72d1a-b78a-4d9f-9090-b53c4399073f"
+
+func getApp(c *call) reply {
+	id := c.param("id")
+	var a *appState
+	if id == "" {
+		name := c.r.URL.Query().Get("name")
+		if name == "" {
+			return notFound()
+		}
+		a = c.s.findAppByName(name)
+	} else {
+		a = c.s.findApp(id)
+	}
+	if a == nil {
+		return notFound()
+	}
+	return ok(map[string]any{"app": c.s.renderApp(a, true)})
+}
+
+func updateApp(c *call) reply {
+	a := c.s.findApp(c.param("id"))
+	if a == nil {
+		return notFound()
+	}
+	var req do.AppUpdateRequest
+	if bad := decodeStrict(c.body, &req, true); bad != nil {
+		return *bad
+	}
+	if bad := validateSpec(req.Spec); bad != nil {
+		return *bad
+	}
+	if other := c.s.findAppByName(req.Spec.Name); other != nil && other != a {
+		return apiError(http.StatusConflict, fmt.Sprintf("an app with the name %q already exists", req.Spec.Name))
+	}
+	if bad := a.refusePinned(); bad != nil {
+		return *bad
+	}
+	a.spec = cloneSpec(req.Spec)
+	a.updated = c.now
+	d := c.s.startDeployment(a, c.now, deploymentCause{
+		text: "app spec updated", typ: do.DeploymentTypeManual,
+		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec,
+	}, fullPlan)
+	out := c.s.renderApp(a, true)
+	out.PendingDeployment = c.s.renderDeployment(d)
+	return ok(map[string]any{"app": out})
+}
+
+// refusePinned stops new deployments while a rollback pins the app.
+func (a *appState) refusePinned() *reply {
+	if a.pinned == nil {
+		return nil
+	}
+	r := badRequest("The app is pinned to rollback deployment %s: commit or revert the rollback to deploy again.", a.pinned.id)
+	return &r
+}
+
+func deleteApp(c *call) reply {
+	id := c.param("id")
+	for i, a := range c.s.state.apps {
+		if a.id == id {
+			c.s.state.apps = append(c.s.state.apps[:i:i], c.s.state.apps[i+1:]...)
+			c.s.notifyLocked() // live logs of the app end
+			return ok(&do.AppDeleteResponse{ID: id})
+		}
+	}
+	return notFound()
+}
+
+// appOf finds the app of the app_id parameter.
+func appOf(c *call) (*appState, *reply) {
+	a := c.s.findApp(c.param("app_id"))
+	if a == nil {
+		r := notFound()
+		return nil, &r
+	}
+	return a, nil
+}

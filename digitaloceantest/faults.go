@@ -1,0 +1,142 @@
+package digitaloceantest
+
+import (
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Match selects API requests. Empty fields match anything.
+type Match struct {
+	// Method is an HTTP method such as "POST".
+	Method string
+	// Path is a path.Match pattern over the unescaped path, such as
+	// "/v2/apps/*/deployments"; a pattern ending in "/**" also matches
+	// everything below it.
+	Path string
+	// Operation is the spec's operationId, such as "apps_create".
+	Operation string
+}
+
+func (m Match) matches(method, urlPath, op string) bool {
+	if m.Method != "" && !strings.EqualFold(m.Method, method) {
+		return false
+	}
+	if m.Operation != "" && m.Operation != op {
+		return false
+	}
+	if m.Path == "" {
+		return true
+	}
+	if prefix, isTree := strings.CutSuffix(m.Path, "/**"); isTree {
+		return urlPath == prefix || strings.HasPrefix(urlPath, prefix+"/")
+	}
+	okMatch, err := path.Match(m.Path, urlPath)
+	return err == nil && okMatch
+}
+
+// Fault is what a matched request gets instead of its normal response.
+type Fault struct {
+	// Status is the HTTP status to answer with, such as 503. The body is
+	// the API's error object unless Body is set.
+	Status int
+	// ID and Message override the error object's fields.
+	ID, Message string
+	// Body, if set, is sent as is (text/html), like a proxy's error page.
+	Body string
+	// RetryAfter, if set, is sent as the retry-after header (seconds).
+	RetryAfter time.Duration
+	// Delay holds the response back this long (wall-clock time; fake
+	// inside a synctest bubble), or until the client gives up.
+	Delay time.Duration
+	// DropConnection closes the connection without any response.
+	DropConnection bool
+	// Applied carries the request out before the fault: the client cannot
+	// tell that it worked, as when a response is lost after the server
+	// acted on it.
+	Applied bool
+}
+
+type pendingFault struct {
+	match Match
+	fault Fault
+	left  int
+}
+
+// FailNext makes the next n requests that match get fault. Faults queued
+// earlier are used up first.
+func (s *Server) FailNext(n int, match Match, fault Fault) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.faults = append(s.state.faults, &pendingFault{match: match, fault: fault, left: n})
+}
+
+func (s *Server) takeFault(method, urlPath, op string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, pf := range s.state.faults {
+		if !pf.match.matches(method, urlPath, op) {
+			continue
+		}
+		pf.left--
+		if pf.left == 0 {
+			s.state.faults = append(s.state.faults[:i:i], s.state.faults[i+1:]...)
+		}
+		return pf.fault, true
+	}
+	return Fault{}, false
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f Fault, rec *Request) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		t.Stop()
+	}
+	if f.DropConnection {
+		rec.Status = 0
+		s.record(*rec)
+		if hj, isHijacker := w.(http.Hijacker); isHijacker {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // closes the connection without a response
+	}
+	status := f.Status
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	rec.Status = status
+	s.record(*rec)
+	s.mu.Lock()
+	s.state.rate.peek(time.Now()).setHeaders(w.Header())
+	s.mu.Unlock()
+	if f.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((f.RetryAfter+time.Second-1)/time.Second)))
+	}
+	if f.Body != "" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(f.Body))
+		return
+	}
+	e := &errorBody{ID: errorID(status), Message: http.StatusText(status)}
+	if f.ID != "" {
+		e.ID = f.ID
+	}
+	if f.Message != "" {
+		e.Message = f.Message
+	}
+	s.writeReply(w, w.Header().Get("X-Request-Id"), reply{status: status, body: e})
+}

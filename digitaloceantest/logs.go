@@ -1,0 +1,290 @@
+package digitaloceantest
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	do "github.com/oceankit/digitalocean"
+)
+
+// logTarget is what one pre-signed log URL shows.
+type logTarget struct {
+	app        *appState
+	deployment *deploymentState
+	job        *jobInvocationState
+	event      *eventState
+	component  string // "" for every component
+	logType    do.AppLogType
+	follow     bool
+	tail       int // last lines only; 0 for all
+}
+
+// lines returns the target's lines so far.
+func (t *logTarget) lines() []logLine {
+	var src []logLine
+	switch {
+	case t.job != nil:
+		src = t.job.logs
+	case t.event != nil:
+		src = t.event.logs
+	default:
+		src = t.deployment.logs[t.logType]
+	}
+	var out []logLine
+	for _, l := range src {
+		if t.component == "" || l.component == t.component {
+			out = append(out, l)
+		}
+	}
+	if t.tail > 0 && len(out) > t.tail {
+		out = out[len(out)-t.tail:]
+	}
+	return out
+}
+
+// live reports whether more lines may still come.
+func (t *logTarget) live(s *Server) bool {
+	if s.findApp(t.app.id) == nil {
+		return false // deleted
+	}
+	switch {
+	case t.job != nil:
+		return t.job.live()
+	case t.event != nil:
+		return t.event.scalePhase == do.AppEventAutoscalingPhasePending || t.event.scalePhase == do.AppEventAutoscalingPhaseInProgress
+	}
+	return !t.deployment.terminal() || t.deployment == t.app.active
+}
+
+// logURLs answers a logs operation: a live URL while the logs can still
+// grow (an in-progress or active deployment, a running job or autoscaling
+// event), archived URLs once they cannot.
+func (c *call) logURLs(t *logTarget) reply {
+	token := shortHash(40, c.s.state.newID("log-token"))
+	c.s.state.logTokens[token] = t
+	q := url.Values{"token": {token}, "X-Expires": {strconv.FormatInt(c.now.Add(15*time.Minute).Unix(), 10)}}
+	base := c.s.logs.base + "/v1/logs/" + token[:12]
+	if t.live(c.s) {
+		return ok(&do.AppLogs{LiveURL: base + "/live?" + q.Encode()})
+	}
+	return ok(&do.AppLogs{HistoricURLs: []string{base + "/archive.log?" + q.Encode()}})
+}
+
+// logType reads the required type query parameter; UNSPECIFIED means RUN.
+func logType(c *call, allowed ...do.AppLogType) (do.AppLogType, *reply) {
+	v := c.r.URL.Query().Get("type")
+	if v == "" {
+		r := badRequest("type is required.")
+		return "", &r
+	}
+	for _, a := range allowed {
+		if string(a) == v {
+			if a == do.AppLogTypeUnspecified {
+				return do.AppLogTypeRun, nil
+			}
+			return a, nil
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	r := badRequest("type: %q is not one of %s.", v, strings.Join(names, ", "))
+	return "", &r
+}
+
+var deploymentLogTypes = []do.AppLogType{do.AppLogTypeUnspecified, do.AppLogTypeBuild, do.AppLogTypeDeploy,
+	do.AppLogTypeRun, do.AppLogTypeRunRestarted, do.AppLogTypeAutoscaleEvent}
+
+// getDeploymentLogs serves the four deployment log operations: active or
+// given deployment, one or every component.
+func getDeploymentLogs(c *call) reply {
+	a, bad := appOf(c)
+	if bad != nil {
+		return *bad
+	}
+	typ, bad := logType(c, deploymentLogTypes...)
+	if bad != nil {
+		return *bad
+	}
+	follow, bad := boolQuery(c, "follow")
+	if bad != nil {
+		return *bad
+	}
+	d := a.active
+	if id := c.param("deployment_id"); id != "" {
+		d = a.findDeployment(id)
+	}
+	if d == nil {
+		if c.param("deployment_id") == "" {
+			return apiError(http.StatusNotFound, "The app has no active deployment.")
+		}
+		return notFound()
+	}
+	comp := c.param("component_name")
+	if comp != "" && !d.hasComponent(comp) {
+		return notFound()
+	}
+	return c.logURLs(&logTarget{app: a, deployment: d, component: comp, logType: typ, follow: follow})
+}
+
+func getJobInvocationLogs(c *call) reply {
+	_, j, bad := jobOf(c, "job_name")
+	if bad != nil {
+		return *bad
+	}
+	a, _ := appOf(c)
+	if _, bad := logType(c, do.AppLogTypeJobInvocation); bad != nil {
+		return *bad
+	}
+	if dep := c.r.URL.Query().Get("deployment_id"); dep != "" && dep != j.inv.DeploymentID {
+		return notFound()
+	}
+	follow, bad := boolQuery(c, "follow")
+	if bad != nil {
+		return *bad
+	}
+	tail := 0
+	if v := c.r.URL.Query().Get("tail_lines"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return badRequest("tail_lines must be a non-negative integer, got %q.", v)
+		}
+		tail = n
+	}
+	return c.logURLs(&logTarget{app: a, job: j, follow: follow, tail: tail, logType: do.AppLogTypeJobInvocation})
+}
+
+func getEventLogs(c *call) reply {
+	a, e, bad := eventOf(c)
+	if bad != nil {
+		return *bad
+	}
+	typ, bad := logType(c, deploymentLogTypes...)
+	if bad != nil {
+		return *bad
+	}
+	follow, bad := boolQuery(c, "follow")
+	if bad != nil {
+		return *bad
+	}
+	if e.typ != do.AppEventTypeAutoscaling {
+		// A deployment event's logs are its deployment's.
+		return c.logURLs(&logTarget{app: a, deployment: e.deployment, logType: typ, follow: follow})
+	}
+	return c.logURLs(&logTarget{app: a, event: e, follow: follow, logType: do.AppLogTypeAutoscaleEvent})
+}
+
+// EmitLogs appends run-time log lines from component to the app's active
+// deployment, for tests of code that follows live logs.
+func (s *Server) EmitLogs(appID, component string, lines ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+	a := s.findApp(appID)
+	if a == nil || a.active == nil {
+		return errNoActive(appID)
+	}
+	now := s.nowLocked()
+	for _, l := range lines {
+		a.active.log(do.AppLogTypeRun, component, now, l)
+	}
+	s.notifyLocked()
+	return nil
+}
+
+type errNoActive string
+
+func (e errNoActive) Error() string {
+	return "digitaloceantest: app " + strconv.Quote(string(e)) + " does not exist or has no active deployment"
+}
+
+// logHandler serves the log host: pre-signed URLs that need no (and must
+// get no) Authorization header. Live logs are chunked, one line per chunk.
+func (s *Server) logHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := LogRequest{Path: r.URL.Path, HadAuthorization: r.Header.Get("Authorization") != ""}
+		s.mu.Lock()
+		s.settleLocked()
+		t := s.state.logTokens[r.URL.Query().Get("token")]
+		s.mu.Unlock()
+		status := http.StatusOK
+		switch {
+		case r.Method != http.MethodGet:
+			status = http.StatusMethodNotAllowed
+		case t == nil:
+			status = http.StatusForbidden
+		}
+		rec.Status = status
+		s.mu.Lock()
+		s.state.logRequests = append(s.state.logRequests, rec)
+		s.mu.Unlock()
+		if status != http.StatusOK {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired or the signature does not match</Message></Error>`))
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/live") {
+			s.streamLive(w, r, t)
+			return
+		}
+		s.mu.Lock()
+		var b strings.Builder
+		for _, l := range t.lines() {
+			b.WriteString(l.String() + "\n")
+		}
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+		_, _ = w.Write([]byte(b.String()))
+	})
+}
+
+// streamLive writes the target's lines one chunk each, then, when
+// following, new lines as they come, until the logs can no longer grow,
+// the client leaves or the server closes.
+func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	flusher, _ := w.(http.Flusher)
+	sent := 0
+	_, realTime := s.cfg.clock.(realClock)
+	for {
+		s.mu.Lock()
+		s.settleLocked()
+		lines := t.lines()
+		more := t.follow && t.live(s)
+		changed := s.changed
+		s.mu.Unlock()
+		for ; sent < len(lines); sent++ {
+			if _, err := w.Write([]byte(lines[sent].String() + "\n")); err != nil {
+				return
+			}
+			if flusher != nil {
+				flusher.Flush()
+			}
+		}
+		if !more {
+			return
+		}
+		var tick <-chan time.Time
+		if realTime { // nothing else moves the state on a wall clock
+			timer := time.NewTimer(max(s.cfg.phaseDuration/10, 10*time.Millisecond))
+			defer timer.Stop()
+			tick = timer.C
+		}
+		select {
+		case <-changed:
+		case <-tick:
+		case <-r.Context().Done():
+			return
+		case <-s.closed:
+			return
+		}
+	}
+}

@@ -1,0 +1,243 @@
+package digitaloceantest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oceankit/digitalocean"
+)
+
+// DefaultToken is the API token a Server accepts unless WithToken says
+// otherwise. It has the shape of a personal access token.
+const DefaultToken = "dop_v1_digitaloceantest0000000000000000000000000000000000000000000"
+
+// DefaultPhaseDuration is how long a deployment stays in each phase unless
+// WithPhaseDuration says otherwise.
+const DefaultPhaseDuration = 30 * time.Second
+
+// Server is a stateful in-memory fake of the DigitalOcean API (Account,
+// Actions, 1-Click applications and App Platform). It serves the API on one
+// host and pre-signed log URLs on another. All methods are safe for
+// concurrent use.
+type Server struct {
+	cfg config
+
+	api, logs *host
+
+	mu    sync.Mutex
+	state *state
+	// changed is closed and replaced whenever the state moves on, waking
+	// live log streams.
+	changed chan struct{}
+
+	transport *http.Transport
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+// host is one of the fake's two HTTP hosts: an httptest.Server on loopback,
+// or an in-memory listener (WithInMemoryNetwork).
+type host struct {
+	base   string // scheme://host, no trailing slash
+	ts     *httptest.Server
+	mem    *memListener
+	server *http.Server
+}
+
+func (h *host) close() {
+	if h.ts != nil {
+		h.ts.CloseClientConnections()
+		h.ts.Close()
+		return
+	}
+	_ = h.server.Close()
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	token          string
+	clock          Clock
+	phaseDuration  time.Duration
+	inMemory       bool
+	account        digitalocean.Account
+	teamEmails     []string
+	rateLimit      int
+	seedActions    bool
+}
+
+// WithToken sets the bearer token the fake accepts (and Client sends).
+func WithToken(token string) Option { return func(c *config) { c.token = token } }
+
+// WithClock makes the fake read the time from clock. The default is a
+// manual clock that starts at the creation time and moves only with
+// Server.Advance. Server.Advance also moves an injected clock forward.
+func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+
+// WithRealClock makes the fake's time follow the wall clock, so that
+// deployments progress on their own; Server.Advance still jumps ahead.
+// Use it with a short WithPhaseDuration for demos run outside tests.
+func WithRealClock() Option { return func(c *config) { c.clock = realClock{} } }
+
+// WithPhaseDuration sets how long a deployment (and an autoscaling event or
+// job invocation) stays in each phase; the default is DefaultPhaseDuration.
+func WithPhaseDuration(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.phaseDuration = d
+		}
+	}
+}
+
+// WithInMemoryNetwork serves the fake over an in-memory network instead of
+// loopback sockets. Only Client and HTTPClient can reach it (URL returns a
+// name that does not resolve). Use it inside a testing/synctest bubble:
+// every wait then blocks durably, so retries, rate-limit pauses and
+// deployment waits run in fake time.
+func WithInMemoryNetwork() Option { return func(c *config) { c.inMemory = true } }
+
+// WithAccount sets the account that GET /v2/account returns.
+func WithAccount(a digitalocean.Account) Option { return func(c *config) { c.account = a } }
+
+// WithTeamEmails adds email addresses that may receive app alerts besides
+// the account's own: the API accepts only emails of users with access.
+func WithTeamEmails(emails ...string) Option {
+	return func(c *config) { c.teamEmails = append(c.teamEmails, emails...) }
+}
+
+// WithRateLimit sets the hourly request limit reported in the ratelimit-*
+// headers (default 5000). Requests over it get 429 too_many_requests.
+func WithRateLimit(perHour int) Option {
+	return func(c *config) {
+		if perHour > 0 {
+			c.rateLimit = perHour
+		}
+	}
+}
+
+// WithoutSeedData starts with no actions: by default the fake holds the
+// actions of the spec's examples.
+func WithoutSeedData() Option { return func(c *config) { c.seedActions = false } }
+
+// New starts a fake on loopback for the test t and closes it when the test
+// ends. Use Client for an SDK client that talks to it.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := NewServer(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a fake outside a test, for example in a demo's main.
+// Call Close when done.
+func NewServer(opts ...Option) *Server {
+	cfg := config{
+		token:          DefaultToken,
+		phaseDuration:  DefaultPhaseDuration,
+		rateLimit:      5000,
+		seedActions:    true,
+		account:        defaultAccount(),
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if cfg.clock == nil {
+		cfg.clock = NewManualClock(time.Now().UTC().Truncate(time.Second))
+	}
+	s := &Server{cfg: cfg, changed: make(chan struct{}), closed: make(chan struct{})}
+	s.state = newState(s)
+	s.transport = s.newTransport()
+	if cfg.inMemory {
+		s.api = startMemHost("http://api.digitalocean.test", s.apiHandler())
+		s.logs = startMemHost("http://logs.digitalocean.test", s.logHandler())
+	} else {
+		s.api = startLoopbackHost(s.apiHandler())
+		s.logs = startLoopbackHost(s.logHandler())
+	}
+	return s
+}
+
+func startLoopbackHost(h http.Handler) *host {
+	ts := httptest.NewServer(h)
+	return &host{base: ts.URL, ts: ts}
+}
+
+func startMemHost(base string, h http.Handler) *host {
+	l := newMemListener(base)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	go func() { _ = srv.Serve(l) }()
+	return &host{base: base, mem: l, server: srv}
+}
+
+// Close stops both hosts and ends live log streams. It is idempotent.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		s.api.close()
+		s.logs.close()
+		s.transport.CloseIdleConnections()
+	})
+}
+
+// URL is the API's base URL, such as "http://127.0.0.1:40123" (no
+// trailing slash); pass it to digitalocean.WithBaseURL.
+func (s *Server) URL() string { return s.api.base }
+
+// LogHostURL is the base URL of the second host, which serves the
+// pre-signed live and archived log URLs.
+func (s *Server) LogHostURL() string { return s.logs.base }
+
+// Token is the bearer token the fake accepts.
+func (s *Server) Token() string { return s.cfg.token }
+
+// HTTPClient returns an http.Client that reaches both of the fake's hosts,
+// also over the in-memory network. It adds no token.
+func (s *Server) HTTPClient() *http.Client {
+	return &http.Client{Transport: s.transport}
+}
+
+func (s *Server) newTransport() *http.Transport {
+	if !s.cfg.inMemory {
+		return &http.Transport{}
+	}
+	return &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			for _, h := range []*host{s.api, s.logs} {
+				if h.mem.addr.String() == addr {
+					return h.mem.dial(ctx)
+				}
+			}
+			return nil, fmt.Errorf("digitaloceantest: no in-memory host %s", addr)
+		},
+	}
+}
+
+// Client returns an SDK client for the fake, with its token and base URL
+// set. opts are applied after those, for example digitalocean.WithRetry.
+// It panics if opts are invalid.
+func (s *Server) Client(opts ...digitalocean.Option) *digitalocean.Client {
+	all := append([]digitalocean.Option{
+		digitalocean.WithToken(s.cfg.token),
+		digitalocean.WithBaseURL(s.URL()),
+		digitalocean.WithHTTPClient(s.HTTPClient()),
+	}, opts...)
+	c, err := digitalocean.New(all...)
+	if err != nil {
+		panic("digitaloceantest: " + err.Error())
+	}
+	return c
+}
+
+// notifyLocked wakes everything waiting for a state change. s.mu is held.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}

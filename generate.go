@@ -1,0 +1,5 @@
+package digitalocean
+
+// The App Platform types in apps_types.gen.go are generated from the
+// OpenAPI spec in testdata and the live-API overlay of internal/specgen.
+//go:generate go run ./internal/specgen

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+const (
+	specRel    = "testdata/digitalocean-v2-subset.yaml"
+	overlayRel = "internal/specgen/overlay.yaml"
+	moduleRoot = "../.."
+)
+
+// TestGeneratedUpToDate regenerates apps_types.gen.go into a temporary file
+// and compares it with the committed one.
+func TestGeneratedUpToDate(t *testing.T) {
+	src, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(t.TempDir(), "apps_types.gen.go")
+	if err := os.WriteFile(tmp, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(moduleRoot, "apps_types.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("apps_types.gen.go is stale: run `go generate` in the module root")
+	}
+}
+
+// TestDeterministic generates twice and expects identical output.
+func TestDeterministic(t *testing.T) {
+	a, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two runs of the generator differ")
+	}
+}
+
+func TestCamel(t *testing.T) {
+	for in, want := range map[string]string{
+		"owner_uuid":              "OwnerUUID",
+		"live_url_base":           "LiveURLBase",
+		"http_port":               "HTTPPort",
+		"egress_ips":              "EgressIPs",
+		"cpus":                    "CPUs",
+		"bandwidth_allowance_gib": "BandwidthAllowanceGiB",
+		"db_name":                 "DBName",
+		"github":                  "GitHub",
+		"open_search":             "OpenSearch",
+		"p95_milliseconds":        "P95Milliseconds",
+		"app_ids":                 "AppIDs",
+		"tls_insecure":            "TLSInsecure",
+		"vpc":                     "VPC",
+		"ttl":                     "TTL",
+		"dns_name":                "DNSName",
+		"cidr":                    "CIDR",
+		"api_key":                 "APIKey",
+	} {
+		if got := camel(in); got != want {
+			t.Errorf("camel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range []struct{ typ, v, want string }{
+		{"DeploymentPhase", "PENDING_BUILD", "PendingBuild"},
+		{"TLSVersion", "1.2", "1_2"},
+		{"InstanceSizeSlug", "apps-s-1vcpu-0.5gb", "AppsS1VCPU0_5GB"},
+		{"AppRegionSlug", "nyc", "NYC"},
+		{"MediaType", "application/json", "ApplicationJSON"},
+	} {
+		if got := constIdent(c.typ, c.v); got != c.want {
+			t.Errorf("constIdent(%q, %q) = %q, want %q", c.typ, c.v, got, c.want)
+		}
+	}
+}
+
+func TestParagraphs(t *testing.T) {
+	got := paragraphs("See [the docs](https://x.example/a).  Two\n  spaces.<br><br>**Note:** b\n- ONE: first\n- TWO: second")
+	want := []string{"See the docs (https://x.example/a). Two spaces.", "Note: b", "- ONE: first", "- TWO: second"}
+	if len(got) != len(want) {
+		t.Fatalf("paragraphs = %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("paragraph %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}

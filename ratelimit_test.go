@@ -1,0 +1,251 @@
+package digitalocean
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseRate(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	h := http.Header{}
+	h.Set("Ratelimit-Limit", "5000")
+	h.Set("Ratelimit-Remaining", " 4321 ")
+	h.Set("Ratelimit-Reset", strconv.FormatInt(now.Add(90*time.Second).Unix(), 10))
+	h.Set("Retry-After", "12")
+	r := parseRate(h, now)
+	assert.Equal(t, 5000, r.Limit)
+	assert.Equal(t, 4321, r.Remaining)
+	assert.True(t, r.Reset.Equal(now.Add(90*time.Second)))
+	assert.Equal(t, 12*time.Second, r.RetryAfter)
+	assert.True(t, r.known())
+
+	bad := http.Header{}
+	bad.Set("Ratelimit-Limit", "-5")
+	bad.Set("Ratelimit-Remaining", "many")
+	bad.Set("Ratelimit-Reset", "99999999999999999999")
+	bad.Set("Retry-After", "soon")
+	assert.Equal(t, Rate{}, parseRate(bad, now), "malformed values are ignored")
+	assert.False(t, parseRate(http.Header{}, now).known())
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Duration{
+		"":                    0,
+		"0":                   0,
+		"30":                  30 * time.Second,
+		"-3":                  0,
+		"1.5":                 0,
+		"9223372036854775807": maxRetryAfter, // would overflow time.Duration
+		now.Add(45 * time.Second).Format(http.TimeFormat): 45 * time.Second,
+		now.Add(-time.Minute).Format(http.TimeFormat):     0, // in the past
+		now.AddDate(1, 0, 0).Format(http.TimeFormat):      maxRetryAfter,
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, parseRetryAfter(in, now), "retry-after %q", in)
+	}
+}
+
+func TestRateStateKeepsNewestWindow(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	exhausted := Rate{Limit: 5000, Remaining: 0, Reset: now.Add(40 * time.Second)}
+	var s rateState
+	s.record(200, exhausted, now)
+
+	// A response from an older window, arriving late, does not erase it.
+	s.record(200, Rate{Limit: 5000, Remaining: 17, Reset: now.Add(10 * time.Second)}, now)
+	assert.Equal(t, exhausted, s.last)
+	// Nor does a stale response from the same window with more left.
+	s.record(200, Rate{Limit: 5000, Remaining: 3, Reset: exhausted.Reset}, now)
+	assert.Equal(t, exhausted, s.last)
+	// Nor one without rate headers.
+	s.record(200, Rate{}, now)
+	assert.Equal(t, exhausted, s.last)
+	until, why := s.sendAfter(now)
+	assert.Equal(t, exhausted.Reset, until)
+	assert.Equal(t, waitAPIExhausted, why)
+
+	// A newer window replaces it.
+	fresh := Rate{Limit: 5000, Remaining: 4999, Reset: now.Add(time.Hour)}
+	s.record(200, fresh, now)
+	assert.Equal(t, fresh, s.last)
+	until, _ = s.sendAfter(now)
+	assert.Equal(t, now, until, "requests go at once")
+
+	// Once a window's reset has passed, any report replaces it.
+	later := now.Add(2 * time.Hour)
+	old := Rate{Limit: 5000, Remaining: 10, Reset: later.Add(-time.Minute)}
+	s.record(200, old, later)
+	assert.Equal(t, old, s.last)
+
+	// Within a window the lower count is the later one.
+	var w rateState
+	w.record(200, Rate{Limit: 250, Remaining: 9, Reset: now.Add(time.Minute)}, now)
+	w.record(200, Rate{Limit: 250, Remaining: 4, Reset: now.Add(time.Minute)}, now)
+	assert.Equal(t, 4, w.last.Remaining)
+}
+
+func TestRateStateSharesRetryAfter(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var s rateState
+	s.record(503, Rate{RetryAfter: time.Minute}, now)
+	until, _ := s.sendAfter(now)
+	assert.Equal(t, now, until, "only a 429's retry-after holds other requests")
+
+	s.record(429, Rate{RetryAfter: 5 * time.Second}, now)
+	s.record(429, Rate{RetryAfter: 2 * time.Second}, now) // shorter: the longer wait stands
+	until, why := s.sendAfter(now)
+	assert.Equal(t, now.Add(5*time.Second), until)
+	assert.Equal(t, waitRetryAfter, why)
+	until, _ = s.sendAfter(now.Add(6 * time.Second))
+	assert.Equal(t, now.Add(6*time.Second), until)
+}
+
+// Concurrent recording and reading is race-free and keeps the newest window.
+func TestRateStateConcurrent(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	var s rateState
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			s.record(200, Rate{Limit: 5000, Remaining: 5000 - i, Reset: now.Add(time.Duration(i) * time.Second)}, now)
+			s.sendAfter(now)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 4951, s.last.Remaining)
+}
+
+func TestWithClientRateLimitValidates(t *testing.T) {
+	_, err := New(WithToken("t"), WithClientRateLimit(-1, 0))
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	c, err := New(WithToken("t"), WithClientRateLimit(0, 0))
+	require.NoError(t, err)
+	assert.Nil(t, c.limiter, "no window limited means no limiter")
+	c, err = New(WithToken("t"))
+	require.NoError(t, err)
+	assert.Nil(t, c.limiter, "off by default")
+}
+
+// faultMaxInWindow returns the most send times that fall in any window of
+// length w.
+func faultMaxInWindow(times []time.Time, w time.Duration) int {
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	most, lo := 0, 0
+	for hi := range times {
+		for times[hi].Sub(times[lo]) >= w {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
+}
+
+func faultSendTimes(rt *faultRT) []time.Time {
+	var out []time.Time
+	for _, s := range rt.requests() {
+		out = append(out, s.at)
+	}
+	return out
+}
+
+func TestClientRateLimitSlidingWindows(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: faultOK}
+		c, _ := faultClient(t, rt, WithClientRateLimit(10, 25))
+		start := time.Now()
+		for range 60 {
+			_, err := faultGet(context.Background(), c)
+			require.NoError(t, err)
+		}
+		times := faultSendTimes(rt)
+		require.Len(t, times, 60)
+		assert.Equal(t, 10, faultMaxInWindow(times, time.Minute))
+		assert.Equal(t, 25, faultMaxInWindow(times, time.Hour))
+		// 60 requests at 25 per hour take two full hours (plus margins).
+		took := time.Since(start)
+		assert.GreaterOrEqual(t, took, 2*time.Hour)
+		assert.Less(t, took, 2*time.Hour+time.Minute)
+		// The first ten go at once: the limiter allows the full burst.
+		assert.Equal(t, start, times[9])
+	})
+}
+
+func TestClientRateLimitAPILimitsUnderConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: faultOK}
+		c, _ := faultClient(t, rt, WithClientRateLimit(APIRequestsPerMinute, APIRequestsPerHour))
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				for range 40 {
+					_, err := faultGet(context.Background(), c)
+					assert.NoError(t, err)
+				}
+			})
+		}
+		wg.Wait()
+		times := faultSendTimes(rt)
+		require.Len(t, times, 800)
+		assert.Equal(t, APIRequestsPerMinute, faultMaxInWindow(times, time.Minute))
+		assert.LessOrEqual(t, faultMaxInWindow(times, time.Hour), APIRequestsPerHour)
+	})
+}
+
+func TestClientRateLimitRefusesPastDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: faultOK}
+		c, _ := faultClient(t, rt, WithClientRateLimit(2, 0))
+		for range 2 {
+			_, err := faultGet(context.Background(), c)
+			require.NoError(t, err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := faultGet(ctx, c)
+		var waitErr *RateLimitWaitError
+		require.ErrorAs(t, err, &waitErr)
+		assert.Equal(t, waitClientLimit, waitErr.Reason)
+		assert.Equal(t, start.Add(time.Minute+limiterMargin), waitErr.Until)
+		assert.Equal(t, time.Duration(0), time.Since(start), "refused at once")
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Contains(t, err.Error(), "client-side rate limit")
+		assert.Len(t, rt.requests(), 2, "not sent")
+
+		// A refused request books no slot: the next one goes when the
+		// window frees.
+		_, err = faultGet(context.Background(), c)
+		require.NoError(t, err)
+		assert.Equal(t, start.Add(time.Minute+limiterMargin), rt.requests()[2].at)
+	})
+}
+
+// Retries are requests too: the limiter paces them.
+func TestClientRateLimitCountsRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+			if n <= 3 {
+				return faultResp(503, `{"id":"service_unavailable","message":"x"}`), nil
+			}
+			return faultOK(n, nil)
+		}}
+		c, _ := faultClient(t, rt, WithClientRateLimit(2, 0), WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+		start := time.Now()
+		_, err := faultGet(context.Background(), c)
+		require.NoError(t, err)
+		seen := rt.requests()
+		require.Len(t, seen, 4)
+		assert.GreaterOrEqual(t, seen[2].at.Sub(start), time.Minute, "the third attempt waited for the window")
+		assert.Equal(t, 2, faultMaxInWindow(faultSendTimes(rt), time.Minute))
+	})
+}
