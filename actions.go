@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -44,21 +43,6 @@ type Action struct {
 	Region *Region `json:"region,omitempty"`
 	// RegionSlug is the region's slug, such as "nyc3".
 	RegionSlug string `json:"region_slug,omitempty"`
-}
-
-// UnmarshalJSON decodes date-times leniently (see parseTime).
-func (a *Action) UnmarshalJSON(b []byte) error {
-	type plain Action
-	aux := struct {
-		*plain
-		StartedAt   lenientTime `json:"started_at"`
-		CompletedAt lenientTime `json:"completed_at"`
-	}{plain: (*plain)(a)}
-	if err := json.Unmarshal(b, &aux); err != nil {
-		return err
-	}
-	a.StartedAt, a.CompletedAt = time.Time(aux.StartedAt), time.Time(aux.CompletedAt)
-	return nil
 }
 
 // Region is a DigitalOcean datacenter region.

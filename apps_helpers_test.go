@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -97,13 +96,4 @@ func assertArgumentError(t *testing.T, err error, name string, fake *appsFakeAPI
 	assert.Equal(t, name, argErr.Name)
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.Empty(t, fake.requests(), "no request may be sent for an invalid argument")
-}
-
-// decodeExample decodes a spec example into a generic value, to compare
-// fields of decoded SDK types against the spec's own numbers and strings.
-func decodeExample(t *testing.T, raw []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(raw, &m))
-	return m
 }

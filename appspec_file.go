@@ -29,10 +29,10 @@ import (
 // maxAppSpecBytes bounds the size of an app spec file.
 const maxAppSpecBytes = 4 << 20
 
-// maxAppSpecNodes bounds the YAML nodes visited while loading, aliases
-// expanded, so that a small file of nested aliases cannot make loading
-// run for ever.
-const maxAppSpecNodes = 1 << 20
+// baseAppSpecNodes bounds the YAML nodes visited while loading, aliases
+// and merges expanded, so that a small file of nested aliases cannot make
+// loading run for ever; large files get two more nodes per byte.
+const baseAppSpecNodes = 1 << 17
 
 // maxAppSpecDepth bounds nesting, for the same reason.
 const maxAppSpecDepth = 100
@@ -118,7 +118,7 @@ func ParseAppSpec(data []byte) (*AppSpec, error) {
 		root, path = inner, "spec"
 	}
 	spec := new(AppSpec)
-	if err := decodeAppSpecNode(root, path, spec); err != nil {
+	if err := decodeAppSpecNode(root, path, baseAppSpecNodes+2*len(data), spec); err != nil {
 		return nil, err
 	}
 	return spec, nil
@@ -128,7 +128,7 @@ func ParseAppSpec(data []byte) (*AppSpec, error) {
 // so that a spec embedded in another YAML document is checked too.
 func (a *AppSpec) UnmarshalYAML(node *yaml.Node) error {
 	spec := new(AppSpec)
-	if err := decodeAppSpecNode(node, "", spec); err != nil {
+	if err := decodeAppSpecNode(node, "", baseAppSpecNodes, spec); err != nil {
 		return err
 	}
 	*a = *spec
@@ -183,8 +183,8 @@ func specWrapper(root *yaml.Node) *yaml.Node {
 }
 
 // decodeAppSpecNode checks node against AppSpec, then decodes it.
-func decodeAppSpecNode(node *yaml.Node, path string, spec *AppSpec) error {
-	w := &specWalker{budget: maxAppSpecNodes}
+func decodeAppSpecNode(node *yaml.Node, path string, budget int, spec *AppSpec) error {
+	w := &specWalker{budget: budget}
 	if err := w.walk(node, reflect.TypeFor[AppSpec](), path, 0); err != nil {
 		return err
 	}

@@ -1,4 +1,3 @@
-// Package digitalocean is a Go client for the DigitalOcean API v2.
 package digitalocean
 
 import (

@@ -99,7 +99,7 @@ func (s *rateState) record(status int, r Rate, now time.Time) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r.known() && newer(r, s.last, now) {
+	if r.known() && newerRate(r, s.last, now) {
 		s.last = r
 	}
 	if status == http.StatusTooManyRequests && r.RetryAfter > 0 {
@@ -109,11 +109,11 @@ func (s *rateState) record(status int, r Rate, now time.Time) {
 	}
 }
 
-// newer reports whether r should replace cur. The window with the later
+// newerRate reports whether r should replace cur. The window with the later
 // reset is the newer one: an out-of-order response from an older window
 // must not erase an exhausted one. Within one window the lower remaining
 // count is the more recent.
-func newer(r, cur Rate, now time.Time) bool {
+func newerRate(r, cur Rate, now time.Time) bool {
 	switch {
 	case !cur.known(), !cur.Reset.IsZero() && !cur.Reset.After(now):
 		return true // nothing known, or that window has passed

@@ -214,7 +214,7 @@ func decodeBody(r *apiRequest, resp *Response, out any) error {
 	if out == nil || status == http.StatusNoContent || r.method == http.MethodHead {
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if err := readJSON(resp.Body, out); err != nil {
 		return &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
 	}
 	if p, ok := out.(pager); ok {

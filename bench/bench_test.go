@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -50,16 +51,38 @@ func runImpls(b *testing.B, impls []impl) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			cpu := startCPUClock()
 			for b.Loop() {
 				if err := im.op(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }
 
 func fastBase() string { return srv.base(0, 0) }
+
+// cpuClock measures the CPU time the process (clients and server alike)
+// spends, which other load on the machine disturbs far less than the
+// wall-clock ns/op.
+type cpuClock struct{ start time.Duration }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPUClock() cpuClock { return cpuClock{start: processCPU()} }
+
+// report adds the CPU time per operation as cpu-ns/op.
+func (c cpuClock) report(b *testing.B) {
+	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/op")
+}
 
 // Workload 1: GET /v2/account.
 func BenchmarkAccountGet(b *testing.B) {
@@ -267,7 +290,7 @@ func godoEnumerate(c *godo.Client, perPage int) enumerator {
 }
 
 // enumerators are the ways to walk the list that workloads 5 and 6 compare.
-func enumerators(b *testing.B, base string) []struct {
+func enumeratorsFor(tb testing.TB, base string) []struct {
 	name string
 	run  enumerator
 } {
@@ -275,11 +298,11 @@ func enumerators(b *testing.B, base string) []struct {
 		name string
 		run  enumerator
 	}{
-		{"sdk", sdkEnumerate(newSDK(b, base), nil)},
-		{"sdk-prefetch4", sdkEnumerate(newSDK(b, base), &do.ListOptions{Prefetch: 4})},
-		{"sdk-prefetch8", sdkEnumerate(newSDK(b, base), &do.ListOptions{Prefetch: 8})},
-		{"godo-default", godoEnumerate(newGodo(b, base), 0)},
-		{"godo-perpage200", godoEnumerate(newGodo(b, base), 200)},
+		{"sdk", sdkEnumerate(newSDK(tb, base), nil)},
+		{"sdk-prefetch4", sdkEnumerate(newSDK(tb, base), &do.ListOptions{Prefetch: 4})},
+		{"sdk-prefetch8", sdkEnumerate(newSDK(tb, base), &do.ListOptions{Prefetch: 8})},
+		{"godo-default", godoEnumerate(newGodo(tb, base), 0)},
+		{"godo-perpage200", godoEnumerate(newGodo(tb, base), 200)},
 	}
 }
 
@@ -308,7 +331,7 @@ func peakLiveHeap(ctx context.Context, e enumerator) (uint64, error) {
 func benchmarkEnumerate(b *testing.B, latency time.Duration, sizes []int, heap bool) {
 	for _, n := range sizes {
 		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
-			for _, e := range enumerators(b, srv.base(latency, n)) {
+			for _, e := range enumeratorsFor(b, srv.base(latency, n)) {
 				b.Run("impl="+e.name, func(b *testing.B) {
 					ctx := context.Background()
 					if heap {
@@ -319,6 +342,7 @@ func benchmarkEnumerate(b *testing.B, latency time.Duration, sizes []int, heap b
 						defer b.ReportMetric(float64(peak), "peak-live-B")
 					}
 					b.ReportAllocs()
+					cpu := startCPUClock()
 					before := srv.requests.Load()
 					for b.Loop() {
 						got, err := e.run(ctx, nil)
@@ -330,6 +354,7 @@ func benchmarkEnumerate(b *testing.B, latency time.Duration, sizes []int, heap b
 						}
 					}
 					b.ReportMetric(float64(srv.requests.Load()-before)/float64(b.N), "req/op")
+					cpu.report(b)
 				})
 			}
 		})

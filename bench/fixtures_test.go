@@ -1,10 +1,12 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +20,9 @@ type fixtures struct {
 	account []byte // {"account": …}
 	app     []byte // {"app": …}: the largest example app
 	apps50  []byte // {"apps": [50 copies with distinct ids], …}
-	appName string
+	// actions200 is the one page of a 200-action list.
+	actions200 []byte
+	appName    string
 
 	// actionHead and actionTail wrap an action's id: head + id + tail is
 	// one action object, so pages are rendered without reflection.
@@ -65,12 +69,21 @@ func buildFixtures(path string) (*fixtures, error) {
 	}
 	f.actionHead = []byte(`{"id":`)
 	f.actionTail = append([]byte(","), rest[1:]...)
+	var page bytes.Buffer
+	f.writeActionsPage(&page, nil, 1, 200, 200)
+	f.actions200 = page.Bytes()
 
 	// The largest of the example apps (by encoded size).
 	var candidates []any
 	candidates = append(candidates, s.get("components", "examples", "app", "value", "app"))
 	if apps, ok := s.get("components", "examples", "apps", "value", "apps").([]any); ok {
 		candidates = append(candidates, apps...)
+	}
+	// godo cannot decode the zone-less date-times of the app example
+	// ("0001-01-01T00:00:00", see testdata/live-api-fields.md); give them
+	// a zone so that every client decodes the same payload.
+	for _, c := range candidates {
+		addZones(c)
 	}
 	var largest map[string]any
 	size := 0
@@ -163,6 +176,31 @@ func (f *fixtures) writeActionsPage(w io.Writer, scratch []byte, page, perPage, 
 type byteCounter struct{}
 
 func (byteCounter) Write(b []byte) (int, error) { return len(b), nil }
+
+// zoneless matches a date-time without an offset.
+var zoneless = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$`)
+
+// addZones appends "Z" to every zone-less date-time string in v.
+func addZones(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if s, ok := e.(string); ok && zoneless.MatchString(s) {
+				v[k] = s + "Z"
+			} else {
+				addZones(e)
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if s, ok := e.(string); ok && zoneless.MatchString(s) {
+				v[i] = s + "Z"
+			} else {
+				addZones(e)
+			}
+		}
+	}
+}
 
 // specDoc is the decoded OpenAPI document.
 type specDoc map[string]any

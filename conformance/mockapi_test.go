@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,7 +86,7 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	route, pathParams, err := st.spec.router.FindRoute(req)
+	route, pathParams, err := st.spec.findRoute(req)
 	if err != nil {
 		st.violate("%s %s: no operation in the spec: %v", req.Method, req.URL, err)
 		return jsonResponse(req, http.StatusNotFound, map[string]any{"id": "not_found", "message": "no such operation"}), nil
@@ -131,6 +132,28 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		st.violate("%s: the mock's own answer breaks the spec: %v", opID, err)
 	}
 	return resp, nil
+}
+
+// findRoute matches req to an operation. apps_get's description says that
+// to get an app by name the ID is left out of the path (GET
+// /v2/apps/?name=…), which its path template /v2/apps/{id} cannot match;
+// such a request is routed to apps_get with a stand-in ID and must carry
+// the name.
+func (s *apiSpec) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := s.router.FindRoute(req)
+	if err == nil || req.Method != http.MethodGet || req.URL.Path != "/v2/apps/" {
+		return route, params, err
+	}
+	if req.URL.Query().Get("name") == "" {
+		return nil, nil, errors.New("GET /v2/apps/ without an app name")
+	}
+	byName := req.Clone(req.Context())
+	byName.URL.Path = "/v2/apps/by-name"
+	route, params, err = s.router.FindRoute(byName)
+	if err != nil || route.Operation.OperationID != "apps_get" {
+		return nil, nil, fmt.Errorf("routing a get-by-name request: %v", err)
+	}
+	return route, params, nil
 }
 
 // requireBearerToken checks the bearer_auth scheme: the SDK must send the
@@ -224,10 +247,11 @@ func schemaBody(opID string, mt *openapi3.MediaType) (any, error) {
 // keeping their data. Keys that are merely undeclared need no fix: they
 // are pruned.
 var exampleFixes = map[string]func(any) (any, error){
-	// Example: {"job_invocation": [ {...} ]}; schema: the bare
-	// app_job_invocation object.
-	"apps_get_job_invocation":    firstOfWrappedArray("job_invocation"),
-	"apps_cancel_job_invocation": firstOfWrappedArray("job_invocation"),
+	// Example: {"job_invocation": [ {...} ]}, with arrays for trigger and
+	// trigger.scheduled and an unknown trigger type; schema: the bare
+	// app_job_invocation object (see TestJobInvocationExampleShape).
+	"apps_get_job_invocation":    repairJobInvocation,
+	"apps_cancel_job_invocation": repairJobInvocation,
 	// Example: {"components": [...]}; schema: {"app_health": {"components": [...]}}.
 	"apps_get_health": func(v any) (any, error) { return map[string]any{"app_health": v}, nil },
 	// Example: {"live_url", "url", "historic_logs": [...]}; schema:
@@ -240,15 +264,34 @@ var exampleFixes = map[string]func(any) (any, error){
 	"apps_get_event_logs":                       renameHistoricLogs,
 }
 
-func firstOfWrappedArray(key string) func(any) (any, error) {
-	return func(v any) (any, error) {
-		m, _ := v.(map[string]any)
-		list, _ := m[key].([]any)
-		if len(list) == 0 {
-			return nil, fmt.Errorf("example has no %q array", key)
-		}
-		return list[0], nil
+func repairJobInvocation(v any) (any, error) {
+	inv, ok := firstElement(v, "job_invocation")
+	if !ok {
+		return nil, errors.New(`example has no "job_invocation" array`)
 	}
+	inv = maps.Clone(inv)
+	if trigger, ok := firstElement(inv, "trigger"); ok {
+		trigger = maps.Clone(trigger)
+		if trigger["type"] == "SCHEDULED" {
+			trigger["type"] = "SCHEDULE" // the schema's enum value
+		}
+		if scheduled, ok := firstElement(trigger, "scheduled"); ok {
+			trigger["scheduled"] = scheduled
+		}
+		inv["trigger"] = trigger
+	}
+	return inv, nil
+}
+
+// firstElement returns the first object of the array at v[key].
+func firstElement(v any, key string) (map[string]any, bool) {
+	m, _ := v.(map[string]any)
+	list, _ := m[key].([]any)
+	if len(list) == 0 {
+		return nil, false
+	}
+	first, ok := list[0].(map[string]any)
+	return first, ok
 }
 
 func renameHistoricLogs(v any) (any, error) {

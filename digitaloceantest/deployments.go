@@ -120,7 +120,7 @@ func (s *Server) settleApp(a *appState, now time.Time) bool {
 		}
 	}
 	for _, j := range a.jobs {
-		if j.settle(now, s.cfg.phaseDuration) {
+		if j.settle(now, s.cfg.phaseDuration/2) { // a pre-deploy job ends before the deploy does
 			changed = true
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	do "github.com/oceankit/digitalocean"
 )
 
-// jobInvocationState is one run of a job: PENDING and RUNNING for one
+// jobInvocationState is one run of a job: PENDING and RUNNING for half a
 // phase duration each, then SUCCEEDED (or FAILED when told to).
 type jobInvocationState struct {
 	inv        do.JobInvocation

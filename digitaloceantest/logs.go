@@ -178,6 +178,28 @@ func getEventLogs(c *call) reply {
 	return c.logURLs(&logTarget{app: a, event: e, follow: follow, logType: do.AppLogTypeAutoscaleEvent})
 }
 
+// waitChange waits for a state change; on a wall clock, where nothing else
+// moves the state on, it also wakes up now and then. It reports false when
+// the client left or the server closed.
+func (s *Server) waitChange(r *http.Request, changed <-chan struct{}, realTime bool) bool {
+	var tick <-chan time.Time
+	if realTime {
+		timer := time.NewTimer(max(s.cfg.phaseDuration/10, 10*time.Millisecond))
+		defer timer.Stop()
+		tick = timer.C
+	}
+	select {
+	case <-changed:
+		return true
+	case <-tick:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.closed:
+		return false
+	}
+}
+
 // EmitLogs appends run-time log lines from component to the app's active
 // deployment, for tests of code that follows live logs.
 func (s *Server) EmitLogs(appID, component string, lines ...string) error {
@@ -272,18 +294,7 @@ func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget
 		if !more {
 			return
 		}
-		var tick <-chan time.Time
-		if realTime { // nothing else moves the state on a wall clock
-			timer := time.NewTimer(max(s.cfg.phaseDuration/10, 10*time.Millisecond))
-			defer timer.Stop()
-			tick = timer.C
-		}
-		select {
-		case <-changed:
-		case <-tick:
-		case <-r.Context().Done():
-			return
-		case <-s.closed:
+		if !s.waitChange(r, changed, realTime) {
 			return
 		}
 	}

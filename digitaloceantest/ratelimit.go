@@ -98,7 +98,8 @@ func ceilUnix(t time.Time) int64 {
 // window until reset (wall-clock time, which is fake inside a synctest
 // bubble). Once remaining reaches zero, requests get 429 too_many_requests
 // with a retry-after header until reset; after reset the hourly count
-// applies again.
+// applies again. As on the API, a window's reset should not come before
+// one already reported: clients keep the window with the later reset.
 func (s *Server) SetRateLimit(remaining int, reset time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

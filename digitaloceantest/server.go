@@ -29,6 +29,7 @@ type Server struct {
 	cfg config
 
 	api, logs *host
+	routes    []route
 
 	mu    sync.Mutex
 	state *state
@@ -64,14 +65,14 @@ func (h *host) close() {
 type Option func(*config)
 
 type config struct {
-	token          string
-	clock          Clock
-	phaseDuration  time.Duration
-	inMemory       bool
-	account        digitalocean.Account
-	teamEmails     []string
-	rateLimit      int
-	seedActions    bool
+	token         string
+	clock         Clock
+	phaseDuration time.Duration
+	inMemory      bool
+	account       digitalocean.Account
+	teamEmails    []string
+	rateLimit     int
+	seedActions   bool
 }
 
 // WithToken sets the bearer token the fake accepts (and Client sends).
@@ -140,11 +141,11 @@ func New(t testing.TB, opts ...Option) *Server {
 // Call Close when done.
 func NewServer(opts ...Option) *Server {
 	cfg := config{
-		token:          DefaultToken,
-		phaseDuration:  DefaultPhaseDuration,
-		rateLimit:      5000,
-		seedActions:    true,
-		account:        defaultAccount(),
+		token:         DefaultToken,
+		phaseDuration: DefaultPhaseDuration,
+		rateLimit:     5000,
+		seedActions:   true,
+		account:       defaultAccount(),
 	}
 	for _, opt := range opts {
 		opt(&cfg)

@@ -147,12 +147,8 @@ func (m *model) emit(specPath, overlayPath string) ([]byte, error) {
 
 	needJSON, needTime := false, false
 	for _, st := range m.structs {
-		if st.Preserve || st.hasTime() {
-			needJSON = true
-		}
-		if st.hasTime() {
-			needTime = true
-		}
+		needJSON = needJSON || st.Preserve
+		needTime = needTime || st.hasTime()
 	}
 	buf.WriteString("import (\n")
 	if needJSON {
@@ -253,7 +249,7 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 	comment(buf, "", "Spec schema: "+originList(st.Origins)+".")
 	if st.Preserve {
 		buf.WriteString("//\n")
-		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded and written back when it is encoded, so that a spec read from the API and sent back loses nothing.")
+		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded as part of an AppSpec and written back when it is encoded, so that a spec read from the API and sent back loses nothing. Decoded on its own, outside an AppSpec, it drops them (see AppSpec.UnmarshalJSON).")
 	}
 	fmt.Fprintf(buf, "type %s struct {\n", st.Name)
 	for _, f := range st.Fields {
@@ -285,69 +281,81 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 	}
 	buf.WriteString("}\n\n")
 
-	recv := strings.ToLower(st.Name[:1])
-	var timeFields []*goField
-	for _, f := range st.Fields {
-		if f.Type == "time.Time" {
-			timeFields = append(timeFields, f)
-		}
-	}
-	if !st.Preserve && len(timeFields) == 0 {
-		return
-	}
-	// UnmarshalJSON
-	fmt.Fprintf(buf, "// UnmarshalJSON decodes %s", st.Name)
-	switch {
-	case st.Preserve && len(timeFields) > 0:
-		buf.WriteString(", reading date-times leniently and keeping unknown keys.\n")
-	case st.Preserve:
-		buf.WriteString(", keeping unknown keys.\n")
-	default:
-		buf.WriteString(", reading date-times leniently.\n")
-	}
-	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSON(data []byte) error {\n", recv, st.Name)
-	fmt.Fprintf(buf, "\ttype alias %s\n", st.Name)
-	if len(timeFields) > 0 {
-		buf.WriteString("\taux := struct {\n\t\t*alias\n")
-		for _, f := range timeFields {
-			fmt.Fprintf(buf, "\t\t%s lenientTime `json:\"%s\"`\n", f.Name, f.JSON)
-		}
-		fmt.Fprintf(buf, "\t}{alias: (*alias)(%s)", recv)
-		for _, f := range timeFields {
-			fmt.Fprintf(buf, ", %s: lenientTime(%s.%s)", f.Name, recv, f.Name)
-		}
-		buf.WriteString("}\n")
-		buf.WriteString("\tif err := decodeJSON(data, &aux); err != nil {\n\t\treturn err\n\t}\n")
-		for _, f := range timeFields {
-			fmt.Fprintf(buf, "\t%s.%s = time.Time(aux.%s)\n", recv, f.Name, f.Name)
-		}
-	} else {
-		fmt.Fprintf(buf, "\tif err := decodeJSON(data, (*alias)(%s)); err != nil {\n\t\treturn err\n\t}\n", recv)
-	}
 	if st.Preserve {
-		fmt.Fprintf(buf, "\treturn collectUnknownFields(data, &%s.unknownFields, is%sField)\n", recv, st.Name)
-	} else {
-		buf.WriteString("\treturn nil\n")
+		m.emitPreserve(buf, st)
 	}
-	buf.WriteString("}\n\n")
-	if !st.Preserve {
-		return
+}
+
+// emitPreserve writes the unknown-key methods of a struct in the AppSpec
+// tree. Only AppSpec has an UnmarshalJSON (in apps_flex.go): it decodes the
+// whole tree in one standard pass and then runs collectUnknown over the same
+// bytes, which walks the JSON in parallel with the Go values. MarshalJSON
+// stays on every type so that each one writes its own unknown keys back.
+func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
+	recv := strings.ToLower(st.Name[:1])
+	keysVar := "jsonKeys" + st.Name
+	keys := make([]string, 0, len(st.Fields))
+	for _, f := range st.Fields {
+		keys = append(keys, f.JSON)
 	}
-	// MarshalJSON
-	fmt.Fprintf(buf, "// MarshalJSON encodes %s with the unknown keys it was decoded with\n// (known fields win).\n", st.Name)
-	fmt.Fprintf(buf, "func (%s %s) MarshalJSON() ([]byte, error) {\n", recv, st.Name)
-	fmt.Fprintf(buf, "\ttype alias %s\n", st.Name)
-	fmt.Fprintf(buf, "\treturn marshalWithUnknownFields((*alias)(&%s), %s.unknownFields, is%sField)\n}\n\n", recv, recv, st.Name)
-	// known-field predicate
-	fmt.Fprintf(buf, "// is%sField reports whether key (lower-cased) is a field of %s.\n", st.Name, st.Name)
-	fmt.Fprintf(buf, "func is%sField(key string) bool {\n\tswitch key {\n\tcase ", st.Name)
-	for i, f := range st.Fields {
+	sort.Strings(keys)
+	fmt.Fprintf(buf, "// %s are the JSON keys of %s, sorted.\nvar %s = []string{", keysVar, st.Name, keysVar)
+	for i, k := range keys {
 		if i > 0 {
 			buf.WriteString(", ")
 		}
-		fmt.Fprintf(buf, "%q", f.JSON)
+		fmt.Fprintf(buf, "%q", k)
 	}
-	buf.WriteString(":\n\t\treturn true\n\t}\n\treturn false\n}\n\n")
+	buf.WriteString("}\n\n")
+
+	// Fields whose values keep unknown keys themselves.
+	type nested struct {
+		f     *goField
+		slice bool
+	}
+	var subs []nested
+	for _, f := range st.Fields {
+		if sub, ok := m.structs[baseType(f.Type)]; ok && sub.Preserve {
+			subs = append(subs, nested{f, preservedShape(f.Type) == "slice"})
+		}
+	}
+
+	fmt.Fprintf(buf, "// MarshalJSON encodes %s with the unknown keys it was decoded with\n// (known fields win).\n", st.Name)
+	fmt.Fprintf(buf, "func (%s %s) MarshalJSON() ([]byte, error) {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\ttype alias %s\n", st.Name)
+	fmt.Fprintf(buf, "\treturn marshalWithUnknownFields((*alias)(&%s), %s.unknownFields, %s)\n}\n\n", recv, recv, keysVar)
+
+	fmt.Fprintf(buf, "// collectUnknown keeps the members of the JSON object at c that %s\n// does not know, in %s and in its nested values; a nil %s skips the value.\n", st.Name, recv, recv)
+	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
+	fmt.Fprintf(buf, "\t%s.unknownFields = nil\n", recv)
+	buf.WriteString("\tfor c.nextMember() {\n")
+	fmt.Fprintf(buf, "\t\tswitch c.knownKey(%s) {\n", keysVar)
+	for _, n := range subs {
+		fmt.Fprintf(buf, "\t\tcase %q:\n", n.f.JSON)
+		if n.slice {
+			buf.WriteString("\t\t\tfor i := 0; c.nextElement(); i++ {\n")
+			fmt.Fprintf(buf, "\t\t\t\telementAt(%s.%s, i).collectUnknown(c)\n\t\t\t}\n", recv, n.f.Name)
+		} else {
+			fmt.Fprintf(buf, "\t\t\t%s.%s.collectUnknown(c)\n", recv, n.f.Name)
+		}
+	}
+	fmt.Fprintf(buf, "\t\tcase \"\":\n\t\t\tc.keepValue(&%s.unknownFields)\n", recv)
+	buf.WriteString("\t\tdefault:\n\t\t\tc.skip()\n\t\t}\n\t}\n}\n\n")
+
+	fmt.Fprintf(buf, "// appendUnknownFields appends the JSON paths, below path, of the unknown\n// keys kept in %s and in its nested values.\n", recv)
+	fmt.Fprintf(buf, "func (%s *%s) appendUnknownFields(paths []string, path string) []string {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tif %s == nil {\n\t\treturn paths\n\t}\n", recv)
+	fmt.Fprintf(buf, "\tpaths = appendUnknownKeys(paths, path, %s.unknownFields)\n", recv)
+	for _, n := range subs {
+		if n.slice {
+			fmt.Fprintf(buf, "\tfor i, v := range %s.%s {\n", recv, n.f.Name)
+			fmt.Fprintf(buf, "\t\tpaths = v.appendUnknownFields(paths, indexPath(path, %q, i))\n\t}\n", n.f.JSON)
+		} else {
+			fmt.Fprintf(buf, "\tpaths = %s.%s.appendUnknownFields(paths, memberPath(path, %q))\n", recv, n.f.Name, n.f.JSON)
+		}
+	}
+	buf.WriteString("\treturn paths\n}\n\n")
 }
 
 func (m *model) emitEnum(buf *bytes.Buffer, e *goEnum) {

@@ -612,4 +612,27 @@ func (m *model) markPreserved() {
 			queue = append(queue, baseType(f.Type))
 		}
 	}
+	// The unknown-key scanner (emitCollectUnknown) handles *T and []*T.
+	for _, st := range m.structs {
+		if !st.Preserve {
+			continue
+		}
+		for _, f := range st.Fields {
+			if sub, ok := m.structs[baseType(f.Type)]; ok && sub.Preserve && preservedShape(f.Type) == "" {
+				m.errorf("%s.%s: type %s keeps unknown keys but the scanner cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
+			}
+		}
+	}
+}
+
+// preservedShape classifies the type of a field that holds a struct keeping
+// unknown keys: "ptr" (*T), "slice" ([]*T) or "" (not supported).
+func preservedShape(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]*") && !strings.ContainsAny(t[3:], "[]*"):
+		return "slice"
+	case strings.HasPrefix(t, "*") && !strings.ContainsAny(t[1:], "[]*"):
+		return "ptr"
+	}
+	return ""
 }
