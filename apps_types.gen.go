@@ -300,26 +300,6 @@ type App struct {
 	LastDeploymentActiveAt time.Time `json:"last_deployment_active_at,omitzero"`
 }
 
-// UnmarshalJSON decodes App, reading date-times leniently.
-func (a *App) UnmarshalJSON(data []byte) error {
-	type alias App
-	aux := struct {
-		*alias
-		CreatedAt               lenientTime `json:"created_at"`
-		LastDeploymentCreatedAt lenientTime `json:"last_deployment_created_at"`
-		UpdatedAt               lenientTime `json:"updated_at"`
-		LastDeploymentActiveAt  lenientTime `json:"last_deployment_active_at"`
-	}{alias: (*alias)(a), CreatedAt: lenientTime(a.CreatedAt), LastDeploymentCreatedAt: lenientTime(a.LastDeploymentCreatedAt), UpdatedAt: lenientTime(a.UpdatedAt), LastDeploymentActiveAt: lenientTime(a.LastDeploymentActiveAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.CreatedAt = time.Time(aux.CreatedAt)
-	a.LastDeploymentCreatedAt = time.Time(aux.LastDeploymentCreatedAt)
-	a.UpdatedAt = time.Time(aux.UpdatedAt)
-	a.LastDeploymentActiveAt = time.Time(aux.LastDeploymentActiveAt)
-	return nil
-}
-
 // AppAlert is defined by the spec schema below.
 //
 // Spec schema: `app_alert`.
@@ -379,22 +359,6 @@ type AppAlertProgressStep struct {
 	Steps []*AppAlertProgressStep `json:"steps,omitempty"`
 }
 
-// UnmarshalJSON decodes AppAlertProgressStep, reading date-times leniently.
-func (a *AppAlertProgressStep) UnmarshalJSON(data []byte) error {
-	type alias AppAlertProgressStep
-	aux := struct {
-		*alias
-		StartedAt lenientTime `json:"started_at"`
-		EndedAt   lenientTime `json:"ended_at"`
-	}{alias: (*alias)(a), StartedAt: lenientTime(a.StartedAt), EndedAt: lenientTime(a.EndedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.StartedAt = time.Time(aux.StartedAt)
-	a.EndedAt = time.Time(aux.EndedAt)
-	return nil
-}
-
 // AppAlertProgressStepReason is defined by the spec schema below.
 //
 // Spec schema: `app_alert_progress_step_reason`.
@@ -435,9 +399,10 @@ type AppAlertSlackWebhook struct {
 //
 // Spec schema: `app_alert_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAlertSpec struct {
 	Rule AppAlertSpecRule `json:"rule,omitempty"`
 	// Is the alert disabled?
@@ -451,29 +416,42 @@ type AppAlertSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAlertSpec, keeping unknown keys.
-func (a *AppAlertSpec) UnmarshalJSON(data []byte) error {
-	type alias AppAlertSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAlertSpecField)
-}
+// jsonKeysAppAlertSpec are the JSON keys of AppAlertSpec, sorted.
+var jsonKeysAppAlertSpec = []string{"disabled", "operator", "rule", "value", "window"}
 
 // MarshalJSON encodes AppAlertSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAlertSpec) MarshalJSON() ([]byte, error) {
 	type alias AppAlertSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAlertSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAlertSpec)
 }
 
-// isAppAlertSpecField reports whether key (lower-cased) is a field of AppAlertSpec.
-func isAppAlertSpecField(key string) bool {
-	switch key {
-	case "rule", "disabled", "operator", "value", "window":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAlertSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAlertSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAlertSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAlertSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppAlertSpecOperator is defined by the spec schema below.
@@ -540,9 +518,10 @@ const (
 //
 // Spec schema: `app_autoscaling_spec`, `app_autoscaling_spec_service`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpec struct {
 	// The minimum amount of instances for this component.
 	MinInstanceCount int64 `json:"min_instance_count,omitempty"`
@@ -557,29 +536,45 @@ type AppAutoscalingSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAutoscalingSpec, keeping unknown keys.
-func (a *AppAutoscalingSpec) UnmarshalJSON(data []byte) error {
-	type alias AppAutoscalingSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAutoscalingSpecField)
-}
+// jsonKeysAppAutoscalingSpec are the JSON keys of AppAutoscalingSpec, sorted.
+var jsonKeysAppAutoscalingSpec = []string{"max_instance_count", "metrics", "min_instance_count"}
 
 // MarshalJSON encodes AppAutoscalingSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAutoscalingSpec) MarshalJSON() ([]byte, error) {
 	type alias AppAutoscalingSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAutoscalingSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpec)
 }
 
-// isAppAutoscalingSpecField reports whether key (lower-cased) is a field of AppAutoscalingSpec.
-func isAppAutoscalingSpecField(key string) bool {
-	switch key {
-	case "min_instance_count", "max_instance_count", "metrics":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAutoscalingSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAutoscalingSpec) {
+		case "metrics":
+			a.Metrics.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAutoscalingSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Metrics.appendUnknownFields(paths, memberPath(path, "metrics"))
+	return paths
 }
 
 // AppAutoscalingSpecMetrics is the metrics that the component is scaled on.
@@ -587,9 +582,10 @@ func isAppAutoscalingSpecField(key string) bool {
 // Spec schema: `app_autoscaling_spec.metrics`,
 // `app_autoscaling_spec_service.metrics`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpecMetrics struct {
 	// Settings for scaling the component based on CPU utilization.
 	CPU *AppAutoscalingSpecMetricsCPU `json:"cpu,omitempty"`
@@ -602,29 +598,51 @@ type AppAutoscalingSpecMetrics struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAutoscalingSpecMetrics, keeping unknown keys.
-func (a *AppAutoscalingSpecMetrics) UnmarshalJSON(data []byte) error {
-	type alias AppAutoscalingSpecMetrics
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAutoscalingSpecMetricsField)
-}
+// jsonKeysAppAutoscalingSpecMetrics are the JSON keys of AppAutoscalingSpecMetrics, sorted.
+var jsonKeysAppAutoscalingSpecMetrics = []string{"cpu", "request_duration", "requests_per_second"}
 
 // MarshalJSON encodes AppAutoscalingSpecMetrics with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAutoscalingSpecMetrics) MarshalJSON() ([]byte, error) {
 	type alias AppAutoscalingSpecMetrics
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAutoscalingSpecMetricsField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetrics)
 }
 
-// isAppAutoscalingSpecMetricsField reports whether key (lower-cased) is a field of AppAutoscalingSpecMetrics.
-func isAppAutoscalingSpecMetricsField(key string) bool {
-	switch key {
-	case "cpu", "requests_per_second", "request_duration":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetrics
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAutoscalingSpecMetrics) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAutoscalingSpecMetrics) {
+		case "cpu":
+			a.CPU.collectUnknown(c)
+		case "requests_per_second":
+			a.RequestsPerSecond.collectUnknown(c)
+		case "request_duration":
+			a.RequestDuration.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAutoscalingSpecMetrics) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.CPU.appendUnknownFields(paths, memberPath(path, "cpu"))
+	paths = a.RequestsPerSecond.appendUnknownFields(paths, memberPath(path, "requests_per_second"))
+	paths = a.RequestDuration.appendUnknownFields(paths, memberPath(path, "request_duration"))
+	return paths
 }
 
 // AppAutoscalingSpecMetricsCPU: Settings for scaling the component based on CPU
@@ -633,9 +651,10 @@ func isAppAutoscalingSpecMetricsField(key string) bool {
 // Spec schema: `app_autoscaling_spec.metrics.cpu`,
 // `app_autoscaling_spec_service.metrics.cpu`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpecMetricsCPU struct {
 	// The average target CPU utilization for the component.
 	Percent *int64 `json:"percent,omitempty"`
@@ -644,29 +663,42 @@ type AppAutoscalingSpecMetricsCPU struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAutoscalingSpecMetricsCPU, keeping unknown keys.
-func (a *AppAutoscalingSpecMetricsCPU) UnmarshalJSON(data []byte) error {
-	type alias AppAutoscalingSpecMetricsCPU
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAutoscalingSpecMetricsCPUField)
-}
+// jsonKeysAppAutoscalingSpecMetricsCPU are the JSON keys of AppAutoscalingSpecMetricsCPU, sorted.
+var jsonKeysAppAutoscalingSpecMetricsCPU = []string{"percent"}
 
 // MarshalJSON encodes AppAutoscalingSpecMetricsCPU with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAutoscalingSpecMetricsCPU) MarshalJSON() ([]byte, error) {
 	type alias AppAutoscalingSpecMetricsCPU
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAutoscalingSpecMetricsCPUField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsCPU)
 }
 
-// isAppAutoscalingSpecMetricsCPUField reports whether key (lower-cased) is a field of AppAutoscalingSpecMetricsCPU.
-func isAppAutoscalingSpecMetricsCPUField(key string) bool {
-	switch key {
-	case "percent":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsCPU
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAutoscalingSpecMetricsCPU) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsCPU) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAutoscalingSpecMetricsCPU) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppAutoscalingSpecMetricsRequestDuration: Settings for scaling the component
@@ -678,9 +710,10 @@ func isAppAutoscalingSpecMetricsCPUField(key string) bool {
 // Spec schema: `app_autoscaling_spec.metrics.request_duration`,
 // `app_autoscaling_spec_service.metrics.request_duration`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpecMetricsRequestDuration struct {
 	// Target p95 request duration in milliseconds.
 	P95Milliseconds int64 `json:"p95_milliseconds,omitempty"`
@@ -689,29 +722,42 @@ type AppAutoscalingSpecMetricsRequestDuration struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAutoscalingSpecMetricsRequestDuration, keeping unknown keys.
-func (a *AppAutoscalingSpecMetricsRequestDuration) UnmarshalJSON(data []byte) error {
-	type alias AppAutoscalingSpecMetricsRequestDuration
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAutoscalingSpecMetricsRequestDurationField)
-}
+// jsonKeysAppAutoscalingSpecMetricsRequestDuration are the JSON keys of AppAutoscalingSpecMetricsRequestDuration, sorted.
+var jsonKeysAppAutoscalingSpecMetricsRequestDuration = []string{"p95_milliseconds"}
 
 // MarshalJSON encodes AppAutoscalingSpecMetricsRequestDuration with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAutoscalingSpecMetricsRequestDuration) MarshalJSON() ([]byte, error) {
 	type alias AppAutoscalingSpecMetricsRequestDuration
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAutoscalingSpecMetricsRequestDurationField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsRequestDuration)
 }
 
-// isAppAutoscalingSpecMetricsRequestDurationField reports whether key (lower-cased) is a field of AppAutoscalingSpecMetricsRequestDuration.
-func isAppAutoscalingSpecMetricsRequestDurationField(key string) bool {
-	switch key {
-	case "p95_milliseconds":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsRequestDuration
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAutoscalingSpecMetricsRequestDuration) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsRequestDuration) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAutoscalingSpecMetricsRequestDuration) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppAutoscalingSpecMetricsRequestsPerSecond: Settings for scaling the
@@ -723,9 +769,10 @@ func isAppAutoscalingSpecMetricsRequestDurationField(key string) bool {
 // Spec schema: `app_autoscaling_spec.metrics.requests_per_second`,
 // `app_autoscaling_spec_service.metrics.requests_per_second`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpecMetricsRequestsPerSecond struct {
 	// Target requests per second per instance.
 	PerInstance int64 `json:"per_instance,omitempty"`
@@ -734,29 +781,42 @@ type AppAutoscalingSpecMetricsRequestsPerSecond struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppAutoscalingSpecMetricsRequestsPerSecond, keeping unknown keys.
-func (a *AppAutoscalingSpecMetricsRequestsPerSecond) UnmarshalJSON(data []byte) error {
-	type alias AppAutoscalingSpecMetricsRequestsPerSecond
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppAutoscalingSpecMetricsRequestsPerSecondField)
-}
+// jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond are the JSON keys of AppAutoscalingSpecMetricsRequestsPerSecond, sorted.
+var jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond = []string{"per_instance"}
 
 // MarshalJSON encodes AppAutoscalingSpecMetricsRequestsPerSecond with the unknown keys it was decoded with
 // (known fields win).
 func (a AppAutoscalingSpecMetricsRequestsPerSecond) MarshalJSON() ([]byte, error) {
 	type alias AppAutoscalingSpecMetricsRequestsPerSecond
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppAutoscalingSpecMetricsRequestsPerSecondField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond)
 }
 
-// isAppAutoscalingSpecMetricsRequestsPerSecondField reports whether key (lower-cased) is a field of AppAutoscalingSpecMetricsRequestsPerSecond.
-func isAppAutoscalingSpecMetricsRequestsPerSecondField(key string) bool {
-	switch key {
-	case "per_instance":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsRequestsPerSecond
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppBandwidthUsage: Bandwidth usage for an app.
@@ -773,9 +833,10 @@ type AppBandwidthUsage struct {
 //
 // Spec schema: `apps_bitbucket_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppBitbucketSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -789,29 +850,42 @@ type AppBitbucketSourceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppBitbucketSourceSpec, keeping unknown keys.
-func (a *AppBitbucketSourceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppBitbucketSourceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppBitbucketSourceSpecField)
-}
+// jsonKeysAppBitbucketSourceSpec are the JSON keys of AppBitbucketSourceSpec, sorted.
+var jsonKeysAppBitbucketSourceSpec = []string{"branch", "deploy_on_push", "repo"}
 
 // MarshalJSON encodes AppBitbucketSourceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppBitbucketSourceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppBitbucketSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppBitbucketSourceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppBitbucketSourceSpec)
 }
 
-// isAppBitbucketSourceSpecField reports whether key (lower-cased) is a field of AppBitbucketSourceSpec.
-func isAppBitbucketSourceSpecField(key string) bool {
-	switch key {
-	case "branch", "deploy_on_push", "repo":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppBitbucketSourceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppBitbucketSourceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppBitbucketSourceSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppBitbucketSourceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppBuildConfig: Build settings the platform applies to the whole app.
@@ -862,9 +936,10 @@ type AppBuildpack struct {
 //
 // Spec schema: `apps_cors_policy`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppCORSPolicy struct {
 	// The set of allowed CORS origins.
 	AllowOrigins []*AppStringMatch `json:"allow_origins,omitempty"`
@@ -890,29 +965,49 @@ type AppCORSPolicy struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppCORSPolicy, keeping unknown keys.
-func (a *AppCORSPolicy) UnmarshalJSON(data []byte) error {
-	type alias AppCORSPolicy
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppCORSPolicyField)
-}
+// jsonKeysAppCORSPolicy are the JSON keys of AppCORSPolicy, sorted.
+var jsonKeysAppCORSPolicy = []string{"allow_credentials", "allow_headers", "allow_methods", "allow_origins", "expose_headers", "max_age"}
 
 // MarshalJSON encodes AppCORSPolicy with the unknown keys it was decoded with
 // (known fields win).
 func (a AppCORSPolicy) MarshalJSON() ([]byte, error) {
 	type alias AppCORSPolicy
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppCORSPolicyField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppCORSPolicy)
 }
 
-// isAppCORSPolicyField reports whether key (lower-cased) is a field of AppCORSPolicy.
-func isAppCORSPolicyField(key string) bool {
-	switch key {
-	case "allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age", "allow_credentials":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppCORSPolicy
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppCORSPolicy) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppCORSPolicy) {
+		case "allow_origins":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.AllowOrigins, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppCORSPolicy) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	for i, v := range a.AllowOrigins {
+		paths = v.appendUnknownFields(paths, indexPath(path, "allow_origins", i))
+	}
+	return paths
 }
 
 // AppComponentHealth is defined by the spec schema below.
@@ -975,9 +1070,10 @@ type AppCreateRequest struct {
 //
 // Spec schema: `app_database_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppDatabaseSpec struct {
 	// The name of the underlying DigitalOcean DBaaS cluster. This is required
 	// for production databases. For dev databases, if cluster_name is not set,
@@ -1023,29 +1119,42 @@ type AppDatabaseSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppDatabaseSpec, keeping unknown keys.
-func (a *AppDatabaseSpec) UnmarshalJSON(data []byte) error {
-	type alias AppDatabaseSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppDatabaseSpecField)
-}
+// jsonKeysAppDatabaseSpec are the JSON keys of AppDatabaseSpec, sorted.
+var jsonKeysAppDatabaseSpec = []string{"cluster_name", "db_name", "db_user", "engine", "name", "num_nodes", "production", "size", "version"}
 
 // MarshalJSON encodes AppDatabaseSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppDatabaseSpec) MarshalJSON() ([]byte, error) {
 	type alias AppDatabaseSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppDatabaseSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppDatabaseSpec)
 }
 
-// isAppDatabaseSpecField reports whether key (lower-cased) is a field of AppDatabaseSpec.
-func isAppDatabaseSpecField(key string) bool {
-	switch key {
-	case "cluster_name", "db_name", "db_user", "engine", "name", "production", "version", "size", "num_nodes":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppDatabaseSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppDatabaseSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppDatabaseSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppDatabaseSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppDatabaseSpecEngine is defined by the spec schema below.
@@ -1130,20 +1239,6 @@ type AppDomain struct {
 	Validation *AppDomainValidation `json:"validation,omitempty"`
 }
 
-// UnmarshalJSON decodes AppDomain, reading date-times leniently.
-func (a *AppDomain) UnmarshalJSON(data []byte) error {
-	type alias AppDomain
-	aux := struct {
-		*alias
-		CertificateExpiresAt lenientTime `json:"certificate_expires_at"`
-	}{alias: (*alias)(a), CertificateExpiresAt: lenientTime(a.CertificateExpiresAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.CertificateExpiresAt = time.Time(aux.CertificateExpiresAt)
-	return nil
-}
-
 // AppDomainPhase is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -1191,22 +1286,6 @@ type AppDomainProgressStep struct {
 	Reason *AppDomainProgressStepReason `json:"reason,omitempty"`
 }
 
-// UnmarshalJSON decodes AppDomainProgressStep, reading date-times leniently.
-func (a *AppDomainProgressStep) UnmarshalJSON(data []byte) error {
-	type alias AppDomainProgressStep
-	aux := struct {
-		*alias
-		StartedAt lenientTime `json:"started_at"`
-		EndedAt   lenientTime `json:"ended_at"`
-	}{alias: (*alias)(a), StartedAt: lenientTime(a.StartedAt), EndedAt: lenientTime(a.EndedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.StartedAt = time.Time(aux.StartedAt)
-	a.EndedAt = time.Time(aux.EndedAt)
-	return nil
-}
-
 // AppDomainProgressStepReason: Why a domain configuration step failed.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -1241,9 +1320,10 @@ const (
 //
 // Spec schema: `app_domain_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppDomainSpec struct {
 	// The hostname for the domain
 	Domain string `json:"domain,omitempty"`
@@ -1281,29 +1361,42 @@ type AppDomainSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppDomainSpec, keeping unknown keys.
-func (a *AppDomainSpec) UnmarshalJSON(data []byte) error {
-	type alias AppDomainSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppDomainSpecField)
-}
+// jsonKeysAppDomainSpec are the JSON keys of AppDomainSpec, sorted.
+var jsonKeysAppDomainSpec = []string{"certificate", "domain", "minimum_tls_version", "type", "wildcard", "zone"}
 
 // MarshalJSON encodes AppDomainSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppDomainSpec) MarshalJSON() ([]byte, error) {
 	type alias AppDomainSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppDomainSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppDomainSpec)
 }
 
-// isAppDomainSpecField reports whether key (lower-cased) is a field of AppDomainSpec.
-func isAppDomainSpecField(key string) bool {
-	switch key {
-	case "domain", "type", "wildcard", "zone", "minimum_tls_version", "certificate":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppDomainSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppDomainSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppDomainSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppDomainSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppDomainSpecType is defined by the spec schema below.
@@ -1341,9 +1434,10 @@ type AppDomainValidation struct {
 //
 // Spec schema: `app_egress_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppEgressSpec struct {
 	// The app egress type.
 	Type AppEgressType `json:"type,omitempty"`
@@ -1352,29 +1446,42 @@ type AppEgressSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppEgressSpec, keeping unknown keys.
-func (a *AppEgressSpec) UnmarshalJSON(data []byte) error {
-	type alias AppEgressSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppEgressSpecField)
-}
+// jsonKeysAppEgressSpec are the JSON keys of AppEgressSpec, sorted.
+var jsonKeysAppEgressSpec = []string{"type"}
 
 // MarshalJSON encodes AppEgressSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppEgressSpec) MarshalJSON() ([]byte, error) {
 	type alias AppEgressSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppEgressSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppEgressSpec)
 }
 
-// isAppEgressSpecField reports whether key (lower-cased) is a field of AppEgressSpec.
-func isAppEgressSpecField(key string) bool {
-	switch key {
-	case "type":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppEgressSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppEgressSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppEgressSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppEgressSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppEgressType is the app egress type.
@@ -1408,20 +1515,6 @@ type AppEvent struct {
 	Deployment *Deployment `json:"deployment,omitempty"`
 	// Autoscaling event details. Only present for autoscaling events.
 	Autoscaling *AppEventAutoscaling `json:"autoscaling,omitempty"`
-}
-
-// UnmarshalJSON decodes AppEvent, reading date-times leniently.
-func (a *AppEvent) UnmarshalJSON(data []byte) error {
-	type alias AppEvent
-	aux := struct {
-		*alias
-		CreatedAt lenientTime `json:"created_at"`
-	}{alias: (*alias)(a), CreatedAt: lenientTime(a.CreatedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.CreatedAt = time.Time(aux.CreatedAt)
-	return nil
 }
 
 // AppEventAutoscaling: Autoscaling event details. Only present for autoscaling
@@ -1498,9 +1591,10 @@ type AppFunctionsComponentHealthMetric struct {
 //
 // Spec schema: `app_functions_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppFunctionsSpec struct {
 	// (Deprecated - Use Ingress Rules instead).
 	//
@@ -1531,38 +1625,95 @@ type AppFunctionsSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppFunctionsSpec, keeping unknown keys.
-func (a *AppFunctionsSpec) UnmarshalJSON(data []byte) error {
-	type alias AppFunctionsSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppFunctionsSpecField)
-}
+// jsonKeysAppFunctionsSpec are the JSON keys of AppFunctionsSpec, sorted.
+var jsonKeysAppFunctionsSpec = []string{"alerts", "bitbucket", "cors", "envs", "git", "github", "gitlab", "log_destinations", "name", "routes", "source_dir"}
 
 // MarshalJSON encodes AppFunctionsSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppFunctionsSpec) MarshalJSON() ([]byte, error) {
 	type alias AppFunctionsSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppFunctionsSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppFunctionsSpec)
 }
 
-// isAppFunctionsSpecField reports whether key (lower-cased) is a field of AppFunctionsSpec.
-func isAppFunctionsSpecField(key string) bool {
-	switch key {
-	case "cors", "routes", "name", "source_dir", "alerts", "envs", "git", "github", "gitlab", "bitbucket", "log_destinations":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppFunctionsSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppFunctionsSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppFunctionsSpec) {
+		case "cors":
+			a.CORS.collectUnknown(c)
+		case "routes":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Routes, i).collectUnknown(c)
+			}
+		case "alerts":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Alerts, i).collectUnknown(c)
+			}
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "git":
+			a.Git.collectUnknown(c)
+		case "github":
+			a.GitHub.collectUnknown(c)
+		case "gitlab":
+			a.GitLab.collectUnknown(c)
+		case "bitbucket":
+			a.Bitbucket.collectUnknown(c)
+		case "log_destinations":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.LogDestinations, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppFunctionsSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.CORS.appendUnknownFields(paths, memberPath(path, "cors"))
+	for i, v := range a.Routes {
+		paths = v.appendUnknownFields(paths, indexPath(path, "routes", i))
+	}
+	for i, v := range a.Alerts {
+		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
+	}
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	paths = a.Git.appendUnknownFields(paths, memberPath(path, "git"))
+	paths = a.GitHub.appendUnknownFields(paths, memberPath(path, "github"))
+	paths = a.GitLab.appendUnknownFields(paths, memberPath(path, "gitlab"))
+	paths = a.Bitbucket.appendUnknownFields(paths, memberPath(path, "bitbucket"))
+	for i, v := range a.LogDestinations {
+		paths = v.appendUnknownFields(paths, indexPath(path, "log_destinations", i))
+	}
+	return paths
 }
 
 // AppGitHubSourceSpec is defined by the spec schema below.
 //
 // Spec schema: `apps_github_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppGitHubSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -1576,38 +1727,52 @@ type AppGitHubSourceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppGitHubSourceSpec, keeping unknown keys.
-func (a *AppGitHubSourceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppGitHubSourceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppGitHubSourceSpecField)
-}
+// jsonKeysAppGitHubSourceSpec are the JSON keys of AppGitHubSourceSpec, sorted.
+var jsonKeysAppGitHubSourceSpec = []string{"branch", "deploy_on_push", "repo"}
 
 // MarshalJSON encodes AppGitHubSourceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppGitHubSourceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppGitHubSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppGitHubSourceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitHubSourceSpec)
 }
 
-// isAppGitHubSourceSpecField reports whether key (lower-cased) is a field of AppGitHubSourceSpec.
-func isAppGitHubSourceSpecField(key string) bool {
-	switch key {
-	case "branch", "deploy_on_push", "repo":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppGitHubSourceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppGitHubSourceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppGitHubSourceSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppGitHubSourceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppGitLabSourceSpec is defined by the spec schema below.
 //
 // Spec schema: `apps_gitlab_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppGitLabSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -1621,38 +1786,52 @@ type AppGitLabSourceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppGitLabSourceSpec, keeping unknown keys.
-func (a *AppGitLabSourceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppGitLabSourceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppGitLabSourceSpecField)
-}
+// jsonKeysAppGitLabSourceSpec are the JSON keys of AppGitLabSourceSpec, sorted.
+var jsonKeysAppGitLabSourceSpec = []string{"branch", "deploy_on_push", "repo"}
 
 // MarshalJSON encodes AppGitLabSourceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppGitLabSourceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppGitLabSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppGitLabSourceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitLabSourceSpec)
 }
 
-// isAppGitLabSourceSpecField reports whether key (lower-cased) is a field of AppGitLabSourceSpec.
-func isAppGitLabSourceSpecField(key string) bool {
-	switch key {
-	case "branch", "deploy_on_push", "repo":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppGitLabSourceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppGitLabSourceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppGitLabSourceSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppGitLabSourceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppGitSourceSpec is defined by the spec schema below.
 //
 // Spec schema: `apps_git_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppGitSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -1664,29 +1843,42 @@ type AppGitSourceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppGitSourceSpec, keeping unknown keys.
-func (a *AppGitSourceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppGitSourceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppGitSourceSpecField)
-}
+// jsonKeysAppGitSourceSpec are the JSON keys of AppGitSourceSpec, sorted.
+var jsonKeysAppGitSourceSpec = []string{"branch", "repo_clone_url"}
 
 // MarshalJSON encodes AppGitSourceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppGitSourceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppGitSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppGitSourceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitSourceSpec)
 }
 
-// isAppGitSourceSpecField reports whether key (lower-cased) is a field of AppGitSourceSpec.
-func isAppGitSourceSpecField(key string) bool {
-	switch key {
-	case "branch", "repo_clone_url":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppGitSourceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppGitSourceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppGitSourceSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppGitSourceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppHealth is defined by the spec schema below.
@@ -1701,9 +1893,10 @@ type AppHealth struct {
 //
 // Spec schema: `app_health_check_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppHealthCheckSpec struct {
 	// The number of failed health checks before considered unhealthy.
 	FailureThreshold int32 `json:"failure_threshold,omitempty"`
@@ -1725,38 +1918,52 @@ type AppHealthCheckSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppHealthCheckSpec, keeping unknown keys.
-func (a *AppHealthCheckSpec) UnmarshalJSON(data []byte) error {
-	type alias AppHealthCheckSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppHealthCheckSpecField)
-}
+// jsonKeysAppHealthCheckSpec are the JSON keys of AppHealthCheckSpec, sorted.
+var jsonKeysAppHealthCheckSpec = []string{"failure_threshold", "http_path", "initial_delay_seconds", "period_seconds", "port", "success_threshold", "timeout_seconds"}
 
 // MarshalJSON encodes AppHealthCheckSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppHealthCheckSpec) MarshalJSON() ([]byte, error) {
 	type alias AppHealthCheckSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppHealthCheckSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppHealthCheckSpec)
 }
 
-// isAppHealthCheckSpecField reports whether key (lower-cased) is a field of AppHealthCheckSpec.
-func isAppHealthCheckSpecField(key string) bool {
-	switch key {
-	case "failure_threshold", "port", "http_path", "initial_delay_seconds", "period_seconds", "success_threshold", "timeout_seconds":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppHealthCheckSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppHealthCheckSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppHealthCheckSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppHealthCheckSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppImageSourceSpec is defined by the spec schema below.
 //
 // Spec schema: `apps_image_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppImageSourceSpec struct {
 	// The registry name. Must be left empty for the `DOCR` registry type.
 	Registry string `json:"registry,omitempty"`
@@ -1787,38 +1994,55 @@ type AppImageSourceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppImageSourceSpec, keeping unknown keys.
-func (a *AppImageSourceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppImageSourceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppImageSourceSpecField)
-}
+// jsonKeysAppImageSourceSpec are the JSON keys of AppImageSourceSpec, sorted.
+var jsonKeysAppImageSourceSpec = []string{"deploy_on_push", "digest", "registry", "registry_credentials", "registry_type", "repository", "tag"}
 
 // MarshalJSON encodes AppImageSourceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppImageSourceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppImageSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppImageSourceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppImageSourceSpec)
 }
 
-// isAppImageSourceSpecField reports whether key (lower-cased) is a field of AppImageSourceSpec.
-func isAppImageSourceSpecField(key string) bool {
-	switch key {
-	case "registry", "registry_type", "registry_credentials", "repository", "tag", "digest", "deploy_on_push":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppImageSourceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppImageSourceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppImageSourceSpec) {
+		case "deploy_on_push":
+			a.DeployOnPush.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppImageSourceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.DeployOnPush.appendUnknownFields(paths, memberPath(path, "deploy_on_push"))
+	return paths
 }
 
 // AppImageSourceSpecDeployOnPush is defined by the spec schema below.
 //
 // Spec schema: `apps_image_source_spec.deploy_on_push`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppImageSourceSpecDeployOnPush struct {
 	// Whether to automatically deploy new images. Can only be used for images
 	// hosted in DOCR and can only be used with an image tag, not a specific
@@ -1829,29 +2053,42 @@ type AppImageSourceSpecDeployOnPush struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppImageSourceSpecDeployOnPush, keeping unknown keys.
-func (a *AppImageSourceSpecDeployOnPush) UnmarshalJSON(data []byte) error {
-	type alias AppImageSourceSpecDeployOnPush
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppImageSourceSpecDeployOnPushField)
-}
+// jsonKeysAppImageSourceSpecDeployOnPush are the JSON keys of AppImageSourceSpecDeployOnPush, sorted.
+var jsonKeysAppImageSourceSpecDeployOnPush = []string{"enabled"}
 
 // MarshalJSON encodes AppImageSourceSpecDeployOnPush with the unknown keys it was decoded with
 // (known fields win).
 func (a AppImageSourceSpecDeployOnPush) MarshalJSON() ([]byte, error) {
 	type alias AppImageSourceSpecDeployOnPush
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppImageSourceSpecDeployOnPushField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppImageSourceSpecDeployOnPush)
 }
 
-// isAppImageSourceSpecDeployOnPushField reports whether key (lower-cased) is a field of AppImageSourceSpecDeployOnPush.
-func isAppImageSourceSpecDeployOnPushField(key string) bool {
-	switch key {
-	case "enabled":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppImageSourceSpecDeployOnPush
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppImageSourceSpecDeployOnPush) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppImageSourceSpecDeployOnPush) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppImageSourceSpecDeployOnPush) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppImageSourceSpecRegistryType is defined by the spec schema below.
@@ -1875,9 +2112,10 @@ const (
 //
 // Spec schema: `app_ingress_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpec struct {
 	// Rules for configuring HTTP ingress for component routes, CORS, rewrites,
 	// and redirects.
@@ -1906,29 +2144,52 @@ type AppIngressSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpec, keeping unknown keys.
-func (a *AppIngressSpec) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecField)
-}
+// jsonKeysAppIngressSpec are the JSON keys of AppIngressSpec, sorted.
+var jsonKeysAppIngressSpec = []string{"custom_error_page_url", "load_balancer", "load_balancer_size", "rules", "secure_header"}
 
 // MarshalJSON encodes AppIngressSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpec) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpec)
 }
 
-// isAppIngressSpecField reports whether key (lower-cased) is a field of AppIngressSpec.
-func isAppIngressSpecField(key string) bool {
-	switch key {
-	case "rules", "custom_error_page_url", "load_balancer", "load_balancer_size", "secure_header":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpec) {
+		case "rules":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Rules, i).collectUnknown(c)
+			}
+		case "secure_header":
+			a.SecureHeader.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	for i, v := range a.Rules {
+		paths = v.appendUnknownFields(paths, indexPath(path, "rules", i))
+	}
+	paths = a.SecureHeader.appendUnknownFields(paths, memberPath(path, "secure_header"))
+	return paths
 }
 
 // AppIngressSpecLoadBalancer is the load balancer that serves the app's
@@ -1951,9 +2212,10 @@ const (
 //
 // Spec schema: `app_ingress_spec_rule`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecRule struct {
 	// The match configuration for the rule.
 	Match *AppIngressSpecRuleMatch `json:"match,omitempty"`
@@ -1969,38 +2231,64 @@ type AppIngressSpecRule struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecRule, keeping unknown keys.
-func (a *AppIngressSpecRule) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecRule
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecRuleField)
-}
+// jsonKeysAppIngressSpecRule are the JSON keys of AppIngressSpecRule, sorted.
+var jsonKeysAppIngressSpecRule = []string{"component", "cors", "match", "redirect"}
 
 // MarshalJSON encodes AppIngressSpecRule with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecRule) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecRule
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecRuleField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRule)
 }
 
-// isAppIngressSpecRuleField reports whether key (lower-cased) is a field of AppIngressSpecRule.
-func isAppIngressSpecRuleField(key string) bool {
-	switch key {
-	case "match", "cors", "component", "redirect":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRule
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecRule) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecRule) {
+		case "match":
+			a.Match.collectUnknown(c)
+		case "cors":
+			a.CORS.collectUnknown(c)
+		case "component":
+			a.Component.collectUnknown(c)
+		case "redirect":
+			a.Redirect.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecRule) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Match.appendUnknownFields(paths, memberPath(path, "match"))
+	paths = a.CORS.appendUnknownFields(paths, memberPath(path, "cors"))
+	paths = a.Component.appendUnknownFields(paths, memberPath(path, "component"))
+	paths = a.Redirect.appendUnknownFields(paths, memberPath(path, "redirect"))
+	return paths
 }
 
 // AppIngressSpecRuleMatch is the match configuration for the rule.
 //
 // Spec schema: `app_ingress_spec_rule_match`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecRuleMatch struct {
 	// The path to match on.
 	Path *AppIngressSpecRuleStringMatch `json:"path,omitempty"`
@@ -2011,29 +2299,48 @@ type AppIngressSpecRuleMatch struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecRuleMatch, keeping unknown keys.
-func (a *AppIngressSpecRuleMatch) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecRuleMatch
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecRuleMatchField)
-}
+// jsonKeysAppIngressSpecRuleMatch are the JSON keys of AppIngressSpecRuleMatch, sorted.
+var jsonKeysAppIngressSpecRuleMatch = []string{"authority", "path"}
 
 // MarshalJSON encodes AppIngressSpecRuleMatch with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecRuleMatch) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecRuleMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecRuleMatchField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleMatch)
 }
 
-// isAppIngressSpecRuleMatchField reports whether key (lower-cased) is a field of AppIngressSpecRuleMatch.
-func isAppIngressSpecRuleMatchField(key string) bool {
-	switch key {
-	case "path", "authority":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleMatch
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecRuleMatch) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecRuleMatch) {
+		case "path":
+			a.Path.collectUnknown(c)
+		case "authority":
+			a.Authority.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecRuleMatch) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Path.appendUnknownFields(paths, memberPath(path, "path"))
+	paths = a.Authority.appendUnknownFields(paths, memberPath(path, "authority"))
+	return paths
 }
 
 // AppIngressSpecRuleRoutingComponent is the component to route to. Only one of
@@ -2041,9 +2348,10 @@ func isAppIngressSpecRuleMatchField(key string) bool {
 //
 // Spec schema: `app_ingress_spec_rule_routing_component`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecRuleRoutingComponent struct {
 	// The name of the component to route to.
 	Name string `json:"name,omitempty"`
@@ -2068,29 +2376,42 @@ type AppIngressSpecRuleRoutingComponent struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecRuleRoutingComponent, keeping unknown keys.
-func (a *AppIngressSpecRuleRoutingComponent) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecRuleRoutingComponent
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecRuleRoutingComponentField)
-}
+// jsonKeysAppIngressSpecRuleRoutingComponent are the JSON keys of AppIngressSpecRuleRoutingComponent, sorted.
+var jsonKeysAppIngressSpecRuleRoutingComponent = []string{"name", "preserve_path_prefix", "rewrite"}
 
 // MarshalJSON encodes AppIngressSpecRuleRoutingComponent with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecRuleRoutingComponent) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecRuleRoutingComponent
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecRuleRoutingComponentField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleRoutingComponent)
 }
 
-// isAppIngressSpecRuleRoutingComponentField reports whether key (lower-cased) is a field of AppIngressSpecRuleRoutingComponent.
-func isAppIngressSpecRuleRoutingComponentField(key string) bool {
-	switch key {
-	case "name", "preserve_path_prefix", "rewrite":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleRoutingComponent
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecRuleRoutingComponent) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecRuleRoutingComponent) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecRuleRoutingComponent) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppIngressSpecRuleRoutingRedirect is the redirect configuration for the rule.
@@ -2098,9 +2419,10 @@ func isAppIngressSpecRuleRoutingComponentField(key string) bool {
 //
 // Spec schema: `app_ingress_spec_rule_routing_redirect`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecRuleRoutingRedirect struct {
 	// An optional URI path to redirect to. Note: if this is specified the
 	// whole URI of the original request will be overwritten to this value,
@@ -2122,29 +2444,42 @@ type AppIngressSpecRuleRoutingRedirect struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecRuleRoutingRedirect, keeping unknown keys.
-func (a *AppIngressSpecRuleRoutingRedirect) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecRuleRoutingRedirect
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecRuleRoutingRedirectField)
-}
+// jsonKeysAppIngressSpecRuleRoutingRedirect are the JSON keys of AppIngressSpecRuleRoutingRedirect, sorted.
+var jsonKeysAppIngressSpecRuleRoutingRedirect = []string{"authority", "port", "redirect_code", "scheme", "uri"}
 
 // MarshalJSON encodes AppIngressSpecRuleRoutingRedirect with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecRuleRoutingRedirect) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecRuleRoutingRedirect
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecRuleRoutingRedirectField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleRoutingRedirect)
 }
 
-// isAppIngressSpecRuleRoutingRedirectField reports whether key (lower-cased) is a field of AppIngressSpecRuleRoutingRedirect.
-func isAppIngressSpecRuleRoutingRedirectField(key string) bool {
-	switch key {
-	case "uri", "authority", "port", "scheme", "redirect_code":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleRoutingRedirect
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecRuleRoutingRedirect) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecRuleRoutingRedirect) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecRuleRoutingRedirect) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppIngressSpecRuleStringMatch is the path to match on.
@@ -2152,9 +2487,10 @@ func isAppIngressSpecRuleRoutingRedirectField(key string) bool {
 // Spec schema: `app_ingress_spec_rule_string_match_exact`,
 // `app_ingress_spec_rule_string_match_prefix`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecRuleStringMatch struct {
 	// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and
 	// any nested paths such as `/api/v1/endpoint`.
@@ -2167,29 +2503,42 @@ type AppIngressSpecRuleStringMatch struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecRuleStringMatch, keeping unknown keys.
-func (a *AppIngressSpecRuleStringMatch) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecRuleStringMatch
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecRuleStringMatchField)
-}
+// jsonKeysAppIngressSpecRuleStringMatch are the JSON keys of AppIngressSpecRuleStringMatch, sorted.
+var jsonKeysAppIngressSpecRuleStringMatch = []string{"exact", "prefix"}
 
 // MarshalJSON encodes AppIngressSpecRuleStringMatch with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecRuleStringMatch) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecRuleStringMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecRuleStringMatchField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleStringMatch)
 }
 
-// isAppIngressSpecRuleStringMatchField reports whether key (lower-cased) is a field of AppIngressSpecRuleStringMatch.
-func isAppIngressSpecRuleStringMatchField(key string) bool {
-	switch key {
-	case "prefix", "exact":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleStringMatch
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecRuleStringMatch) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecRuleStringMatch) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecRuleStringMatch) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppIngressSpecSecureHeader is a response header the edge sets (or removes) on
@@ -2200,9 +2549,10 @@ func isAppIngressSpecRuleStringMatchField(key string) bool {
 //
 // Spec schema: `app_ingress_spec_secure_header`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppIngressSpecSecureHeader struct {
 	// Header name.
 	Key string `json:"key,omitempty"`
@@ -2215,29 +2565,42 @@ type AppIngressSpecSecureHeader struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppIngressSpecSecureHeader, keeping unknown keys.
-func (a *AppIngressSpecSecureHeader) UnmarshalJSON(data []byte) error {
-	type alias AppIngressSpecSecureHeader
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppIngressSpecSecureHeaderField)
-}
+// jsonKeysAppIngressSpecSecureHeader are the JSON keys of AppIngressSpecSecureHeader, sorted.
+var jsonKeysAppIngressSpecSecureHeader = []string{"key", "remove_header", "value"}
 
 // MarshalJSON encodes AppIngressSpecSecureHeader with the unknown keys it was decoded with
 // (known fields win).
 func (a AppIngressSpecSecureHeader) MarshalJSON() ([]byte, error) {
 	type alias AppIngressSpecSecureHeader
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppIngressSpecSecureHeaderField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecSecureHeader)
 }
 
-// isAppIngressSpecSecureHeaderField reports whether key (lower-cased) is a field of AppIngressSpecSecureHeader.
-func isAppIngressSpecSecureHeaderField(key string) bool {
-	switch key {
-	case "key", "value", "remove_header":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppIngressSpecSecureHeader
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppIngressSpecSecureHeader) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppIngressSpecSecureHeader) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppIngressSpecSecureHeader) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppInstance is defined by the spec schema below.
@@ -2344,9 +2707,10 @@ type AppInstanceSizesResponse struct {
 //
 // Spec schema: `app_job_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppJobSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -2420,29 +2784,84 @@ type AppJobSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppJobSpec, keeping unknown keys.
-func (a *AppJobSpec) UnmarshalJSON(data []byte) error {
-	type alias AppJobSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppJobSpecField)
-}
+// jsonKeysAppJobSpec are the JSON keys of AppJobSpec, sorted.
+var jsonKeysAppJobSpec = []string{"alerts", "bitbucket", "build_command", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "image", "instance_count", "instance_size_slug", "kind", "log_destinations", "name", "run_command", "schedule", "source_dir", "termination", "timeout"}
 
 // MarshalJSON encodes AppJobSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppJobSpec) MarshalJSON() ([]byte, error) {
 	type alias AppJobSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppJobSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpec)
 }
 
-// isAppJobSpecField reports whether key (lower-cased) is a field of AppJobSpec.
-func isAppJobSpecField(key string) bool {
-	switch key {
-	case "name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "kind", "termination", "alerts", "schedule", "timeout":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppJobSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppJobSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppJobSpec) {
+		case "git":
+			a.Git.collectUnknown(c)
+		case "github":
+			a.GitHub.collectUnknown(c)
+		case "gitlab":
+			a.GitLab.collectUnknown(c)
+		case "bitbucket":
+			a.Bitbucket.collectUnknown(c)
+		case "image":
+			a.Image.collectUnknown(c)
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "log_destinations":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.LogDestinations, i).collectUnknown(c)
+			}
+		case "termination":
+			a.Termination.collectUnknown(c)
+		case "alerts":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Alerts, i).collectUnknown(c)
+			}
+		case "schedule":
+			a.Schedule.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppJobSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Git.appendUnknownFields(paths, memberPath(path, "git"))
+	paths = a.GitHub.appendUnknownFields(paths, memberPath(path, "github"))
+	paths = a.GitLab.appendUnknownFields(paths, memberPath(path, "gitlab"))
+	paths = a.Bitbucket.appendUnknownFields(paths, memberPath(path, "bitbucket"))
+	paths = a.Image.appendUnknownFields(paths, memberPath(path, "image"))
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	for i, v := range a.LogDestinations {
+		paths = v.appendUnknownFields(paths, indexPath(path, "log_destinations", i))
+	}
+	paths = a.Termination.appendUnknownFields(paths, memberPath(path, "termination"))
+	for i, v := range a.Alerts {
+		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
+	}
+	paths = a.Schedule.appendUnknownFields(paths, memberPath(path, "schedule"))
+	return paths
 }
 
 // AppJobSpecKind is defined by the spec schema below.
@@ -2478,9 +2897,10 @@ const (
 // Spec schema: `app_job_invocation.trigger.scheduled.schedule`,
 // `app_job_spec_schedule`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppJobSpecSchedule struct {
 	// Cron expression of the schedule, for example `0 0 * * *`.
 	Cron string `json:"cron,omitempty"`
@@ -2492,38 +2912,52 @@ type AppJobSpecSchedule struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppJobSpecSchedule, keeping unknown keys.
-func (a *AppJobSpecSchedule) UnmarshalJSON(data []byte) error {
-	type alias AppJobSpecSchedule
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppJobSpecScheduleField)
-}
+// jsonKeysAppJobSpecSchedule are the JSON keys of AppJobSpecSchedule, sorted.
+var jsonKeysAppJobSpecSchedule = []string{"cron", "time_zone"}
 
 // MarshalJSON encodes AppJobSpecSchedule with the unknown keys it was decoded with
 // (known fields win).
 func (a AppJobSpecSchedule) MarshalJSON() ([]byte, error) {
 	type alias AppJobSpecSchedule
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppJobSpecScheduleField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpecSchedule)
 }
 
-// isAppJobSpecScheduleField reports whether key (lower-cased) is a field of AppJobSpecSchedule.
-func isAppJobSpecScheduleField(key string) bool {
-	switch key {
-	case "cron", "time_zone":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppJobSpecSchedule
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppJobSpecSchedule) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppJobSpecSchedule) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppJobSpecSchedule) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppJobSpecTermination is defined by the spec schema below.
 //
 // Spec schema: `app_job_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppJobSpecTermination struct {
 	// The number of seconds to wait between sending a TERM signal to a
 	// container and issuing a KILL which causes immediate shutdown. (Default
@@ -2534,38 +2968,52 @@ type AppJobSpecTermination struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppJobSpecTermination, keeping unknown keys.
-func (a *AppJobSpecTermination) UnmarshalJSON(data []byte) error {
-	type alias AppJobSpecTermination
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppJobSpecTerminationField)
-}
+// jsonKeysAppJobSpecTermination are the JSON keys of AppJobSpecTermination, sorted.
+var jsonKeysAppJobSpecTermination = []string{"grace_period_seconds"}
 
 // MarshalJSON encodes AppJobSpecTermination with the unknown keys it was decoded with
 // (known fields win).
 func (a AppJobSpecTermination) MarshalJSON() ([]byte, error) {
 	type alias AppJobSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppJobSpecTerminationField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpecTermination)
 }
 
-// isAppJobSpecTerminationField reports whether key (lower-cased) is a field of AppJobSpecTermination.
-func isAppJobSpecTerminationField(key string) bool {
-	switch key {
-	case "grace_period_seconds":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppJobSpecTermination
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppJobSpecTermination) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppJobSpecTermination) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppJobSpecTermination) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogDestination: Configurations for external logging.
 //
 // Spec schema: `app_log_destination_definition`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestination struct {
 	Name string `json:"name,omitempty"`
 	// Papertrail configuration.
@@ -2596,38 +3044,71 @@ type AppLogDestination struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestination, keeping unknown keys.
-func (a *AppLogDestination) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestination
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationField)
-}
+// jsonKeysAppLogDestination are the JSON keys of AppLogDestination, sorted.
+var jsonKeysAppLogDestination = []string{"datadog", "endpoint", "headers", "logtail", "name", "open_search", "papertrail", "tls_insecure"}
 
 // MarshalJSON encodes AppLogDestination with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestination) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestination)
 }
 
-// isAppLogDestinationField reports whether key (lower-cased) is a field of AppLogDestination.
-func isAppLogDestinationField(key string) bool {
-	switch key {
-	case "name", "papertrail", "datadog", "logtail", "open_search", "endpoint", "headers", "tls_insecure":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestination
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestination) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestination) {
+		case "papertrail":
+			a.Papertrail.collectUnknown(c)
+		case "datadog":
+			a.Datadog.collectUnknown(c)
+		case "logtail":
+			a.Logtail.collectUnknown(c)
+		case "open_search":
+			a.OpenSearch.collectUnknown(c)
+		case "headers":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Headers, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestination) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Papertrail.appendUnknownFields(paths, memberPath(path, "papertrail"))
+	paths = a.Datadog.appendUnknownFields(paths, memberPath(path, "datadog"))
+	paths = a.Logtail.appendUnknownFields(paths, memberPath(path, "logtail"))
+	paths = a.OpenSearch.appendUnknownFields(paths, memberPath(path, "open_search"))
+	for i, v := range a.Headers {
+		paths = v.appendUnknownFields(paths, indexPath(path, "headers", i))
+	}
+	return paths
 }
 
 // AppLogDestinationDatadog: DataDog configuration.
 //
 // Spec schema: `app_log_destination_datadog_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationDatadog struct {
 	// Datadog HTTP log intake endpoint.
 	Endpoint string `json:"endpoint,omitempty"`
@@ -2638,29 +3119,42 @@ type AppLogDestinationDatadog struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationDatadog, keeping unknown keys.
-func (a *AppLogDestinationDatadog) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationDatadog
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationDatadogField)
-}
+// jsonKeysAppLogDestinationDatadog are the JSON keys of AppLogDestinationDatadog, sorted.
+var jsonKeysAppLogDestinationDatadog = []string{"api_key", "endpoint"}
 
 // MarshalJSON encodes AppLogDestinationDatadog with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationDatadog) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationDatadog
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationDatadogField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationDatadog)
 }
 
-// isAppLogDestinationDatadogField reports whether key (lower-cased) is a field of AppLogDestinationDatadog.
-func isAppLogDestinationDatadogField(key string) bool {
-	switch key {
-	case "endpoint", "api_key":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationDatadog
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationDatadog) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationDatadog) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationDatadog) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogDestinationHeader is an HTTP header sent with every request to a log
@@ -2671,9 +3165,10 @@ func isAppLogDestinationDatadogField(key string) bool {
 //
 // Spec schema: `app_log_destination_header`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationHeader struct {
 	// Header name.
 	Key string `json:"key,omitempty"`
@@ -2684,38 +3179,52 @@ type AppLogDestinationHeader struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationHeader, keeping unknown keys.
-func (a *AppLogDestinationHeader) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationHeader
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationHeaderField)
-}
+// jsonKeysAppLogDestinationHeader are the JSON keys of AppLogDestinationHeader, sorted.
+var jsonKeysAppLogDestinationHeader = []string{"key", "value"}
 
 // MarshalJSON encodes AppLogDestinationHeader with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationHeader) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationHeader
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationHeaderField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationHeader)
 }
 
-// isAppLogDestinationHeaderField reports whether key (lower-cased) is a field of AppLogDestinationHeader.
-func isAppLogDestinationHeaderField(key string) bool {
-	switch key {
-	case "key", "value":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationHeader
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationHeader) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationHeader) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationHeader) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogDestinationLogtail: Logtail configuration.
 //
 // Spec schema: `app_log_destination_logtail_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationLogtail struct {
 	// Logtail token.
 	Token string `json:"token,omitempty"`
@@ -2724,38 +3233,52 @@ type AppLogDestinationLogtail struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationLogtail, keeping unknown keys.
-func (a *AppLogDestinationLogtail) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationLogtail
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationLogtailField)
-}
+// jsonKeysAppLogDestinationLogtail are the JSON keys of AppLogDestinationLogtail, sorted.
+var jsonKeysAppLogDestinationLogtail = []string{"token"}
 
 // MarshalJSON encodes AppLogDestinationLogtail with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationLogtail) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationLogtail
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationLogtailField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationLogtail)
 }
 
-// isAppLogDestinationLogtailField reports whether key (lower-cased) is a field of AppLogDestinationLogtail.
-func isAppLogDestinationLogtailField(key string) bool {
-	switch key {
-	case "token":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationLogtail
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationLogtail) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationLogtail) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationLogtail) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogDestinationOpenSearch: OpenSearch configuration.
 //
 // Spec schema: `app_log_destination_open_search_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationOpenSearch struct {
 	// OpenSearch API Endpoint. Only HTTPS is supported. Format:
 	// https://<host>:<port>. Cannot be specified if `cluster_name` is also
@@ -2775,29 +3298,45 @@ type AppLogDestinationOpenSearch struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationOpenSearch, keeping unknown keys.
-func (a *AppLogDestinationOpenSearch) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationOpenSearch
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationOpenSearchField)
-}
+// jsonKeysAppLogDestinationOpenSearch are the JSON keys of AppLogDestinationOpenSearch, sorted.
+var jsonKeysAppLogDestinationOpenSearch = []string{"basic_auth", "cluster_name", "endpoint", "index_name"}
 
 // MarshalJSON encodes AppLogDestinationOpenSearch with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationOpenSearch) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationOpenSearch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationOpenSearchField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationOpenSearch)
 }
 
-// isAppLogDestinationOpenSearchField reports whether key (lower-cased) is a field of AppLogDestinationOpenSearch.
-func isAppLogDestinationOpenSearchField(key string) bool {
-	switch key {
-	case "endpoint", "basic_auth", "index_name", "cluster_name":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationOpenSearch
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationOpenSearch) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationOpenSearch) {
+		case "basic_auth":
+			a.BasicAuth.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationOpenSearch) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.BasicAuth.appendUnknownFields(paths, memberPath(path, "basic_auth"))
+	return paths
 }
 
 // AppLogDestinationOpenSearchBasicAuth: Configure Username and/or Password for
@@ -2805,9 +3344,10 @@ func isAppLogDestinationOpenSearchField(key string) bool {
 //
 // Spec schema: `app_log_destination_open_search_spec_basic_auth`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationOpenSearchBasicAuth struct {
 	// Username to authenticate with. Only required when `endpoint` is set.
 	// Defaults to `doadmin` when `cluster_name` is set.
@@ -2820,38 +3360,52 @@ type AppLogDestinationOpenSearchBasicAuth struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationOpenSearchBasicAuth, keeping unknown keys.
-func (a *AppLogDestinationOpenSearchBasicAuth) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationOpenSearchBasicAuth
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationOpenSearchBasicAuthField)
-}
+// jsonKeysAppLogDestinationOpenSearchBasicAuth are the JSON keys of AppLogDestinationOpenSearchBasicAuth, sorted.
+var jsonKeysAppLogDestinationOpenSearchBasicAuth = []string{"password", "user"}
 
 // MarshalJSON encodes AppLogDestinationOpenSearchBasicAuth with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationOpenSearchBasicAuth) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationOpenSearchBasicAuth
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationOpenSearchBasicAuthField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationOpenSearchBasicAuth)
 }
 
-// isAppLogDestinationOpenSearchBasicAuthField reports whether key (lower-cased) is a field of AppLogDestinationOpenSearchBasicAuth.
-func isAppLogDestinationOpenSearchBasicAuthField(key string) bool {
-	switch key {
-	case "user", "password":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationOpenSearchBasicAuth
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationOpenSearchBasicAuth) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationOpenSearchBasicAuth) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationOpenSearchBasicAuth) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogDestinationPapertrail: Papertrail configuration.
 //
 // Spec schema: `app_log_destination_papertrail_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppLogDestinationPapertrail struct {
 	// Papertrail syslog endpoint.
 	Endpoint string `json:"endpoint,omitempty"`
@@ -2860,29 +3414,42 @@ type AppLogDestinationPapertrail struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppLogDestinationPapertrail, keeping unknown keys.
-func (a *AppLogDestinationPapertrail) UnmarshalJSON(data []byte) error {
-	type alias AppLogDestinationPapertrail
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppLogDestinationPapertrailField)
-}
+// jsonKeysAppLogDestinationPapertrail are the JSON keys of AppLogDestinationPapertrail, sorted.
+var jsonKeysAppLogDestinationPapertrail = []string{"endpoint"}
 
 // MarshalJSON encodes AppLogDestinationPapertrail with the unknown keys it was decoded with
 // (known fields win).
 func (a AppLogDestinationPapertrail) MarshalJSON() ([]byte, error) {
 	type alias AppLogDestinationPapertrail
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppLogDestinationPapertrailField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationPapertrail)
 }
 
-// isAppLogDestinationPapertrailField reports whether key (lower-cased) is a field of AppLogDestinationPapertrail.
-func isAppLogDestinationPapertrailField(key string) bool {
-	switch key {
-	case "endpoint":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppLogDestinationPapertrail
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppLogDestinationPapertrail) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppLogDestinationPapertrail) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppLogDestinationPapertrail) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppLogType is the type of logs to retrieve.
@@ -2927,9 +3494,10 @@ type AppLogs struct {
 //
 // Spec schema: `app_maintenance_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppMaintenanceSpec struct {
 	// Indicates whether maintenance mode should be enabled for the app.
 	Enabled bool `json:"enabled,omitempty"`
@@ -2944,29 +3512,42 @@ type AppMaintenanceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppMaintenanceSpec, keeping unknown keys.
-func (a *AppMaintenanceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppMaintenanceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppMaintenanceSpecField)
-}
+// jsonKeysAppMaintenanceSpec are the JSON keys of AppMaintenanceSpec, sorted.
+var jsonKeysAppMaintenanceSpec = []string{"archive", "enabled", "offline_page_url"}
 
 // MarshalJSON encodes AppMaintenanceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppMaintenanceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppMaintenanceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppMaintenanceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppMaintenanceSpec)
 }
 
-// isAppMaintenanceSpecField reports whether key (lower-cased) is a field of AppMaintenanceSpec.
-func isAppMaintenanceSpecField(key string) bool {
-	switch key {
-	case "enabled", "archive", "offline_page_url":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppMaintenanceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppMaintenanceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppMaintenanceSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppMaintenanceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppMetricsBandwidthUsage is the response body of
@@ -2980,20 +3561,6 @@ type AppMetricsBandwidthUsage struct {
 	Date time.Time `json:"date,omitzero"`
 }
 
-// UnmarshalJSON decodes AppMetricsBandwidthUsage, reading date-times leniently.
-func (a *AppMetricsBandwidthUsage) UnmarshalJSON(data []byte) error {
-	type alias AppMetricsBandwidthUsage
-	aux := struct {
-		*alias
-		Date lenientTime `json:"date"`
-	}{alias: (*alias)(a), Date: lenientTime(a.Date)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.Date = time.Time(aux.Date)
-	return nil
-}
-
 // AppMetricsBandwidthUsageRequest is the request body of
 // apps_list_metrics_bandwidth_daily.
 //
@@ -3004,20 +3571,6 @@ type AppMetricsBandwidthUsageRequest struct {
 	// Optional day to query. Only the date component of the timestamp will be
 	// considered. Default: yesterday.
 	Date time.Time `json:"date,omitzero"`
-}
-
-// UnmarshalJSON decodes AppMetricsBandwidthUsageRequest, reading date-times leniently.
-func (a *AppMetricsBandwidthUsageRequest) UnmarshalJSON(data []byte) error {
-	type alias AppMetricsBandwidthUsageRequest
-	aux := struct {
-		*alias
-		Date lenientTime `json:"date"`
-	}{alias: (*alias)(a), Date: lenientTime(a.Date)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	a.Date = time.Time(aux.Date)
-	return nil
 }
 
 // AppProposeRequest is the request body of apps_validate_appSpec.
@@ -3247,9 +3800,10 @@ const (
 //
 // Spec schema: `app_route_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppRouteSpec struct {
 	// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths
 	// must start with / and must be unique across all components within an
@@ -3266,29 +3820,42 @@ type AppRouteSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppRouteSpec, keeping unknown keys.
-func (a *AppRouteSpec) UnmarshalJSON(data []byte) error {
-	type alias AppRouteSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppRouteSpecField)
-}
+// jsonKeysAppRouteSpec are the JSON keys of AppRouteSpec, sorted.
+var jsonKeysAppRouteSpec = []string{"path", "preserve_path_prefix"}
 
 // MarshalJSON encodes AppRouteSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppRouteSpec) MarshalJSON() ([]byte, error) {
 	type alias AppRouteSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppRouteSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppRouteSpec)
 }
 
-// isAppRouteSpecField reports whether key (lower-cased) is a field of AppRouteSpec.
-func isAppRouteSpecField(key string) bool {
-	switch key {
-	case "path", "preserve_path_prefix":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppRouteSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppRouteSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppRouteSpec) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppRouteSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppServiceProtocol is the protocol which the service uses to serve traffic on
@@ -3312,9 +3879,10 @@ const (
 //
 // Spec schema: `app_service_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppServiceSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -3393,38 +3961,113 @@ type AppServiceSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppServiceSpec, keeping unknown keys.
-func (a *AppServiceSpec) UnmarshalJSON(data []byte) error {
-	type alias AppServiceSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppServiceSpecField)
-}
+// jsonKeysAppServiceSpec are the JSON keys of AppServiceSpec, sorted.
+var jsonKeysAppServiceSpec = []string{"alerts", "autoscaling", "bitbucket", "build_command", "cors", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "health_check", "http_port", "image", "inactivity_sleep", "instance_count", "instance_size_slug", "internal_ports", "liveness_health_check", "log_destinations", "name", "protocol", "routes", "run_command", "source_dir", "termination"}
 
 // MarshalJSON encodes AppServiceSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppServiceSpec) MarshalJSON() ([]byte, error) {
 	type alias AppServiceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppServiceSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpec)
 }
 
-// isAppServiceSpecField reports whether key (lower-cased) is a field of AppServiceSpec.
-func isAppServiceSpecField(key string) bool {
-	switch key {
-	case "name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "autoscaling", "cors", "health_check", "liveness_health_check", "protocol", "http_port", "internal_ports", "routes", "termination", "alerts", "inactivity_sleep":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppServiceSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppServiceSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppServiceSpec) {
+		case "git":
+			a.Git.collectUnknown(c)
+		case "github":
+			a.GitHub.collectUnknown(c)
+		case "gitlab":
+			a.GitLab.collectUnknown(c)
+		case "bitbucket":
+			a.Bitbucket.collectUnknown(c)
+		case "image":
+			a.Image.collectUnknown(c)
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "log_destinations":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.LogDestinations, i).collectUnknown(c)
+			}
+		case "autoscaling":
+			a.Autoscaling.collectUnknown(c)
+		case "cors":
+			a.CORS.collectUnknown(c)
+		case "health_check":
+			a.HealthCheck.collectUnknown(c)
+		case "liveness_health_check":
+			a.LivenessHealthCheck.collectUnknown(c)
+		case "routes":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Routes, i).collectUnknown(c)
+			}
+		case "termination":
+			a.Termination.collectUnknown(c)
+		case "alerts":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Alerts, i).collectUnknown(c)
+			}
+		case "inactivity_sleep":
+			a.InactivitySleep.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppServiceSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Git.appendUnknownFields(paths, memberPath(path, "git"))
+	paths = a.GitHub.appendUnknownFields(paths, memberPath(path, "github"))
+	paths = a.GitLab.appendUnknownFields(paths, memberPath(path, "gitlab"))
+	paths = a.Bitbucket.appendUnknownFields(paths, memberPath(path, "bitbucket"))
+	paths = a.Image.appendUnknownFields(paths, memberPath(path, "image"))
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	for i, v := range a.LogDestinations {
+		paths = v.appendUnknownFields(paths, indexPath(path, "log_destinations", i))
+	}
+	paths = a.Autoscaling.appendUnknownFields(paths, memberPath(path, "autoscaling"))
+	paths = a.CORS.appendUnknownFields(paths, memberPath(path, "cors"))
+	paths = a.HealthCheck.appendUnknownFields(paths, memberPath(path, "health_check"))
+	paths = a.LivenessHealthCheck.appendUnknownFields(paths, memberPath(path, "liveness_health_check"))
+	for i, v := range a.Routes {
+		paths = v.appendUnknownFields(paths, indexPath(path, "routes", i))
+	}
+	paths = a.Termination.appendUnknownFields(paths, memberPath(path, "termination"))
+	for i, v := range a.Alerts {
+		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
+	}
+	paths = a.InactivitySleep.appendUnknownFields(paths, memberPath(path, "inactivity_sleep"))
+	return paths
 }
 
 // AppServiceSpecHealthCheck is defined by the spec schema below.
 //
 // Spec schema: `app_service_spec_health_check`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppServiceSpecHealthCheck struct {
 	// The number of failed health checks before considered unhealthy.
 	FailureThreshold int32 `json:"failure_threshold,omitempty"`
@@ -3453,29 +4096,42 @@ type AppServiceSpecHealthCheck struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppServiceSpecHealthCheck, keeping unknown keys.
-func (a *AppServiceSpecHealthCheck) UnmarshalJSON(data []byte) error {
-	type alias AppServiceSpecHealthCheck
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppServiceSpecHealthCheckField)
-}
+// jsonKeysAppServiceSpecHealthCheck are the JSON keys of AppServiceSpecHealthCheck, sorted.
+var jsonKeysAppServiceSpecHealthCheck = []string{"failure_threshold", "http_path", "initial_delay_seconds", "path", "period_seconds", "port", "success_threshold", "timeout_seconds"}
 
 // MarshalJSON encodes AppServiceSpecHealthCheck with the unknown keys it was decoded with
 // (known fields win).
 func (a AppServiceSpecHealthCheck) MarshalJSON() ([]byte, error) {
 	type alias AppServiceSpecHealthCheck
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppServiceSpecHealthCheckField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecHealthCheck)
 }
 
-// isAppServiceSpecHealthCheckField reports whether key (lower-cased) is a field of AppServiceSpecHealthCheck.
-func isAppServiceSpecHealthCheckField(key string) bool {
-	switch key {
-	case "failure_threshold", "port", "http_path", "initial_delay_seconds", "period_seconds", "success_threshold", "timeout_seconds", "path":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppServiceSpecHealthCheck
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppServiceSpecHealthCheck) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppServiceSpecHealthCheck) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppServiceSpecHealthCheck) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppServiceSpecInactivitySleep: Scales a service to zero instances after a
@@ -3486,9 +4142,10 @@ func isAppServiceSpecHealthCheckField(key string) bool {
 //
 // Spec schema: `app_service_spec_inactivity_sleep`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppServiceSpecInactivitySleep struct {
 	// Seconds without traffic before the service is put to sleep.
 	AfterSeconds int32 `json:"after_seconds,omitempty"`
@@ -3499,29 +4156,45 @@ type AppServiceSpecInactivitySleep struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppServiceSpecInactivitySleep, keeping unknown keys.
-func (a *AppServiceSpecInactivitySleep) UnmarshalJSON(data []byte) error {
-	type alias AppServiceSpecInactivitySleep
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppServiceSpecInactivitySleepField)
-}
+// jsonKeysAppServiceSpecInactivitySleep are the JSON keys of AppServiceSpecInactivitySleep, sorted.
+var jsonKeysAppServiceSpecInactivitySleep = []string{"after_seconds", "loading_page"}
 
 // MarshalJSON encodes AppServiceSpecInactivitySleep with the unknown keys it was decoded with
 // (known fields win).
 func (a AppServiceSpecInactivitySleep) MarshalJSON() ([]byte, error) {
 	type alias AppServiceSpecInactivitySleep
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppServiceSpecInactivitySleepField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecInactivitySleep)
 }
 
-// isAppServiceSpecInactivitySleepField reports whether key (lower-cased) is a field of AppServiceSpecInactivitySleep.
-func isAppServiceSpecInactivitySleepField(key string) bool {
-	switch key {
-	case "after_seconds", "loading_page":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppServiceSpecInactivitySleep
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppServiceSpecInactivitySleep) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppServiceSpecInactivitySleep) {
+		case "loading_page":
+			a.LoadingPage.collectUnknown(c)
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppServiceSpecInactivitySleep) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.LoadingPage.appendUnknownFields(paths, memberPath(path, "loading_page"))
+	return paths
 }
 
 // AppServiceSpecInactivitySleepLoadingPage is the page shown while a sleeping
@@ -3529,9 +4202,10 @@ func isAppServiceSpecInactivitySleepField(key string) bool {
 //
 // Spec schema: `app_service_spec_inactivity_sleep.loading_page`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppServiceSpecInactivitySleepLoadingPage struct {
 	// Whether browsers get a loading page (HTTP 503) while the service wakes
 	// up.
@@ -3543,38 +4217,52 @@ type AppServiceSpecInactivitySleepLoadingPage struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppServiceSpecInactivitySleepLoadingPage, keeping unknown keys.
-func (a *AppServiceSpecInactivitySleepLoadingPage) UnmarshalJSON(data []byte) error {
-	type alias AppServiceSpecInactivitySleepLoadingPage
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppServiceSpecInactivitySleepLoadingPageField)
-}
+// jsonKeysAppServiceSpecInactivitySleepLoadingPage are the JSON keys of AppServiceSpecInactivitySleepLoadingPage, sorted.
+var jsonKeysAppServiceSpecInactivitySleepLoadingPage = []string{"custom_url", "enabled"}
 
 // MarshalJSON encodes AppServiceSpecInactivitySleepLoadingPage with the unknown keys it was decoded with
 // (known fields win).
 func (a AppServiceSpecInactivitySleepLoadingPage) MarshalJSON() ([]byte, error) {
 	type alias AppServiceSpecInactivitySleepLoadingPage
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppServiceSpecInactivitySleepLoadingPageField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecInactivitySleepLoadingPage)
 }
 
-// isAppServiceSpecInactivitySleepLoadingPageField reports whether key (lower-cased) is a field of AppServiceSpecInactivitySleepLoadingPage.
-func isAppServiceSpecInactivitySleepLoadingPageField(key string) bool {
-	switch key {
-	case "enabled", "custom_url":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppServiceSpecInactivitySleepLoadingPage
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppServiceSpecInactivitySleepLoadingPage) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppServiceSpecInactivitySleepLoadingPage) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppServiceSpecInactivitySleepLoadingPage) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppServiceSpecTermination is defined by the spec schema below.
 //
 // Spec schema: `app_service_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppServiceSpecTermination struct {
 	// The number of seconds to wait between selecting a container instance for
 	// termination and issuing the TERM signal. Selecting a container instance
@@ -3590,38 +4278,52 @@ type AppServiceSpecTermination struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppServiceSpecTermination, keeping unknown keys.
-func (a *AppServiceSpecTermination) UnmarshalJSON(data []byte) error {
-	type alias AppServiceSpecTermination
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppServiceSpecTerminationField)
-}
+// jsonKeysAppServiceSpecTermination are the JSON keys of AppServiceSpecTermination, sorted.
+var jsonKeysAppServiceSpecTermination = []string{"drain_seconds", "grace_period_seconds"}
 
 // MarshalJSON encodes AppServiceSpecTermination with the unknown keys it was decoded with
 // (known fields win).
 func (a AppServiceSpecTermination) MarshalJSON() ([]byte, error) {
 	type alias AppServiceSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppServiceSpecTerminationField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecTermination)
 }
 
-// isAppServiceSpecTerminationField reports whether key (lower-cased) is a field of AppServiceSpecTermination.
-func isAppServiceSpecTerminationField(key string) bool {
-	switch key {
-	case "drain_seconds", "grace_period_seconds":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppServiceSpecTermination
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppServiceSpecTermination) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppServiceSpecTermination) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppServiceSpecTermination) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppSpec is the desired configuration of an application.
 //
 // Spec schema: `app_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppSpec struct {
 	// The name of the app. Must be unique across all apps in the same account.
 	Name string `json:"name,omitempty"`
@@ -3691,38 +4393,127 @@ type AppSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppSpec, keeping unknown keys.
-func (a *AppSpec) UnmarshalJSON(data []byte) error {
-	type alias AppSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppSpecField)
-}
+// jsonKeysAppSpec are the JSON keys of AppSpec, sorted.
+var jsonKeysAppSpec = []string{"alerts", "databases", "disable_edge_cache", "disable_email_obfuscation", "domains", "egress", "enhanced_threat_control_enabled", "envs", "features", "functions", "ingress", "jobs", "maintenance", "name", "region", "services", "static_sites", "vpc", "workers"}
 
 // MarshalJSON encodes AppSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppSpec) MarshalJSON() ([]byte, error) {
 	type alias AppSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppSpec)
 }
 
-// isAppSpecField reports whether key (lower-cased) is a field of AppSpec.
-func isAppSpecField(key string) bool {
-	switch key {
-	case "name", "region", "disable_edge_cache", "disable_email_obfuscation", "enhanced_threat_control_enabled", "domains", "services", "static_sites", "jobs", "workers", "functions", "databases", "ingress", "egress", "maintenance", "vpc", "envs", "alerts", "features":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppSpec) {
+		case "domains":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Domains, i).collectUnknown(c)
+			}
+		case "services":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Services, i).collectUnknown(c)
+			}
+		case "static_sites":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.StaticSites, i).collectUnknown(c)
+			}
+		case "jobs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Jobs, i).collectUnknown(c)
+			}
+		case "workers":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Workers, i).collectUnknown(c)
+			}
+		case "functions":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Functions, i).collectUnknown(c)
+			}
+		case "databases":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Databases, i).collectUnknown(c)
+			}
+		case "ingress":
+			a.Ingress.collectUnknown(c)
+		case "egress":
+			a.Egress.collectUnknown(c)
+		case "maintenance":
+			a.Maintenance.collectUnknown(c)
+		case "vpc":
+			a.VPC.collectUnknown(c)
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "alerts":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Alerts, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	for i, v := range a.Domains {
+		paths = v.appendUnknownFields(paths, indexPath(path, "domains", i))
+	}
+	for i, v := range a.Services {
+		paths = v.appendUnknownFields(paths, indexPath(path, "services", i))
+	}
+	for i, v := range a.StaticSites {
+		paths = v.appendUnknownFields(paths, indexPath(path, "static_sites", i))
+	}
+	for i, v := range a.Jobs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "jobs", i))
+	}
+	for i, v := range a.Workers {
+		paths = v.appendUnknownFields(paths, indexPath(path, "workers", i))
+	}
+	for i, v := range a.Functions {
+		paths = v.appendUnknownFields(paths, indexPath(path, "functions", i))
+	}
+	for i, v := range a.Databases {
+		paths = v.appendUnknownFields(paths, indexPath(path, "databases", i))
+	}
+	paths = a.Ingress.appendUnknownFields(paths, memberPath(path, "ingress"))
+	paths = a.Egress.appendUnknownFields(paths, memberPath(path, "egress"))
+	paths = a.Maintenance.appendUnknownFields(paths, memberPath(path, "maintenance"))
+	paths = a.VPC.appendUnknownFields(paths, memberPath(path, "vpc"))
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	for i, v := range a.Alerts {
+		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
+	}
+	return paths
 }
 
 // AppStaticSiteSpec is defined by the spec schema below.
 //
 // Spec schema: `app_static_site_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppStaticSiteSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -3781,38 +4572,91 @@ type AppStaticSiteSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppStaticSiteSpec, keeping unknown keys.
-func (a *AppStaticSiteSpec) UnmarshalJSON(data []byte) error {
-	type alias AppStaticSiteSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppStaticSiteSpecField)
-}
+// jsonKeysAppStaticSiteSpec are the JSON keys of AppStaticSiteSpec, sorted.
+var jsonKeysAppStaticSiteSpec = []string{"bitbucket", "build_command", "catchall_document", "cors", "dockerfile_path", "environment_slug", "envs", "error_document", "git", "github", "gitlab", "image", "index_document", "log_destinations", "name", "output_dir", "routes", "run_command", "source_dir"}
 
 // MarshalJSON encodes AppStaticSiteSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppStaticSiteSpec) MarshalJSON() ([]byte, error) {
 	type alias AppStaticSiteSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppStaticSiteSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppStaticSiteSpec)
 }
 
-// isAppStaticSiteSpecField reports whether key (lower-cased) is a field of AppStaticSiteSpec.
-func isAppStaticSiteSpecField(key string) bool {
-	switch key {
-	case "name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "index_document", "error_document", "catchall_document", "output_dir", "cors", "routes":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppStaticSiteSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppStaticSiteSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppStaticSiteSpec) {
+		case "git":
+			a.Git.collectUnknown(c)
+		case "github":
+			a.GitHub.collectUnknown(c)
+		case "gitlab":
+			a.GitLab.collectUnknown(c)
+		case "bitbucket":
+			a.Bitbucket.collectUnknown(c)
+		case "image":
+			a.Image.collectUnknown(c)
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "log_destinations":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.LogDestinations, i).collectUnknown(c)
+			}
+		case "cors":
+			a.CORS.collectUnknown(c)
+		case "routes":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Routes, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppStaticSiteSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Git.appendUnknownFields(paths, memberPath(path, "git"))
+	paths = a.GitHub.appendUnknownFields(paths, memberPath(path, "github"))
+	paths = a.GitLab.appendUnknownFields(paths, memberPath(path, "gitlab"))
+	paths = a.Bitbucket.appendUnknownFields(paths, memberPath(path, "bitbucket"))
+	paths = a.Image.appendUnknownFields(paths, memberPath(path, "image"))
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	for i, v := range a.LogDestinations {
+		paths = v.appendUnknownFields(paths, indexPath(path, "log_destinations", i))
+	}
+	paths = a.CORS.appendUnknownFields(paths, memberPath(path, "cors"))
+	for i, v := range a.Routes {
+		paths = v.appendUnknownFields(paths, indexPath(path, "routes", i))
+	}
+	return paths
 }
 
 // AppStringMatch is defined by the spec schema below.
 //
 // Spec schema: `apps_string_match`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppStringMatch struct {
 	// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set.
 	// An empty string is a valid value and will be serialized explicitly
@@ -3831,29 +4675,42 @@ type AppStringMatch struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppStringMatch, keeping unknown keys.
-func (a *AppStringMatch) UnmarshalJSON(data []byte) error {
-	type alias AppStringMatch
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppStringMatchField)
-}
+// jsonKeysAppStringMatch are the JSON keys of AppStringMatch, sorted.
+var jsonKeysAppStringMatch = []string{"exact", "prefix", "regex"}
 
 // MarshalJSON encodes AppStringMatch with the unknown keys it was decoded with
 // (known fields win).
 func (a AppStringMatch) MarshalJSON() ([]byte, error) {
 	type alias AppStringMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppStringMatchField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppStringMatch)
 }
 
-// isAppStringMatchField reports whether key (lower-cased) is a field of AppStringMatch.
-func isAppStringMatchField(key string) bool {
-	switch key {
-	case "exact", "prefix", "regex":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppStringMatch
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppStringMatch) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppStringMatch) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppStringMatch) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppUpdateRequest is the request body of apps_update.
@@ -3888,9 +4745,10 @@ type AppUser struct {
 //
 // Spec schema: `apps_vpc`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppVPC struct {
 	// The ID of the VPC.
 	ID string `json:"id,omitempty"`
@@ -3901,38 +4759,59 @@ type AppVPC struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppVPC, keeping unknown keys.
-func (a *AppVPC) UnmarshalJSON(data []byte) error {
-	type alias AppVPC
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppVPCField)
-}
+// jsonKeysAppVPC are the JSON keys of AppVPC, sorted.
+var jsonKeysAppVPC = []string{"egress_ips", "id"}
 
 // MarshalJSON encodes AppVPC with the unknown keys it was decoded with
 // (known fields win).
 func (a AppVPC) MarshalJSON() ([]byte, error) {
 	type alias AppVPC
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppVPCField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVPC)
 }
 
-// isAppVPCField reports whether key (lower-cased) is a field of AppVPC.
-func isAppVPCField(key string) bool {
-	switch key {
-	case "id", "egress_ips":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppVPC
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppVPC) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppVPC) {
+		case "egress_ips":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.EgressIPs, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppVPC) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	for i, v := range a.EgressIPs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "egress_ips", i))
+	}
+	return paths
 }
 
 // AppVPCEgressIP is defined by the spec schema below.
 //
 // Spec schema: `apps_vpc_egress_ip`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppVPCEgressIP struct {
 	IP string `json:"ip,omitempty"`
 
@@ -3940,38 +4819,52 @@ type AppVPCEgressIP struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppVPCEgressIP, keeping unknown keys.
-func (a *AppVPCEgressIP) UnmarshalJSON(data []byte) error {
-	type alias AppVPCEgressIP
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppVPCEgressIPField)
-}
+// jsonKeysAppVPCEgressIP are the JSON keys of AppVPCEgressIP, sorted.
+var jsonKeysAppVPCEgressIP = []string{"ip"}
 
 // MarshalJSON encodes AppVPCEgressIP with the unknown keys it was decoded with
 // (known fields win).
 func (a AppVPCEgressIP) MarshalJSON() ([]byte, error) {
 	type alias AppVPCEgressIP
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppVPCEgressIPField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVPCEgressIP)
 }
 
-// isAppVPCEgressIPField reports whether key (lower-cased) is a field of AppVPCEgressIP.
-func isAppVPCEgressIPField(key string) bool {
-	switch key {
-	case "ip":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppVPCEgressIP
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppVPCEgressIP) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppVPCEgressIP) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppVPCEgressIP) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppVariableDefinition is defined by the spec schema below.
 //
 // Spec schema: `app_variable_definition`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppVariableDefinition struct {
 	// The variable name
 	Key string `json:"key,omitempty"`
@@ -3994,29 +4887,42 @@ type AppVariableDefinition struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppVariableDefinition, keeping unknown keys.
-func (a *AppVariableDefinition) UnmarshalJSON(data []byte) error {
-	type alias AppVariableDefinition
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppVariableDefinitionField)
-}
+// jsonKeysAppVariableDefinition are the JSON keys of AppVariableDefinition, sorted.
+var jsonKeysAppVariableDefinition = []string{"key", "scope", "type", "value"}
 
 // MarshalJSON encodes AppVariableDefinition with the unknown keys it was decoded with
 // (known fields win).
 func (a AppVariableDefinition) MarshalJSON() ([]byte, error) {
 	type alias AppVariableDefinition
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppVariableDefinitionField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVariableDefinition)
 }
 
-// isAppVariableDefinitionField reports whether key (lower-cased) is a field of AppVariableDefinition.
-func isAppVariableDefinitionField(key string) bool {
-	switch key {
-	case "key", "scope", "type", "value":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppVariableDefinition
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppVariableDefinition) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppVariableDefinition) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppVariableDefinition) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // AppVariableScope is defined by the spec schema below.
@@ -4056,9 +4962,10 @@ const (
 //
 // Spec schema: `app_worker_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppWorkerSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -4108,38 +5015,97 @@ type AppWorkerSpec struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppWorkerSpec, keeping unknown keys.
-func (a *AppWorkerSpec) UnmarshalJSON(data []byte) error {
-	type alias AppWorkerSpec
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppWorkerSpecField)
-}
+// jsonKeysAppWorkerSpec are the JSON keys of AppWorkerSpec, sorted.
+var jsonKeysAppWorkerSpec = []string{"alerts", "autoscaling", "bitbucket", "build_command", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "image", "instance_count", "instance_size_slug", "liveness_health_check", "log_destinations", "name", "run_command", "source_dir", "termination"}
 
 // MarshalJSON encodes AppWorkerSpec with the unknown keys it was decoded with
 // (known fields win).
 func (a AppWorkerSpec) MarshalJSON() ([]byte, error) {
 	type alias AppWorkerSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppWorkerSpecField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppWorkerSpec)
 }
 
-// isAppWorkerSpecField reports whether key (lower-cased) is a field of AppWorkerSpec.
-func isAppWorkerSpecField(key string) bool {
-	switch key {
-	case "name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "autoscaling", "termination", "liveness_health_check", "alerts":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppWorkerSpec
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppWorkerSpec) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppWorkerSpec) {
+		case "git":
+			a.Git.collectUnknown(c)
+		case "github":
+			a.GitHub.collectUnknown(c)
+		case "gitlab":
+			a.GitLab.collectUnknown(c)
+		case "bitbucket":
+			a.Bitbucket.collectUnknown(c)
+		case "image":
+			a.Image.collectUnknown(c)
+		case "envs":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Envs, i).collectUnknown(c)
+			}
+		case "log_destinations":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.LogDestinations, i).collectUnknown(c)
+			}
+		case "autoscaling":
+			a.Autoscaling.collectUnknown(c)
+		case "termination":
+			a.Termination.collectUnknown(c)
+		case "liveness_health_check":
+			a.LivenessHealthCheck.collectUnknown(c)
+		case "alerts":
+			for i := 0; c.nextElement(); i++ {
+				elementAt(a.Alerts, i).collectUnknown(c)
+			}
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppWorkerSpec) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	paths = a.Git.appendUnknownFields(paths, memberPath(path, "git"))
+	paths = a.GitHub.appendUnknownFields(paths, memberPath(path, "github"))
+	paths = a.GitLab.appendUnknownFields(paths, memberPath(path, "gitlab"))
+	paths = a.Bitbucket.appendUnknownFields(paths, memberPath(path, "bitbucket"))
+	paths = a.Image.appendUnknownFields(paths, memberPath(path, "image"))
+	for i, v := range a.Envs {
+		paths = v.appendUnknownFields(paths, indexPath(path, "envs", i))
+	}
+	for i, v := range a.LogDestinations {
+		paths = v.appendUnknownFields(paths, indexPath(path, "log_destinations", i))
+	}
+	paths = a.Autoscaling.appendUnknownFields(paths, memberPath(path, "autoscaling"))
+	paths = a.Termination.appendUnknownFields(paths, memberPath(path, "termination"))
+	paths = a.LivenessHealthCheck.appendUnknownFields(paths, memberPath(path, "liveness_health_check"))
+	for i, v := range a.Alerts {
+		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
+	}
+	return paths
 }
 
 // AppWorkerSpecTermination is defined by the spec schema below.
 //
 // Spec schema: `app_worker_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded and
-// written back when it is encoded, so that a spec read from the API and sent
-// back loses nothing.
+// JSON keys that this type does not know are kept when it is decoded as part of
+// an AppSpec and written back when it is encoded, so that a spec read from the
+// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
+// drops them (see AppSpec.UnmarshalJSON).
 type AppWorkerSpecTermination struct {
 	// The number of seconds to wait between sending a TERM signal to a
 	// container and issuing a KILL which causes immediate shutdown. (Default
@@ -4150,29 +5116,42 @@ type AppWorkerSpecTermination struct {
 	unknownFields map[string]json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes AppWorkerSpecTermination, keeping unknown keys.
-func (a *AppWorkerSpecTermination) UnmarshalJSON(data []byte) error {
-	type alias AppWorkerSpecTermination
-	if err := decodeJSON(data, (*alias)(a)); err != nil {
-		return err
-	}
-	return collectUnknownFields(data, &a.unknownFields, isAppWorkerSpecTerminationField)
-}
+// jsonKeysAppWorkerSpecTermination are the JSON keys of AppWorkerSpecTermination, sorted.
+var jsonKeysAppWorkerSpecTermination = []string{"grace_period_seconds"}
 
 // MarshalJSON encodes AppWorkerSpecTermination with the unknown keys it was decoded with
 // (known fields win).
 func (a AppWorkerSpecTermination) MarshalJSON() ([]byte, error) {
 	type alias AppWorkerSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, isAppWorkerSpecTerminationField)
+	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppWorkerSpecTermination)
 }
 
-// isAppWorkerSpecTerminationField reports whether key (lower-cased) is a field of AppWorkerSpecTermination.
-func isAppWorkerSpecTerminationField(key string) bool {
-	switch key {
-	case "grace_period_seconds":
-		return true
+// collectUnknown keeps the members of the JSON object at c that AppWorkerSpecTermination
+// does not know, in a and in its nested values; a nil a skips the value.
+func (a *AppWorkerSpecTermination) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
 	}
-	return false
+	a.unknownFields = nil
+	for c.nextMember() {
+		switch c.knownKey(jsonKeysAppWorkerSpecTermination) {
+		case "":
+			c.keepValue(&a.unknownFields)
+		default:
+			c.skip()
+		}
+	}
+}
+
+// appendUnknownFields appends the JSON paths, below path, of the unknown
+// keys kept in a and in its nested values.
+func (a *AppWorkerSpecTermination) appendUnknownFields(paths []string, path string) []string {
+	if a == nil {
+		return paths
+	}
+	paths = appendUnknownKeys(paths, path, a.unknownFields)
+	return paths
 }
 
 // Deployment is an app deployment.
@@ -4223,24 +5202,6 @@ type Deployment struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Timing *DeploymentTiming `json:"timing,omitempty"`
-}
-
-// UnmarshalJSON decodes Deployment, reading date-times leniently.
-func (d *Deployment) UnmarshalJSON(data []byte) error {
-	type alias Deployment
-	aux := struct {
-		*alias
-		CreatedAt          lenientTime `json:"created_at"`
-		PhaseLastUpdatedAt lenientTime `json:"phase_last_updated_at"`
-		UpdatedAt          lenientTime `json:"updated_at"`
-	}{alias: (*alias)(d), CreatedAt: lenientTime(d.CreatedAt), PhaseLastUpdatedAt: lenientTime(d.PhaseLastUpdatedAt), UpdatedAt: lenientTime(d.UpdatedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	d.CreatedAt = time.Time(aux.CreatedAt)
-	d.PhaseLastUpdatedAt = time.Time(aux.PhaseLastUpdatedAt)
-	d.UpdatedAt = time.Time(aux.UpdatedAt)
-	return nil
 }
 
 // DeploymentCauseDetails: Structured details of what caused a deployment.
@@ -4440,22 +5401,6 @@ type DeploymentProgressStep struct {
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the spec
 	// types child steps as free-form objects).
 	Steps []*DeploymentProgressStep `json:"steps,omitempty"`
-}
-
-// UnmarshalJSON decodes DeploymentProgressStep, reading date-times leniently.
-func (d *DeploymentProgressStep) UnmarshalJSON(data []byte) error {
-	type alias DeploymentProgressStep
-	aux := struct {
-		*alias
-		EndedAt   lenientTime `json:"ended_at"`
-		StartedAt lenientTime `json:"started_at"`
-	}{alias: (*alias)(d), EndedAt: lenientTime(d.EndedAt), StartedAt: lenientTime(d.StartedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	d.EndedAt = time.Time(aux.EndedAt)
-	d.StartedAt = time.Time(aux.StartedAt)
-	return nil
 }
 
 // DeploymentProgressStepReason is defined by the spec schema below.
@@ -4668,24 +5613,6 @@ type JobInvocation struct {
 	StartedAt time.Time `json:"started_at,omitzero"`
 	// The time when the job invocation completed
 	CompletedAt time.Time `json:"completed_at,omitzero"`
-}
-
-// UnmarshalJSON decodes JobInvocation, reading date-times leniently.
-func (j *JobInvocation) UnmarshalJSON(data []byte) error {
-	type alias JobInvocation
-	aux := struct {
-		*alias
-		CreatedAt   lenientTime `json:"created_at"`
-		StartedAt   lenientTime `json:"started_at"`
-		CompletedAt lenientTime `json:"completed_at"`
-	}{alias: (*alias)(j), CreatedAt: lenientTime(j.CreatedAt), StartedAt: lenientTime(j.StartedAt), CompletedAt: lenientTime(j.CompletedAt)}
-	if err := decodeJSON(data, &aux); err != nil {
-		return err
-	}
-	j.CreatedAt = time.Time(aux.CreatedAt)
-	j.StartedAt = time.Time(aux.StartedAt)
-	j.CompletedAt = time.Time(aux.CompletedAt)
-	return nil
 }
 
 // JobInvocationPhase is the phase of the job invocation.

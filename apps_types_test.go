@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -555,21 +556,78 @@ func gtEnvelopeType(op gtOp) reflect.Type {
 }
 
 // gtDecodeStrict decodes data into a new t rejecting unknown keys at every
-// depth (including inside types with custom UnmarshalJSON).
+// depth. Date-times are read leniently the way the client reads responses
+// (unmarshalLenient); the app specs inside, which keep unknown keys instead
+// of failing (AppSpec.UnmarshalJSON), must have kept none.
 func gtDecodeStrict(data []byte, t reflect.Type) (reflect.Value, error) {
-	v := reflect.New(t)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v.Interface())
-	return v, err
+	decode := func(data []byte) (reflect.Value, error) {
+		v := reflect.New(t)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		return v, dec.Decode(v.Interface())
+	}
+	v, err := decode(data)
+	var parseErr *time.ParseError
+	if errors.As(err, &parseErr) {
+		fixed, ok := normalizeTimes(data, v.Type())
+		if !ok {
+			return v, err
+		}
+		v, err = decode(fixed)
+	}
+	if err != nil {
+		return v, err
+	}
+	if unknown := gtSpecUnknownFields(v); len(unknown) > 0 {
+		return v, fmt.Errorf("unknown fields in app spec: %v", unknown)
+	}
+	return v, nil
+}
+
+// gtSpecUnknownFields returns the unknown keys kept by every AppSpec inside v.
+func gtSpecUnknownFields(v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		if spec, ok := v.Interface().(*AppSpec); ok {
+			return spec.UnknownFields()
+		}
+		return gtSpecUnknownFields(v.Elem())
+	case reflect.Slice, reflect.Array:
+		var out []string
+		for i := range v.Len() {
+			out = append(out, gtSpecUnknownFields(v.Index(i))...)
+		}
+		return out
+	case reflect.Map:
+		var out []string
+		for it := v.MapRange(); it.Next(); {
+			out = append(out, gtSpecUnknownFields(it.Value())...)
+		}
+		return out
+	case reflect.Struct:
+		if v.CanAddr() {
+			if spec, ok := v.Addr().Interface().(*AppSpec); ok {
+				return spec.UnknownFields()
+			}
+		}
+		var out []string
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				out = append(out, gtSpecUnknownFields(v.Field(i))...)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // TestGeneratedTypesDecodeExamples decodes every Apps example of the spec
 // (requests and responses) into the Go types, rejecting unknown keys.
 func TestGeneratedTypesDecodeExamples(t *testing.T) {
 	d := gtSpec(t)
-	strictDecoding.Store(true)
-	t.Cleanup(func() { strictDecoding.Store(false) })
 	used := map[int]int{}
 	var mu sync.Mutex
 	t.Run("all", func(t *testing.T) {
@@ -625,7 +683,6 @@ func TestGeneratedTypesDecodeExamples(t *testing.T) {
 
 const gtUnknownApp = `{
   "id": "c2a93513-8d9b-4223-9d61-5e7272c81cf5",
-  "future_app_field": {"x": 1},
   "spec": {
     "name": "web",
     "x_top": {"nested": [1, 2, {"k": "v"}]},
@@ -649,13 +706,34 @@ const gtUnknownApp = `{
   }
 }`
 
+// gtUnknownPaths are the invented keys of gtUnknownApp's spec.
+var gtUnknownPaths = []string{
+	"envs[0].x_env",
+	"ingress.rules[0].component.x_component",
+	"ingress.rules[0].match.path.x_match",
+	"ingress.rules[0].x_rule",
+	"ingress.x_ingress",
+	"services[0].autoscaling.metrics.x_metric",
+	"services[0].health_check.x_health",
+	"services[0].routes[0].x_route",
+	"services[0].x_service",
+	"x_top",
+}
+
 // TestAppSpecKeepsUnknownFields decodes an app whose spec carries invented
 // keys at several depths, changes known fields, encodes it and checks that
 // the invented keys came back unchanged.
 func TestAppSpecKeepsUnknownFields(t *testing.T) {
+	// The client decodes from a pooled buffer that is reused afterwards:
+	// what the spec keeps must not point into it.
+	buf := []byte(gtUnknownApp)
 	var app App
-	require.NoError(t, json.Unmarshal([]byte(gtUnknownApp), &app))
+	require.NoError(t, unmarshalLenient(buf, &app))
+	for i := range buf {
+		buf[i] = ' '
+	}
 	require.NotNil(t, app.Spec)
+	assert.Equal(t, gtUnknownPaths, app.Spec.UnknownFields())
 
 	app.Spec.Name = "web-renamed"
 	svc := app.Spec.Services[0]
@@ -717,16 +795,23 @@ func TestAppSpecKeepsUnknownFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(out), string(out3))
 
-	// Decoding again replaces what the previous decode kept.
+	// Decoding the encoded spec again keeps the same keys.
+	var again AppSpec
+	require.NoError(t, json.Unmarshal(out, &again))
+	assert.Equal(t, gtUnknownPaths, again.UnknownFields())
+
+	// Decoding again replaces what the previous decode kept, at every depth.
 	var spec AppSpec
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","x_old":1}`), &spec))
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"b"}`), &spec))
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","x_old":1,"services":[{"name":"s","x_old":2}]}`), &spec))
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"b","services":[{"name":"t"}]}`), &spec))
+	assert.Nil(t, spec.UnknownFields())
 	out4, err := json.Marshal(spec)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"name":"b"}`, string(out4))
+	assert.JSONEq(t, `{"name":"b","services":[{"name":"t"}]}`, string(out4))
 
 	// Known fields win over a stale unknown entry of the same name.
-	spec.unknownFields = map[string]json.RawMessage{"name": json.RawMessage(`"stale"`), "x": json.RawMessage(`1`)}
+	spec.Services = nil
+	spec.unknownFields = map[string]json.RawMessage{"name": json.RawMessage(`"stale"`), "NAME": json.RawMessage(`"stale"`), "x": json.RawMessage(`1`)}
 	out5, err := json.Marshal(spec)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name":"b","x":1}`, string(out5))
@@ -736,6 +821,119 @@ func TestAppSpecKeepsUnknownFields(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"p","services":[{"name":"s"}]}`), &plain))
 	assert.Nil(t, plain.unknownFields)
 	assert.Nil(t, plain.Services[0].unknownFields)
+	assert.Nil(t, plain.UnknownFields())
+}
+
+// TestAppSpecUnknownKeysMatchLikeEncodingJSON: a key is unknown exactly when
+// encoding/json would not decode it into a field, and null or missing
+// values are skipped in step with the decoded values.
+func TestAppSpecUnknownKeysMatchLikeEncodingJSON(t *testing.T) {
+	for _, c := range []struct {
+		doc     string
+		unknown []string
+		check   func(t *testing.T, s *AppSpec)
+	}{
+		{ // encoding/json matches keys case-insensitively
+			doc:     `{"NAME":"n","Services":[{"Name":"s","X_Svc":1}]}`,
+			unknown: []string{"services[0].X_Svc"},
+			check: func(t *testing.T, s *AppSpec) {
+				assert.Equal(t, "n", s.Name)
+				assert.Equal(t, "s", s.Services[0].Name)
+			},
+		},
+		{ // with Unicode folding: U+212A KELVIN SIGN folds to k
+			doc:     `{"wor` + "\u212a" + `ers":[{"name":"w","x":1}],"ſ":2}`,
+			unknown: []string{"workers[0].x", "ſ"},
+			check:   func(t *testing.T, s *AppSpec) { assert.Equal(t, "w", s.Workers[0].Name) },
+		},
+		{ // escaped keys
+			doc:     `{"na\u006de":"e","x\u0041":1,"jobs":[{"\u006eame":"j"}]}`,
+			unknown: []string{"xA"},
+			check: func(t *testing.T, s *AppSpec) {
+				assert.Equal(t, "e", s.Name)
+				assert.Equal(t, "j", s.Jobs[0].Name)
+			},
+		},
+		{ // null elements and values, empty objects and arrays
+			doc:     `{"services":[null,{"name":"a","x":1},{}],"ingress":null,"egress":{},"envs":[],"x":[]}`,
+			unknown: []string{"services[1].x", "x"},
+			check: func(t *testing.T, s *AppSpec) {
+				assert.Nil(t, s.Services[0])
+				assert.Nil(t, s.Ingress)
+			},
+		},
+		{ // strings that look like structure
+			doc:     `{"name":"{[\"}]","x":"}","services":[{"name":"]\\\"","routes":[{"path":"{","x":"\\\\"}]}]}`,
+			unknown: []string{"services[0].routes[0].x", "x"},
+			check:   func(t *testing.T, s *AppSpec) { assert.Equal(t, `]\"`, s.Services[0].Name) },
+		},
+	} {
+		var spec AppSpec
+		require.NoError(t, json.Unmarshal([]byte(c.doc), &spec), c.doc)
+		assert.Equal(t, c.unknown, spec.UnknownFields(), c.doc)
+		c.check(t, &spec)
+	}
+	var spec AppSpec
+	require.NoError(t, json.Unmarshal([]byte(`{"x\u0041":{"v":[1]}}`), &spec))
+	out, err := json.Marshal(spec)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"xA":{"v":[1]}}`, string(out))
+}
+
+// TestNestedSpecTypeAloneDropsUnknownKeys pins the documented limit: only
+// an AppSpec collects unknown keys; a nested type decoded on its own does
+// not (it still writes back keys it holds).
+func TestNestedSpecTypeAloneDropsUnknownKeys(t *testing.T) {
+	var svc AppServiceSpec
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","x":1,"routes":[{"path":"/","y":2}]}`), &svc))
+	out, err := json.Marshal(svc)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"name":"a","routes":[{"path":"/"}]}`, string(out))
+
+	var spec AppSpec
+	require.NoError(t, json.Unmarshal([]byte(`{"services":[{"name":"a","x":1,"routes":[{"path":"/","y":2}]}]}`), &spec))
+	out, err = json.Marshal(spec.Services[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"name":"a","x":1,"routes":[{"path":"/","y":2}]}`, string(out))
+}
+
+// TestCollectUnknownAllocatesNothingWhenClean: the scanner only allocates
+// for keys it keeps.
+func TestCollectUnknownAllocatesNothingWhenClean(t *testing.T) {
+	var env struct{ Spec json.RawMessage }
+	require.NoError(t, json.Unmarshal(gtAppFixture(t), &env))
+	var spec AppSpec
+	require.NoError(t, json.Unmarshal(env.Spec, &spec))
+	require.Nil(t, spec.UnknownFields())
+	require.NotEmpty(t, spec.Services)
+	allocs := testing.AllocsPerRun(20, func() {
+		c := jsonCursor{data: env.Spec}
+		spec.collectUnknown(&c)
+	})
+	assert.Zero(t, allocs)
+}
+
+// TestCollectUnknownSurvivesMalformedInput: the scanner trusts encoding/json
+// to have validated its input, but it must never panic or loop on bad text.
+func TestCollectUnknownSurvivesMalformedInput(t *testing.T) {
+	doc := []byte(gtUnknownApp)
+	var env struct{ Spec json.RawMessage }
+	require.NoError(t, json.Unmarshal(doc, &env))
+	var spec AppSpec
+	require.NoError(t, json.Unmarshal(env.Spec, &spec))
+	inputs := [][]byte{[]byte(`{"services":[{"name":}]}`), []byte(`{"services":[{,,}`), []byte(`{"a" "b"}`), []byte(`]]}}`), []byte(`"\`)}
+	for i := range env.Spec {
+		inputs = append(inputs, env.Spec[:i])
+		broken := bytes.Clone(env.Spec)
+		const junk = "{}[],:\"\\x"
+		broken[i] = junk[i%len(junk)]
+		inputs = append(inputs, broken)
+	}
+	for _, in := range inputs {
+		c := jsonCursor{data: in}
+		assert.NotPanics(t, func() { spec.collectUnknown(&c) }, "%s", in)
+		assert.LessOrEqual(t, c.pos, len(in))
+	}
 }
 
 // TestPreservePathPrefixAcceptsBoolAndString: the spec says string, the live
@@ -747,6 +945,9 @@ func TestPreservePathPrefixAcceptsBoolAndString(t *testing.T) {
 		var c AppIngressSpecRuleRoutingComponent
 		require.NoError(t, json.Unmarshal([]byte(`{"name":"web","preserve_path_prefix":`+in+`}`), &c), in)
 		assert.Equal(t, want, c.PreservePathPrefix, in)
+		var spec AppSpec
+		require.NoError(t, json.Unmarshal([]byte(`{"ingress":{"rules":[{"component":{"preserve_path_prefix":`+in+`}}]}}`), &spec), in)
+		assert.Equal(t, want, spec.Ingress.Rules[0].Component.PreservePathPrefix, in)
 	}
 	var c AppIngressSpecRuleRoutingComponent
 	assert.Error(t, json.Unmarshal([]byte(`{"preserve_path_prefix":"maybe"}`), &c))
@@ -762,9 +963,7 @@ func gtAppExample(t testing.TB) []byte {
 	ex := gtMap(gtMap(d.root["components"])["examples"])
 	var best []byte
 	candidates := []any{gtMap(gtMap(ex["app"])["value"])["app"]}
-	for _, a := range gtList(gtMap(gtMap(ex["apps"])["value"])["apps"]) {
-		candidates = append(candidates, a)
-	}
+	candidates = append(candidates, gtList(gtMap(gtMap(ex["apps"])["value"])["apps"])...)
 	for _, c := range candidates {
 		b, err := json.Marshal(c)
 		require.NoError(t, err)
@@ -775,8 +974,19 @@ func gtAppExample(t testing.TB) []byte {
 	return best
 }
 
+// gtAppFixture is gtAppExample with RFC 3339 date-times, as the live API
+// sends them.
+func gtAppFixture(t testing.TB) []byte {
+	fixed, ok := normalizeTimes(gtAppExample(t), reflect.TypeFor[*App]())
+	require.True(t, ok)
+	var app App
+	require.NoError(t, json.Unmarshal(fixed, &app), "fixture decodes without the lenient path")
+	return fixed
+}
+
 // TestZonelessDateTimeInExample: the app example has date-times without a
-// zone ("0001-01-01T00:00:00"), which time.Time alone rejects.
+// zone ("0001-01-01T00:00:00"), which time.Time alone rejects; the client's
+// decoding (unmarshalLenient) reads them as UTC.
 func TestZonelessDateTimeInExample(t *testing.T) {
 	d := gtSpec(t)
 	ex := gtMap(gtMap(d.root["components"])["examples"])
@@ -789,25 +999,31 @@ func TestZonelessDateTimeInExample(t *testing.T) {
 	var env struct {
 		App *App `json:"app"`
 	}
-	require.NoError(t, json.Unmarshal(raw, &env))
+	require.NoError(t, unmarshalLenient(raw, &env))
 	steps := env.App.Domains[0].Progress.Steps
 	last := steps[len(steps)-1]
 	assert.Equal(t, "configuration-alert", last.Name)
 	assert.True(t, last.EndedAt.IsZero())
 	assert.True(t, last.StartedAt.IsZero())
 	assert.Equal(t, time.Date(2023, 1, 30, 22, 15, 45, 21896292, time.UTC), steps[0].StartedAt.UTC())
+	assert.NotEmpty(t, env.App.Spec.Name, "the rest of the app decodes too")
 
 	var step AppDomainProgressStep
-	require.NoError(t, json.Unmarshal([]byte(`{"started_at":"2023-01-30T15:43:30","ended_at":""}`), &step))
+	require.NoError(t, unmarshalLenient([]byte(`{"started_at":"2023-01-30T15:43:30","ended_at":null}`), &step))
 	assert.Equal(t, time.Date(2023, 1, 30, 15, 43, 30, 0, time.UTC), step.StartedAt)
 	assert.True(t, step.EndedAt.IsZero())
-	assert.Error(t, json.Unmarshal([]byte(`{"started_at":"yesterday"}`), &step))
+	assert.Error(t, unmarshalLenient([]byte(`{"started_at":"yesterday"}`), &step))
+
+	// Inside an app spec, which keeps unknown keys, the lenient path keeps them too.
+	var app App
+	require.NoError(t, unmarshalLenient([]byte(`{"created_at":"2023-01-30T15:43:30","spec":{"name":"a","x":1}}`), &app))
+	assert.Equal(t, []string{"x"}, app.Spec.UnknownFields())
+	assert.Equal(t, time.Date(2023, 1, 30, 15, 43, 30, 0, time.UTC), app.CreatedAt)
 }
 
 // gtMirror builds, by reflection, a copy of a generated type without any
-// methods (no unknown-key preservation, no date-time shadowing): date-times
-// become lenientTime (the cheap leaf both sides pay for), recursion is
-// unrolled to a fixed depth.
+// methods (no unknown-key preservation): what plain encoding/json types
+// cost. Recursion is unrolled to a fixed depth.
 type gtMirrorKey struct {
 	t     reflect.Type
 	depth int
@@ -822,8 +1038,8 @@ func gtMirror(t reflect.Type, depth int) reflect.Type {
 	}
 	var m reflect.Type
 	switch {
-	case t == gtTimeType:
-		m = reflect.TypeFor[lenientTime]()
+	case t == gtTimeType || t == gtFlexBoolType:
+		m = t // leaves both sides pay for
 	case depth > 10:
 		m = reflect.TypeFor[json.RawMessage]()
 	case t.Kind() == reflect.Pointer:
@@ -849,7 +1065,7 @@ func gtMirror(t reflect.Type, depth int) reflect.Type {
 }
 
 func TestMirrorDecodesLikeApp(t *testing.T) {
-	data := gtAppExample(t)
+	data := gtAppFixture(t)
 	mirror := reflect.New(gtMirror(gtType[App](), 0))
 	require.NoError(t, json.Unmarshal(data, mirror.Interface()))
 	var app App
@@ -861,73 +1077,113 @@ func TestMirrorDecodesLikeApp(t *testing.T) {
 	assert.JSONEq(t, string(a), string(b))
 }
 
-// BenchmarkDecodeApp decodes the largest App example of the spec into App
-// (unknown-key preservation + lenient date-times) and into a method-less
-// mirror of App.
-func BenchmarkDecodeApp(b *testing.B) {
-	data := gtAppExample(b)
-	b.Run("App", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			var app App
-			if err := json.Unmarshal(data, &app); err != nil {
-				b.Fatal(err)
-			}
-		}
+// TestAppDecodingCostsAboutAsMuchAsPlainTypes guards the single-pass design:
+// decoding an App allocates barely more than a method-less mirror of it.
+func TestAppDecodingCostsAboutAsMuchAsPlainTypes(t *testing.T) {
+	data := gtAppFixture(t)
+	mt := gtMirror(gtType[App](), 0)
+	plain := testing.AllocsPerRun(20, func() {
+		require.NoError(t, json.Unmarshal(data, reflect.New(mt).Interface()))
 	})
-	// The spec alone: unknown-key keeping without date-times.
-	var env struct{ Spec json.RawMessage }
-	require.NoError(b, json.Unmarshal(data, &env))
-	b.Run("AppSpec", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(env.Spec)))
-		for b.Loop() {
-			var spec AppSpec
-			if err := json.Unmarshal(env.Spec, &spec); err != nil {
-				b.Fatal(err)
-			}
-		}
+	ours := testing.AllocsPerRun(20, func() {
+		require.NoError(t, json.Unmarshal(data, new(App)))
 	})
-	b.Run("AppSpecPlainMirror", func(b *testing.B) {
-		mt := gtMirror(gtType[AppSpec](), 0)
-		b.ReportAllocs()
-		b.SetBytes(int64(len(env.Spec)))
-		for b.Loop() {
-			v := reflect.New(mt).Interface()
-			if err := json.Unmarshal(env.Spec, v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("PlainMirror", func(b *testing.B) {
-		mt := gtMirror(gtType[App](), 0)
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			v := reflect.New(mt).Interface()
-			if err := json.Unmarshal(data, v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	t.Logf("allocs per App decode: %v (plain mirror %v)", ours, plain)
+	assert.LessOrEqual(t, ours, plain*1.05, "App decoding allocates too much more than plain types")
 }
 
-// TestStrictDecodingRejectsUnknownKeys makes sure the example test's strict
-// mode sees unknown keys inside types with their own UnmarshalJSON.
-func TestStrictDecodingRejectsUnknownKeys(t *testing.T) {
-	strictDecoding.Store(true)
-	t.Cleanup(func() { strictDecoding.Store(false) })
+// TestAppSpecUnmarshalJSONEdgeCases covers the pooled nested decoder:
+// trailing bytes, errors (a failed decoder is not reused), big specs.
+func TestAppSpecUnmarshalJSONEdgeCases(t *testing.T) {
+	var spec AppSpec
+	require.NoError(t, spec.UnmarshalJSON([]byte(" {\"name\":\"a\",\"x\":1} \n")))
+	assert.Equal(t, "a", spec.Name)
+	assert.Equal(t, []string{"x"}, spec.UnknownFields())
+	assert.Error(t, spec.UnmarshalJSON([]byte(`{"name":"a"} {}`)))
+	assert.Error(t, spec.UnmarshalJSON([]byte(`{"name":"a"`)))
+	var typeErr *json.UnmarshalTypeError
+	assert.ErrorAs(t, spec.UnmarshalJSON([]byte(`{"name":1}`)), &typeErr)
+	for range 3 { // decoders that failed above are not handed out again
+		var s AppSpec
+		require.NoError(t, json.Unmarshal([]byte(`{"name":"b","services":[{"name":"s","x":2}]}`), &s))
+		assert.Equal(t, "b", s.Name)
+		assert.Equal(t, []string{"services[0].x"}, s.UnknownFields())
+	}
+	require.NoError(t, spec.UnmarshalJSON([]byte("null")))
+	assert.Equal(t, "a", spec.Name, "null changes nothing")
+
+	big := []byte(`{"name":"big","envs":[`)
+	for i := range 3000 {
+		if i > 0 {
+			big = append(big, ',')
+		}
+		big = fmt.Appendf(big, `{"key":"K%d","value":"%032d"}`, i, i)
+	}
+	big = append(big, `],"x":true}`...)
+	require.Greater(t, len(big), 1<<16)
+	var bigSpec AppSpec
+	require.NoError(t, json.Unmarshal(big, &bigSpec))
+	assert.Len(t, bigSpec.Envs, 3000)
+	assert.Equal(t, []string{"x"}, bigSpec.UnknownFields())
+}
+
+// gtDecodeBench decodes data into a fresh newValue() the way the client
+// reads a response body.
+func gtDecodeBench(b *testing.B, data []byte, newValue func() any) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if err := unmarshalLenient(data, newValue()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeApp decodes the largest App example of the spec (date-times
+// in RFC 3339) into App (with unknown-key keeping) and into a method-less
+// mirror of App: the plain encoding/json floor.
+func BenchmarkDecodeApp(b *testing.B) {
+	data := gtAppFixture(b)
+	b.Run("App", func(b *testing.B) { gtDecodeBench(b, data, func() any { return new(App) }) })
+	mt := gtMirror(gtType[App](), 0)
+	b.Run("PlainMirror", func(b *testing.B) { gtDecodeBench(b, data, func() any { return reflect.New(mt).Interface() }) })
+}
+
+// BenchmarkDecodeAppList decodes an Apps.List page of 50 such apps.
+func BenchmarkDecodeAppList(b *testing.B) {
+	var app map[string]any
+	require.NoError(b, json.Unmarshal(gtAppFixture(b), &app))
+	apps := make([]any, 50)
+	for i := range apps {
+		app["id"] = fmt.Sprintf("%08d-1e90-4762-9fee-6cc4a0a9f2cf", i)
+		raw, err := json.Marshal(app)
+		require.NoError(b, err)
+		apps[i] = json.RawMessage(raw)
+	}
+	data, err := json.Marshal(map[string]any{"apps": apps, "links": map[string]any{"pages": map[string]any{}}, "meta": map[string]any{"total": 50}})
+	require.NoError(b, err)
+	b.Run("App", func(b *testing.B) { gtDecodeBench(b, data, func() any { return new(appsPage) }) })
+	mt := gtMirror(gtType[appsPage](), 0)
+	b.Run("PlainMirror", func(b *testing.B) { gtDecodeBench(b, data, func() any { return reflect.New(mt).Interface() }) })
+}
+
+// TestDecodeStrictRejectsUnknownKeys makes sure the example test's strict
+// decoding sees unknown keys everywhere, including inside app specs.
+func TestDecodeStrictRejectsUnknownKeys(t *testing.T) {
 	for _, doc := range []string{
-		`{"id":"a","bogus":1}`,                                   // App (date-time shadowing)
-		`{"spec":{"name":"a","bogus":1}}`,                        // AppSpec (unknown-key keeping)
-		`{"active_deployment":{"progress":{"steps":[{"x":1}]}}}`, // deep
+		`{"id":"a","bogus":1}`,
+		`{"spec":{"name":"a","bogus":1}}`,
+		`{"active_deployment":{"progress":{"steps":[{"x":1}]}}}`,
 		`{"spec":{"services":[{"routes":[{"x":1}]}]}}`,
+		`{"active_deployment":{"spec":{"ingress":{"rules":[{"match":{"path":{"x":1}}}]}}}}`,
+		`{"created_at":"2023-01-30T15:43:30","spec":{"x":1}}`,
 	} {
 		_, err := gtDecodeStrict([]byte(doc), gtType[App]())
 		assert.Error(t, err, doc)
 	}
-	strictDecoding.Store(false)
+	v, err := gtDecodeStrict([]byte(`{"created_at":"2023-01-30T15:43:30","spec":{"name":"a","services":[{"name":"s"}]}}`), gtType[App]())
+	require.NoError(t, err)
+	assert.Equal(t, "s", v.Interface().(*App).Spec.Services[0].Name)
 	var app App
 	assert.NoError(t, json.Unmarshal([]byte(`{"id":"a","bogus":1,"spec":{"name":"a","bogus":1}}`), &app))
 }

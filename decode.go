@@ -80,6 +80,9 @@ func fixTimes(v any, t reflect.Type) any {
 	switch node := v.(type) {
 	case string:
 		if t == timeType {
+			if node == "" {
+				return nil // an empty date-time means none
+			}
 			if parsed, err := parseTime(node); err == nil {
 				return parsed.Format(time.RFC3339Nano)
 			}

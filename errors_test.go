@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -245,13 +244,13 @@ func TestLenientDateTimes(t *testing.T) {
 	}
 	for raw, want := range cases {
 		var a Action
-		require.NoError(t, json.Unmarshal([]byte(`{"id":1,"started_at":`+raw+`}`), &a), raw)
+		require.NoError(t, unmarshalLenient([]byte(`{"id":1,"started_at":`+raw+`}`), &a), raw)
 		assert.True(t, want.Equal(a.StartedAt), "%s: got %v, want %v", raw, a.StartedAt, want)
 		assert.True(t, a.CompletedAt.IsZero())
 	}
 	for _, bad := range []string{`"yesterday"`, `"2020-13-01T00:00:00Z"`, `1605371361`, `true`} {
 		var a Action
-		assert.Error(t, json.Unmarshal([]byte(`{"started_at":`+bad+`}`), &a), bad)
+		assert.Error(t, unmarshalLenient([]byte(`{"started_at":`+bad+`}`), &a), bad)
 	}
 }
 
@@ -314,4 +313,34 @@ func TestArgumentAndTokenErrors(t *testing.T) {
 	assert.NoError(t, requireID("app id", "x"))
 	mustBeArgumentError(t, requirePositive("n", 0), "n")
 	assert.NoError(t, requirePositive("n", 1))
+}
+
+func TestLenientTimeUnmarshal(t *testing.T) {
+	cases := map[string]time.Time{
+		`"2020-11-14T16:29:21Z"`:      time.Date(2020, 11, 14, 16, 29, 21, 0, time.UTC),
+		`"2020-11-14T16:29:21.25Z"`:   time.Date(2020, 11, 14, 16, 29, 21, 250000000, time.UTC),
+		`"0001-01-01T00:00:00"`:       {},
+		`"2021-03-04T05:06:07.5"`:     time.Date(2021, 3, 4, 5, 6, 7, 500000000, time.UTC),
+		`null`:                        {},
+		`""`:                          {},
+		`"2020-11-14T17:29:21+01:00"`: time.Date(2020, 11, 14, 16, 29, 21, 0, time.UTC),
+	}
+	for raw, want := range cases {
+		lt := lenientTime(time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)) // null leaves it alone
+		if raw != "null" {
+			lt = lenientTime{}
+		}
+		require.NoError(t, lt.UnmarshalJSON([]byte(raw)), raw)
+		if raw == "null" {
+			want = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		assert.True(t, want.Equal(time.Time(lt)), "%s: got %v", raw, time.Time(lt))
+	}
+	for _, bad := range []string{`"yesterday"`, `12`, `"x`, `true`, `{}`} {
+		var lt lenientTime
+		assert.Error(t, lt.UnmarshalJSON([]byte(bad)), bad)
+	}
+	out, err := lenientTime(time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)).MarshalJSON()
+	require.NoError(t, err)
+	assert.Equal(t, `"2020-01-02T03:04:05Z"`, string(out))
 }

@@ -283,6 +283,7 @@ func TestPrefetchLinkLoopIsAnError(t *testing.T) {
 func TestPrefetchCancelledContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
 		f := &fakeList{total: 1000}
 		seen := 0
 		var gotErr error

@@ -76,7 +76,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // client; its zero value is ready to use.
 type rateState struct {
 	mu sync.Mutex
-	// last is the most informative Rate seen (see newer).
+	// last is the most informative Rate seen (see newerRate).
 	last Rate
 	// notBefore holds every request back until the end of the wait a 429
 	// asked for, so goroutines sharing the client don't each draw one.

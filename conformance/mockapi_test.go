@@ -125,7 +125,11 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		RequestValidationInput: reqInput,
 		Status:                 status,
 		Header:                 resp.Header,
-		Options:                &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+		Options: &openapi3filter.Options{
+			MultiError:              true,
+			IncludeResponseStatus:   true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation()},
+		},
 	}
 	respInput.SetBodyBytes(encoded)
 	if err := openapi3filter.ValidateResponse(req.Context(), respInput); err != nil {
@@ -364,4 +368,3 @@ func paginate(body any, reqURL *url.URL) any {
 	}
 	return out
 }
-

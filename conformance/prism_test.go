@@ -4,6 +4,8 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,18 +40,46 @@ func TestPrism(t *testing.T) {
 	)
 	require.NoError(t, err)
 
+	cases := allCases()
+	names := map[string]bool{}
+	for _, tc := range cases {
+		names[tc.name] = true
+	}
+	for name := range prismDeviations {
+		require.Truef(t, names[name], "prismDeviations names %q, which is no case", name)
+	}
+
 	reached := map[string]bool{}
-	for _, tc := range allCases() {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			dev := prismDeviations[tc.name]
 			_, err := tc.run(context.Background(), client)
 			exchanges := rec.take()
+			require.NotEmpty(t, exchanges, "the call reached Prism")
+			var requestViolations []string
 			for _, x := range exchanges {
 				reached[x.op] = true
-				assert.Emptyf(t, x.violations, "%s %s: Prism reports violations", x.method, x.url)
-				assert.NotEqualf(t, http.StatusUnprocessableEntity, x.status, "%s %s: Prism rejects the request: %s", x.method, x.url, x.body)
+				reqV, respV := splitViolations(t, x.violations)
+				requestViolations = append(requestViolations, reqV...)
+				for _, v := range respV {
+					assert.Truef(t, knownResponseViolation(v), "%s %s: Prism finds its answer breaks the spec in a new way: %s", x.method, x.url, v)
+				}
+				if dev.requestViolation == "" {
+					assert.NotEqualf(t, http.StatusUnprocessableEntity, x.status, "%s %s: Prism rejects the request: %s", x.method, x.url, x.body)
+				}
 			}
-			require.NotEmpty(t, exchanges, "the call reached Prism")
-			require.NoError(t, err)
+			if dev.requestViolation != "" {
+				assert.Equal(t, []string{dev.requestViolation}, requestViolations)
+			} else {
+				assert.Empty(t, requestViolations, "Prism finds that the SDK's requests break the spec")
+			}
+			switch {
+			case dev.err != nil:
+				require.Error(t, err)
+				assert.Truef(t, dev.err(err), "unexpected error: %v", err)
+			default:
+				require.NoError(t, err)
+			}
 		})
 	}
 	var missing []string
@@ -59,6 +89,75 @@ func TestPrism(t *testing.T) {
 		}
 	}
 	assert.Empty(t, missing, "operations of the spec that no case sent to Prism")
+}
+
+// prismDeviation is how a case legitimately fares differently against
+// Prism than against the schema-corrected mock of TestOperationsConformToSpec.
+type prismDeviation struct {
+	// err accepts the error the call returns; nil means it must succeed.
+	err func(error) bool
+	// requestViolation is the one request violation Prism reports.
+	requestViolation string
+}
+
+func isPaginationLoop(err error) bool { return errors.Is(err, do.ErrPaginationLoop) }
+
+func isDecodeError(err error) bool {
+	var de *do.DecodeError
+	return errors.As(err, &de)
+}
+
+func isUnprocessable(err error) bool {
+	var apiErr *do.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity
+}
+
+// prismDeviations lists the cases that fare differently against Prism.
+var prismDeviations = map[string]prismDeviation{
+	// Prism serves the same static page for every page number, and its
+	// links (from the page_links examples) point to page 2 again; the
+	// iterators stop with ErrPaginationLoop instead of looping forever.
+	"Actions.All":          {err: isPaginationLoop},
+	"Actions.All/prefetch": {err: isPaginationLoop},
+	"Apps.AllEvents":       {err: isPaginationLoop},
+	// The job_invocation example (served raw by Prism) has trigger as an
+	// array where the schema has an object: see TestJobInvocationExampleShape.
+	"Apps.GetJobInvocation":    {err: isDecodeError},
+	"Apps.CancelJobInvocation": {err: isDecodeError},
+	// apps_get's description says to leave the ID out of the path to get an
+	// app by name, but its path template requires the ID: Prism follows the
+	// template (see findRoute for the same case in the local mock).
+	"Apps.GetByName": {err: isUnprocessable, requestViolation: "Request path must have required property 'id'"},
+}
+
+// knownResponseViolation reports whether a violation Prism finds in its
+// own answer is a known spec erratum (knownErrata): Prism builds bodies
+// that have no example from the schema, and app_log_destination_logtail_spec
+// requires an "endpoint" it never declares.
+func knownResponseViolation(message string) bool {
+	return strings.HasSuffix(message, "logtail must have required property 'endpoint'")
+}
+
+// splitViolations parses an sl-violations header into the messages about
+// the request and those about Prism's own response.
+func splitViolations(t *testing.T, header string) (request, response []string) {
+	t.Helper()
+	if header == "" {
+		return nil, nil
+	}
+	var vs []struct {
+		Location []string `json:"location"`
+		Message  string   `json:"message"`
+	}
+	require.NoErrorf(t, json.Unmarshal([]byte(header), &vs), "sl-violations: %s", header)
+	for _, v := range vs {
+		if len(v.Location) > 0 && v.Location[0] == "response" {
+			response = append(response, v.Message)
+		} else {
+			request = append(request, v.Message)
+		}
+	}
+	return request, response
 }
 
 // prismExchange is one request to Prism and what it said about it.

@@ -14,6 +14,12 @@ prism_dir=.ci/prism
 prism="$prism_dir/node_modules/.bin/prism"
 port="${PRISM_PORT:-4010}"
 
+# The machine image has Node.js and npm; install Debian's if it does not.
+if ! command -v npm >/dev/null; then
+	echo "prism: npm not found, installing Debian's nodejs and npm"
+	apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+
 # Install when missing or when the lock file changed since the install.
 if [ ! -x "$prism" ] || [ "$prism_dir/package-lock.json" -nt "$prism_dir/node_modules/.package-lock.json" ]; then
 	echo "prism: installing $(node -p "require('./$prism_dir/package.json').dependencies['@stoplight/prism-cli']") with npm ci"
