@@ -70,7 +70,7 @@ func newLogTestClient(t *testing.T, ls *logServer, extra ...Option) *Client {
 	return c
 }
 
-func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
+func waitLogServerClosed(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
 	case <-ch:
@@ -137,7 +137,7 @@ func TestStreamLogsHTTPLinesInOrderAndBreakCloses(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("line %d", i+1), line.Message)
 		assert.Equal(t, i+1, line.Timestamp.Second())
 	}
-	waitClosed(t, closed, "break")
+	waitLogServerClosed(t, closed, "break")
 	ls.assertNoToken(t)
 }
 
@@ -178,18 +178,18 @@ func TestStreamLogsContextCancelEndsStream(t *testing.T) {
 	}
 	assert.Equal(t, []string{"first"}, texts)
 	assert.ErrorIs(t, lastErr, context.Canceled)
-	waitClosed(t, closed, "cancel")
+	waitLogServerClosed(t, closed, "cancel")
 }
 
-// recordingTransport checks that log requests go through the user's own
+// logRecordingTransport checks that log requests go through the user's own
 // transport, not a fresh default one.
-type recordingTransport struct {
+type logRecordingTransport struct {
 	mu    sync.Mutex
 	hosts []string
 	base  http.RoundTripper
 }
 
-func (rt *recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (rt *logRecordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	rt.mu.Lock()
 	rt.hosts = append(rt.hosts, r.URL.Host)
 	rt.mu.Unlock()
@@ -200,7 +200,7 @@ func TestLogRequestsUseUserTransportWithoutToken(t *testing.T) {
 	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "archived line\n")
 	})
-	rt := &recordingTransport{base: http.DefaultTransport}
+	rt := &logRecordingTransport{base: http.DefaultTransport}
 	// The token would be added for the API host; point the API elsewhere and
 	// also pass an explicit header-free user transport.
 	c, err := New(WithToken(logTestToken), WithHTTPClient(&http.Client{Transport: rt}))
@@ -281,7 +281,7 @@ func TestLogNon2xxIsTypedErrorWithoutSecret(t *testing.T) {
 	url := ls.URL + "/archive/run.log?X-Amz-Signature=topsecret"
 
 	_, err := c.Apps.DownloadLogs(t.Context(), url)
-	checkForbidden(t, err)
+	checkLogForbidden(t, err)
 
 	var streamErr error
 	n := 0
@@ -290,13 +290,13 @@ func TestLogNon2xxIsTypedErrorWithoutSecret(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 1, n)
-	checkForbidden(t, streamErr)
+	checkLogForbidden(t, streamErr)
 
-	_, wsErr := firstLogError(c, "ws"+strings.TrimPrefix(url, "http"))
-	checkForbidden(t, wsErr)
+	_, wsErr := drainLogStream(c, "ws"+strings.TrimPrefix(url, "http"))
+	checkLogForbidden(t, wsErr)
 }
 
-func checkForbidden(t *testing.T, err error) {
+func checkLogForbidden(t *testing.T, err error) {
 	t.Helper()
 	var apiErr *Error
 	require.ErrorAs(t, err, &apiErr)
@@ -307,8 +307,8 @@ func checkForbidden(t *testing.T, err error) {
 	assert.NotContains(t, err.Error(), "topsecret")
 }
 
-// firstLogError drains a stream and returns its lines' texts and first error.
-func firstLogError(c *Client, url string) ([]string, error) {
+// drainLogStream drains a stream and returns its lines' texts and first error.
+func drainLogStream(c *Client, url string) ([]string, error) {
 	var texts []string
 	for line, err := range c.Apps.StreamLogs(context.Background(), url) {
 		if err != nil {
@@ -331,11 +331,11 @@ func TestLogNetworkErrorOmitsQuery(t *testing.T) {
 	require.ErrorAs(t, err, &reqErr)
 	assert.NotContains(t, err.Error(), "topsecret")
 
-	_, err = firstLogError(c, url)
+	_, err = drainLogStream(c, url)
 	require.ErrorAs(t, err, &reqErr)
 	assert.NotContains(t, err.Error(), "topsecret")
 
-	_, err = firstLogError(c, "ws"+strings.TrimPrefix(url, "http"))
+	_, err = drainLogStream(c, "ws"+strings.TrimPrefix(url, "http"))
 	require.ErrorAs(t, err, &reqErr)
 	assert.NotContains(t, err.Error(), "topsecret")
 }
@@ -344,7 +344,7 @@ func TestLogURLValidation(t *testing.T) {
 	c, err := New(WithToken(logTestToken))
 	require.NoError(t, err)
 	for _, bad := range []string{"", "/relative/path", "ftp://logs.example.com/x", "https://", "::not a url", "file:///etc/passwd"} {
-		_, err := firstLogError(c, bad)
+		_, err := drainLogStream(c, bad)
 		assert.ErrorIs(t, err, ErrInvalidArgument, "StreamLogs(%q)", bad)
 		_, err = c.Apps.DownloadLogs(t.Context(), bad)
 		assert.ErrorIs(t, err, ErrInvalidArgument, "DownloadLogs(%q)", bad)
@@ -415,7 +415,7 @@ func TestStreamLogsWebsocketBreakAndCancel(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"line 1", "line 2"}, texts)
-	waitClosed(t, closed, "websocket break")
+	waitLogServerClosed(t, closed, "websocket break")
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -433,7 +433,7 @@ func TestStreamLogsWebsocketBreakAndCancel(t *testing.T) {
 	}
 	assert.Equal(t, []string{"line 1", "line 2", "line 3"}, texts)
 	assert.ErrorIs(t, lastErr, context.Canceled)
-	waitClosed(t, closed, "websocket cancel")
+	waitLogServerClosed(t, closed, "websocket cancel")
 	ls.assertNoToken(t)
 }
 
@@ -449,7 +449,7 @@ func TestStreamLogsWebsocketLongLine(t *testing.T) {
 		conn.Close(websocket.StatusNormalClosure, "")
 	})
 	c := newLogTestClient(t, ls)
-	texts, err := firstLogError(c, "ws"+strings.TrimPrefix(ls.URL, "http")+"/live")
+	texts, err := drainLogStream(c, "ws"+strings.TrimPrefix(ls.URL, "http")+"/live")
 	assert.Equal(t, []string{"ok"}, texts)
 	assert.True(t, errors.Is(err, ErrLogLineTooLong), "got %v", err)
 }

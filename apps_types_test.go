@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"sort"
@@ -1079,15 +1080,20 @@ func TestMirrorDecodesLikeApp(t *testing.T) {
 
 // TestAppDecodingCostsAboutAsMuchAsPlainTypes guards the single-pass design:
 // decoding an App allocates barely more than a method-less mirror of it.
+// The least of many single runs is compared, because sync.Pool may drop
+// the pooled decoders (at a GC, and at random under the race detector).
 func TestAppDecodingCostsAboutAsMuchAsPlainTypes(t *testing.T) {
 	data := gtAppFixture(t)
 	mt := gtMirror(gtType[App](), 0)
-	plain := testing.AllocsPerRun(20, func() {
-		require.NoError(t, json.Unmarshal(data, reflect.New(mt).Interface()))
-	})
-	ours := testing.AllocsPerRun(20, func() {
-		require.NoError(t, json.Unmarshal(data, new(App)))
-	})
+	least := func(decode func() error) float64 {
+		low := math.Inf(1)
+		for range 50 {
+			low = min(low, testing.AllocsPerRun(1, func() { require.NoError(t, decode()) }))
+		}
+		return low
+	}
+	plain := least(func() error { return json.Unmarshal(data, reflect.New(mt).Interface()) })
+	ours := least(func() error { return json.Unmarshal(data, new(App)) })
 	t.Logf("allocs per App decode: %v (plain mirror %v)", ours, plain)
 	assert.LessOrEqual(t, ours, plain*1.05, "App decoding allocates too much more than plain types")
 }

@@ -54,21 +54,22 @@ type AppSpecError struct {
 	Msg string
 }
 
-// Error returns "file:line:column: path: message", leaving out what is unknown.
+// Error returns "file:line:column: path: message" (the position as
+// editors read it), or "line L, column C: path: message" without a file.
 func (e *AppSpecError) Error() string {
 	var b strings.Builder
 	b.WriteString("digitalocean: app spec: ")
-	if e.File != "" {
-		b.WriteString(e.File + ":")
-	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, "line %d:", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, "%d:", e.Column)
-		}
-	}
-	if b.String()[b.Len()-1] == ':' {
-		b.WriteString(" ")
+	switch {
+	case e.File != "" && e.Line > 0 && e.Column > 0:
+		fmt.Fprintf(&b, "%s:%d:%d: ", e.File, e.Line, e.Column)
+	case e.File != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+	case e.File != "":
+		b.WriteString(e.File + ": ")
+	case e.Line > 0 && e.Column > 0:
+		fmt.Fprintf(&b, "line %d, column %d: ", e.Line, e.Column)
+	case e.Line > 0:
+		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	if e.Path != "" {
 		b.WriteString(e.Path + ": ")
@@ -204,17 +205,17 @@ type specWalker struct {
 }
 
 var (
-	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-	rawMessageType      = reflect.TypeFor[json.RawMessage]()
+	specJSONUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	specTextUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	specRawMessageType      = reflect.TypeFor[json.RawMessage]()
 )
 
 func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) error {
 	if w.budget--; w.budget < 0 {
-		return nodeError(n, path, "too many nodes once aliases are expanded")
+		return specNodeError(n, path, "too many nodes once aliases are expanded")
 	}
 	if depth > maxAppSpecDepth {
-		return nodeError(n, path, "nested too deeply")
+		return specNodeError(n, path, "nested too deeply")
 	}
 	if n.Kind == yaml.AliasNode {
 		return w.walk(n.Alias, t, path, depth+1)
@@ -224,15 +225,15 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 		return nil
 	}
 	switch {
-	case t == rawMessageType || t.Kind() == reflect.Interface:
+	case t == specRawMessageType || t.Kind() == reflect.Interface:
 		return w.natural(n, path, depth)
-	case isOpaque(t):
+	case decodesItself(t):
 		start := len(w.out)
 		if err := w.natural(n, path, depth); err != nil {
 			return err
 		}
 		if err := json.Unmarshal(w.out[start:], reflect.New(t).Interface()); err != nil {
-			return nodeError(n, path, "invalid value: "+strings.TrimPrefix(err.Error(), "digitalocean: "))
+			return specNodeError(n, path, "invalid value: "+strings.TrimPrefix(err.Error(), "digitalocean: "))
 		}
 		return nil
 	}
@@ -243,7 +244,7 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 		return w.object(n, t, path, depth)
 	case reflect.Slice, reflect.Array:
 		if n.Kind != yaml.SequenceNode {
-			return kindError(n, path, "a list")
+			return specKindError(n, path, "a list")
 		}
 		w.out = append(w.out, '[')
 		for i, item := range n.Content {
@@ -258,7 +259,7 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 		return nil
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			return kindError(n, path, "a mapping")
+			return specKindError(n, path, "a mapping")
 		}
 		pairs, err := w.pairs(n, path, depth)
 		if err != nil {
@@ -269,9 +270,9 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 			if i > 0 {
 				w.out = append(w.out, ',')
 			}
-			w.out = appendJSONString(w.out, p.key.Value)
+			w.out = appendSpecString(w.out, p.key.Value)
 			w.out = append(w.out, ':')
-			if err := w.walk(p.value, t.Elem(), joinPath(path, p.key.Value), depth+1); err != nil {
+			if err := w.walk(p.value, t.Elem(), specPath(path, p.key.Value), depth+1); err != nil {
 				return err
 			}
 		}
@@ -284,9 +285,9 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 // object writes a mapping that must match the struct type t key by key.
 func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int) error {
 	if n.Kind != yaml.MappingNode {
-		return kindError(n, path, "a mapping")
+		return specKindError(n, path, "a mapping")
 	}
-	fields := structFields(t)
+	fields := specFields(t)
 	pairs, err := w.pairs(n, path, depth)
 	if err != nil {
 		return err
@@ -297,17 +298,17 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 		field, ok := fields.byName[name]
 		if !ok {
 			return &AppSpecError{
-				Line: p.key.Line, Column: p.key.Column, Path: joinPath(path, name), Key: name,
-				Suggestion: closestKey(name, fields.names),
+				Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
+				Suggestion: closestSpecKey(name, fields.names),
 				Msg:        fmt.Sprintf("unknown key %q", name),
 			}
 		}
 		if i > 0 {
 			w.out = append(w.out, ',')
 		}
-		w.out = appendJSONString(w.out, name)
+		w.out = appendSpecString(w.out, name)
 		w.out = append(w.out, ':')
-		if err := w.walk(p.value, field, joinPath(path, name), depth+1); err != nil {
+		if err := w.walk(p.value, field, specPath(path, name), depth+1); err != nil {
 			return err
 		}
 	}
@@ -322,7 +323,7 @@ type yamlPair struct{ key, value *yaml.Node }
 // written twice is an error.
 func (w *specWalker) pairs(n *yaml.Node, path string, depth int) ([]yamlPair, error) {
 	if w.budget -= len(n.Content) / 2; w.budget < 0 {
-		return nil, nodeError(n, path, "too many nodes once aliases are expanded")
+		return nil, specNodeError(n, path, "too many nodes once aliases are expanded")
 	}
 	var own, merged []yamlPair
 	seen := map[string]*yaml.Node{}
@@ -337,11 +338,11 @@ func (w *specWalker) pairs(n *yaml.Node, path string, depth int) ([]yamlPair, er
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			return nil, nodeError(k, path, "a key must be a plain string")
+			return nil, specNodeError(k, path, "a key must be a plain string")
 		}
 		if first, dup := seen[k.Value]; dup {
 			return nil, &AppSpecError{
-				Line: k.Line, Column: k.Column, Path: joinPath(path, k.Value), Key: k.Value,
+				Line: k.Line, Column: k.Column, Path: specPath(path, k.Value), Key: k.Value,
 				Msg: fmt.Sprintf("key %q repeated (first at line %d)", k.Value, first.Line),
 			}
 		}
@@ -361,10 +362,10 @@ func (w *specWalker) pairs(n *yaml.Node, path string, depth int) ([]yamlPair, er
 // mapping, or of a list of mappings, earlier ones winning.
 func (w *specWalker) mergeSources(v *yaml.Node, path string, depth int) ([]yamlPair, error) {
 	if w.budget--; w.budget < 0 {
-		return nil, nodeError(v, path, "too many nodes once aliases are expanded")
+		return nil, specNodeError(v, path, "too many nodes once aliases are expanded")
 	}
 	if depth > maxAppSpecDepth {
-		return nil, nodeError(v, path, "nested too deeply")
+		return nil, specNodeError(v, path, "nested too deeply")
 	}
 	for v.Kind == yaml.AliasNode {
 		v = v.Alias
@@ -379,7 +380,7 @@ func (w *specWalker) mergeSources(v *yaml.Node, path string, depth int) ([]yamlP
 				item = item.Alias
 			}
 			if item.Kind != yaml.MappingNode {
-				return nil, nodeError(item, path, "a merge key (<<) takes a mapping or a list of mappings")
+				return nil, specNodeError(item, path, "a merge key (<<) takes a mapping or a list of mappings")
 			}
 			more, err := w.pairs(item, path, depth+1)
 			if err != nil {
@@ -389,20 +390,20 @@ func (w *specWalker) mergeSources(v *yaml.Node, path string, depth int) ([]yamlP
 		}
 		return all, nil
 	}
-	return nil, nodeError(v, path, "a merge key (<<) takes a mapping or a list of mappings")
+	return nil, specNodeError(v, path, "a merge key (<<) takes a mapping or a list of mappings")
 }
 
 // scalar writes a scalar converted to the basic kind of t.
 func (w *specWalker) scalar(n *yaml.Node, t reflect.Type, path string) error {
 	if n.Kind != yaml.ScalarNode {
-		return kindError(n, path, kindName(t))
+		return specKindError(n, path, specKindName(t))
 	}
 	tag := n.ShortTag()
 	switch t.Kind() {
 	case reflect.String:
 		// A string field takes any scalar as written: port 8080 becomes
 		// "8080", an env value true becomes "true".
-		w.out = appendJSONString(w.out, n.Value)
+		w.out = appendSpecString(w.out, n.Value)
 		return nil
 	case reflect.Bool:
 		var b bool
@@ -411,52 +412,52 @@ func (w *specWalker) scalar(n *yaml.Node, t reflect.Type, path string) error {
 		case n.Style == 0 && isYAML11Bool(n.Value):
 			b = isYAML11True(n.Value)
 		default:
-			return kindError(n, path, "true or false")
+			return specKindError(n, path, "true or false")
 		}
 		w.out = strconv.AppendBool(w.out, b)
 		return nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		var v int64
 		if tag != "!!int" || n.Decode(&v) != nil {
-			return kindError(n, path, "an integer")
+			return specKindError(n, path, "an integer")
 		}
 		if reflect.Zero(t).OverflowInt(v) {
-			return nodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind()))
+			return specNodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind()))
 		}
 		w.out = strconv.AppendInt(w.out, v, 10)
 		return nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		var v uint64
 		if tag != "!!int" || n.Decode(&v) != nil {
-			return kindError(n, path, "a non-negative integer")
+			return specKindError(n, path, "a non-negative integer")
 		}
 		if reflect.Zero(t).OverflowUint(v) {
-			return nodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind()))
+			return specNodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind()))
 		}
 		w.out = strconv.AppendUint(w.out, v, 10)
 		return nil
 	case reflect.Float32, reflect.Float64:
 		var f float64
 		if (tag != "!!int" && tag != "!!float") || n.Decode(&f) != nil {
-			return kindError(n, path, "a number")
+			return specKindError(n, path, "a number")
 		}
 		if math.IsInf(f, 0) || math.IsNaN(f) || reflect.Zero(t).OverflowFloat(f) {
-			return nodeError(n, path, fmt.Sprintf("%s is not a finite %s", n.Value, t.Kind()))
+			return specNodeError(n, path, fmt.Sprintf("%s is not a finite %s", n.Value, t.Kind()))
 		}
 		w.out = strconv.AppendFloat(w.out, f, 'g', -1, t.Bits())
 		return nil
 	}
-	return nodeError(n, path, fmt.Sprintf("cannot load a field of Go type %s", t))
+	return specNodeError(n, path, fmt.Sprintf("cannot load a field of Go type %s", t))
 }
 
 // natural writes a node as JSON by its own YAML types, for fields that
 // take any JSON or decode themselves (such as FlexBool).
 func (w *specWalker) natural(n *yaml.Node, path string, depth int) error {
 	if w.budget--; w.budget < 0 {
-		return nodeError(n, path, "too many nodes once aliases are expanded")
+		return specNodeError(n, path, "too many nodes once aliases are expanded")
 	}
 	if depth > maxAppSpecDepth {
-		return nodeError(n, path, "nested too deeply")
+		return specNodeError(n, path, "nested too deeply")
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -471,9 +472,9 @@ func (w *specWalker) natural(n *yaml.Node, path string, depth int) error {
 			if i > 0 {
 				w.out = append(w.out, ',')
 			}
-			w.out = appendJSONString(w.out, p.key.Value)
+			w.out = appendSpecString(w.out, p.key.Value)
 			w.out = append(w.out, ':')
-			if err := w.natural(p.value, joinPath(path, p.key.Value), depth+1); err != nil {
+			if err := w.natural(p.value, specPath(path, p.key.Value), depth+1); err != nil {
 				return err
 			}
 		}
@@ -499,24 +500,24 @@ func (w *specWalker) natural(n *yaml.Node, path string, depth int) error {
 	case "!!bool", "!!int", "!!float":
 		var v any
 		if err := n.Decode(&v); err != nil {
-			return nodeError(n, path, "invalid value: "+err.Error())
+			return specNodeError(n, path, "invalid value: "+err.Error())
 		}
 		b, err := json.Marshal(v)
 		if err != nil { // infinities and NaN
-			return nodeError(n, path, fmt.Sprintf("%s is not a finite number", n.Value))
+			return specNodeError(n, path, fmt.Sprintf("%s is not a finite number", n.Value))
 		}
 		w.out = append(w.out, b...)
 		return nil
 	}
-	w.out = appendJSONString(w.out, n.Value)
+	w.out = appendSpecString(w.out, n.Value)
 	return nil
 }
 
-// isOpaque reports whether t decodes itself from JSON rather than being a
+// decodesItself reports whether t decodes itself from JSON rather than being a
 // struct of fields to walk: FlexBool, time.Time and the like.
-func isOpaque(t reflect.Type) bool {
-	custom := t.Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(jsonUnmarshalerType) ||
-		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType)
+func decodesItself(t reflect.Type) bool {
+	custom := t.Implements(specJSONUnmarshalerType) || reflect.PointerTo(t).Implements(specJSONUnmarshalerType) ||
+		t.Implements(specTextUnmarshalerType) || reflect.PointerTo(t).Implements(specTextUnmarshalerType)
 	if !custom {
 		return false
 	}
@@ -525,32 +526,32 @@ func isOpaque(t reflect.Type) bool {
 	case reflect.Pointer:
 		return false // walked through to the element
 	case reflect.Struct:
-		return len(structFields(t).names) == 0
+		return len(specFields(t).names) == 0
 	}
 	return true
 }
 
-// fieldSet is the JSON keys of a struct type and their Go types.
-type fieldSet struct {
+// specFieldSet is the JSON keys of a struct type and their Go types.
+type specFieldSet struct {
 	byName map[string]reflect.Type
 	names  []string // in declaration order
 }
 
-var fieldSets sync.Map // reflect.Type -> *fieldSet
+var specFieldSets sync.Map // reflect.Type -> *specFieldSet
 
-// structFields lists the JSON keys of t by its json tags, including those
+// specFields lists the JSON keys of t by its json tags, including those
 // of embedded structs, as encoding/json sees them.
-func structFields(t reflect.Type) *fieldSet {
-	if cached, ok := fieldSets.Load(t); ok {
-		return cached.(*fieldSet)
+func specFields(t reflect.Type) *specFieldSet {
+	if cached, ok := specFieldSets.Load(t); ok {
+		return cached.(*specFieldSet)
 	}
-	fs := &fieldSet{byName: map[string]reflect.Type{}}
-	addStructFields(fs, t)
-	cached, _ := fieldSets.LoadOrStore(t, fs)
-	return cached.(*fieldSet)
+	fs := &specFieldSet{byName: map[string]reflect.Type{}}
+	addSpecFields(fs, t)
+	cached, _ := specFieldSets.LoadOrStore(t, fs)
+	return cached.(*specFieldSet)
 }
 
-func addStructFields(fs *fieldSet, t reflect.Type) {
+func addSpecFields(fs *specFieldSet, t reflect.Type) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -564,7 +565,7 @@ func addStructFields(fs *fieldSet, t reflect.Type) {
 				et = et.Elem()
 			}
 			if et.Kind() == reflect.Struct {
-				addStructFields(fs, et)
+				addSpecFields(fs, et)
 				continue
 			}
 		}
@@ -581,9 +582,9 @@ func addStructFields(fs *fieldSet, t reflect.Type) {
 	}
 }
 
-// closestKey returns the known key nearest to an unknown one when it is
+// closestSpecKey returns the known key nearest to an unknown one when it is
 // close enough to be a typo, else "".
-func closestKey(key string, known []string) string {
+func closestSpecKey(key string, known []string) string {
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
 	nk := norm(key)
 	limit := 1
@@ -595,7 +596,7 @@ func closestKey(key string, known []string) string {
 	}
 	best, bestDist := "", limit+1
 	for _, cand := range known {
-		d := editDistance(nk, norm(cand))
+		d := keyDistance(nk, norm(cand))
 		if d < bestDist {
 			best, bestDist = cand, d
 		}
@@ -603,9 +604,9 @@ func closestKey(key string, known []string) string {
 	return best
 }
 
-// editDistance is the optimal string alignment distance: insertions,
+// keyDistance is the optimal string alignment distance: insertions,
 // deletions, substitutions and swaps of neighbours each cost one.
-func editDistance(a, b string) int {
+func keyDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return math.MaxInt32 // keys are short; a long one is no typo
 	}
@@ -650,23 +651,23 @@ func isYAML11True(s string) bool {
 	return false
 }
 
-func joinPath(path, key string) string {
+func specPath(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
 
-func nodeError(n *yaml.Node, path, msg string) *AppSpecError {
+func specNodeError(n *yaml.Node, path, msg string) *AppSpecError {
 	return &AppSpecError{Line: n.Line, Column: n.Column, Path: path, Msg: msg}
 }
 
-// kindError reports a value of the wrong type: "want an integer, got a string".
-func kindError(n *yaml.Node, path, want string) *AppSpecError {
-	return nodeError(n, path, fmt.Sprintf("want %s, got %s", want, describeNode(n)))
+// specKindError reports a value of the wrong type: "want an integer, got a string".
+func specKindError(n *yaml.Node, path, want string) *AppSpecError {
+	return specNodeError(n, path, fmt.Sprintf("want %s, got %s", want, describeSpecNode(n)))
 }
 
-func describeNode(n *yaml.Node) string {
+func describeSpecNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -688,7 +689,7 @@ func describeNode(n *yaml.Node) string {
 	return strconv.Quote(v)
 }
 
-func kindName(t reflect.Type) string {
+func specKindName(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
@@ -700,7 +701,7 @@ func kindName(t reflect.Type) string {
 	return "an integer"
 }
 
-func appendJSONString(dst []byte, s string) []byte {
+func appendSpecString(dst []byte, s string) []byte {
 	b, _ := json.Marshal(s) // a string always marshals
 	return append(dst, b...)
 }
@@ -784,7 +785,7 @@ func jsonToYAML(dec *json.Decoder) (*yaml.Node, error) {
 			if value == nil {
 				continue
 			}
-			m.Content = append(m.Content, yamlString(keyTok.(string)), value)
+			m.Content = append(m.Content, yamlStringNode(keyTok.(string)), value)
 		}
 		_, err := dec.Token()
 		return m, err
@@ -799,20 +800,42 @@ func jsonToYAML(dec *json.Decoder) (*yaml.Node, error) {
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.String()}, nil
 	case string:
-		return yamlString(v), nil
+		return yamlStringNode(v), nil
 	}
 	return nil, fmt.Errorf("unexpected JSON token %v", tok)
 }
 
-var numberLike = regexp.MustCompile(`^[-+.]?[0-9][0-9_:.eE+-]*$`)
+var yamlNumberLike = regexp.MustCompile(`^[-+.]?[0-9][0-9_:.eE+-]*$`)
 
-// yamlString is a string scalar, double-quoted when a YAML 1.1 reader
+// yamlStringNode is a string scalar, double-quoted when a YAML 1.1 reader
 // (such as older tools) would take it for a boolean or number; yaml.v3
 // quotes what YAML 1.2 would misread by itself.
-func yamlString(s string) *yaml.Node {
+func yamlStringNode(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if isYAML11Bool(s) || numberLike.MatchString(s) || s == "~" || strings.EqualFold(s, "null") {
+	switch {
+	case isYAML11Bool(s) || yamlNumberLike.MatchString(s) || s == "~" || strings.EqualFold(s, "null"):
 		n.Style = yaml.DoubleQuotedStyle
+	case strings.Contains(s, "\n"):
+		// A literal block reads best, but yaml.v3 writes some (a line
+		// starting with a tab, say) that it cannot read back.
+		n.Style = yaml.DoubleQuotedStyle
+		if literalBlockRoundTrips(s) {
+			n.Style = yaml.LiteralStyle
+		}
 	}
 	return n
+}
+
+// literalBlockRoundTrips reports whether s written as a literal block
+// ("|") reads back as s.
+func literalBlockRoundTrips(s string) bool {
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.LiteralStyle},
+	}}
+	out, err := yaml.Marshal(seq)
+	if err != nil {
+		return false
+	}
+	var back []string
+	return yaml.Unmarshal(out, &back) == nil && len(back) == 1 && back[0] == s
 }

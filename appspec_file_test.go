@@ -337,8 +337,11 @@ func TestLoadAppSpecErrorNamesFile(t *testing.T) {
 	var specErr *AppSpecError
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, path, specErr.File)
-	assert.Equal(t, path+`:line 4:5: services[0].instance_cont: unknown key "instance_cont" (did you mean "instance_count"?)`,
+	assert.Equal(t, path+`:4:5: services[0].instance_cont: unknown key "instance_cont" (did you mean "instance_count"?)`,
 		strings.TrimPrefix(err.Error(), "digitalocean: app spec: "))
+
+	_, err = ParseAppSpec([]byte("name: a\nregoin: nyc\n"))
+	assert.EqualError(t, err, `digitalocean: app spec: line 2, column 1: regoin: unknown key "regoin" (did you mean "region"?)`)
 
 	_, err = LoadAppSpec(filepath.Join(t.TempDir(), "missing.yaml"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)

@@ -172,7 +172,10 @@ func ExampleAppsService_WaitForAppDeployment() {
 		fmt.Println(err)
 		return
 	}
-	srv.FailNextDeployment(app.ID) //nolint:errcheck // the app exists
+	if err := srv.FailNextDeployment(app.ID); err != nil { // only the fake can do this
+		fmt.Println(err)
+		return
+	}
 
 	// Update starts a deployment, as Create does; pass the returned app on.
 	spec := helloSpec("hello")
@@ -258,7 +261,10 @@ func ExampleAppsService_StreamLogs() {
 		return
 	}
 	srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
-	srv.EmitLogs(app.ID, "web", "GET / 200", "GET /missing 404") //nolint:errcheck // the app is active
+	if err := srv.EmitLogs(app.ID, "web", "GET / 200", "GET /missing 404"); err != nil { // as if the app logged them
+		fmt.Println(err)
+		return
+	}
 
 	logs, _, err := client.Apps.GetLogs(ctx, app.ID, &digitalocean.LogsOptions{
 		Type:   digitalocean.AppLogTypeRun,
@@ -362,7 +368,7 @@ envs:
 	fmt.Println(err)
 	// Output:
 	// shop nyc api /healthz SECRET
-	// digitalocean: app spec: line 4:5: services[0].helth_check: unknown key "helth_check" (did you mean "health_check"?)
+	// digitalocean: app spec: line 4, column 5: services[0].helth_check: unknown key "helth_check" (did you mean "health_check"?)
 }
 
 func ExampleLoadAppSpec() {

@@ -177,7 +177,6 @@ func TestTokenNeverInReturnedValues(t *testing.T) {
 	faultNoLeak(t, resp, err, log.String())
 	assert.Equal(t, "Bearer "+faultToken, rt.requests()[1].auth, "sanity: the token was sent")
 	assert.NotContains(t, fmt.Sprintf("%+v", c), faultToken)
-	assert.NotContains(t, fmt.Sprintf("%+v", *c), faultToken)
 }
 
 // A token the HTTP stack rejects (here: a newline in it) fails every

@@ -43,12 +43,12 @@ func TestBackoffIsCappedFullJitter(t *testing.T) {
 	p := RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second, MaxWait: time.Hour}
 	for attempt, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 4: 800 * time.Millisecond, 5: time.Second, 60: time.Second} {
 		var lo, hi time.Duration = ceiling, 0
-		for range 2000 {
+		for range 1000 {
 			d := p.backoff(attempt)
-			require.GreaterOrEqual(t, d, time.Duration(0))
-			require.LessOrEqual(t, d, ceiling, "attempt %d", attempt)
 			lo, hi = min(lo, d), max(hi, d)
 		}
+		assert.GreaterOrEqual(t, lo, time.Duration(0), "attempt %d", attempt)
+		assert.LessOrEqual(t, hi, ceiling, "attempt %d", attempt)
 		// Full jitter spreads over the whole range, not just near the top.
 		assert.Less(t, lo, ceiling/10, "attempt %d", attempt)
 		assert.Greater(t, hi, ceiling*9/10, "attempt %d", attempt)

@@ -201,6 +201,19 @@ func appsCoreCases() []opCase {
 				assertSampleApp(t, a)
 				assertSampleSpecSent(t, calls[0].body)
 			}),
+		newCase("Apps.Create/spec-file", []string{"apps_create"},
+			func(ctx context.Context, c *do.Client) (*do.App, error) {
+				// The quickstart's app spec file, as a user would deploy it.
+				spec, err := do.LoadAppSpec("../examples/quickstart/app.yaml")
+				if err != nil {
+					return nil, err
+				}
+				return drop(c.Apps.Create(ctx, &do.AppCreateRequest{Spec: spec}))
+			},
+			func(t *testing.T, a *do.App, calls []call) {
+				assertSampleApp(t, a)
+				assert.Equal(t, "quickstart-shop", specJSON(t, calls[0].body)["name"])
+			}),
 		newCase("Apps.Get", []string{"apps_get"},
 			func(ctx context.Context, c *do.Client) (*do.App, error) {
 				return drop(c.Apps.Get(ctx, appID))

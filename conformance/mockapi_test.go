@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/oceankit/digitalocean"
+	do "github.com/oceankit/digitalocean"
 )
 
 const testToken = "dop_v1_conformance_test_token"
@@ -48,11 +48,11 @@ func newSpecTransport(spec *apiSpec) *specTransport {
 }
 
 // newClient returns an SDK client whose every request goes through st.
-func (st *specTransport) newClient(t *testing.T) *digitalocean.Client {
+func (st *specTransport) newClient(t *testing.T) *do.Client {
 	t.Helper()
-	c, err := digitalocean.New(
-		digitalocean.WithToken(testToken),
-		digitalocean.WithHTTPClient(&http.Client{Transport: st}),
+	c, err := do.New(
+		do.WithToken(testToken),
+		do.WithHTTPClient(&http.Client{Transport: st}),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -63,11 +63,8 @@ func loadSpec(path string) (*digitalocean.AppSpec, error) {
 	if errors.Is(err, fs.ErrNotExist) && path == defaultSpecPath {
 		return digitalocean.ParseAppSpec(embeddedSpec)
 	}
-	if err != nil {
-		// An *AppSpecError already names the file, line and key.
-		return nil, fmt.Errorf("load app spec: %w", err)
-	}
-	return spec, nil
+	// An *AppSpecError names the file, line and key.
+	return spec, err
 }
 
 // step prints a numbered heading for one part of the tour.

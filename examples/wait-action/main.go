@@ -2,8 +2,8 @@
 // printing progress as it polls, and shows the errors a wait ends with.
 //
 // Without DIGITALOCEAN_TOKEN it runs against the fake API, where actions
-// complete after a second. With a token it waits for the action given by
-// -id, or else for the account's newest action still in progress:
+// complete after half a second. With a token it waits for the action given
+// by -id, or else for the account's newest action still in progress:
 //
 //	go run ./examples/wait-action
 //	DIGITALOCEAN_TOKEN=dop_v1_... go run ./examples/wait-action -id 1234567
@@ -55,7 +55,7 @@ func waitOptions() *digitalocean.WaitOptions {
 func runFake(ctx context.Context) error {
 	srv := digitaloceantest.NewServer(
 		digitaloceantest.WithRealClock(),
-		digitaloceantest.WithPhaseDuration(time.Second), // actions take a second
+		digitaloceantest.WithPhaseDuration(500*time.Millisecond), // actions take half a second
 	)
 	defer srv.Close()
 	client := srv.Client()
