@@ -199,9 +199,9 @@ func BenchmarkRequestNoLogger(b *testing.B) {
 		name   string
 		logger *slog.Logger
 	}{
-		{"no-logger", nil},
-		{"logger-at-info", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))},
-		{"logger-at-debug", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		{"logger=none", nil},
+		{"logger=info-level", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))},
+		{"logger=debug-level", slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelDebug}))},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			opts := []Option{WithToken(faultToken), WithBaseURL(faultBaseURL), WithHTTPClient(&http.Client{Transport: rt})}

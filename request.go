@@ -133,7 +133,7 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 			}
 			return resp, final
 		}
-		if false {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d.delay {
 			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
 				Reason: "the next retry would start after the context deadline"}
 		}

@@ -256,7 +256,7 @@ func BenchmarkRequest(b *testing.B) {
 			}
 		}
 	}
-	b.Run("attempt-only", func(b *testing.B) {
+	b.Run("layer=bare-attempt", func(b *testing.B) {
 		c, err := New(WithToken(faultToken), WithBaseURL(faultBaseURL), WithHTTPClient(&http.Client{Transport: rt}), WithRetry(RetryPolicy{}))
 		require.NoError(b, err)
 		run(b, c, func(ctx context.Context, c *Client, r *apiRequest) error {
@@ -265,7 +265,7 @@ func BenchmarkRequest(b *testing.B) {
 			return err
 		})
 	})
-	b.Run("default-retry-and-pacing", func(b *testing.B) {
+	b.Run("layer=retry+pacing", func(b *testing.B) {
 		c, err := New(WithToken(faultToken), WithBaseURL(faultBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
 		require.NoError(b, err)
 		run(b, c, func(ctx context.Context, c *Client, r *apiRequest) error {
@@ -274,7 +274,7 @@ func BenchmarkRequest(b *testing.B) {
 			return err
 		})
 	})
-	b.Run("with-client-rate-limit", func(b *testing.B) {
+	b.Run("layer=retry+pacing+limiter", func(b *testing.B) {
 		c, err := New(WithToken(faultToken), WithBaseURL(faultBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
 		require.NoError(b, err)
 		// A window too short to ever wait on: this measures the bookkeeping.
@@ -301,3 +301,31 @@ func faultStaticRT(body string) http.RoundTripper {
 type faultRTFunc func(*http.Request) (*http.Response, error)
 
 func (f faultRTFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// BenchmarkRetryLayerOverhead measures only what the retry and pacing
+// layer adds to a successful request: the pacing check (with and without
+// the client-side limiter) and recording the response's rate headers.
+func BenchmarkRetryLayerOverhead(b *testing.B) {
+	u, err := url.Parse(faultBaseURL + "/v2/account")
+	require.NoError(b, err)
+	r := &apiRequest{method: http.MethodGet, url: u}
+	rate := Rate{Limit: 5000, Remaining: 4999, Reset: time.Now().Add(time.Hour)}
+	for _, withLimiter := range []bool{false, true} {
+		b.Run(fmt.Sprintf("limiter=%v", withLimiter), func(b *testing.B) {
+			c, err := New(WithToken(faultToken))
+			require.NoError(b, err)
+			if withLimiter {
+				c.limiter = &limiter{windows: []*slidingWindow{{length: time.Nanosecond, sent: make([]time.Time, APIRequestsPerMinute)}}}
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = c.retry.withDefaults()
+				if err := c.pace(ctx, r); err != nil {
+					b.Fatal(err)
+				}
+				c.rate.record(http.StatusOK, rate, time.Now())
+			}
+		})
+	}
+}

@@ -41,10 +41,17 @@ type impl struct {
 	op   func(ctx context.Context) error
 }
 
+// round is the BENCH_ROUND run.sh sets: it runs the benchmarks once per
+// round, each in a new process, so that every implementation's samples
+// are spread over the whole run instead of taken back to back.
+var round, _ = strconv.Atoi(os.Getenv("BENCH_ROUND"))
+
 // runImpls benchmarks each implementation of one request as a
-// sub-benchmark impl=NAME, for benchstat -col /impl.
+// sub-benchmark impl=NAME, for benchstat -col /impl. Each round starts
+// with the next implementation, so that none always runs first.
 func runImpls(b *testing.B, impls []impl) {
-	for _, im := range impls {
+	r := round % len(impls)
+	for _, im := range append(impls[r:len(impls):len(impls)], impls[:r]...) {
 		b.Run("impl="+im.name, func(b *testing.B) {
 			ctx := context.Background()
 			if err := im.op(ctx); err != nil { // also opens the connection
@@ -334,7 +341,9 @@ var peaks = map[string]uint64{}
 func benchmarkEnumerate(b *testing.B, latency time.Duration, sizes []int, heap bool) {
 	for _, n := range sizes {
 		b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
-			for _, e := range enumeratorsFor(b, srv.base(latency, n)) {
+			all := enumeratorsFor(b, srv.base(latency, n))
+			r := round % len(all)
+			for _, e := range append(all[r:len(all):len(all)], all[:r]...) {
 				b.Run("impl="+e.name, func(b *testing.B) {
 					ctx := context.Background()
 					if heap {
