@@ -46,6 +46,9 @@ type JobInvocationOptions struct {
 
 // JobInvocationLogsOptions selects a job invocation's logs.
 type JobInvocationLogsOptions struct {
+	// JobName is the job the invocation belongs to. Required: the API's
+	// path names the job.
+	JobName string
 	// DeploymentID is the deployment the invocation ran in; optional.
 	DeploymentID string
 	// Follow asks for a LiveURL that keeps streaming new lines.
@@ -116,16 +119,19 @@ func (s *AppsService) CancelJobInvocation(ctx context.Context, appID, invocation
 	return s.jobInvocationCall(ctx, http.MethodPost, path, opts)
 }
 
-// GetJobInvocationLogs returns the URLs of a job invocation's logs. opts
-// may be nil.
+// GetJobInvocationLogs returns the URLs of a job invocation's logs.
+// opts.JobName is required.
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_get_job_invocation_logs
-func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, jobName, invocationID string, opts *JobInvocationLogsOptions) (*AppLogs, *Response, error) {
-	if err := requireIDs("appID", appID, "jobName", jobName, "invocationID", invocationID); err != nil {
+func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, invocationID string, opts *JobInvocationLogsOptions) (*AppLogs, *Response, error) {
+	if err := requireIDs("appID", appID, "invocationID", invocationID); err != nil {
 		return nil, nil, err
 	}
 	if opts == nil {
-		opts = &JobInvocationLogsOptions{}
+		return nil, nil, &ArgumentError{Name: "JobInvocationLogsOptions.JobName", Reason: "is required: opts must not be nil"}
+	}
+	if err := requireID("JobInvocationLogsOptions.JobName", opts.JobName); err != nil {
+		return nil, nil, err
 	}
 	if opts.TailLines < 0 {
 		return nil, nil, &ArgumentError{Name: "JobInvocationLogsOptions.TailLines", Reason: "must not be negative, got " + strconv.Itoa(opts.TailLines)}
@@ -144,7 +150,7 @@ func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, jobName, 
 	if opts.TailLines > 0 {
 		q.Set("tail_lines", strconv.Itoa(opts.TailLines))
 	}
-	path := escapePath("v2/apps/%s/jobs/%s/invocations/%s/logs", appID, jobName, invocationID)
+	path := escapePath("v2/apps/%s/jobs/%s/invocations/%s/logs", appID, opts.JobName, invocationID)
 	return s.logsCall(ctx, path, q)
 }
 

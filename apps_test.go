@@ -355,8 +355,8 @@ func appsOperationCases() []appsOpCase {
 			name: "GetJobInvocationLogs", op: "apps_get_job_invocation_logs",
 			params: map[string]string{"app_id": tAppID, "job_name": "mi/grate", "job_invocation_id": tOtherID},
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.GetJobInvocationLogs(ctx, tAppID, "mi/grate", tOtherID, &JobInvocationLogsOptions{
-					DeploymentID: "d1", Follow: true, PodConnectionTimeout: time.Hour, TailLines: 100,
+				v, _, err := s.GetJobInvocationLogs(ctx, tAppID, tOtherID, &JobInvocationLogsOptions{
+					JobName: "mi/grate", DeploymentID: "d1", Follow: true, PodConnectionTimeout: time.Hour, TailLines: 100,
 				})
 				return v, err
 			},
@@ -364,10 +364,10 @@ func appsOperationCases() []appsOpCase {
 			check: appsCheckLogs,
 		},
 		{
-			name: "GetJobInvocationLogs/nil", op: "apps_get_job_invocation_logs",
+			name: "GetJobInvocationLogs/job name only", op: "apps_get_job_invocation_logs",
 			params: map[string]string{"app_id": tAppID, "job_name": "migrate", "job_invocation_id": tOtherID},
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.GetJobInvocationLogs(ctx, tAppID, "migrate", tOtherID, nil)
+				v, _, err := s.GetJobInvocationLogs(ctx, tAppID, tOtherID, &JobInvocationLogsOptions{JobName: "migrate"})
 				return v, err
 			},
 			query: url.Values{"type": {"JOB_INVOCATION"}},

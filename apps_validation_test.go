@@ -181,16 +181,24 @@ func TestAppsArgumentValidation(t *testing.T) {
 			_, _, err := s.CancelJobInvocation(ctx, "", "j", nil)
 			return err
 		}},
-		{"GetJobInvocationLogs/job", "jobName", func(ctx context.Context, s *AppsService) error {
-			_, _, err := s.GetJobInvocationLogs(ctx, "a", "", "j", nil)
+		{"GetJobInvocationLogs/nil", "JobInvocationLogsOptions.JobName", func(ctx context.Context, s *AppsService) error {
+			_, _, err := s.GetJobInvocationLogs(ctx, "a", "j", nil)
+			return err
+		}},
+		{"GetJobInvocationLogs/job", "JobInvocationLogsOptions.JobName", func(ctx context.Context, s *AppsService) error {
+			_, _, err := s.GetJobInvocationLogs(ctx, "a", "j", &JobInvocationLogsOptions{JobName: blank, TailLines: 10})
+			return err
+		}},
+		{"GetJobInvocationLogs/app", "appID", func(ctx context.Context, s *AppsService) error {
+			_, _, err := s.GetJobInvocationLogs(ctx, "", "j", &JobInvocationLogsOptions{JobName: "job"})
 			return err
 		}},
 		{"GetJobInvocationLogs/invocation", "invocationID", func(ctx context.Context, s *AppsService) error {
-			_, _, err := s.GetJobInvocationLogs(ctx, "a", "job", "", nil)
+			_, _, err := s.GetJobInvocationLogs(ctx, "a", "", &JobInvocationLogsOptions{JobName: "job"})
 			return err
 		}},
 		{"GetJobInvocationLogs/tail", "JobInvocationLogsOptions.TailLines", func(ctx context.Context, s *AppsService) error {
-			_, _, err := s.GetJobInvocationLogs(ctx, "a", "job", "j", &JobInvocationLogsOptions{TailLines: -1})
+			_, _, err := s.GetJobInvocationLogs(ctx, "a", "j", &JobInvocationLogsOptions{JobName: "job", TailLines: -1})
 			return err
 		}},
 		{"ListEvents/type", "EventListOptions.EventTypes", func(ctx context.Context, s *AppsService) error {

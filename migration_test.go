@@ -58,6 +58,38 @@ func TestMigrationGuide(t *testing.T) {
 		})
 	})
 
+	t.Run("request hooks", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork())
+			ctx := t.Context()
+
+			// godo.SetRequestHeaders(map[string]string{"X-Team": "payments"}) and
+			// client.OnRequestCompleted(fn): a RoundTripper around the transport.
+			var statuses []int
+			hooks := &migrationHooks{next: srv.HTTPClient().Transport, record: func(code int) { statuses = append(statuses, code) }}
+			client, err := digitalocean.New(
+				digitalocean.WithToken(srv.Token()),
+				digitalocean.WithBaseURL(srv.URL()),
+				digitalocean.WithHTTPClient(&http.Client{Transport: hooks}),
+			)
+			require.NoError(t, err)
+
+			// The hook sees every attempt: the 503 that was retried, then the 200.
+			srv.FailNext(1, digitaloceantest.Match{Operation: "account_get"}, digitaloceantest.Fault{Status: http.StatusServiceUnavailable})
+			_, resp, err := client.Account.Get(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts)
+			assert.Equal(t, []int{http.StatusServiceUnavailable, http.StatusOK}, statuses)
+			assert.True(t, hooks.sawToken, "the hook runs inside the token transport")
+
+			reqs := srv.Requests()
+			require.Len(t, reqs, 2)
+			for _, r := range reqs {
+				assert.Equal(t, "payments", r.Header.Get("X-Team"))
+			}
+		})
+	})
+
 	t.Run("get account", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			_, client := migrationFake(t)
@@ -177,6 +209,55 @@ func TestMigrationGuide(t *testing.T) {
 		})
 	})
 
+	t.Run("app spec components", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			_, client := migrationFake(t)
+			ctx := t.Context()
+			spec, err := digitalocean.LoadAppSpec("testdata/appspecs/storefront.yaml")
+			require.NoError(t, err)
+
+			// godo.GetAppSpecComponent[*godo.AppServiceSpec](spec, "web")
+			c, ok := spec.Component("web")
+			require.True(t, ok)
+			require.Equal(t, digitalocean.AppComponentKindService, c.Kind)
+			c.Service.InstanceCount = digitalocean.Ptr[int64](3) // a pointer into spec
+			assert.Equal(t, int64(3), *spec.Services[1].InstanceCount)
+			_, ok = spec.Component("nope") // godo: an error
+			assert.False(t, ok)
+
+			// godo.ForEachAppSpecComponent(spec, func(job *godo.AppJobSpec) error {…})
+			var jobs []string
+			for c := range spec.Components() {
+				if c.Kind == digitalocean.AppComponentKindJob {
+					jobs = append(jobs, c.Name+" "+string(c.Job.Kind))
+				}
+			}
+			assert.Equal(t, []string{"migrate PRE_DEPLOY", "nightly-report SCHEDULED", "notify-failure FAILED_DEPLOY"}, jobs)
+
+			// godo's AppBuildableComponentSpec: a type switch on Spec().
+			var sourceDirs []string
+			for c := range spec.Components() {
+				switch s := c.Spec().(type) {
+				case *digitalocean.AppServiceSpec:
+					sourceDirs = append(sourceDirs, s.SourceDir)
+				case *digitalocean.AppJobSpec:
+					sourceDirs = append(sourceDirs, s.SourceDir)
+				}
+			}
+			assert.Equal(t, []string{"services/api", "", "services/api", "", ""}, sourceDirs)
+
+			// The change made through the component reaches the API.
+			app, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
+			require.NoError(t, err)
+			got, _, err := client.Apps.Get(ctx, app.ID)
+			require.NoError(t, err)
+			web, ok := got.Spec.Component("web")
+			require.True(t, ok)
+			require.NotNil(t, web.Service.InstanceCount)
+			assert.Equal(t, int64(3), *web.Service.InstanceCount)
+		})
+	})
+
 	t.Run("deployments", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			_, client := migrationFake(t)
@@ -277,6 +358,44 @@ func TestMigrationGuide(t *testing.T) {
 		})
 	})
 
+	t.Run("job invocation logs", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			srv, client := migrationFake(t)
+			ctx := t.Context()
+			spec := migrationSpec()
+			spec.Jobs = []*digitalocean.AppJobSpec{{
+				Name: "migrate", Kind: digitalocean.AppJobSpecKindPreDeploy,
+				GitHub: &digitalocean.AppGitHubSourceSpec{Repo: "example/shop", Branch: "main"},
+			}}
+			app, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
+			require.NoError(t, err)
+			_, err = client.Apps.WaitForAppDeployment(ctx, app, nil)
+			require.NoError(t, err)
+			invocations, _, err := client.Apps.ListJobInvocations(ctx, app.ID, nil)
+			require.NoError(t, err)
+			require.Len(t, invocations, 1)
+			invocationID := invocations[0].ID
+
+			// godo: GetJobInvocationLogs(ctx, appID, invocationID,
+			//     &godo.GetJobInvocationLogsOptions{JobName: "migrate", TailLines: 100})
+			logs, _, err := client.Apps.GetJobInvocationLogs(ctx, app.ID, invocationID,
+				&digitalocean.JobInvocationLogsOptions{JobName: "migrate", TailLines: 100})
+			require.NoError(t, err)
+			assert.NotEmpty(t, logs.HistoricURLs, "a finished job's logs are archived")
+			reqs := srv.Requests()
+			assert.Equal(t, "/v2/apps/"+app.ID+"/jobs/migrate/invocations/"+invocationID+"/logs", reqs[len(reqs)-1].Path)
+
+			// godo panics on nil options; here the missing job name is an
+			// argument error and nothing is sent.
+			before := len(srv.Requests())
+			_, _, err = client.Apps.GetJobInvocationLogs(ctx, app.ID, invocationID, nil)
+			var argErr *digitalocean.ArgumentError
+			require.ErrorAs(t, err, &argErr)
+			assert.Equal(t, "JobInvocationLogsOptions.JobName", argErr.Name)
+			assert.Len(t, srv.Requests(), before)
+		})
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			srv, client := migrationFake(t)
@@ -340,6 +459,25 @@ func TestMigrationGuide(t *testing.T) {
 			assert.NotEmpty(t, res.Message)
 		})
 	})
+}
+
+// migrationHooks is the guide's request hook: it adds a header to every
+// request and records every response's status.
+type migrationHooks struct {
+	next     http.RoundTripper
+	record   func(status int)
+	sawToken bool
+}
+
+func (h *migrationHooks) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("X-Team", "payments")
+	h.sawToken = h.sawToken || strings.HasPrefix(req.Header.Get("Authorization"), "Bearer ")
+	resp, err := h.next.RoundTrip(req)
+	if err == nil {
+		h.record(resp.StatusCode)
+	}
+	return resp, err
 }
 
 // migrationFake starts a fake over an in-memory network whose clock is the

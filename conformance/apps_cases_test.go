@@ -430,8 +430,8 @@ func appsJobCases() []opCase {
 			func(t *testing.T, j *do.JobInvocation, _ []call) { assertInvocation(t, j) }),
 		newCase("Apps.GetJobInvocationLogs", []string{"apps_get_job_invocation_logs"},
 			func(ctx context.Context, c *do.Client) (*do.AppLogs, error) {
-				return drop(c.Apps.GetJobInvocationLogs(ctx, appID, "good-job", invocationID, &do.JobInvocationLogsOptions{
-					DeploymentID: deploymentID, TailLines: 100, PodConnectionTimeout: time.Minute,
+				return drop(c.Apps.GetJobInvocationLogs(ctx, appID, invocationID, &do.JobInvocationLogsOptions{
+					JobName: "good-job", DeploymentID: deploymentID, TailLines: 100, PodConnectionTimeout: time.Minute,
 				}))
 			},
 			func(t *testing.T, l *do.AppLogs, calls []call) {

@@ -146,7 +146,7 @@ func TestEveryOperation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, do.JobInvocationPhasePending, inv.Phase)
 	assert.Equal(t, do.JobInvocationTriggerTypeSchedule, inv.Trigger.Type)
-	jobLogs, _, err := c.Apps.GetJobInvocationLogs(ctx, app.ID, "migrate", invocations[0].ID, nil)
+	jobLogs, _, err := c.Apps.GetJobInvocationLogs(ctx, app.ID, invocations[0].ID, &do.JobInvocationLogsOptions{JobName: "migrate"})
 	require.NoError(t, err)
 	require.Len(t, jobLogs.HistoricURLs, 1, "a finished job's logs are archived")
 	canceledInv, _, err := c.Apps.CancelJobInvocation(ctx, app.ID, invID, nil)
