@@ -145,8 +145,13 @@ type actionSequence struct {
 func (s *actionSequence) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits = append(s.hits, time.Now())
-	status := s.statuses[min(len(s.hits), len(s.statuses))-1]
+	n := len(s.hits)
+	status := s.statuses[min(n, len(s.statuses))-1]
 	s.mu.Unlock()
+	if n > 100 { // a waiter that never stops fails fast instead of hanging
+		writeJSON(w, 500, `{"id":"too_many_polls","message":"the waiter does not stop"}`)
+		return
+	}
 	writeJSON(w, 200, map[string]any{"action": map[string]any{
 		"id": 77, "status": status, "type": "power_cycle", "resource_type": "droplet", "resource_id": 3164444,
 	}})

@@ -304,18 +304,27 @@ func (c *jsonCursor) keyString() string {
 	return s
 }
 
-// knownKey returns the entry of keys (sorted) that the current key selects,
-// or "" when it selects none.
-func (c *jsonCursor) knownKey(keys []string) string {
-	raw := c.key
-	if len(raw) < 2 {
-		return ""
+// fieldKey returns the current key unquoted, or, when encoding/json would
+// match it case-insensitively to one of keys (the type's JSON keys, sorted),
+// that key. Keys that are already lower-case ASCII without escapes, the
+// usual case, are returned as they are without allocating: the generator
+// checks that every known key is lower-case ASCII, so only an exact match
+// could select one.
+func (c *jsonCursor) fieldKey(keys []string) []byte {
+	if len(c.key) < 2 {
+		return nil
 	}
-	key := raw[1 : len(raw)-1]
-	if bytes.IndexByte(key, '\\') >= 0 {
-		key = []byte(c.keyString())
+	key := c.key[1 : len(c.key)-1]
+	for _, b := range key {
+		if b == '\\' || b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
+			unquoted := []byte(c.keyString())
+			if k := matchKey(keys, unquoted); k != "" {
+				return []byte(k)
+			}
+			return unquoted
+		}
 	}
-	return matchKey(keys, key)
+	return key
 }
 
 // matchKey finds key in keys (sorted) as encoding/json matches object keys

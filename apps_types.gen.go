@@ -435,11 +435,11 @@ func (a *AppAlertSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAlertSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppAlertSpec)) {
+		case "rule", "disabled", "operator", "value", "window":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -555,13 +555,13 @@ func (a *AppAutoscalingSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAutoscalingSpec) {
+		switch string(c.fieldKey(jsonKeysAppAutoscalingSpec)) {
 		case "metrics":
 			a.Metrics.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "min_instance_count", "max_instance_count":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -617,17 +617,15 @@ func (a *AppAutoscalingSpecMetrics) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAutoscalingSpecMetrics) {
+		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetrics)) {
 		case "cpu":
 			a.CPU.collectUnknown(c)
 		case "requests_per_second":
 			a.RequestsPerSecond.collectUnknown(c)
 		case "request_duration":
 			a.RequestDuration.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
 		default:
-			c.skip()
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -682,11 +680,11 @@ func (a *AppAutoscalingSpecMetricsCPU) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsCPU) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsCPU)) {
+		case "percent":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -741,11 +739,11 @@ func (a *AppAutoscalingSpecMetricsRequestDuration) collectUnknown(c *jsonCursor)
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsRequestDuration) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsRequestDuration)) {
+		case "p95_milliseconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -800,11 +798,11 @@ func (a *AppAutoscalingSpecMetricsRequestsPerSecond) collectUnknown(c *jsonCurso
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond)) {
+		case "per_instance":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -869,11 +867,11 @@ func (a *AppBitbucketSourceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppBitbucketSourceSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppBitbucketSourceSpec)) {
+		case "branch", "deploy_on_push", "repo":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -984,15 +982,16 @@ func (a *AppCORSPolicy) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppCORSPolicy) {
+		switch string(c.fieldKey(jsonKeysAppCORSPolicy)) {
 		case "allow_origins":
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.AllowOrigins, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "allow_methods", "allow_headers", "expose_headers",
+			"max_age", "allow_credentials":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1138,11 +1137,12 @@ func (a *AppDatabaseSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppDatabaseSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppDatabaseSpec)) {
+		case "cluster_name", "db_name", "db_user", "engine", "name",
+			"production", "version", "size", "num_nodes":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1380,11 +1380,12 @@ func (a *AppDomainSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppDomainSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppDomainSpec)) {
+		case "domain", "type", "wildcard", "zone", "minimum_tls_version",
+			"certificate":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1465,11 +1466,11 @@ func (a *AppEgressSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppEgressSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppEgressSpec)) {
+		case "type":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1644,7 +1645,7 @@ func (a *AppFunctionsSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppFunctionsSpec) {
+		switch string(c.fieldKey(jsonKeysAppFunctionsSpec)) {
 		case "cors":
 			a.CORS.collectUnknown(c)
 		case "routes":
@@ -1671,10 +1672,10 @@ func (a *AppFunctionsSpec) collectUnknown(c *jsonCursor) {
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.LogDestinations, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "source_dir":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1746,11 +1747,11 @@ func (a *AppGitHubSourceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppGitHubSourceSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppGitHubSourceSpec)) {
+		case "branch", "deploy_on_push", "repo":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1805,11 +1806,11 @@ func (a *AppGitLabSourceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppGitLabSourceSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppGitLabSourceSpec)) {
+		case "branch", "deploy_on_push", "repo":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1862,11 +1863,11 @@ func (a *AppGitSourceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppGitSourceSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppGitSourceSpec)) {
+		case "branch", "repo_clone_url":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -1937,11 +1938,13 @@ func (a *AppHealthCheckSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppHealthCheckSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppHealthCheckSpec)) {
+		case "failure_threshold", "port", "http_path",
+			"initial_delay_seconds", "period_seconds",
+			"success_threshold", "timeout_seconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2013,13 +2016,14 @@ func (a *AppImageSourceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppImageSourceSpec) {
+		switch string(c.fieldKey(jsonKeysAppImageSourceSpec)) {
 		case "deploy_on_push":
 			a.DeployOnPush.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "registry", "registry_type", "registry_credentials",
+			"repository", "tag", "digest":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2072,11 +2076,11 @@ func (a *AppImageSourceSpecDeployOnPush) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppImageSourceSpecDeployOnPush) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppImageSourceSpecDeployOnPush)) {
+		case "enabled":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2163,17 +2167,18 @@ func (a *AppIngressSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpec) {
+		switch string(c.fieldKey(jsonKeysAppIngressSpec)) {
 		case "rules":
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Rules, i).collectUnknown(c)
 			}
 		case "secure_header":
 			a.SecureHeader.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "custom_error_page_url", "load_balancer",
+			"load_balancer_size":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2250,7 +2255,7 @@ func (a *AppIngressSpecRule) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecRule) {
+		switch string(c.fieldKey(jsonKeysAppIngressSpecRule)) {
 		case "match":
 			a.Match.collectUnknown(c)
 		case "cors":
@@ -2259,10 +2264,8 @@ func (a *AppIngressSpecRule) collectUnknown(c *jsonCursor) {
 			a.Component.collectUnknown(c)
 		case "redirect":
 			a.Redirect.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
 		default:
-			c.skip()
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2318,15 +2321,13 @@ func (a *AppIngressSpecRuleMatch) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecRuleMatch) {
+		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleMatch)) {
 		case "path":
 			a.Path.collectUnknown(c)
 		case "authority":
 			a.Authority.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
 		default:
-			c.skip()
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2395,11 +2396,11 @@ func (a *AppIngressSpecRuleRoutingComponent) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecRuleRoutingComponent) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleRoutingComponent)) {
+		case "name", "preserve_path_prefix", "rewrite":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2463,11 +2464,11 @@ func (a *AppIngressSpecRuleRoutingRedirect) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecRuleRoutingRedirect) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleRoutingRedirect)) {
+		case "uri", "authority", "port", "scheme", "redirect_code":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2522,11 +2523,11 @@ func (a *AppIngressSpecRuleStringMatch) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecRuleStringMatch) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleStringMatch)) {
+		case "prefix", "exact":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2584,11 +2585,11 @@ func (a *AppIngressSpecSecureHeader) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppIngressSpecSecureHeader) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppIngressSpecSecureHeader)) {
+		case "key", "value", "remove_header":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2803,7 +2804,7 @@ func (a *AppJobSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppJobSpec) {
+		switch string(c.fieldKey(jsonKeysAppJobSpec)) {
 		case "git":
 			a.Git.collectUnknown(c)
 		case "github":
@@ -2830,10 +2831,12 @@ func (a *AppJobSpec) collectUnknown(c *jsonCursor) {
 			}
 		case "schedule":
 			a.Schedule.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "dockerfile_path", "build_command", "run_command",
+			"source_dir", "environment_slug", "instance_count",
+			"instance_size_slug", "kind", "timeout":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2931,11 +2934,11 @@ func (a *AppJobSpecSchedule) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppJobSpecSchedule) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppJobSpecSchedule)) {
+		case "cron", "time_zone":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -2987,11 +2990,11 @@ func (a *AppJobSpecTermination) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppJobSpecTermination) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppJobSpecTermination)) {
+		case "grace_period_seconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3063,7 +3066,7 @@ func (a *AppLogDestination) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestination) {
+		switch string(c.fieldKey(jsonKeysAppLogDestination)) {
 		case "papertrail":
 			a.Papertrail.collectUnknown(c)
 		case "datadog":
@@ -3076,10 +3079,10 @@ func (a *AppLogDestination) collectUnknown(c *jsonCursor) {
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Headers, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "endpoint", "tls_insecure":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3138,11 +3141,11 @@ func (a *AppLogDestinationDatadog) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationDatadog) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppLogDestinationDatadog)) {
+		case "endpoint", "api_key":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3198,11 +3201,11 @@ func (a *AppLogDestinationHeader) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationHeader) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppLogDestinationHeader)) {
+		case "key", "value":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3252,11 +3255,11 @@ func (a *AppLogDestinationLogtail) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationLogtail) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppLogDestinationLogtail)) {
+		case "token":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3317,13 +3320,13 @@ func (a *AppLogDestinationOpenSearch) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationOpenSearch) {
+		switch string(c.fieldKey(jsonKeysAppLogDestinationOpenSearch)) {
 		case "basic_auth":
 			a.BasicAuth.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "endpoint", "index_name", "cluster_name":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3379,11 +3382,11 @@ func (a *AppLogDestinationOpenSearchBasicAuth) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationOpenSearchBasicAuth) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppLogDestinationOpenSearchBasicAuth)) {
+		case "user", "password":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3433,11 +3436,11 @@ func (a *AppLogDestinationPapertrail) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppLogDestinationPapertrail) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppLogDestinationPapertrail)) {
+		case "endpoint":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3531,11 +3534,11 @@ func (a *AppMaintenanceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppMaintenanceSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppMaintenanceSpec)) {
+		case "enabled", "archive", "offline_page_url":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3839,11 +3842,11 @@ func (a *AppRouteSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppRouteSpec) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppRouteSpec)) {
+		case "path", "preserve_path_prefix":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -3980,7 +3983,7 @@ func (a *AppServiceSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppServiceSpec) {
+		switch string(c.fieldKey(jsonKeysAppServiceSpec)) {
 		case "git":
 			a.Git.collectUnknown(c)
 		case "github":
@@ -4019,10 +4022,13 @@ func (a *AppServiceSpec) collectUnknown(c *jsonCursor) {
 			}
 		case "inactivity_sleep":
 			a.InactivitySleep.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "dockerfile_path", "build_command", "run_command",
+			"source_dir", "environment_slug", "instance_count",
+			"instance_size_slug", "protocol", "http_port",
+			"internal_ports":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4115,11 +4121,13 @@ func (a *AppServiceSpecHealthCheck) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppServiceSpecHealthCheck) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppServiceSpecHealthCheck)) {
+		case "failure_threshold", "port", "http_path",
+			"initial_delay_seconds", "period_seconds",
+			"success_threshold", "timeout_seconds", "path":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4175,13 +4183,13 @@ func (a *AppServiceSpecInactivitySleep) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppServiceSpecInactivitySleep) {
+		switch string(c.fieldKey(jsonKeysAppServiceSpecInactivitySleep)) {
 		case "loading_page":
 			a.LoadingPage.collectUnknown(c)
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "after_seconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4236,11 +4244,11 @@ func (a *AppServiceSpecInactivitySleepLoadingPage) collectUnknown(c *jsonCursor)
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppServiceSpecInactivitySleepLoadingPage) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppServiceSpecInactivitySleepLoadingPage)) {
+		case "enabled", "custom_url":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4297,11 +4305,11 @@ func (a *AppServiceSpecTermination) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppServiceSpecTermination) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppServiceSpecTermination)) {
+		case "drain_seconds", "grace_period_seconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4412,7 +4420,7 @@ func (a *AppSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppSpec) {
+		switch string(c.fieldKey(jsonKeysAppSpec)) {
 		case "domains":
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Domains, i).collectUnknown(c)
@@ -4457,10 +4465,12 @@ func (a *AppSpec) collectUnknown(c *jsonCursor) {
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Alerts, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "region", "disable_edge_cache",
+			"disable_email_obfuscation",
+			"enhanced_threat_control_enabled", "features":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4591,7 +4601,7 @@ func (a *AppStaticSiteSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppStaticSiteSpec) {
+		switch string(c.fieldKey(jsonKeysAppStaticSiteSpec)) {
 		case "git":
 			a.Git.collectUnknown(c)
 		case "github":
@@ -4616,10 +4626,12 @@ func (a *AppStaticSiteSpec) collectUnknown(c *jsonCursor) {
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Routes, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "dockerfile_path", "build_command", "run_command",
+			"source_dir", "environment_slug", "index_document",
+			"error_document", "catchall_document", "output_dir":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4694,11 +4706,11 @@ func (a *AppStringMatch) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppStringMatch) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppStringMatch)) {
+		case "exact", "prefix", "regex":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4778,15 +4790,15 @@ func (a *AppVPC) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppVPC) {
+		switch string(c.fieldKey(jsonKeysAppVPC)) {
 		case "egress_ips":
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.EgressIPs, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "id":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4838,11 +4850,11 @@ func (a *AppVPCEgressIP) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppVPCEgressIP) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppVPCEgressIP)) {
+		case "ip":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -4906,11 +4918,11 @@ func (a *AppVariableDefinition) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppVariableDefinition) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppVariableDefinition)) {
+		case "key", "scope", "type", "value":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -5034,7 +5046,7 @@ func (a *AppWorkerSpec) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppWorkerSpec) {
+		switch string(c.fieldKey(jsonKeysAppWorkerSpec)) {
 		case "git":
 			a.Git.collectUnknown(c)
 		case "github":
@@ -5063,10 +5075,12 @@ func (a *AppWorkerSpec) collectUnknown(c *jsonCursor) {
 			for i := 0; c.nextElement(); i++ {
 				elementAt(a.Alerts, i).collectUnknown(c)
 			}
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		case "name", "dockerfile_path", "build_command", "run_command",
+			"source_dir", "environment_slug", "instance_count",
+			"instance_size_slug":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }
@@ -5135,11 +5149,11 @@ func (a *AppWorkerSpecTermination) collectUnknown(c *jsonCursor) {
 	}
 	a.unknownFields = nil
 	for c.nextMember() {
-		switch c.knownKey(jsonKeysAppWorkerSpecTermination) {
-		case "":
-			c.keepValue(&a.unknownFields)
-		default:
+		switch string(c.fieldKey(jsonKeysAppWorkerSpecTermination)) {
+		case "grace_period_seconds":
 			c.skip()
+		default:
+			c.keepValue(&a.unknownFields)
 		}
 	}
 }

@@ -57,10 +57,18 @@ type config struct {
 }
 
 // WithToken authenticates with a personal access token or OAuth token.
+//
+// Surrounding white space (a trailing newline from a file or an environment
+// variable) is trimmed; a token with other control characters or spaces
+// inside is rejected here rather than failing every request later.
 func WithToken(token string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(token) == "" {
+		token = strings.TrimSpace(token)
+		if token == "" {
 			return &ArgumentError{Name: "token", Reason: "must not be empty"}
+		}
+		if strings.IndexFunc(token, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+			return &ArgumentError{Name: "token", Reason: "must not contain spaces or control characters"}
 		}
 		c.tokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})
 		return nil

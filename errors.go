@@ -108,7 +108,7 @@ func newAPIError(method, path string, resp *Response, attempts int) *Error {
 		e.RequestID = body.RequestID
 	}
 	if isJSON && (body.ID != "" || body.Message != "") {
-		e.ID, e.Message = body.ID, body.Message
+		e.ID, e.Message = body.ID, oneLine(body.Message)
 		return e
 	}
 	e.Message = http.StatusText(resp.StatusCode)
@@ -153,40 +153,77 @@ func bodyExcerpt(raw []byte, limit int) string {
 }
 
 // dropCodeElements removes <script> and <style> elements: their text is
-// code, not a message, and proxies' error pages are full of it.
+// code, not a message, and proxies' error pages are full of it. One pass, so
+// a hostile body cannot make it slow.
 func dropCodeElements(s string) string {
-	for _, name := range []string{"script", "style"} {
-		for {
-			start := indexFold(s, "<"+name)
-			if start < 0 {
-				break
-			}
-			end := indexFold(s[start:], "</"+name+">")
-			if end < 0 {
-				s = s[:start]
-				break
-			}
-			s = s[:start] + " " + s[start+end+len("</"+name+">"):]
+	lower := asciiLower(s)
+	// next finds the next opening of name at or after i; results are kept
+	// until passed so that every byte is scanned a bounded number of times.
+	cache := map[string]int{"script": -2, "style": -2}
+	next := func(name string, i int) int {
+		if p := cache[name]; p == -1 || p >= i {
+			return p
 		}
+		p := strings.Index(lower[i:], "<"+name)
+		if p >= 0 {
+			p += i
+		}
+		cache[name] = p
+		return p
 	}
-	return s
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		script, style := next("script", i), next("style", i)
+		start, name := script, "script"
+		if style >= 0 && (script < 0 || style < script) {
+			start, name = style, "style"
+		}
+		if start < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i:start])
+		b.WriteByte(' ')
+		closing := "</" + name + ">"
+		end := strings.Index(lower[start:], closing)
+		if end < 0 {
+			break // an unclosed element runs to the end
+		}
+		i = start + end + len(closing)
+	}
+	return b.String()
 }
 
-// indexFold is strings.Index ignoring ASCII case.
-func indexFold(s, substr string) int {
-	for i := 0; i+len(substr) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(substr)], substr) {
-			return i
+// asciiLower lower-cases ASCII letters only, so byte offsets stay valid.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
 		}
 	}
-	return -1
+	return string(b)
 }
 
 // oneLine folds runs of white space, newlines included, into single spaces.
+// Other control characters (terminal escapes, say) become spaces too.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n\t") {
+	clean := true
+	for _, r := range s {
+		if r < ' ' || r == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return s
 	}
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -252,7 +289,7 @@ type RetryAbortedError struct {
 }
 
 func (e *RetryAbortedError) Error() string {
-	return fmt.Sprintf("%v; gave up after %d attempts: %s (next wait %s)", e.Err, e.Attempts, e.Reason, e.Wait)
+	return fmt.Sprintf("%v; gave up retrying: %s (next wait %s)", e.Err, e.Reason, e.Wait)
 }
 
 func (e *RetryAbortedError) Unwrap() error { return e.Err }

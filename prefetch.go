@@ -9,7 +9,9 @@ import (
 
 // MaxPrefetch is the largest ListOptions.Prefetch accepted: more pages in
 // flight buy little once requests overlap, and would burn through the
-// API's burst limit.
+// API's burst limit. With Prefetch above 2, give the client a transport
+// whose MaxIdleConnsPerHost is at least Prefetch, or connections beyond
+// http.DefaultTransport's two idle ones are reopened for every page.
 const MaxPrefetch = 16
 
 // pageResult is one fetched page on its way to the consumer.
@@ -43,9 +45,10 @@ type prefetcher[T any] struct {
 // The first page is fetched alone: its meta.total (or its last link) tells
 // how many pages follow. Items and errors are yielded in list order, and
 // leaving the loop cancels and waits for every fetch still running, so no
-// goroutine outlives the iteration. Pages announced by no first response
-// (a list that grew meanwhile) are followed one at a time through the
-// links, as paginate does.
+// goroutine outlives the iteration. Pages past the announced last one (a
+// list that grew meanwhile), or all pages when the first response tells
+// no length, are followed one at a time through the links, as paginate
+// does.
 func prefetchPages[T any](ctx context.Context, first ListOptions, window int, fetch pageFetcher[T], yield func(T, error) bool) {
 	var zero T
 	if err := ctx.Err(); err != nil {

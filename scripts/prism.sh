@@ -56,7 +56,7 @@ fi
 echo "prism: $("$prism" --version) listening on 127.0.0.1:$port"
 
 cd conformance
-PRISM_URL="http://127.0.0.1:$port" go test -tags prism -run '^TestPrism$' -count=1 . || {
+PRISM_URL="http://127.0.0.1:$port" go test -tags prism -run '^TestPrism$' -count=1 -timeout 5m . || {
 	echo "prism: failed; the last lines of Prism's log:" >&2
 	tail -n 40 "$log" >&2
 	exit 1

@@ -330,7 +330,13 @@ func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
 	fmt.Fprintf(buf, "\t%s.unknownFields = nil\n", recv)
 	buf.WriteString("\tfor c.nextMember() {\n")
-	fmt.Fprintf(buf, "\t\tswitch c.knownKey(%s) {\n", keysVar)
+	fmt.Fprintf(buf, "\t\tswitch string(c.fieldKey(%s)) {\n", keysVar)
+	var scalars []string
+	for _, f := range st.Fields {
+		if sub, ok := m.structs[baseType(f.Type)]; !ok || !sub.Preserve {
+			scalars = append(scalars, fmt.Sprintf("%q", f.JSON))
+		}
+	}
 	for _, n := range subs {
 		fmt.Fprintf(buf, "\t\tcase %q:\n", n.f.JSON)
 		if n.slice {
@@ -340,8 +346,25 @@ func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 			fmt.Fprintf(buf, "\t\t\t%s.%s.collectUnknown(c)\n", recv, n.f.Name)
 		}
 	}
-	fmt.Fprintf(buf, "\t\tcase \"\":\n\t\t\tc.keepValue(&%s.unknownFields)\n", recv)
-	buf.WriteString("\t\tdefault:\n\t\t\tc.skip()\n\t\t}\n\t}\n}\n\n")
+	if len(scalars) > 0 {
+		buf.WriteString("\t\tcase ")
+		line := 0
+		for i, k := range scalars {
+			if i > 0 {
+				buf.WriteString(",")
+				if line+len(k) > 60 {
+					buf.WriteString("\n\t\t\t")
+					line = 0
+				} else {
+					buf.WriteString(" ")
+				}
+			}
+			buf.WriteString(k)
+			line += len(k) + 2
+		}
+		buf.WriteString(":\n\t\t\tc.skip()\n")
+	}
+	fmt.Fprintf(buf, "\t\tdefault:\n\t\t\tc.keepValue(&%s.unknownFields)\n\t\t}\n\t}\n}\n\n", recv)
 
 	fmt.Fprintf(buf, "// appendUnknownFields appends the JSON paths, below path, of the unknown\n// keys kept in %s and in its nested values.\n", recv)
 	fmt.Fprintf(buf, "func (%s *%s) appendUnknownFields(paths []string, path string) []string {\n", recv, st.Name)

@@ -621,9 +621,17 @@ func (m *model) markPreserved() {
 			if sub, ok := m.structs[baseType(f.Type)]; ok && sub.Preserve && preservedShape(f.Type) == "" {
 				m.errorf("%s.%s: type %s keeps unknown keys but the scanner cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
 			}
+			// jsonCursor.fieldKey matches keys case-insensitively only when
+			// they have upper-case or non-ASCII letters: right only while
+			// the known keys are lower-case ASCII.
+			if !lowerASCIIKey.MatchString(f.JSON) {
+				m.errorf("%s.%s: JSON key %q is not lower-case ASCII, which the unknown-key scanner relies on", st.Name, f.Name, f.JSON)
+			}
 		}
 	}
 }
+
+var lowerASCIIKey = regexp.MustCompile(`^[a-z0-9_\-.]+$`)
 
 // preservedShape classifies the type of a field that holds a struct keeping
 // unknown keys: "ptr" (*T), "slice" ([]*T) or "" (not supported).
