@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"golang.org/x/oauth2"
 	"io"
 	"log/slog"
 	"net/http"
@@ -182,8 +183,15 @@ func TestTokenNeverInReturnedValues(t *testing.T) {
 // A token the HTTP stack rejects (here: a newline in it) fails every
 // request without quoting it.
 func TestMalformedTokenIsNotQuoted(t *testing.T) {
+	// WithToken refuses it up front, without echoing it.
+	_, err := New(WithToken("dop_v1_BAD\nTOKEN-VALUE"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "TOKEN-VALUE")
+
+	// A token source can still produce one; the request must fail unsent.
 	srv := newFaultServer(t, func(int, http.ResponseWriter, *http.Request) {})
-	c, err := New(WithToken("dop_v1_BAD\nTOKEN-VALUE"), WithBaseURL(srv.URL), WithRetry(RetryPolicy{}))
+	bad := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "dop_v1_BAD\nTOKEN-VALUE"})
+	c, err := New(WithTokenSource(bad), WithBaseURL(srv.URL), WithRetry(RetryPolicy{}))
 	require.NoError(t, err)
 	_, _, err = c.Account.Get(context.Background())
 	require.Error(t, err)
