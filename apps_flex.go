@@ -161,6 +161,8 @@ type jsonCursor struct {
 	data []byte
 	pos  int
 	key  []byte // the last key nextMember read, with its quotes
+	// plainKey says key is lower-case ASCII without escapes (see fieldKey).
+	plainKey bool
 }
 
 func (c *jsonCursor) peek() byte {
@@ -189,9 +191,19 @@ func (c *jsonCursor) nextMember() bool {
 			}
 			return false
 		}
-		start := c.pos
-		c.pos = skipString(c.data, start)
-		c.key = c.data[start:c.pos]
+		start, d := c.pos, c.data
+		c.plainKey = true
+		i := start + 1
+		for ; i < len(d) && d[i] != '"'; i++ {
+			if b := d[i]; b == '\\' || b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
+				c.plainKey = false
+				if b == '\\' {
+					i++
+				}
+			}
+		}
+		c.pos = min(i+1, len(d))
+		c.key = d[start:c.pos]
 		if c.peek() == ':' {
 			c.pos++
 		}
@@ -306,25 +318,22 @@ func (c *jsonCursor) keyString() string {
 
 // fieldKey returns the current key unquoted, or, when encoding/json would
 // match it case-insensitively to one of keys (the type's JSON keys, sorted),
-// that key. Keys that are already lower-case ASCII without escapes, the
-// usual case, are returned as they are without allocating: the generator
-// checks that every known key is lower-case ASCII, so only an exact match
-// could select one.
+// that key. Keys that are lower-case ASCII without escapes, the usual case,
+// are returned as they are without allocating: the generator checks that
+// every known key is lower-case ASCII, so only an exact match could select
+// one.
 func (c *jsonCursor) fieldKey(keys []string) []byte {
 	if len(c.key) < 2 {
 		return nil
 	}
-	key := c.key[1 : len(c.key)-1]
-	for _, b := range key {
-		if b == '\\' || b >= utf8.RuneSelf || 'A' <= b && b <= 'Z' {
-			unquoted := []byte(c.keyString())
-			if k := matchKey(keys, unquoted); k != "" {
-				return []byte(k)
-			}
-			return unquoted
-		}
+	if c.plainKey {
+		return c.key[1 : len(c.key)-1]
 	}
-	return key
+	unquoted := []byte(c.keyString())
+	if k := matchKey(keys, unquoted); k != "" {
+		return []byte(k)
+	}
+	return unquoted
 }
 
 // matchKey finds key in keys (sorted) as encoding/json matches object keys

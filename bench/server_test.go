@@ -13,9 +13,10 @@ import (
 // apiServer serves the fixtures on loopback. A base URL of the form
 // {srv.URL}/{latencyMs}/{total}/ selects the latency added to every
 // request and the length of the actions list, so one server backs every
-// benchmark; paths straight under /v2/ get neither. It answers from prebuilt bytes or a pooled buffer, so its own
-// allocations, which the benchmarks count as well, are few and the same
-// for every client.
+// benchmark; paths straight under /v2/ get neither (godo drops the base
+// path on some routes). It answers from prebuilt bytes, or streams action
+// pages through a pooled 4 KiB buffer, so its own allocations, which the
+// benchmarks count as well, are few and the same for every client.
 type apiServer struct {
 	*httptest.Server
 	f        *fixtures
