@@ -4328,10 +4328,9 @@ func (a *AppServiceSpecTermination) appendUnknownFields(paths []string, path str
 //
 // Spec schema: `app_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type and its nested types do not know are kept when it is
+// decoded and written back when it is encoded, so that a spec read from the API
+// and sent back loses nothing (see UnknownFields).
 type AppSpec struct {
 	// The name of the app. Must be unique across all apps in the same account.
 	Name string `json:"name,omitempty"`

@@ -314,33 +314,3 @@ func TestArgumentAndTokenErrors(t *testing.T) {
 	mustBeArgumentError(t, requirePositive("n", 0), "n")
 	assert.NoError(t, requirePositive("n", 1))
 }
-
-func TestLenientTimeUnmarshal(t *testing.T) {
-	cases := map[string]time.Time{
-		`"2020-11-14T16:29:21Z"`:      time.Date(2020, 11, 14, 16, 29, 21, 0, time.UTC),
-		`"2020-11-14T16:29:21.25Z"`:   time.Date(2020, 11, 14, 16, 29, 21, 250000000, time.UTC),
-		`"0001-01-01T00:00:00"`:       {},
-		`"2021-03-04T05:06:07.5"`:     time.Date(2021, 3, 4, 5, 6, 7, 500000000, time.UTC),
-		`null`:                        {},
-		`""`:                          {},
-		`"2020-11-14T17:29:21+01:00"`: time.Date(2020, 11, 14, 16, 29, 21, 0, time.UTC),
-	}
-	for raw, want := range cases {
-		lt := lenientTime(time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)) // null leaves it alone
-		if raw != "null" {
-			lt = lenientTime{}
-		}
-		require.NoError(t, lt.UnmarshalJSON([]byte(raw)), raw)
-		if raw == "null" {
-			want = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
-		}
-		assert.True(t, want.Equal(time.Time(lt)), "%s: got %v", raw, time.Time(lt))
-	}
-	for _, bad := range []string{`"yesterday"`, `12`, `"x`, `true`, `{}`} {
-		var lt lenientTime
-		assert.Error(t, lt.UnmarshalJSON([]byte(bad)), bad)
-	}
-	out, err := lenientTime(time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)).MarshalJSON()
-	require.NoError(t, err)
-	assert.Equal(t, `"2020-01-02T03:04:05Z"`, string(out))
-}

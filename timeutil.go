@@ -1,7 +1,6 @@
 package digitalocean
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -22,38 +21,6 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("digitalocean: cannot parse date-time %q: want RFC 3339", s)
 	}
 	return t, nil
-}
-
-// lenientTime decodes one JSON date-time with parseTime. The API types keep
-// plain time.Time fields and get their leniency from unmarshalLenient
-// (decode.go) instead, which costs nothing on well-formed bodies; nothing
-// but its own test uses lenientTime any more.
-type lenientTime time.Time
-
-// UnmarshalJSON accepts RFC 3339, the zone-less form, null and "".
-func (t *lenientTime) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return fmt.Errorf("digitalocean: date-time must be a JSON string, got %s", truncate(string(b), 40))
-	}
-	s := string(b[1 : len(b)-1])
-	if s == "" {
-		*t = lenientTime{}
-		return nil
-	}
-	parsed, err := parseTime(s)
-	if err != nil {
-		return err
-	}
-	*t = lenientTime(parsed)
-	return nil
-}
-
-// MarshalJSON writes RFC 3339 (the zero time as the API's zero value).
-func (t lenientTime) MarshalJSON() ([]byte, error) {
-	return time.Time(t).MarshalJSON()
 }
 
 // truncate shortens s to at most n bytes plus an ellipsis, for error

@@ -247,9 +247,13 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 		buf.WriteString("//\n")
 	}
 	comment(buf, "", "Spec schema: "+originList(st.Origins)+".")
-	if st.Preserve {
+	switch {
+	case st.Name == preserveRoot:
 		buf.WriteString("//\n")
-		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded as part of an AppSpec and written back when it is encoded, so that a spec read from the API and sent back loses nothing. Decoded on its own, outside an AppSpec, it drops them (see AppSpec.UnmarshalJSON).")
+		comment(buf, "", "JSON keys that this type and its nested types do not know are kept when it is decoded and written back when it is encoded, so that a spec read from the API and sent back loses nothing (see UnknownFields).")
+	case st.Preserve:
+		buf.WriteString("//\n")
+		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded as part of an "+preserveRoot+" and written back when it is encoded, so that a spec read from the API and sent back loses nothing. Decoded on its own, outside an "+preserveRoot+", it drops them (see "+preserveRoot+".UnmarshalJSON).")
 	}
 	fmt.Fprintf(buf, "type %s struct {\n", st.Name)
 	for _, f := range st.Fields {

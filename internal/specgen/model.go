@@ -597,9 +597,13 @@ func baseType(t string) string {
 	}
 }
 
-// markPreserved flags AppSpec and every struct reachable from it.
+// preserveRoot is the type whose UnmarshalJSON (hand-written, in
+// apps_flex.go) collects the unknown keys of its whole tree.
+const preserveRoot = "AppSpec"
+
+// markPreserved flags preserveRoot and every struct reachable from it.
 func (m *model) markPreserved() {
-	queue := []string{"AppSpec"}
+	queue := []string{preserveRoot}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
