@@ -12,8 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// Ptr returns a pointer to v, for optional request fields whose zero value
-// means something (for example DeploymentCreateRequest.ForceBuild).
+// Ptr returns a pointer to v, for the few optional fields whose zero value
+// is a setting of its own (for example AppStringMatch.Exact, where "" is a
+// valid match).
 func Ptr[T any](v T) *T { return &v }
 
 // FlexBool is a boolean that the API sends either as a JSON boolean or as a

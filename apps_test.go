@@ -128,10 +128,10 @@ func appsOperationCases() []appsOpCase {
 		{
 			name: "Update", op: "apps_update", params: appIDParam,
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.Update(ctx, tAppID, &AppUpdateRequest{Spec: spec, UpdateAllSourceVersions: Ptr(false)})
+				v, _, err := s.Update(ctx, tAppID, &AppUpdateRequest{Spec: spec, UpdateAllSourceVersions: true})
 				return v, err
 			},
-			body:  `{"spec":{"name":"web-app","region":"nyc"},"update_all_source_versions":false}`,
+			body:  `{"spec":{"name":"web-app","region":"nyc"},"update_all_source_versions":true}`,
 			check: appsCheckApp,
 		},
 		{
@@ -224,7 +224,7 @@ func appsOperationCases() []appsOpCase {
 		{
 			name: "CreateDeployment", op: "apps_create_deployment", params: appParam,
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.CreateDeployment(ctx, tAppID, &DeploymentCreateRequest{ForceBuild: Ptr(true)})
+				v, _, err := s.CreateDeployment(ctx, tAppID, &DeploymentCreateRequest{ForceBuild: true})
 				return v, err
 			},
 			body:  `{"force_build":true}`,
@@ -505,10 +505,10 @@ func appsOperationCases() []appsOpCase {
 		{
 			name: "CreateRollback", op: "apps_create_rollback", params: appParam,
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.CreateRollback(ctx, tAppID, &AppRollbackRequest{DeploymentID: "d0", SkipPin: Ptr(false)})
+				v, _, err := s.CreateRollback(ctx, tAppID, &AppRollbackRequest{DeploymentID: "d0", SkipPin: true})
 				return v, err
 			},
-			body:  `{"deployment_id":"d0","skip_pin":false}`,
+			body:  `{"deployment_id":"d0","skip_pin":true}`,
 			check: appsCheckDeployment,
 		},
 		{

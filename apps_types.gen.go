@@ -495,6 +495,18 @@ const (
 	AppAlertSpecRuleFunctionsGBRatePerSecond    AppAlertSpecRule = "FUNCTIONS_GB_RATE_PER_SECOND"
 	AppAlertSpecRuleRequestsPerSecond           AppAlertSpecRule = "REQUESTS_PER_SECOND"
 	AppAlertSpecRuleRequestDurationP95Ms        AppAlertSpecRule = "REQUEST_DURATION_P95_MS"
+	// Fires when a deployment of the app starts.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	AppAlertSpecRuleDeploymentStarted AppAlertSpecRule = "DEPLOYMENT_STARTED"
+	// Fires when a deployment of the app is canceled.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	AppAlertSpecRuleDeploymentCanceled AppAlertSpecRule = "DEPLOYMENT_CANCELED"
+	// Fires when an invocation of a job fails.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	AppAlertSpecRuleJobInvocationFailed AppAlertSpecRule = "JOB_INVOCATION_FAILED"
 )
 
 // AppAlertSpecWindow is defined by the spec schema below.
@@ -655,7 +667,7 @@ func (a *AppAutoscalingSpecMetrics) appendUnknownFields(paths []string, path str
 // drops them (see AppSpec.UnmarshalJSON).
 type AppAutoscalingSpecMetricsCPU struct {
 	// The average target CPU utilization for the component.
-	Percent *int64 `json:"percent,omitempty"`
+	Percent int64 `json:"percent,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
 	unknownFields map[string]json.RawMessage `json:"-"`
@@ -1261,8 +1273,8 @@ const (
 type AppDomainProgress struct {
 	// The steps of configuring the domain.
 	//
-	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the spec
-	// types the steps as free-form objects).
+	// Typed unlike the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the
+	// spec types the steps as free-form objects).
 	Steps []*AppDomainProgressStep `json:"steps,omitempty"`
 }
 
@@ -2110,6 +2122,10 @@ const (
 	AppImageSourceSpecRegistryTypeDOCR AppImageSourceSpecRegistryType = "DOCR"
 	// The Github container registry type.
 	AppImageSourceSpecRegistryTypeGHCR AppImageSourceSpecRegistryType = "GHCR"
+	// No registry type was given.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	AppImageSourceSpecRegistryTypeUnspecified AppImageSourceSpecRegistryType = "UNSPECIFIED"
 )
 
 // AppIngressSpec: Specification for app ingress configurations.
@@ -2361,8 +2377,8 @@ type AppIngressSpecRuleRoutingComponent struct {
 	// `/list`). Not applicable to functions components; mutually exclusive
 	// with rewrite. Decodes from true/false and "true"/"false".
 	//
-	// Not in the OpenAPI spec; source: live API sends a boolean (godo v1.237.0
-	// apps.gen.go models it as bool); the spec says string.
+	// Typed unlike the OpenAPI spec; source: live API sends a boolean (godo
+	// v1.237.0 apps.gen.go models it as bool); the spec says string.
 	PreservePathPrefix FlexBool `json:"preserve_path_prefix,omitempty"`
 	// An optional field that will rewrite the path of the component to be what
 	// is specified here. By default, the HTTP request path will be trimmed
@@ -2632,6 +2648,10 @@ const (
 	AppInstanceComponentTypeService AppInstanceComponentType = "SERVICE"
 	AppInstanceComponentTypeWorker  AppInstanceComponentType = "WORKER"
 	AppInstanceComponentTypeJob     AppInstanceComponentType = "JOB"
+	// The component type is not known.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	AppInstanceComponentTypeUnknown AppInstanceComponentType = "UNKNOWN"
 )
 
 // AppInstanceSize is defined by the spec schema below.
@@ -2743,7 +2763,7 @@ type AppJobSpec struct {
 	LogDestinations []*AppLogDestination `json:"log_destinations,omitempty"`
 	// The amount of instances that this component should be scaled to.
 	// Default: 1. Must not be set if autoscaling is used.
-	InstanceCount *int64 `json:"instance_count,omitempty"`
+	InstanceCount int64 `json:"instance_count,omitempty"`
 	// The instance size to use for this component. Default:
 	// `apps-s-1vcpu-0.5gb`
 	InstanceSizeSlug InstanceSizeSlug `json:"instance_size_slug,omitempty"`
@@ -2756,12 +2776,6 @@ type AppJobSpec struct {
 	//
 	//   - FAILED_DEPLOY: Indicates a job that runs after a component fails to
 	//     deploy.
-	//
-	//   - SCHEDULED: Indicates a job that runs on the cron schedule of the
-	//     job's schedule field.
-	//
-	// Not in the OpenAPI spec; source: App Platform app spec reference; godo
-	// v1.237.0 apps.gen.go (adds SCHEDULED to the spec's values).
 	Kind        AppJobSpecKind         `json:"kind,omitempty"`
 	Termination *AppJobSpecTermination `json:"termination,omitempty"`
 	// Alert rules of the component.
@@ -2871,9 +2885,6 @@ func (a *AppJobSpec) appendUnknownFields(paths []string, path string) []string {
 //
 // Values the API adds later decode too; they are just strings.
 //
-// Not in the OpenAPI spec; source: App Platform app spec reference; godo
-// v1.237.0 apps.gen.go (adds SCHEDULED to the spec's values).
-//
 // Spec schema: `app_job_spec.kind`.
 type AppJobSpecKind string
 
@@ -2887,8 +2898,10 @@ const (
 	AppJobSpecKindPostDeploy AppJobSpecKind = "POST_DEPLOY"
 	// Indicates a job that runs after a component fails to deploy.
 	AppJobSpecKindFailedDeploy AppJobSpecKind = "FAILED_DEPLOY"
-	// Indicates a job that runs on the cron schedule of the job's schedule
-	// field.
+	// A job that runs on the cron schedule of its schedule field.
+	//
+	// Not in the OpenAPI spec; source: App Platform app spec reference; godo
+	// v1.237.0 apps.gen.go.
 	AppJobSpecKindScheduled AppJobSpecKind = "SCHEDULED"
 )
 
@@ -3603,26 +3616,34 @@ type AppProposeResponse struct {
 	ExistingStaticApps string `json:"existing_static_apps,omitempty"`
 	// The desired configuration of an application.
 	Spec *AppSpec `json:"spec,omitempty"`
-	// The monthly cost of the proposed app in USD.
-	AppCost int32 `json:"app_cost,omitempty"`
-	// The monthly cost of the proposed app in USD using the previous pricing
-	// plan tier. For example, if you propose an app that uses the Professional
-	// tier, the `app_tier_downgrade_cost` field displays the monthly cost of
-	// the app if it were to use the Basic tier. If the proposed app already
-	// uses the lest expensive tier, the field is empty.
+	// The monthly cost of the proposed app in USD. Decodes from whole and
+	// fractional numbers.
+	//
+	// Typed unlike the OpenAPI spec; source: live API sends fractional amounts
+	// such as 12.5 (godo v1.237.0 apps.gen.go models it as float32); the spec
+	// says integer.
+	AppCost float64 `json:"app_cost,omitempty"`
+	// The monthly cost of the proposed app in USD on the previous (cheaper)
+	// pricing tier; empty when the app already uses the cheapest tier. Decodes
+	// from whole and fractional numbers.
+	//
+	// Typed unlike the OpenAPI spec; source: live API sends fractional amounts
+	// such as 12.5 (godo v1.237.0 apps.gen.go models it as float32); the spec
+	// says integer.
 	//
 	// Deprecated: the API marks this field deprecated.
-	AppTierDowngradeCost int32 `json:"app_tier_downgrade_cost,omitempty"`
+	AppTierDowngradeCost float64 `json:"app_tier_downgrade_cost,omitempty"`
 	// How many free static apps the account may have.
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	MaxFreeStaticApps string `json:"max_free_static_apps,omitempty"`
 	// The monthly cost of the proposed app in USD on the next higher tier.
 	//
-	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (float32
+	// there; float64 here like the other costs).
 	//
 	// Deprecated: the API marks this field deprecated.
-	AppTierUpgradeCost float32 `json:"app_tier_upgrade_cost,omitempty"`
+	AppTierUpgradeCost float64 `json:"app_tier_upgrade_cost,omitempty"`
 	// Number of starter apps the account has.
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -3703,7 +3724,7 @@ type AppRollbackRequest struct {
 	// committed or reverted via the CommitAppRollback or RevertAppRollback
 	// endpoints respectively. If true, the rollback will be immediately
 	// committed and the app will remain unpinned.
-	SkipPin *bool `json:"skip_pin,omitempty"`
+	SkipPin bool `json:"skip_pin,omitempty"`
 }
 
 // AppRollbackValidateResponse is the response body of apps_validate_rollback.
@@ -3917,7 +3938,7 @@ type AppServiceSpec struct {
 	LogDestinations []*AppLogDestination `json:"log_destinations,omitempty"`
 	// The amount of instances that this component should be scaled to.
 	// Default: 1. Must not be set if autoscaling is used.
-	InstanceCount *int64 `json:"instance_count,omitempty"`
+	InstanceCount int64 `json:"instance_count,omitempty"`
 	// The instance size to use for this component. Default:
 	// `apps-s-1vcpu-0.5gb`
 	InstanceSizeSlug InstanceSizeSlug    `json:"instance_size_slug,omitempty"`
@@ -4735,7 +4756,7 @@ type AppUpdateRequest struct {
 	// false) only newly added sources will be updated to avoid changes like
 	// updating the scale of a component from also updating the respective
 	// code.
-	UpdateAllSourceVersions *bool `json:"update_all_source_versions,omitempty"`
+	UpdateAllSourceVersions bool `json:"update_all_source_versions,omitempty"`
 }
 
 // AppUser is a DigitalOcean user who triggered an action.
@@ -5008,7 +5029,7 @@ type AppWorkerSpec struct {
 	LogDestinations []*AppLogDestination `json:"log_destinations,omitempty"`
 	// The amount of instances that this component should be scaled to.
 	// Default: 1. Must not be set if autoscaling is used.
-	InstanceCount *int64 `json:"instance_count,omitempty"`
+	InstanceCount int64 `json:"instance_count,omitempty"`
 	// The instance size to use for this component. Default:
 	// `apps-s-1vcpu-0.5gb`
 	InstanceSizeSlug InstanceSizeSlug `json:"instance_size_slug,omitempty"`
@@ -5319,7 +5340,7 @@ type DeploymentCauseDetailsGitPush struct {
 type DeploymentCreateRequest struct {
 	// Indicates whether to force a build of app from source even if an
 	// existing cached build is suitable for re-use
-	ForceBuild *bool `json:"force_build,omitempty"`
+	ForceBuild bool `json:"force_build,omitempty"`
 }
 
 // DeploymentFunctions is defined by the spec schema below.
@@ -5411,8 +5432,8 @@ type DeploymentProgressStep struct {
 	Status    DeploymentProgressStepStatus `json:"status,omitempty"`
 	// Child steps of this step.
 	//
-	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the spec
-	// types child steps as free-form objects).
+	// Typed unlike the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the
+	// spec types child steps as free-form objects).
 	Steps []*DeploymentProgressStep `json:"steps,omitempty"`
 }
 
@@ -5686,6 +5707,11 @@ const (
 	JobInvocationTriggerTypeManual   JobInvocationTriggerType = "MANUAL"
 	JobInvocationTriggerTypeSchedule JobInvocationTriggerType = "SCHEDULE"
 	JobInvocationTriggerTypeUnknown  JobInvocationTriggerType = "UNKNOWN"
+	// The invocation was started by the job's schedule.
+	//
+	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (which has
+	// SCHEDULED where the spec has SCHEDULE; both are kept).
+	JobInvocationTriggerTypeScheduled JobInvocationTriggerType = "SCHEDULED"
 )
 
 // MediaType is the content-type that should be used by the response. By

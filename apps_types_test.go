@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -289,6 +290,10 @@ func (w *gtWalker) walk(path string, s map[string]any, t reflect.Type) {
 		// A free-form object: a map, or a struct the overlay typed.
 	case typ == "boolean":
 		w.kind(path, t, reflect.Bool)
+	case typ == "integer" && gtFractionalCosts[path[strings.LastIndex(path, ".")+1:]]:
+		// The overlay's type disagreement: the spec says integer, the live
+		// API sends fractional costs (TestProposeCostsDecodeWholeAndFractional).
+		w.kind(path, t, reflect.Float64)
 	case typ == "integer":
 		w.kind(path, t, reflect.Int32, reflect.Int64, reflect.Int, reflect.Uint32, reflect.Uint64)
 	case typ == "number":
@@ -463,6 +468,68 @@ func TestGeneratedOverlayFieldsPresent(t *testing.T) {
 			assert.True(t, ok, "%s log destination lacks %s", comp, n)
 		}
 	}
+}
+
+// TestLiveAPIFieldsListed reads the table of testdata/live-api-fields.md
+// row by row and checks that every listed field is a field of the Go type
+// (account rows are hand-written in account.go).
+func TestLiveAPIFieldsListed(t *testing.T) {
+	b, err := os.ReadFile("testdata/live-api-fields.md")
+	require.NoError(t, err)
+	roots := map[string]reflect.Type{
+		"account":                            gtType[Account](),
+		"log destinations (every component)": gtType[AppLogDestination](),
+	}
+	for k, v := range gtOverlayRoots {
+		roots[k] = v
+	}
+	backticked := regexp.MustCompile("`([^`]+)`")
+	rows, fields := 0, 0
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if len(cells) != 2 || !strings.HasPrefix(strings.TrimSpace(line), "|") || strings.HasPrefix(strings.TrimSpace(cells[0]), "---") || strings.Contains(cells[0], "schema (spec name)") {
+			continue
+		}
+		schema := strings.Trim(strings.TrimSpace(cells[0]), "`")
+		typ, ok := roots[schema]
+		if !assert.True(t, ok, "no Go type for row %q", schema) {
+			continue
+		}
+		rows++
+		// `services[]`/`workers[]` `.buildpacks` lists the suffix once.
+		var paths, pending []string
+		for _, m := range backticked.FindAllStringSubmatch(cells[1], -1) {
+			tok := m[1]
+			switch {
+			case strings.HasPrefix(tok, "."):
+				for _, p := range pending {
+					paths = append(paths, p+tok)
+				}
+				pending = nil
+			case strings.HasSuffix(tok, "[]"):
+				pending = append(pending, tok)
+			default:
+				paths = append(paths, tok)
+			}
+		}
+		require.Empty(t, pending, "row %s: list without a field", schema)
+		for _, path := range paths {
+			fields++
+			cur := typ
+			for _, step := range strings.Split(strings.ReplaceAll(path, "[]", ""), ".") {
+				for cur.Kind() == reflect.Pointer || cur.Kind() == reflect.Slice {
+					cur = cur.Elem()
+				}
+				f, ok := gtJSONFields(cur)[step]
+				if !assert.True(t, ok, "%s: %s has no field %q (listed as %s)", schema, cur, step, path) {
+					break
+				}
+				cur = f.Type
+			}
+		}
+	}
+	assert.Equal(t, 13, rows, "table rows")
+	assert.Equal(t, 40, fields, "listed fields")
 }
 
 // gtErratum is a known spec error: an example key that contradicts the
@@ -738,7 +805,7 @@ func TestAppSpecKeepsUnknownFields(t *testing.T) {
 
 	app.Spec.Name = "web-renamed"
 	svc := app.Spec.Services[0]
-	svc.InstanceCount = Ptr(int64(3))
+	svc.InstanceCount = 3
 	svc.Routes[0].Path = "/v2"
 	app.Spec.Ingress.Rules[0].Component.Name = "api2"
 	app.Spec.Envs[0].Value = "2"
@@ -956,6 +1023,87 @@ func TestPreservePathPrefixAcceptsBoolAndString(t *testing.T) {
 	out, err := json.Marshal(AppIngressSpecRuleRoutingComponent{Name: "web", PreservePathPrefix: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name":"web","preserve_path_prefix":true}`, string(out))
+}
+
+// gtFractionalCosts are the app_propose_response properties the spec types
+// as integers while the live API sends fractional USD amounts.
+var gtFractionalCosts = map[string]bool{"app_cost": true, "app_tier_downgrade_cost": true}
+
+// TestProposeCostsDecodeWholeAndFractional pins a spec/live disagreement:
+// the spec types the proposal's costs as integers, the live API sends
+// amounts such as 12.5 (godo types them float32), so the overlay makes them
+// float64, which decodes both.
+func TestProposeCostsDecodeWholeAndFractional(t *testing.T) {
+	d := gtSpec(t)
+	props := d.props(map[string]any{"$ref": "#/components/schemas/app_propose_response"})
+	for k := range gtFractionalCosts {
+		assert.Equal(t, "integer", props[k]["type"], "%s: once the spec says number, drop its retype from the overlay", k)
+		f, ok := gtJSONFields(gtType[AppProposeResponse]())[k]
+		require.True(t, ok, k)
+		assert.Equal(t, reflect.Float64, f.Type.Kind(), k)
+	}
+	for raw, want := range map[string]float64{"12": 12, "12.5": 12.5, "0.01": 0.01} {
+		var p AppProposeResponse
+		body := fmt.Sprintf(`{"app_cost":%s,"app_tier_downgrade_cost":%[1]s,"app_tier_upgrade_cost":%[1]s}`, raw)
+		require.NoError(t, json.Unmarshal([]byte(body), &p), raw)
+		assert.Equal(t, want, p.AppCost, raw)
+		assert.Equal(t, want, p.AppTierDowngradeCost, raw)
+		assert.Equal(t, want, p.AppTierUpgradeCost, raw)
+	}
+}
+
+// gtPointerScalars are the only optional scalar fields that are pointers:
+// their zero value is a setting of its own (specgen's zeroIsSetting). Every
+// other scalar is a plain value whose zero is left out, as in godo.
+var gtPointerScalars = map[string]bool{
+	"AppIngressSpecRuleStringMatch.Exact":  true, // "" is a valid match
+	"AppIngressSpecRuleStringMatch.Prefix": true,
+	"AppStringMatch.Exact":                 true,
+	"AppStringMatch.Prefix":                true,
+}
+
+// TestPointerScalarsOnlyWhereZeroIsASetting walks every generated type
+// reachable from the Apps operations and lists its pointer-to-scalar fields.
+func TestPointerScalarsOnlyWhereZeroIsASetting(t *testing.T) {
+	found := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	var visit func(reflect.Type)
+	visit = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || typ.PkgPath() != gtType[App]().PkgPath() || seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for _, f := range gtJSONFields(typ) {
+			if f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() != reflect.Struct {
+				found[typ.Name()+"."+f.Name] = true
+			}
+			visit(f.Type)
+		}
+	}
+	for _, op := range gtOps {
+		if op.request != nil {
+			visit(op.request)
+		}
+		if op.response != nil {
+			visit(op.response)
+		}
+	}
+	assert.Equal(t, gtPointerScalars, found)
+
+	// instance_count and the other minimum-1 numbers: zero is left out.
+	out, err := json.Marshal(AppServiceSpec{Name: "web", Autoscaling: &AppAutoscalingSpec{MinInstanceCount: 2, MaxInstanceCount: 4}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"name":"web","autoscaling":{"min_instance_count":2,"max_instance_count":4}}`, string(out))
+	out, err = json.Marshal(DeploymentCreateRequest{})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{}`, string(out), "force_build false is the default")
+	// An exact match on the empty string is sent.
+	out, err = json.Marshal(AppStringMatch{Exact: Ptr("")})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"exact":""}`, string(out))
 }
 
 // gtAppExample returns the JSON of the largest App in the spec's examples.

@@ -254,7 +254,7 @@ func TestAppsArgumentValidation(t *testing.T) {
 			return err
 		}},
 		{"CreateRollback/deployment", "req.DeploymentID", func(ctx context.Context, s *AppsService) error {
-			_, _, err := s.CreateRollback(ctx, "a", &AppRollbackRequest{SkipPin: Ptr(true)})
+			_, _, err := s.CreateRollback(ctx, "a", &AppRollbackRequest{SkipPin: true})
 			return err
 		}},
 		{"ValidateRollback/app", "appID", func(ctx context.Context, s *AppsService) error {

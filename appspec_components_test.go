@@ -118,9 +118,9 @@ func TestAppSpecComponentModifiesSpec(t *testing.T) {
 
 	web, ok := spec.Component("web")
 	require.True(t, ok)
-	web.Service.InstanceCount = Ptr[int64](5)
+	web.Service.InstanceCount = 5
 	web.Service.Envs = append(web.Service.Envs, &AppVariableDefinition{Key: "ADDED", Value: "1"})
-	assert.Equal(t, int64(5), *spec.Services[1].InstanceCount)
+	assert.Equal(t, int64(5), spec.Services[1].InstanceCount)
 	assert.Equal(t, "ADDED", spec.Services[1].Envs[len(spec.Services[1].Envs)-1].Key)
 
 	for c := range spec.Components() {
@@ -139,7 +139,7 @@ func TestAppSpecComponentModifiesSpec(t *testing.T) {
 	require.NoError(t, err)
 	web, ok = again.Component("web")
 	require.True(t, ok)
-	assert.Equal(t, int64(5), *web.Service.InstanceCount)
+	assert.Equal(t, int64(5), web.Service.InstanceCount)
 }
 
 func TestAppSpecComponentsEdgeCases(t *testing.T) {

@@ -80,11 +80,11 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	assert.Equal(t, []int64{9090, 9464}, api.InternalPorts)
 	assert.Equal(t, AppServiceProtocol("HTTP"), api.Protocol)
 	assert.Equal(t, InstanceSizeSlug("apps-d-1vcpu-2gb"), api.InstanceSizeSlug)
-	assert.Nil(t, api.InstanceCount)
+	assert.Zero(t, api.InstanceCount, "autoscaled: instance_count left out")
 	require.NotNil(t, api.Autoscaling)
 	assert.Equal(t, int64(2), api.Autoscaling.MinInstanceCount)
 	assert.Equal(t, int64(6), api.Autoscaling.MaxInstanceCount)
-	assert.Equal(t, int64(75), *api.Autoscaling.Metrics.CPU.Percent)
+	assert.Equal(t, int64(75), api.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, int64(150), api.Autoscaling.Metrics.RequestsPerSecond.PerInstance)
 	assert.Equal(t, int64(400), api.Autoscaling.Metrics.RequestDuration.P95Milliseconds)
 	assert.Equal(t, AppServiceSpecHealthCheck{HTTPPath: "/health", Port: 8080, InitialDelaySeconds: 10, PeriodSeconds: 15, TimeoutSeconds: 3, SuccessThreshold: 1, FailureThreshold: 3}, *api.HealthCheck)
@@ -109,7 +109,7 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	web := s.Services[1]
 	assert.Equal(t, AppGitSourceSpec{RepoCloneURL: "https://github.com/example/storefront-web.git", Branch: "main"}, *web.Git)
 	assert.Equal(t, "npm ci && npm run build", web.BuildCommand)
-	assert.Equal(t, int64(2), *web.InstanceCount)
+	assert.Equal(t, int64(2), web.InstanceCount)
 	require.NotNil(t, web.InactivitySleep)
 	assert.Equal(t, int32(900), web.InactivitySleep.AfterSeconds)
 	assert.Equal(t, AppServiceSpecInactivitySleepLoadingPage{Enabled: true, CustomURL: "https://shop.example.com/waking-up.html"}, *web.InactivitySleep.LoadingPage)
@@ -118,7 +118,7 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	require.Len(t, s.Workers, 1)
 	mailer := s.Workers[0]
 	assert.Equal(t, AppGitLabSourceSpec{Repo: "example/storefront-mailer", Branch: "release"}, *mailer.GitLab)
-	assert.Equal(t, int64(60), *mailer.Autoscaling.Metrics.CPU.Percent)
+	assert.Equal(t, int64(60), mailer.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, int64(9000), mailer.LivenessHealthCheck.Port)
 	assert.Equal(t, int32(120), mailer.Termination.GracePeriodSeconds)
 	assert.Equal(t, AppAlertSpecWindow("ONE_HOUR"), mailer.Alerts[0].Window)
@@ -196,7 +196,7 @@ func TestLoadAppSpecJSONAndRequestWrapper(t *testing.T) {
 	assert.Equal(t, &AppIngressSpec{}, s.Ingress)
 	svc := s.Services[0]
 	assert.Equal(t, "https://github.com/digitalocean/sample-nodejs.git", svc.Git.RepoCloneURL)
-	assert.Equal(t, int64(70), *svc.Autoscaling.Metrics.CPU.Percent)
+	assert.Equal(t, int64(70), svc.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, []int64{8080}, svc.InternalPorts)
 	os := svc.LogDestinations[0].OpenSearch
 	assert.Equal(t, AppLogDestinationOpenSearchBasicAuth{User: "doadmin", Password: "1234567890abcdef"}, *os.BasicAuth)
@@ -246,7 +246,7 @@ func TestMarshalAppSpecYAMLOutput(t *testing.T) {
 				{Key: "LEGACY", Value: "yes"},
 				{Key: "CERT", Value: "-----BEGIN-----\nabc\n-----END-----\n"},
 			},
-			InstanceCount: Ptr[int64](2),
+			InstanceCount: 2,
 		}},
 		Domains: []*AppDomainSpec{{Domain: "demo.example.com", MinimumTLSVersion: "1.2"}},
 	}

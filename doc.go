@@ -61,8 +61,10 @@
 // otherwise its error reports that the outcome is unknown. WithRetry tunes
 // or disables this. Client.Rate reports the latest rate-limit figures; when
 // the window is used up the next request waits for the reset instead of
-// drawing a 429. An optional client-side limiter keeps bulk jobs under the
-// API's 250/minute and 5,000/hour budgets.
+// drawing a 429. WithClientRateLimit(APIRequestsPerMinute, APIRequestsPerHour)
+// adds an optional client-side limiter that keeps bulk jobs under the API's
+// budgets. WithLogger logs each attempt at debug level (allow-listed
+// headers, secret-looking query values redacted); it costs nothing when off.
 //
 // # Waiting
 //
@@ -84,13 +86,20 @@
 //
 // LoadAppSpec and ParseAppSpec read an App Platform app spec file (YAML or
 // JSON, the format of the control panel and doctl), rejecting unknown keys
-// with their line; Apps.Propose validates a spec against the API. Specs read
-// from the API keep fields this SDK does not know yet, so Get → modify →
-// Update never loses data.
+// with an *AppSpecError naming the key, its line and the closest known key;
+// MarshalAppSpecYAML writes one back, and Apps.Propose validates a spec
+// against the API. AppSpec.Components and AppSpec.Component walk and find
+// components. Specs read from the API keep fields this SDK does not know yet
+// (AppSpec.UnknownFields lists them), so Get → modify → Update never loses
+// data. Optional fields whose zero value means something are pointers; set
+// them with Ptr.
 //
 // # Testing
 //
-// Package digitaloceantest runs a stateful, strict, in-memory fake of every
-// operation on loopback, with a controllable clock and fault injection, for
-// your own tests.
+// Package digitaloceantest runs a stateful, strict fake of every operation
+// on loopback, with a controllable clock and fault injection, for your own
+// tests:
+//
+//	srv := digitaloceantest.New(t)
+//	client := srv.Client()
 package digitalocean

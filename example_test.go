@@ -25,7 +25,7 @@ func helloSpec(name string) *digitalocean.AppSpec {
 			Name:          "web",
 			GitHub:        &digitalocean.AppGitHubSourceSpec{Repo: "example/hello", Branch: "main"},
 			HTTPPort:      8080,
-			InstanceCount: digitalocean.Ptr[int64](1),
+			InstanceCount: 1,
 		}},
 	}
 }

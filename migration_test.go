@@ -165,7 +165,7 @@ func TestMigrationGuide(t *testing.T) {
 					GitHub:           &digitalocean.AppGitHubSourceSpec{Repo: "example/shop", Branch: "main"},
 					HTTPPort:         8080,
 					InstanceSizeSlug: "apps-s-1vcpu-0.5gb",
-					InstanceCount:    digitalocean.Ptr[int64](1), // godo: InstanceCount: 1
+					InstanceCount:    1, // as in godo: a plain int64
 					Envs: []*digitalocean.AppVariableDefinition{{
 						Key: "API_KEY", Value: "s3cr3t",
 						Type:  digitalocean.AppVariableTypeSecret, // godo: AppVariableType_Secret
@@ -180,7 +180,7 @@ func TestMigrationGuide(t *testing.T) {
 			got, _, err := client.Apps.Get(ctx, app.ID)
 			require.NoError(t, err)
 			assert.Equal(t, "shop", got.Spec.Name)
-			assert.Equal(t, int64(1), *got.Spec.Services[0].InstanceCount)
+			assert.Equal(t, int64(1), got.Spec.Services[0].InstanceCount)
 
 			byName, _, err := client.Apps.GetByName(ctx, "shop") // godo has no lookup by name
 			require.NoError(t, err)
@@ -188,13 +188,13 @@ func TestMigrationGuide(t *testing.T) {
 
 			// Get → modify → Update, as with godo.
 			update := got.Spec
-			update.Services[0].InstanceCount = digitalocean.Ptr[int64](2)
+			update.Services[0].InstanceCount = 2
 			updated, _, err := client.Apps.Update(ctx, app.ID, &digitalocean.AppUpdateRequest{
 				Spec:                    update,
-				UpdateAllSourceVersions: digitalocean.Ptr(true), // godo: a plain bool
+				UpdateAllSourceVersions: true, // as in godo: a plain bool
 			})
 			require.NoError(t, err)
-			assert.Equal(t, int64(2), *updated.Spec.Services[0].InstanceCount)
+			assert.Equal(t, int64(2), updated.Spec.Services[0].InstanceCount)
 
 			// Lists return values, not pointers: []App.
 			apps, _, err := client.Apps.List(ctx, nil)
@@ -202,7 +202,7 @@ func TestMigrationGuide(t *testing.T) {
 			require.Len(t, apps, 1)
 			assert.Equal(t, app.ID, apps[0].ID)
 
-			// godo.Apps.Propose: AppCost is an int32 here (the spec's type).
+			// godo.Apps.Propose: AppCost is a float64 here, float32 in godo.
 			proposal, _, err := client.Apps.Propose(ctx, &digitalocean.AppProposeRequest{Spec: spec, AppID: app.ID})
 			require.NoError(t, err)
 			assert.Positive(t, proposal.AppCost)
@@ -220,8 +220,8 @@ func TestMigrationGuide(t *testing.T) {
 			c, ok := spec.Component("web")
 			require.True(t, ok)
 			require.Equal(t, digitalocean.AppComponentKindService, c.Kind)
-			c.Service.InstanceCount = digitalocean.Ptr[int64](3) // a pointer into spec
-			assert.Equal(t, int64(3), *spec.Services[1].InstanceCount)
+			c.Service.InstanceCount = 3 // c.Service points into spec
+			assert.Equal(t, int64(3), spec.Services[1].InstanceCount)
 			_, ok = spec.Component("nope") // godo: an error
 			assert.False(t, ok)
 
@@ -253,8 +253,7 @@ func TestMigrationGuide(t *testing.T) {
 			require.NoError(t, err)
 			web, ok := got.Spec.Component("web")
 			require.True(t, ok)
-			require.NotNil(t, web.Service.InstanceCount)
-			assert.Equal(t, int64(3), *web.Service.InstanceCount)
+			assert.Equal(t, int64(3), web.Service.InstanceCount)
 		})
 	})
 
@@ -270,7 +269,7 @@ func TestMigrationGuide(t *testing.T) {
 			assert.Equal(t, digitalocean.DeploymentPhaseActive, first.Phase) // godo: DeploymentPhase_Active
 
 			// godo: CreateDeployment(ctx, appID, &godo.DeploymentCreateRequest{ForceBuild: true})
-			d, _, err := client.Apps.CreateDeployment(ctx, app.ID, &digitalocean.DeploymentCreateRequest{ForceBuild: digitalocean.Ptr(true)})
+			d, _, err := client.Apps.CreateDeployment(ctx, app.ID, &digitalocean.DeploymentCreateRequest{ForceBuild: true})
 			require.NoError(t, err)
 			d, err = client.Apps.WaitForDeployment(ctx, app.ID, d.ID, nil)
 			require.NoError(t, err)
@@ -496,7 +495,7 @@ func migrationSpec() *digitalocean.AppSpec {
 			Name:          "web",
 			GitHub:        &digitalocean.AppGitHubSourceSpec{Repo: "example/shop", Branch: "main"},
 			HTTPPort:      8080,
-			InstanceCount: digitalocean.Ptr[int64](1),
+			InstanceCount: 1,
 		}},
 	}
 }

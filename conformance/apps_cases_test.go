@@ -43,7 +43,7 @@ func sampleAppSpec() *do.AppSpec {
 			BuildCommand:     "go build -o bin/api ./cmd/api",
 			RunCommand:       "bin/api",
 			InstanceSizeSlug: "apps-s-1vcpu-1gb",
-			InstanceCount:    do.Ptr[int64](2),
+			InstanceCount:    2,
 			HTTPPort:         8080,
 			HealthCheck: &do.AppServiceSpecHealthCheck{
 				HTTPPath: "/healthz", InitialDelaySeconds: 10, PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3,
@@ -64,7 +64,7 @@ func sampleAppSpec() *do.AppSpec {
 			},
 			RunCommand:       "worker --queue orders",
 			InstanceSizeSlug: "apps-s-1vcpu-0.5gb",
-			InstanceCount:    do.Ptr[int64](1),
+			InstanceCount:    1,
 		}},
 		Jobs: []*do.AppJobSpec{{
 			Name:             "migrate",
@@ -234,7 +234,7 @@ func appsCoreCases() []opCase {
 			func(ctx context.Context, c *do.Client) (*do.App, error) {
 				return drop(c.Apps.Update(ctx, appID, &do.AppUpdateRequest{
 					Spec:                    sampleAppSpec(),
-					UpdateAllSourceVersions: do.Ptr(true),
+					UpdateAllSourceVersions: true,
 				}))
 			},
 			func(t *testing.T, a *do.App, calls []call) {
@@ -270,7 +270,7 @@ func appsCoreCases() []opCase {
 			func(t *testing.T, p *do.AppProposeResponse, calls []call) {
 				require.NotNil(t, p)
 				assert.True(t, p.AppNameAvailable)
-				assert.Equal(t, int32(5), p.AppCost)
+				assert.Equal(t, 5.0, p.AppCost)
 				assertSampleSpecSent(t, calls[0].body)
 			}),
 		newCase("Apps.GetAppInstances", []string{"apps_get_instances"},
@@ -314,7 +314,7 @@ func appsDeploymentCases() []opCase {
 			func(t *testing.T, ds []do.Deployment, _ []call) { assert.Len(t, ds, mockPages) }),
 		newCase("Apps.CreateDeployment", []string{"apps_create_deployment"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
-				return drop(c.Apps.CreateDeployment(ctx, appID, &do.DeploymentCreateRequest{ForceBuild: do.Ptr(true)}))
+				return drop(c.Apps.CreateDeployment(ctx, appID, &do.DeploymentCreateRequest{ForceBuild: true}))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
@@ -544,7 +544,7 @@ func appsCatalogAndAlertCases() []opCase {
 }
 
 func appsRollbackAndMetricsCases() []opCase {
-	rollback := &do.AppRollbackRequest{DeploymentID: deploymentID, SkipPin: do.Ptr(false)}
+	rollback := &do.AppRollbackRequest{DeploymentID: deploymentID, SkipPin: true}
 	return []opCase{
 		newCase("Apps.CreateRollback", []string{"apps_create_rollback"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
@@ -552,7 +552,7 @@ func appsRollbackAndMetricsCases() []opCase {
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
-				assert.JSONEq(t, `{"deployment_id":"`+deploymentID+`","skip_pin":false}`, string(calls[0].body))
+				assert.JSONEq(t, `{"deployment_id":"`+deploymentID+`","skip_pin":true}`, string(calls[0].body))
 			}),
 		newCase("Apps.ValidateRollback", []string{"apps_validate_rollback"},
 			func(ctx context.Context, c *do.Client) (*do.AppRollbackValidateResponse, error) {

@@ -93,6 +93,21 @@ func TestLiveAPIDeviations(t *testing.T) {
 			})
 		},
 		violation: `Error at "/spec/jobs/1": doesn't match schema due to: Error at "/kind": value is not one of the allowed values`,
+	}, {
+		// Alert rules the live API has beyond the spec's enum
+		// (DEPLOYMENT_STARTED, DEPLOYMENT_CANCELED, JOB_INVOCATION_FAILED).
+		// The app-level and service alerts that carry them are overlay
+		// fields the spec does not validate; functions alerts are in the
+		// spec, so the value shows there.
+		name: "deployment started alert rule",
+		mutate: func(s *do.AppSpec) {
+			s.Functions = append(s.Functions, &do.AppFunctionsSpec{
+				Name:   "hooks",
+				GitHub: &do.AppGitHubSourceSpec{Repo: "acme/web-shop", Branch: "main"},
+				Alerts: []*do.AppAlertSpec{{Rule: do.AppAlertSpecRuleDeploymentStarted}},
+			})
+		},
+		violation: `Error at "/spec/functions/0/alerts/0/rule": value is not one of the allowed values`,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -324,7 +324,7 @@ func proposeApp(c *call) reply {
 			cost += v
 		}
 	}
-	out.AppCost = int32(cost)
+	out.AppCost = cost
 	out.AppIsStatic = len(req.Spec.StaticSites) > 0 && len(instanceSlugs(req.Spec)) == 0 && len(req.Spec.Functions) == 0
 	static := 0
 	for _, a := range c.s.state.apps {

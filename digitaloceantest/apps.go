@@ -193,12 +193,12 @@ func instanceSlugs(spec *do.AppSpec) []do.InstanceSizeSlug {
 	return out
 }
 
-func instanceCount(n *int64, auto *do.AppAutoscalingSpec) int {
+func instanceCount(n int64, auto *do.AppAutoscalingSpec) int {
 	if auto != nil && auto.MinInstanceCount > 0 {
 		return int(auto.MinInstanceCount)
 	}
-	if n != nil && *n > 0 {
-		return int(*n)
+	if n > 0 {
+		return int(n)
 	}
 	return 1
 }
@@ -238,11 +238,11 @@ func validateSpec(spec *do.AppSpec) *reply {
 		}
 		return nil
 	}
-	checkInstances := func(where string, count *int64, auto *do.AppAutoscalingSpec) *reply {
-		if count != nil && *count < 1 {
+	checkInstances := func(where string, count int64, auto *do.AppAutoscalingSpec) *reply {
+		if count < 0 {
 			return fail("%s.instance_count must be at least 1.", where)
 		}
-		if count != nil && auto != nil {
+		if count != 0 && auto != nil {
 			return fail("%s.instance_count must not be set when autoscaling is used.", where)
 		}
 		if auto != nil && (auto.MinInstanceCount < 1 || auto.MaxInstanceCount < auto.MinInstanceCount) {

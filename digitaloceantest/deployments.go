@@ -504,7 +504,7 @@ func createRollback(c *call) reply {
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: "rollback to deployment " + target.id, typ: do.DeploymentTypeManualRollback,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameRollbackApp, clonedFrom: target.id}, noBuildPlan)
 	a.rollback = &rollbackState{deployment: d, specBefore: before}
-	if req.SkipPin == nil || !*req.SkipPin {
+	if !req.SkipPin {
 		a.pinned = d
 	}
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})

@@ -37,6 +37,9 @@ var enums = map[reflect.Type]map[string]bool{
 		do.AppAlertSpecRuleFunctionsGBRatePerSecond,
 		do.AppAlertSpecRuleRequestsPerSecond,
 		do.AppAlertSpecRuleRequestDurationP95Ms,
+		do.AppAlertSpecRuleDeploymentStarted,
+		do.AppAlertSpecRuleDeploymentCanceled,
+		do.AppAlertSpecRuleJobInvocationFailed,
 	),
 	enumType[do.AppAlertSpecWindow](): enumSet(
 		do.AppAlertSpecWindowUnspecifiedWindow,
@@ -69,6 +72,7 @@ var enums = map[reflect.Type]map[string]bool{
 		do.AppImageSourceSpecRegistryTypeDockerHub,
 		do.AppImageSourceSpecRegistryTypeDOCR,
 		do.AppImageSourceSpecRegistryTypeGHCR,
+		do.AppImageSourceSpecRegistryTypeUnspecified,
 	),
 	enumType[do.AppIngressSpecLoadBalancer](): enumSet(
 		do.AppIngressSpecLoadBalancerUnknown,

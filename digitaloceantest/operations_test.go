@@ -21,7 +21,7 @@ func sampleSpec(name string) *do.AppSpec {
 		Services: []*do.AppServiceSpec{{
 			Name:             "web",
 			GitHub:           &do.AppGitHubSourceSpec{Repo: "digitalocean/sample-golang", Branch: "main"},
-			InstanceCount:    do.Ptr[int64](2),
+			InstanceCount:    2,
 			InstanceSizeSlug: do.InstanceSizeSlugAppsS1VCPU0_5GB,
 			Alerts: []*do.AppAlertSpec{{Rule: do.AppAlertSpecRuleCPUUtilization, Operator: do.AppAlertSpecOperatorGreaterThan,
 				Value: 80, Window: do.AppAlertSpecWindowFiveMinutes}},
@@ -96,7 +96,7 @@ func TestEveryOperation(t *testing.T) {
 	proposal, _, err := c.Apps.Propose(ctx, &do.AppProposeRequest{Spec: sampleSpec("shop")})
 	require.NoError(t, err)
 	assert.True(t, proposal.AppNameAvailable)
-	assert.Equal(t, int32(5*5), proposal.AppCost, "two web instances, a worker and two jobs of $5")
+	assert.Equal(t, float64(5*5), proposal.AppCost, "two web instances, a worker and two jobs of $5")
 	app := deployActive(t, srv, c, "shop")
 	byName, _, err := c.Apps.GetByName(ctx, "shop")
 	require.NoError(t, err)
@@ -191,7 +191,7 @@ func TestEveryOperation(t *testing.T) {
 	assert.Equal(t, one.AppBandwidthUsage[0].BandwidthBytes, many.AppBandwidthUsage[0].BandwidthBytes)
 
 	// Deployments: create, read, cancel, restart, update.
-	dep, _, err := c.Apps.CreateDeployment(ctx, app.ID, &do.DeploymentCreateRequest{ForceBuild: do.Ptr(true)})
+	dep, _, err := c.Apps.CreateDeployment(ctx, app.ID, &do.DeploymentCreateRequest{ForceBuild: true})
 	require.NoError(t, err)
 	assert.Equal(t, do.DeploymentPhasePendingBuild, dep.Phase)
 	got, _, err := c.Apps.GetDeployment(ctx, app.ID, dep.ID)
@@ -204,7 +204,7 @@ func TestEveryOperation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, do.DeploymentPhasePendingDeploy, restart.Phase, "a restart does not build")
 	spec := sampleSpec("shop")
-	spec.Services[0].InstanceCount = do.Ptr[int64](3)
+	spec.Services[0].InstanceCount = 3
 	updated, _, err := c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: spec})
 	require.NoError(t, err)
 	require.NotNil(t, updated.PendingDeployment)

@@ -54,7 +54,7 @@ func helloSpec() *digitalocean.AppSpec {
 			Name:             "web",
 			Image:            &digitalocean.AppImageSourceSpec{RegistryType: digitalocean.AppImageSourceSpecRegistryTypeDockerHub, Registry: "library", Repository: "nginx", Tag: "alpine"},
 			HTTPPort:         80,
-			InstanceCount:    digitalocean.Ptr[int64](1),
+			InstanceCount:    1,
 			InstanceSizeSlug: "apps-s-1vcpu-0.5gb",
 		}},
 	}

@@ -199,7 +199,7 @@ func seed(ctx context.Context, srv *digitaloceantest.Server, client *digitalocea
 		}
 		app, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: &digitalocean.AppSpec{
 			Name:     name,
-			Services: []*digitalocean.AppServiceSpec{{Name: "web", InstanceCount: digitalocean.Ptr[int64](1)}},
+			Services: []*digitalocean.AppServiceSpec{{Name: "web", InstanceCount: 1}},
 		}})
 		if err != nil {
 			return err

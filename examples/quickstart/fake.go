@@ -82,7 +82,7 @@ func (t *fakeTour) create(ctx context.Context, specPath string) error {
 	if err != nil {
 		return fmt.Errorf("propose: %w", err)
 	}
-	fmt.Printf("   proposed: name available %t, $%d/month\n", proposal.AppNameAvailable, proposal.AppCost)
+	fmt.Printf("   proposed: name available %t, $%.2f/month\n", proposal.AppNameAvailable, proposal.AppCost)
 
 	app, _, err := t.client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
 	if err != nil {
@@ -171,7 +171,7 @@ func (t *fakeTour) rollback(ctx context.Context) error {
 	first := t.app.ActiveDeployment.ID
 	wait := progress(50*time.Millisecond, 250*time.Millisecond)
 
-	second, _, err := t.client.Apps.CreateDeployment(ctx, t.app.ID, &digitalocean.DeploymentCreateRequest{ForceBuild: digitalocean.Ptr(true)})
+	second, _, err := t.client.Apps.CreateDeployment(ctx, t.app.ID, &digitalocean.DeploymentCreateRequest{ForceBuild: true})
 	if err != nil {
 		return err
 	}

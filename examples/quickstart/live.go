@@ -164,7 +164,7 @@ func tinySpec(spec *digitalocean.AppSpec) (*digitalocean.AppSpec, error) {
 	}
 	svc := *spec.Services[0]
 	svc.Autoscaling = nil
-	svc.InstanceCount = digitalocean.Ptr[int64](1)
+	svc.InstanceCount = 1
 	svc.InstanceSizeSlug = "apps-s-1vcpu-0.5gb"
 	svc.Alerts = nil
 	return &digitalocean.AppSpec{

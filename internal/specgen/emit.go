@@ -262,7 +262,11 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 			if text != "" {
 				text += "\n\n"
 			}
-			text += "Not in the OpenAPI spec; source: " + f.Source + "."
+			if f.Retyped {
+				text += "Typed unlike the OpenAPI spec; source: " + f.Source + "."
+			} else {
+				text += "Not in the OpenAPI spec; source: " + f.Source + "."
+			}
 		}
 		if text != "" {
 			comment(buf, "\t", text)

@@ -13,6 +13,7 @@ type goField struct {
 	Type       string
 	Doc        string
 	Source     string
+	Retyped    bool // Source explains a type that differs from the spec's
 	Deprecated bool
 }
 
@@ -443,17 +444,13 @@ func (m *model) structFrom(sc *Schema, name, origin string) string {
 		st.Source = sc.Source
 	}
 	props, _ := m.mergedProps(sc)
-	schemaKey := strings.TrimPrefix(origin, "response:")
 	for _, p := range props {
 		ps := p.Schema
 		fieldName := camel(p.Name)
 		t := m.typeOf(ps, name+fieldName, origin+"."+p.Name, false)
 		res := m.spec.deref(m.spec.singleRef(ps))
-		switch t {
-		case "bool", "int32", "int64", "float32", "float64", "string":
-			if (res.Nullable && t == "string") || (t != "string" && nonZero(res.Default)) || pointerFields[schemaKey+"."+p.Name] {
-				t = "*" + t
-			}
+		if zeroIsSetting(res, t) {
+			t = "*" + t
 		}
 		doc := docOf(ps)
 		if doc == "" {
@@ -465,6 +462,7 @@ func (m *model) structFrom(sc *Schema, name, origin string) string {
 			Type:       t,
 			Doc:        doc,
 			Source:     ps.Source,
+			Retyped:    ps.Retyped,
 			Deprecated: ps.Deprecated || res.Deprecated || deprecatedParts(ps),
 		}
 		if old := st.field(p.Name); old != nil {
@@ -491,6 +489,34 @@ func deprecatedParts(sc *Schema) bool {
 		if p.Ref == "" && p.Deprecated {
 			return true
 		}
+	}
+	return false
+}
+
+// zeroIsSetting reports whether a scalar field needs a pointer: its zero
+// value is a setting of its own that must be sendable, distinct from leaving
+// the field out. Every field is omitempty, so a plain field cannot send its
+// zero value; that is fine when omitting it means the same thing.
+//
+//   - A nullable string: the spec says null (absent) and "" differ, as in the
+//     match strings where "" is a valid value of the exact/prefix/regex
+//     choice.
+//   - A boolean whose default is true: false must be sent to get it.
+//   - A number with a non-zero default that zero is a valid value of (no
+//     positive minimum): 0 must be sent to get it. When the minimum is
+//     positive (instance_count, autoscaling percent) zero is not a setting
+//     and leaving it out means "use the default".
+//
+// Booleans defaulting to false (force_build, skip_pin,
+// update_all_source_versions) and everything else are plain values.
+func zeroIsSetting(sc *Schema, goType string) bool {
+	switch goType {
+	case "string":
+		return sc.Nullable
+	case "bool":
+		return sc.Default == true
+	case "int32", "int64", "float32", "float64":
+		return nonZero(sc.Default) && (sc.Minimum == nil || *sc.Minimum <= 0)
 	}
 	return false
 }
@@ -541,6 +567,9 @@ func (m *model) enumFrom(sc *Schema, name, origin string) string {
 			}
 			if deprecated {
 				e.Deprecated[v] = true
+			}
+			if d := s.AddedValueDocs[v]; d != "" {
+				e.ValueDocs[v] = d
 			}
 		}
 		// "- VALUE: text" lines of the description document the values.

@@ -164,15 +164,6 @@ var inlineNames = map[string]string{
 // values (short slugs read better that way: AppRegionSlugNYC).
 var upperConsts = map[string]bool{"AppRegionSlug": true}
 
-// pointerFields lists optional request fields whose zero value is meaningful
-// and must be sendable, keyed by spec schema and property. Numbers and
-// booleans with a non-zero default are pointers anyway.
-var pointerFields = map[string]bool{
-	"apps_create_deployment_request.force_build":         true,
-	"apps_rollback_app_request.skip_pin":                 true,
-	"apps_update_app_request.update_all_source_versions": true,
-}
-
 // initialisms are written in upper case in Go names.
 var initialisms = map[string]bool{
 	"ID": true, "IDS": false, "UUID": true, "URL": true, "URI": true, "HTTP": true, "HTTPS": true,

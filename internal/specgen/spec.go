@@ -19,6 +19,7 @@ type Schema struct {
 	Description          string    `yaml:"description"`
 	Enum                 []string  `yaml:"enum"`
 	Default              any       `yaml:"default"`
+	Minimum              *float64  `yaml:"minimum"`
 	Nullable             bool      `yaml:"nullable"`
 	ReadOnly             bool      `yaml:"readOnly"`
 	Deprecated           bool      `yaml:"deprecated"`
@@ -33,6 +34,14 @@ type Schema struct {
 	// Overlay-only keys.
 	Source string `yaml:"source"`    // where a field the spec lacks comes from
 	GoType string `yaml:"x-go-type"` // a hand-written Go type to use instead
+
+	// Retyped marks an overlay field that replaces a spec property whose type
+	// disagrees with the live API (set by applyOverlay).
+	Retyped bool `yaml:"-"`
+
+	// AddedValueDocs documents the enum values the overlay adds (set by
+	// applyOverlay, with their source).
+	AddedValueDocs map[string]string `yaml:"-"`
 }
 
 // Prop is one named property of an object schema.
@@ -182,6 +191,27 @@ type Overlay struct {
 	// Fields add a property to (or, with replace, retype a property of) an
 	// object schema of the spec.
 	Fields []*OverlayField `yaml:"fields"`
+	// Enums add values the live API uses to enums of the spec.
+	Enums []*OverlayEnum `yaml:"enums"`
+}
+
+// OverlayEnum adds values to a string enum of the spec.
+type OverlayEnum struct {
+	// Schema is the spec schema the path starts from.
+	Schema string `yaml:"schema"`
+	// Path is the dot-separated property path from Schema to the enum
+	// ("" when Schema is the enum); arrays are stepped through.
+	Path string `yaml:"path"`
+	// Source says where the values come from.
+	Source string `yaml:"source"`
+	// Values are the values the spec lacks, in the order to emit them.
+	Values []OverlayEnumValue `yaml:"values"`
+}
+
+// OverlayEnumValue is one enum value with what it means.
+type OverlayEnumValue struct {
+	Value       string `yaml:"value"`
+	Description string `yaml:"description"`
 }
 
 // OverlayField is one field the overlay adds or retypes.
@@ -255,6 +285,7 @@ func applyOverlay(s *Spec, o *Overlay) error {
 				return fmt.Errorf("overlay field %s replaces a property the spec lacks", where)
 			}
 			def := f.Def
+			def.Retyped = true
 			for i := range owner.Properties {
 				if owner.Properties[i].Name == f.Name {
 					owner.Properties[i].Schema = &def
@@ -268,6 +299,46 @@ func applyOverlay(s *Spec, o *Overlay) error {
 			obj := s.objectPart(target)
 			obj.Properties = append(obj.Properties, Prop{Name: f.Name, Schema: &def})
 		}
+	}
+	for _, e := range o.Enums {
+		if err := s.addEnumValues(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addEnumValues appends an overlay's values to a spec enum. A value the spec
+// already has is an error, so that the overlay shrinks as the spec catches up.
+func (s *Spec) addEnumValues(e *OverlayEnum) error {
+	where := strings.TrimSuffix(e.Schema+"."+e.Path, ".")
+	if e.Source == "" {
+		return fmt.Errorf("overlay enum %s has no source", where)
+	}
+	if len(e.Values) == 0 {
+		return fmt.Errorf("overlay enum %s adds no values", where)
+	}
+	target, err := s.walkPath(e.Schema, e.Path)
+	if err != nil {
+		return fmt.Errorf("overlay enum %s: %w", where, err)
+	}
+	if target.Type != "string" || len(target.Enum) == 0 {
+		return fmt.Errorf("overlay enum %s: not a string enum of the spec", where)
+	}
+	for _, v := range e.Values {
+		if strings.TrimSpace(v.Description) == "" {
+			return fmt.Errorf("overlay enum %s value %s has no description", where, v.Value)
+		}
+		for _, have := range target.Enum {
+			if have == v.Value {
+				return fmt.Errorf("overlay enum %s: the spec already has %s", where, v.Value)
+			}
+		}
+		target.Enum = append(target.Enum, v.Value)
+		if target.AddedValueDocs == nil {
+			target.AddedValueDocs = map[string]string{}
+		}
+		target.AddedValueDocs[v.Value] = strings.TrimSpace(v.Description) + "\n\nNot in the OpenAPI spec; source: " + e.Source + "."
 	}
 	return nil
 }

@@ -101,3 +101,72 @@ func TestParagraphs(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroIsSetting(t *testing.T) {
+	one, zero := 1.0, 0.0
+	for _, c := range []struct {
+		name string
+		sc   Schema
+		typ  string
+		want bool
+	}{
+		{"nullable string", Schema{Nullable: true}, "string", true},
+		{"plain string", Schema{}, "string", false},
+		{"bool defaulting to true", Schema{Default: true}, "bool", true},
+		{"bool defaulting to false", Schema{Default: false}, "bool", false},
+		{"bool without default", Schema{}, "bool", false},
+		{"count with default 1 and minimum 1", Schema{Default: 1, Minimum: &one}, "int64", false},
+		{"percent with default 80 and minimum 1", Schema{Default: 80, Minimum: &one}, "int64", false},
+		{"number with default 5, zero allowed", Schema{Default: 5, Minimum: &zero}, "int32", true},
+		{"number with default 5, no minimum", Schema{Default: 5}, "float64", true},
+		{"number without default", Schema{}, "int64", false},
+	} {
+		if got := zeroIsSetting(&c.sc, c.typ); got != c.want {
+			t.Errorf("%s: zeroIsSetting = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestOverlayEnumValues(t *testing.T) {
+	spec := func() *Spec {
+		s := &Spec{}
+		s.Components.Schemas = map[string]*Schema{
+			"rule": {Type: "string", Enum: []string{"A", "B"}},
+			"obj": {Type: "object", Properties: Props{
+				{Name: "kind", Schema: &Schema{Type: "string", Enum: []string{"X"}}},
+				{Name: "name", Schema: &Schema{Type: "string"}},
+			}},
+		}
+		return s
+	}
+	s := spec()
+	err := applyOverlay(s, &Overlay{Enums: []*OverlayEnum{
+		{Schema: "rule", Source: "src", Values: []OverlayEnumValue{{Value: "C", Description: "See C."}}},
+		{Schema: "obj", Path: "kind", Source: "src", Values: []OverlayEnumValue{{Value: "Y", Description: "See Y."}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Components.Schemas["rule"].Enum; len(got) != 3 || got[2] != "C" {
+		t.Errorf("rule enum = %v", got)
+	}
+	kind := s.Components.Schemas["obj"].Properties.Get("kind")
+	if len(kind.Enum) != 2 || kind.Enum[1] != "Y" {
+		t.Errorf("kind enum = %v", kind.Enum)
+	}
+	if d := kind.AddedValueDocs["Y"]; d != "See Y.\n\nNot in the OpenAPI spec; source: src." {
+		t.Errorf("value doc = %q", d)
+	}
+	for name, bad := range map[string]*OverlayEnum{
+		"value the spec has": {Schema: "rule", Source: "src", Values: []OverlayEnumValue{{Value: "A", Description: "d"}}},
+		"no source":          {Schema: "rule", Values: []OverlayEnumValue{{Value: "C", Description: "d"}}},
+		"no description":     {Schema: "rule", Source: "src", Values: []OverlayEnumValue{{Value: "C"}}},
+		"no values":          {Schema: "rule", Source: "src"},
+		"not an enum":        {Schema: "obj", Path: "name", Source: "src", Values: []OverlayEnumValue{{Value: "C", Description: "d"}}},
+		"unknown path":       {Schema: "obj", Path: "nope", Source: "src", Values: []OverlayEnumValue{{Value: "C", Description: "d"}}},
+	} {
+		if err := applyOverlay(spec(), &Overlay{Enums: []*OverlayEnum{bad}}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
