@@ -13,8 +13,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/oceankit/digitalocean/internal/jsonfields"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -287,7 +287,7 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 	if n.Kind != yaml.MappingNode {
 		return specKindError(n, path, "a mapping")
 	}
-	fields := specFields(t)
+	fields := jsonfields.Of(t)
 	pairs, err := w.pairs(n, path, depth)
 	if err != nil {
 		return err
@@ -295,11 +295,11 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 	w.out = append(w.out, '{')
 	for i, p := range pairs {
 		name := p.key.Value
-		field, ok := fields.byName[name]
+		field, ok := fields.ByName[name]
 		if !ok {
 			return &AppSpecError{
 				Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
-				Suggestion: closestSpecKey(name, fields.names),
+				Suggestion: closestSpecKey(name, fields.Names),
 				Msg:        fmt.Sprintf("unknown key %q", name),
 			}
 		}
@@ -526,60 +526,9 @@ func decodesItself(t reflect.Type) bool {
 	case reflect.Pointer:
 		return false // walked through to the element
 	case reflect.Struct:
-		return len(specFields(t).names) == 0
+		return len(jsonfields.Of(t).Names) == 0
 	}
 	return true
-}
-
-// specFieldSet is the JSON keys of a struct type and their Go types.
-type specFieldSet struct {
-	byName map[string]reflect.Type
-	names  []string // in declaration order
-}
-
-var specFieldSets sync.Map // reflect.Type -> *specFieldSet
-
-// specFields lists the JSON keys of t by its json tags, including those
-// of embedded structs, as encoding/json sees them.
-func specFields(t reflect.Type) *specFieldSet {
-	if cached, ok := specFieldSets.Load(t); ok {
-		return cached.(*specFieldSet)
-	}
-	fs := &specFieldSet{byName: map[string]reflect.Type{}}
-	addSpecFields(fs, t)
-	cached, _ := specFieldSets.LoadOrStore(t, fs)
-	return cached.(*specFieldSet)
-}
-
-func addSpecFields(fs *specFieldSet, t reflect.Type) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			et := f.Type
-			if et.Kind() == reflect.Pointer {
-				et = et.Elem()
-			}
-			if et.Kind() == reflect.Struct {
-				addSpecFields(fs, et)
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if _, dup := fs.byName[name]; !dup {
-			fs.byName[name] = f.Type
-			fs.names = append(fs.names, name)
-		}
-	}
 }
 
 // closestSpecKey returns the known key nearest to an unknown one when it is

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"io"
 	"reflect"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/oceankit/digitalocean/internal/jsonfields"
 )
 
 // Response bodies are decoded with the standard library into plain
@@ -100,70 +101,13 @@ func fixTimes(v any, t reflect.Type) any {
 				node[k] = fixTimes(child, t.Elem())
 			}
 		case reflect.Struct:
-			fields := jsonFields(t)
+			fields := jsonfields.Of(t)
 			for k, child := range node {
-				if ft, ok := fields.lookup(k); ok {
+				if ft, ok := fields.Lookup(k); ok {
 					node[k] = fixTimes(child, ft)
 				}
 			}
 		}
 	}
 	return v
-}
-
-// fieldTypes maps the JSON names of a struct's fields (embedded structs
-// flattened) to their types.
-type fieldTypes map[string]reflect.Type
-
-// lookup matches a key as encoding/json does: exactly, else ignoring case.
-func (f fieldTypes) lookup(key string) (reflect.Type, bool) {
-	if t, ok := f[key]; ok {
-		return t, true
-	}
-	for name, t := range f {
-		if strings.EqualFold(name, key) {
-			return t, true
-		}
-	}
-	return nil, false
-}
-
-var fieldCache sync.Map // reflect.Type → fieldTypes
-
-func jsonFields(t reflect.Type) fieldTypes {
-	if cached, ok := fieldCache.Load(t); ok {
-		return cached.(fieldTypes)
-	}
-	fields := fieldTypes{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		ft := f.Type
-		if f.Anonymous && name == "" {
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				for k, v := range jsonFields(ft) {
-					if _, exists := fields[k]; !exists {
-						fields[k] = v
-					}
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		fields[name] = ft
-	}
-	fieldCache.Store(t, fields)
-	return fields
 }

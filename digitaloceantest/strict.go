@@ -9,10 +9,10 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/jsonfields"
 )
 
 // decodeStrict decodes a request body into v (a pointer to one of the SDK's
@@ -112,7 +112,7 @@ func (p *problems) walk(val any, t reflect.Type, at string) {
 		if t.NumField() == 0 || (reflect.PointerTo(t).Implements(unmarshalerType) && !hasJSONFields(t)) {
 			return // a scalar with its own decoding, such as a lenient time
 		}
-		fields := jsonFields(t)
+		fields := jsonfields.Of(t).ByName
 		keys := make([]string, 0, len(obj))
 		for k := range obj {
 			keys = append(keys, k)
@@ -160,49 +160,7 @@ func pathOrBody(at string) string {
 	return at
 }
 
-func hasJSONFields(t reflect.Type) bool { return len(jsonFields(t)) > 0 }
-
-var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
-
-// jsonFields maps the JSON keys of struct type t (embedded
-// structs flattened, as encoding/json does) to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	if cached, found := fieldCache.Load(t); found {
-		return cached.(map[string]reflect.Type)
-	}
-	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				for k, v := range jsonFields(ft) {
-					if _, taken := out[k]; !taken {
-						out[k] = v
-					}
-				}
-				continue
-			}
-		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = f.Type
-	}
-	fieldCache.Store(t, out)
-	return out
-}
+func hasJSONFields(t reflect.Type) bool { return len(jsonfields.Of(t).Names) > 0 }
 
 // requiredKeys lists the keys the spec requires in request objects.
 var requiredKeys = map[reflect.Type][]string{
