@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/oauth2"
 )
@@ -211,6 +212,21 @@ type authTransport struct {
 	source oauth2.TokenSource
 	scheme string
 	host   string
+
+	// header caches "Bearer <token>" for the token last seen, so a static
+	// token costs no string building per request.
+	header atomic.Pointer[bearerHeader]
+}
+
+type bearerHeader struct{ token, value string }
+
+func (t *authTransport) bearer(token string) string {
+	if h := t.header.Load(); h != nil && h.token == token {
+		return h.value
+	}
+	h := &bearerHeader{token: token, value: "Bearer " + token}
+	t.header.Store(h)
+	return h.value
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -236,8 +252,15 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// failure: nothing was sent.
 		return nil, &TokenError{Err: err}
 	}
-	authed := req.Clone(req.Context())
-	authed.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	// A shallow copy with its own headers is enough: the base transport
+	// only reads the request, and the caller's copy must stay token-free.
+	authed := new(http.Request)
+	*authed = *req
+	authed.Header = req.Header.Clone()
+	if authed.Header == nil {
+		authed.Header = make(http.Header, 1)
+	}
+	authed.Header.Set("Authorization", t.bearer(tok.AccessToken))
 	resp, err := rt.RoundTrip(authed)
 	if resp != nil {
 		resp.Request = req // callers never see the Authorization header
