@@ -246,40 +246,55 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 		if n.Kind != yaml.SequenceNode {
 			return specKindError(n, path, "a list")
 		}
-		w.out = append(w.out, '[')
-		for i, item := range n.Content {
-			if i > 0 {
-				w.out = append(w.out, ',')
-			}
-			if err := w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
-				return err
-			}
-		}
-		w.out = append(w.out, ']')
-		return nil
+		return w.list(n, path, func(item *yaml.Node, at string) error {
+			return w.walk(item, t.Elem(), at, depth+1)
+		})
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
 			return specKindError(n, path, "a mapping")
 		}
-		pairs, err := w.pairs(n, path, depth)
-		if err != nil {
-			return err
-		}
-		w.out = append(w.out, '{')
-		for i, p := range pairs {
-			if i > 0 {
-				w.out = append(w.out, ',')
-			}
-			w.out = appendSpecString(w.out, p.key.Value)
-			w.out = append(w.out, ':')
-			if err := w.walk(p.value, t.Elem(), specPath(path, p.key.Value), depth+1); err != nil {
-				return err
-			}
-		}
-		w.out = append(w.out, '}')
-		return nil
+		return w.mapping(n, path, depth, func(value *yaml.Node, at string) error {
+			return w.walk(value, t.Elem(), at, depth+1)
+		})
 	}
 	return w.scalar(n, t, path)
+}
+
+// list writes a sequence as a JSON array, each item through visit.
+func (w *specWalker) list(n *yaml.Node, path string, visit func(item *yaml.Node, at string) error) error {
+	w.out = append(w.out, '[')
+	for i, item := range n.Content {
+		if i > 0 {
+			w.out = append(w.out, ',')
+		}
+		if err := visit(item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+			return err
+		}
+	}
+	w.out = append(w.out, ']')
+	return nil
+}
+
+// mapping writes a mapping with free-form keys as a JSON object, each value
+// through visit.
+func (w *specWalker) mapping(n *yaml.Node, path string, depth int, visit func(value *yaml.Node, at string) error) error {
+	pairs, err := w.pairs(n, path, depth)
+	if err != nil {
+		return err
+	}
+	w.out = append(w.out, '{')
+	for i, p := range pairs {
+		if i > 0 {
+			w.out = append(w.out, ',')
+		}
+		w.out = appendSpecString(w.out, p.key.Value)
+		w.out = append(w.out, ':')
+		if err := visit(p.value, specPath(path, p.key.Value)); err != nil {
+			return err
+		}
+	}
+	w.out = append(w.out, '}')
+	return nil
 }
 
 // object writes a mapping that must match the struct type t key by key.
@@ -463,35 +478,13 @@ func (w *specWalker) natural(n *yaml.Node, path string, depth int) error {
 	case yaml.AliasNode:
 		return w.natural(n.Alias, path, depth+1)
 	case yaml.MappingNode:
-		pairs, err := w.pairs(n, path, depth)
-		if err != nil {
-			return err
-		}
-		w.out = append(w.out, '{')
-		for i, p := range pairs {
-			if i > 0 {
-				w.out = append(w.out, ',')
-			}
-			w.out = appendSpecString(w.out, p.key.Value)
-			w.out = append(w.out, ':')
-			if err := w.natural(p.value, specPath(path, p.key.Value), depth+1); err != nil {
-				return err
-			}
-		}
-		w.out = append(w.out, '}')
-		return nil
+		return w.mapping(n, path, depth, func(value *yaml.Node, at string) error {
+			return w.natural(value, at, depth+1)
+		})
 	case yaml.SequenceNode:
-		w.out = append(w.out, '[')
-		for i, item := range n.Content {
-			if i > 0 {
-				w.out = append(w.out, ',')
-			}
-			if err := w.natural(item, fmt.Sprintf("%s[%d]", path, i), depth+1); err != nil {
-				return err
-			}
-		}
-		w.out = append(w.out, ']')
-		return nil
+		return w.list(n, path, func(item *yaml.Node, at string) error {
+			return w.natural(item, at, depth+1)
+		})
 	}
 	switch n.ShortTag() {
 	case "!!null":
