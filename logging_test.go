@@ -21,14 +21,8 @@ import (
 func faultJSONLog(t *testing.T, rt http.RoundTripper, opts ...Option) (*Client, *faultLog) {
 	t.Helper()
 	log := &faultLog{}
-	base := []Option{
-		WithToken(faultToken),
-		WithBaseURL(faultBaseURL),
-		WithHTTPClient(&http.Client{Transport: rt}),
-		WithLogger(slog.New(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))),
-	}
-	c, err := New(append(base, opts...)...)
-	require.NoError(t, err)
+	jsonLogger := WithLogger(slog.New(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	c, _ := faultClient(t, rt, append([]Option{jsonLogger}, opts...)...)
 	return c, log
 }
 
