@@ -254,11 +254,12 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// A shallow copy with its own headers is enough: the base transport
 	// only reads the request, and the caller's copy must stay token-free.
+	// The values are shared, not copied: RoundTrippers must not modify them.
 	authed := new(http.Request)
 	*authed = *req
-	authed.Header = req.Header.Clone()
-	if authed.Header == nil {
-		authed.Header = make(http.Header, 1)
+	authed.Header = make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		authed.Header[k] = v
 	}
 	authed.Header.Set("Authorization", t.bearer(tok.AccessToken))
 	resp, err := rt.RoundTrip(authed)

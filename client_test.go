@@ -415,6 +415,72 @@ func TestEscapePath(t *testing.T) {
 	assert.Equal(t, "v2/apps/a%2Fb/deployments/c%3Fd", escapePath("v2/apps/%s/deployments/%s", "a/b", "c?d"))
 }
 
+// resolve concatenates instead of calling url.Parse; for every path
+// without dot segments it must build the very URL url.Parse builds.
+func TestResolveMatchesURLParse(t *testing.T) {
+	bases := []string{"https://api.digitalocean.com", "http://127.0.0.1:8080/proxy/do", "https://h.test/a%20b/", "https://h.test/p%2Fq/"}
+	paths := []string{"v2/account", "v2/apps/" + url.PathEscape("a/b") + "/logs", escapePath("v2/apps/%s/deployments/%s", "x y", "50%"),
+		escapePath("v2/apps/%s", "é?#;")}
+	for _, b := range bases {
+		c, err := New(WithToken(testToken), WithBaseURL(b))
+		require.NoError(t, err)
+		base, err := url.Parse(c.BaseURL())
+		require.NoError(t, err)
+		for _, p := range paths {
+			got, err := c.resolve(p)
+			require.NoError(t, err, "%s + %s", b, p)
+			want, err := base.Parse(p)
+			require.NoError(t, err)
+			assert.Equal(t, want.String(), got.String(), "%s + %s", b, p)
+			assert.Equal(t, want.Path, got.Path, "%s + %s", b, p)
+			assert.Equal(t, want.EscapedPath(), got.EscapedPath(), "%s + %s", b, p)
+		}
+	}
+	// The one intended difference: escaped dot segments stay put.
+	c, err := New(WithToken(testToken), WithBaseURL("https://h.test/pre/"))
+	require.NoError(t, err)
+	got, err := c.resolve(escapePath("v2/apps/%s/logs", ".."))
+	require.NoError(t, err)
+	assert.Equal(t, "/pre/v2/apps/%2E%2E/logs", got.EscapedPath())
+	assert.Equal(t, "https://h.test/pre/", c.BaseURL(), "resolving never changes the base URL")
+}
+
+func TestResolveRejectsPathsThatWouldMoveTheRequest(t *testing.T) {
+	c, err := New(WithToken(testToken))
+	require.NoError(t, err)
+	for _, p := range []string{"/v2/account", "v2/apps?name=x", "v2/apps#frag", "v2/apps/%zz"} {
+		_, err := c.resolve(p)
+		assert.Error(t, err, p)
+	}
+}
+
+func TestBuiltRequestsShareNoHeaderValues(t *testing.T) {
+	c, err := New(WithToken(testToken), WithBaseURL("https://h.test:/"), WithUserAgent("tool/1"))
+	require.NoError(t, err)
+	u, err := c.resolve("v2/apps")
+	require.NoError(t, err)
+	get := &apiRequest{method: http.MethodGet, url: u}
+	first, err := get.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	second, err := get.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	first.Header["Accept"][0] = "text/plain" // a careless middleware
+	first.Header["User-Agent"][0] = "x"
+	assert.Equal(t, "application/json", second.Header.Get("Accept"))
+	assert.Equal(t, "tool/1 "+sdkUserAgent, second.Header.Get("User-Agent"))
+	assert.Empty(t, second.Header.Get("Content-Type"), "no body, no Content-Type")
+	assert.Equal(t, "h.test", second.Host, "an empty port is dropped, as http.NewRequest does")
+	assert.Equal(t, "https://h.test:/v2/apps", second.URL.String())
+
+	post := &apiRequest{method: http.MethodPost, url: u, body: []byte(`{}`)}
+	req, err := post.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	assert.EqualValues(t, 2, req.ContentLength)
+	require.NotNil(t, req.GetBody, "bodies can be replayed on redirects")
+	assert.Equal(t, "application/json", second.Header.Get("Accept"), "Content-Type shares no array with Accept")
+}
+
 func TestEscapedIDsReachTheServerAsOneSegment(t *testing.T) {
 	var log requestLog
 	// A bare handler: a ServeMux would clean the path before we saw it.

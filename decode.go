@@ -40,8 +40,11 @@ func readJSON(r io.Reader, out any) error {
 // non-nil pointer.
 func unmarshalLenient(data []byte, out any) error {
 	err := json.Unmarshal(data, out)
+	if err == nil {
+		return nil // before parseErr below, whose address makes it escape
+	}
 	var parseErr *time.ParseError
-	if err == nil || !errors.As(err, &parseErr) {
+	if !errors.As(err, &parseErr) {
 		return err
 	}
 	fixed, ok := normalizeTimes(data, reflect.TypeOf(out))

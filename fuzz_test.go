@@ -132,7 +132,9 @@ func FuzzParseRate(f *testing.F) {
 // own, no dot segment, no query or fragment, and it unescapes to itself.
 func FuzzEscapePath(f *testing.F) {
 	f.Add("a3b1c2d4-0000-4000-8000-000000000001")
-	base, err := url.Parse("https://api.digitalocean.com/")
+	f.Add("..")
+	f.Add("a%2Fb/../c")
+	c, err := New(WithToken("t"), WithBaseURL("https://api.digitalocean.com/pre%20fix/"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -149,12 +151,15 @@ func FuzzEscapePath(f *testing.F) {
 		if got, err := url.PathUnescape(seg); err != nil || got != arg {
 			t.Fatalf("segment %q unescapes to %q, %v; want %q", seg, got, err, arg)
 		}
-		u, err := base.Parse(p)
+		u, err := c.resolve(p)
 		if err != nil {
-			t.Fatalf("base.Parse(%q): %v", p, err)
+			t.Fatalf("resolve(%q): %v", p, err)
 		}
-		if u.EscapedPath() != "/"+p || u.RawQuery != "" || u.Fragment != "" || u.Host != base.Host {
+		if u.EscapedPath() != "/pre%20fix/"+p || u.RawQuery != "" || u.Fragment != "" || u.Host != "api.digitalocean.com" {
 			t.Fatalf("argument %q moved the request: %q", arg, u.String())
+		}
+		if u.Path != "/pre fix/v2/apps/"+arg+"/deployments" {
+			t.Fatalf("argument %q: decoded path %q", arg, u.Path)
 		}
 	})
 }

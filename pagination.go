@@ -65,7 +65,7 @@ func newResponse(r *http.Response) *Response {
 	return &Response{
 		Response:  r,
 		Rate:      parseRate(r.Header, time.Now()),
-		RequestID: r.Header.Get("X-Request-Id"),
+		RequestID: headerValue(r.Header, "X-Request-Id"),
 	}
 }
 

@@ -33,20 +33,29 @@ func (r Rate) exhausted() bool { return r.Limit > 0 && r.Remaining == 0 && !r.Re
 
 // parseRate reads the ratelimit-* and retry-after headers. Malformed values
 // are ignored rather than failing the response.
+// headerValue is h.Get for a key already in canonical form: a map lookup
+// without re-canonicalising the key on every response.
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 func parseRate(h http.Header, now time.Time) Rate {
 	var r Rate
-	if n, ok := parseInt(h.Get("Ratelimit-Limit")); ok {
+	if n, ok := parseInt(headerValue(h, "Ratelimit-Limit")); ok {
 		r.Limit = n
 	}
-	if n, ok := parseInt(h.Get("Ratelimit-Remaining")); ok {
+	if n, ok := parseInt(headerValue(h, "Ratelimit-Remaining")); ok {
 		r.Remaining = n
 	}
 	// Unix seconds. Values past year 9999 are nonsense and would overflow
 	// later arithmetic, so they count as absent.
-	if n, ok := parseInt(h.Get("Ratelimit-Reset")); ok && n > 0 && n < 253402300800 {
+	if n, ok := parseInt(headerValue(h, "Ratelimit-Reset")); ok && n > 0 && n < 253402300800 {
 		r.Reset = time.Unix(int64(n), 0)
 	}
-	r.RetryAfter = parseRetryAfter(h.Get("Retry-After"), now)
+	r.RetryAfter = parseRetryAfter(headerValue(h, "Retry-After"), now)
 	return r
 }
 

@@ -73,9 +73,9 @@ func (c *Client) call(ctx context.Context, method, path string, q, in, out any) 
 			return nil, fmt.Errorf("digitalocean: encode %s %s body: %w", method, path, err)
 		}
 	}
-	u, err := c.baseURL.Parse(path)
+	u, err := c.resolve(path)
 	if err != nil {
-		return nil, fmt.Errorf("digitalocean: bad path %q: %w", path, err)
+		return nil, err
 	}
 	u.RawQuery = rawQuery
 	return c.do(ctx, &apiRequest{method: method, url: u, body: body}, out)
@@ -88,19 +88,47 @@ type apiRequest struct {
 	body   []byte // nil when the request has no body
 }
 
+// resolve appends path, relative and already escaped, to the base URL.
+// Concatenating is enough (and cheaper than url.Parse and
+// ResolveReference): escapePath has made dot segments inert, and API paths
+// carry no query or fragment.
+func (c *Client) resolve(path string) (*url.URL, error) {
+	if strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("digitalocean: bad path %q: must be relative, without query or fragment", path)
+	}
+	decoded, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("digitalocean: bad path %q: %w", path, err)
+	}
+	u := new(url.URL)
+	*u = *c.baseURL
+	u.Path = c.baseURL.Path + decoded
+	if decoded != path || c.baseURL.RawPath != "" {
+		u.RawPath = c.baseURL.EscapedPath() + path
+	}
+	return u, nil
+}
+
 func (r *apiRequest) build(ctx context.Context, userAgent string) (*http.Request, error) {
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, r.url.String(), body)
+	// An empty URL spares re-parsing the one resolve built; every attempt
+	// shares r.url, which nothing modifies.
+	req, err := http.NewRequestWithContext(ctx, r.method, "", body)
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: build %s %s: %w", r.method, r.url.Path, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
+	req.URL = r.url
+	req.Host = strings.TrimSuffix(r.url.Host, ":") // as http.NewRequest does
+	// One backing array for the header values; the keys are canonical.
+	values := make([]string, 3)
+	values[0], values[1], values[2] = "application/json", userAgent, "application/json"
+	req.Header["Accept"] = values[0:1:1]
+	req.Header["User-Agent"] = values[1:2:2]
 	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = values[2:3:3]
 	}
 	return req, nil
 }
@@ -198,30 +226,35 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	resp := newResponse(httpResp)
 	resp.Attempts = attempt
 	c.rate.record(httpResp.StatusCode, resp.Rate, time.Now())
-	err = decodeBody(r, resp, out)
-	closeBody(httpResp.Body)
+	consumed, err := decodeBody(r, resp, out)
+	if consumed {
+		_ = httpResp.Body.Close()
+	} else {
+		closeBody(httpResp.Body)
+	}
 	c.logAttempt(ctx, r, resp, attempt, time.Since(start), err)
 	return resp, err
 }
 
 // decodeBody turns an error status into an *Error, or decodes a 2xx body
-// into out.
-func decodeBody(r *apiRequest, resp *Response, out any) error {
+// into out. consumed reports that the body was read to its end, so
+// closing it needs no draining.
+func decodeBody(r *apiRequest, resp *Response, out any) (consumed bool, err error) {
 	status := resp.StatusCode
 	if status >= 400 {
-		return newAPIError(r.method, r.url.Path, resp, resp.Attempts)
+		return false, newAPIError(r.method, r.url.Path, resp, resp.Attempts)
 	}
 	if out == nil || status == http.StatusNoContent || r.method == http.MethodHead {
-		return nil
+		return false, nil
 	}
 	if err := readJSON(resp.Body, out); err != nil {
-		return &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
+		return false, &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
 	}
 	if p, ok := out.(pager); ok {
 		info := p.pageInfo()
 		resp.Links, resp.Meta = info.Links, info.Meta
 	}
-	return nil
+	return true, nil
 }
 
 // closeBody drains a bounded amount so the connection can be reused; a
