@@ -333,6 +333,13 @@ const (
 	AppAlertPhaseError       AppAlertPhase = "ERROR"
 )
 
+var appAlertPhaseValues = [...]AppAlertPhase{AppAlertPhaseUnknown, AppAlertPhasePending, AppAlertPhaseConfiguring, AppAlertPhaseActive, AppAlertPhaseError}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppAlertPhase) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appAlertPhaseValues[:])
+}
+
 // AppAlertProgress is defined by the spec schema below.
 //
 // Spec schema: `app_alert_progress`.
@@ -384,6 +391,13 @@ const (
 	AppAlertProgressStepStatusError   AppAlertProgressStepStatus = "ERROR"
 	AppAlertProgressStepStatusSuccess AppAlertProgressStepStatus = "SUCCESS"
 )
+
+var appAlertProgressStepStatusValues = [...]AppAlertProgressStepStatus{AppAlertProgressStepStatusUnknown, AppAlertProgressStepStatusPending, AppAlertProgressStepStatusRunning, AppAlertProgressStepStatusError, AppAlertProgressStepStatusSuccess}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppAlertProgressStepStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appAlertProgressStepStatusValues[:])
+}
 
 // AppAlertSlackWebhook is defined by the spec schema below.
 //
@@ -468,6 +482,13 @@ const (
 	AppAlertSpecOperatorLessThan            AppAlertSpecOperator = "LESS_THAN"
 )
 
+var appAlertSpecOperatorValues = [...]AppAlertSpecOperator{AppAlertSpecOperatorUnspecifiedOperator, AppAlertSpecOperatorGreaterThan, AppAlertSpecOperatorLessThan}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppAlertSpecOperator) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appAlertSpecOperatorValues[:])
+}
+
 // AppAlertSpecRule is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -509,6 +530,13 @@ const (
 	AppAlertSpecRuleJobInvocationFailed AppAlertSpecRule = "JOB_INVOCATION_FAILED"
 )
 
+var appAlertSpecRuleValues = [...]AppAlertSpecRule{AppAlertSpecRuleUnspecifiedRule, AppAlertSpecRuleCPUUtilization, AppAlertSpecRuleMemUtilization, AppAlertSpecRuleRestartCount, AppAlertSpecRuleDeploymentFailed, AppAlertSpecRuleDeploymentLive, AppAlertSpecRuleDomainFailed, AppAlertSpecRuleDomainLive, AppAlertSpecRuleAutoscaleFailed, AppAlertSpecRuleAutoscaleSucceeded, AppAlertSpecRuleFunctionsActivationCount, AppAlertSpecRuleFunctionsAverageDurationMs, AppAlertSpecRuleFunctionsErrorRatePerMinute, AppAlertSpecRuleFunctionsAverageWaitTimeMs, AppAlertSpecRuleFunctionsErrorCount, AppAlertSpecRuleFunctionsGBRatePerSecond, AppAlertSpecRuleRequestsPerSecond, AppAlertSpecRuleRequestDurationP95Ms, AppAlertSpecRuleDeploymentStarted, AppAlertSpecRuleDeploymentCanceled, AppAlertSpecRuleJobInvocationFailed}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppAlertSpecRule) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appAlertSpecRuleValues[:])
+}
+
 // AppAlertSpecWindow is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -524,6 +552,13 @@ const (
 	AppAlertSpecWindowThirtyMinutes     AppAlertSpecWindow = "THIRTY_MINUTES"
 	AppAlertSpecWindowOneHour           AppAlertSpecWindow = "ONE_HOUR"
 )
+
+var appAlertSpecWindowValues = [...]AppAlertSpecWindow{AppAlertSpecWindowUnspecifiedWindow, AppAlertSpecWindowFiveMinutes, AppAlertSpecWindowTenMinutes, AppAlertSpecWindowThirtyMinutes, AppAlertSpecWindowOneHour}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppAlertSpecWindow) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appAlertSpecWindowValues[:])
+}
 
 // AppAutoscalingSpec: Configuration for automatically scaling this component
 // based on metrics.
@@ -1047,6 +1082,13 @@ const (
 	AppComponentHealthStateUnhealthy AppComponentHealthState = "UNHEALTHY"
 )
 
+var appComponentHealthStateValues = [...]AppComponentHealthState{AppComponentHealthStateUnknown, AppComponentHealthStateHealthy, AppComponentHealthStateUnhealthy}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppComponentHealthState) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appComponentHealthStateValues[:])
+}
+
 // AppComponentScaleChange: How many instances a component was scaled from and
 // to.
 //
@@ -1195,6 +1237,13 @@ const (
 	AppDatabaseSpecEngineValkey AppDatabaseSpecEngine = "VALKEY"
 )
 
+var appDatabaseSpecEngineValues = [...]AppDatabaseSpecEngine{AppDatabaseSpecEngineUnset, AppDatabaseSpecEngineMySQL, AppDatabaseSpecEnginePG, AppDatabaseSpecEngineRedis, AppDatabaseSpecEngineMongoDB, AppDatabaseSpecEngineKafka, AppDatabaseSpecEngineOpenSearch, AppDatabaseSpecEngineValkey}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppDatabaseSpecEngine) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appDatabaseSpecEngineValues[:])
+}
+
 // AppDedicatedIP is defined by the spec schema below.
 //
 // Spec schema: `apps_dedicated_egress_ip`.
@@ -1221,6 +1270,13 @@ const (
 	AppDedicatedIPStatusAssigned  AppDedicatedIPStatus = "ASSIGNED"
 	AppDedicatedIPStatusRemoved   AppDedicatedIPStatus = "REMOVED"
 )
+
+var appDedicatedIPStatusValues = [...]AppDedicatedIPStatus{AppDedicatedIPStatusUnknown, AppDedicatedIPStatusAssigning, AppDedicatedIPStatusAssigned, AppDedicatedIPStatusRemoved}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppDedicatedIPStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appDedicatedIPStatusValues[:])
+}
 
 // AppDeleteResponse is the response body of apps_delete.
 //
@@ -1266,6 +1322,13 @@ const (
 	AppDomainPhaseActive      AppDomainPhase = "ACTIVE"
 	AppDomainPhaseError       AppDomainPhase = "ERROR"
 )
+
+var appDomainPhaseValues = [...]AppDomainPhase{AppDomainPhaseUnknown, AppDomainPhasePending, AppDomainPhaseConfiguring, AppDomainPhaseActive, AppDomainPhaseError}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppDomainPhase) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appDomainPhaseValues[:])
+}
 
 // AppDomainProgress is defined by the spec schema below.
 //
@@ -1327,6 +1390,13 @@ const (
 	AppDomainProgressStepStatusError   AppDomainProgressStepStatus = "ERROR"
 	AppDomainProgressStepStatusSuccess AppDomainProgressStepStatus = "SUCCESS"
 )
+
+var appDomainProgressStepStatusValues = [...]AppDomainProgressStepStatus{AppDomainProgressStepStatusUnknown, AppDomainProgressStepStatusPending, AppDomainProgressStepStatusRunning, AppDomainProgressStepStatusError, AppDomainProgressStepStatusSuccess}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppDomainProgressStepStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appDomainProgressStepStatusValues[:])
+}
 
 // AppDomainSpec is defined by the spec schema below.
 //
@@ -1433,6 +1503,13 @@ const (
 	AppDomainSpecTypeAlias AppDomainSpecType = "ALIAS"
 )
 
+var appDomainSpecTypeValues = [...]AppDomainSpecType{AppDomainSpecTypeUnspecified, AppDomainSpecTypeDefault, AppDomainSpecTypePrimary, AppDomainSpecTypeAlias}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppDomainSpecType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appDomainSpecTypeValues[:])
+}
+
 // AppDomainValidation is defined by the spec schema below.
 //
 // Spec schema: `app_domain_validation`.
@@ -1510,6 +1587,13 @@ const (
 	AppEgressTypeDedicatedIP AppEgressType = "DEDICATED_IP"
 )
 
+var appEgressTypeValues = [...]AppEgressType{AppEgressTypeAutoassign, AppEgressTypeDedicatedIP}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppEgressType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appEgressTypeValues[:])
+}
+
 // AppEvent is defined by the spec schema below.
 //
 // Spec schema: `app_event`.
@@ -1558,6 +1642,13 @@ const (
 	AppEventAutoscalingPhaseCanceled   AppEventAutoscalingPhase = "CANCELED"
 )
 
+var appEventAutoscalingPhaseValues = [...]AppEventAutoscalingPhase{AppEventAutoscalingPhaseUnknown, AppEventAutoscalingPhasePending, AppEventAutoscalingPhaseInProgress, AppEventAutoscalingPhaseSucceeded, AppEventAutoscalingPhaseFailed, AppEventAutoscalingPhaseCanceled}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppEventAutoscalingPhase) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appEventAutoscalingPhaseValues[:])
+}
+
 // AppEventType: Filter events by event type.
 //
 // Values the API adds later decode too; they are just strings.
@@ -1571,6 +1662,13 @@ const (
 	AppEventTypeDeployment  AppEventType = "DEPLOYMENT"
 	AppEventTypeAutoscaling AppEventType = "AUTOSCALING"
 )
+
+var appEventTypeValues = [...]AppEventType{AppEventTypeUnknown, AppEventTypeDeployment, AppEventTypeAutoscaling}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppEventType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appEventTypeValues[:])
+}
 
 // AppExec is the response body of apps_get_exec_active_deployment,
 // apps_get_exec.
@@ -2128,6 +2226,13 @@ const (
 	AppImageSourceSpecRegistryTypeUnspecified AppImageSourceSpecRegistryType = "UNSPECIFIED"
 )
 
+var appImageSourceSpecRegistryTypeValues = [...]AppImageSourceSpecRegistryType{AppImageSourceSpecRegistryTypeDockerHub, AppImageSourceSpecRegistryTypeDOCR, AppImageSourceSpecRegistryTypeGHCR, AppImageSourceSpecRegistryTypeUnspecified}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppImageSourceSpecRegistryType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appImageSourceSpecRegistryTypeValues[:])
+}
+
 // AppIngressSpec: Specification for app ingress configurations.
 //
 // Spec schema: `app_ingress_spec`.
@@ -2228,6 +2333,13 @@ const (
 	AppIngressSpecLoadBalancerUnknown      AppIngressSpecLoadBalancer = "UNKNOWN"
 	AppIngressSpecLoadBalancerDigitalOcean AppIngressSpecLoadBalancer = "DIGITALOCEAN"
 )
+
+var appIngressSpecLoadBalancerValues = [...]AppIngressSpecLoadBalancer{AppIngressSpecLoadBalancerUnknown, AppIngressSpecLoadBalancerDigitalOcean}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppIngressSpecLoadBalancer) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appIngressSpecLoadBalancerValues[:])
+}
 
 // AppIngressSpecRule is defined by the spec schema below.
 //
@@ -2654,6 +2766,13 @@ const (
 	AppInstanceComponentTypeUnknown AppInstanceComponentType = "UNKNOWN"
 )
 
+var appInstanceComponentTypeValues = [...]AppInstanceComponentType{AppInstanceComponentTypeService, AppInstanceComponentTypeWorker, AppInstanceComponentTypeJob, AppInstanceComponentTypeUnknown}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppInstanceComponentType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appInstanceComponentTypeValues[:])
+}
+
 // AppInstanceSize is defined by the spec schema below.
 //
 // Spec schema: `apps_instance_size`.
@@ -2715,6 +2834,13 @@ const (
 	// Dedicated vCPU cores
 	AppInstanceSizeCPUTypeDedicated AppInstanceSizeCPUType = "DEDICATED"
 )
+
+var appInstanceSizeCPUTypeValues = [...]AppInstanceSizeCPUType{AppInstanceSizeCPUTypeUnspecified, AppInstanceSizeCPUTypeShared, AppInstanceSizeCPUTypeDedicated}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppInstanceSizeCPUType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appInstanceSizeCPUTypeValues[:])
+}
 
 // AppInstanceSizesResponse is the response body of apps_list_instanceSizes.
 //
@@ -2904,6 +3030,13 @@ const (
 	// v1.237.0 apps.gen.go.
 	AppJobSpecKindScheduled AppJobSpecKind = "SCHEDULED"
 )
+
+var appJobSpecKindValues = [...]AppJobSpecKind{AppJobSpecKindUnspecified, AppJobSpecKindPreDeploy, AppJobSpecKindPostDeploy, AppJobSpecKindFailedDeploy, AppJobSpecKindScheduled}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppJobSpecKind) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appJobSpecKindValues[:])
+}
 
 // AppJobSpecSchedule: When a scheduled job runs.
 //
@@ -3491,6 +3624,13 @@ const (
 	AppLogTypeJobInvocation  AppLogType = "JOB_INVOCATION"
 )
 
+var appLogTypeValues = [...]AppLogType{AppLogTypeUnspecified, AppLogTypeBuild, AppLogTypeDeploy, AppLogTypeRun, AppLogTypeRunRestarted, AppLogTypeAutoscaleEvent, AppLogTypeJobInvocation}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppLogType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appLogTypeValues[:])
+}
+
 // AppLogs is the response body of apps_get_logs_active_deployment,
 // apps_get_logs, apps_get_logs_aggregate, apps_get_event_logs,
 // apps_get_job_invocation_logs, apps_get_logs_active_deployment_aggregate.
@@ -3702,6 +3842,13 @@ const (
 	AppRegionSlugSYD AppRegionSlug = "syd"
 )
 
+var appRegionSlugValues = [...]AppRegionSlug{AppRegionSlugATL, AppRegionSlugNYC, AppRegionSlugSFO, AppRegionSlugTOR, AppRegionSlugAMS, AppRegionSlugFRA, AppRegionSlugLON, AppRegionSlugBLR, AppRegionSlugSGP, AppRegionSlugSYD}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppRegionSlug) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appRegionSlugValues[:])
+}
+
 // AppRestartRequest is the request body of apps_restart.
 //
 // Spec schema: `apps_restart_request`.
@@ -3820,6 +3967,13 @@ const (
 	AppRollbackValidationConditionCodeImageSourceMissingDigest AppRollbackValidationConditionCode = "image_source_missing_digest"
 )
 
+var appRollbackValidationConditionCodeValues = [...]AppRollbackValidationConditionCode{AppRollbackValidationConditionCodeIncompatiblePhase, AppRollbackValidationConditionCodeIncompatibleResult, AppRollbackValidationConditionCodeExceededRevisionLimit, AppRollbackValidationConditionCodeAppPinned, AppRollbackValidationConditionCodeDatabaseConfigConflict, AppRollbackValidationConditionCodeRegionConflict, AppRollbackValidationConditionCodeStaticSiteRequiresRebuild, AppRollbackValidationConditionCodeImageSourceMissingDigest}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppRollbackValidationConditionCode) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appRollbackValidationConditionCodeValues[:])
+}
+
 // AppRouteSpec is a criterion for routing HTTP traffic to a component.
 //
 // Spec schema: `app_route_spec`.
@@ -3898,6 +4052,13 @@ const (
 	// implemented in the service by serving HTTP/2 cleartext (h2c).
 	AppServiceProtocolHTTP2 AppServiceProtocol = "HTTP2"
 )
+
+var appServiceProtocolValues = [...]AppServiceProtocol{AppServiceProtocolHTTP, AppServiceProtocolHTTP2}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppServiceProtocol) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appServiceProtocolValues[:])
+}
 
 // AppServiceSpec is defined by the spec schema below.
 //
@@ -4975,6 +5136,13 @@ const (
 	AppVariableScopeRunAndBuildTime AppVariableScope = "RUN_AND_BUILD_TIME"
 )
 
+var appVariableScopeValues = [...]AppVariableScope{AppVariableScopeUnset, AppVariableScopeRunTime, AppVariableScopeBuildTime, AppVariableScopeRunAndBuildTime}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppVariableScope) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appVariableScopeValues[:])
+}
+
 // AppVariableType is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -4989,6 +5157,13 @@ const (
 	// A secret encrypted environment variable
 	AppVariableTypeSecret AppVariableType = "SECRET"
 )
+
+var appVariableTypeValues = [...]AppVariableType{AppVariableTypeGeneral, AppVariableTypeSecret}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *AppVariableType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, appVariableTypeValues[:])
+}
 
 // AppWorkerSpec is defined by the spec schema below.
 //
@@ -5316,6 +5491,13 @@ const (
 	DeploymentCauseDetailsDigitalOceanUserActionNameRestart               DeploymentCauseDetailsDigitalOceanUserActionName = "RESTART"
 )
 
+var deploymentCauseDetailsDigitalOceanUserActionNameValues = [...]DeploymentCauseDetailsDigitalOceanUserActionName{DeploymentCauseDetailsDigitalOceanUserActionNameUnknown, DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment, DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec, DeploymentCauseDetailsDigitalOceanUserActionNameResetDatabasePassword, DeploymentCauseDetailsDigitalOceanUserActionNameRollbackApp, DeploymentCauseDetailsDigitalOceanUserActionNameRevertAppRollback, DeploymentCauseDetailsDigitalOceanUserActionNameUpgradeBuildpack, DeploymentCauseDetailsDigitalOceanUserActionNameRestart}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *DeploymentCauseDetailsDigitalOceanUserActionName) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, deploymentCauseDetailsDigitalOceanUserActionNameValues[:])
+}
+
 // DeploymentCauseDetailsGitPush: Set when a push to a source repository caused
 // the deployment.
 //
@@ -5390,6 +5572,13 @@ const (
 	DeploymentPhaseCanceled      DeploymentPhase = "CANCELED"
 )
 
+var deploymentPhaseValues = [...]DeploymentPhase{DeploymentPhaseUnknown, DeploymentPhasePendingBuild, DeploymentPhaseBuilding, DeploymentPhasePendingDeploy, DeploymentPhaseDeploying, DeploymentPhaseActive, DeploymentPhaseSuperseded, DeploymentPhaseError, DeploymentPhaseCanceled}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *DeploymentPhase) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, deploymentPhaseValues[:])
+}
+
 // DeploymentProgress is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_progress`.
@@ -5462,6 +5651,13 @@ const (
 	DeploymentProgressStepStatusError   DeploymentProgressStepStatus = "ERROR"
 	DeploymentProgressStepStatusSuccess DeploymentProgressStepStatus = "SUCCESS"
 )
+
+var deploymentProgressStepStatusValues = [...]DeploymentProgressStepStatus{DeploymentProgressStepStatusUnknown, DeploymentProgressStepStatusPending, DeploymentProgressStepStatusRunning, DeploymentProgressStepStatusError, DeploymentProgressStepStatusSuccess}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *DeploymentProgressStepStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, deploymentProgressStepStatusValues[:])
+}
 
 // DeploymentService is defined by the spec schema below.
 //
@@ -5555,6 +5751,13 @@ const (
 	DeploymentTypeAutoscaled DeploymentType = "AUTOSCALED"
 )
 
+var deploymentTypeValues = [...]DeploymentType{DeploymentTypeUnknown, DeploymentTypeManual, DeploymentTypeDeployOnPush, DeploymentTypeMaintenance, DeploymentTypeManualRollback, DeploymentTypeAutoRollback, DeploymentTypeUpdateDatabaseTrustedSources, DeploymentTypeAutoscaled}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *DeploymentType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, deploymentTypeValues[:])
+}
+
 // DeploymentWorker is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_worker`.
@@ -5626,6 +5829,13 @@ const (
 	InstanceSizeSlugProfessionalXl InstanceSizeSlug = "professional-xl"
 )
 
+var instanceSizeSlugValues = [...]InstanceSizeSlug{InstanceSizeSlugAppsS1VCPU0_5GB, InstanceSizeSlugAppsS1VCPU1GBFixed, InstanceSizeSlugAppsS1VCPU1GB, InstanceSizeSlugAppsS1VCPU2GB, InstanceSizeSlugAppsS2VCPU4GB, InstanceSizeSlugAppsD1VCPU0_5GB, InstanceSizeSlugAppsD1VCPU1GB, InstanceSizeSlugAppsD1VCPU2GB, InstanceSizeSlugAppsD1VCPU4GB, InstanceSizeSlugAppsD2VCPU4GB, InstanceSizeSlugAppsD2VCPU8GB, InstanceSizeSlugAppsD4VCPU8GB, InstanceSizeSlugAppsD4VCPU16GB, InstanceSizeSlugAppsD8VCPU32GB, InstanceSizeSlugBasicXxs, InstanceSizeSlugBasicXs, InstanceSizeSlugBasicS, InstanceSizeSlugBasicM, InstanceSizeSlugProfessionalXs, InstanceSizeSlugProfessionalS, InstanceSizeSlugProfessionalM, InstanceSizeSlugProfessional1L, InstanceSizeSlugProfessionalL, InstanceSizeSlugProfessionalXl}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *InstanceSizeSlug) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, instanceSizeSlugValues[:])
+}
+
 // JobInvocation is the response body of apps_get_job_invocation,
 // apps_cancel_job_invocation.
 //
@@ -5666,6 +5876,13 @@ const (
 	JobInvocationPhaseCanceled  JobInvocationPhase = "CANCELED"
 	JobInvocationPhaseSkipped   JobInvocationPhase = "SKIPPED"
 )
+
+var jobInvocationPhaseValues = [...]JobInvocationPhase{JobInvocationPhaseUnknown, JobInvocationPhasePending, JobInvocationPhaseRunning, JobInvocationPhaseSucceeded, JobInvocationPhaseFailed, JobInvocationPhaseCanceled, JobInvocationPhaseSkipped}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *JobInvocationPhase) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, jobInvocationPhaseValues[:])
+}
 
 // JobInvocationTrigger is the JobInvocation Trigger.
 //
@@ -5714,6 +5931,13 @@ const (
 	JobInvocationTriggerTypeScheduled JobInvocationTriggerType = "SCHEDULED"
 )
 
+var jobInvocationTriggerTypeValues = [...]JobInvocationTriggerType{JobInvocationTriggerTypeManual, JobInvocationTriggerTypeSchedule, JobInvocationTriggerTypeUnknown, JobInvocationTriggerTypeScheduled}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *JobInvocationTriggerType) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, jobInvocationTriggerTypeValues[:])
+}
+
 // MediaType is the content-type that should be used by the response. By
 // default, the response will be `application/json`. `application/yaml` is also
 // supported.
@@ -5729,6 +5953,11 @@ const (
 	MediaTypeApplicationYAML MediaType = "application/yaml"
 )
 
+var mediaTypeValues = [...]MediaType{MediaTypeApplicationJSON, MediaTypeApplicationYAML}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *MediaType) UnmarshalJSON(data []byte) error { return decodeEnum(data, e, mediaTypeValues[:]) }
+
 // TLSVersion is the minimum version of TLS a client application can use to
 // access resources for the domain. Must be one of the following values wrapped
 // within quotations: `"1.2"` or `"1.3"`.
@@ -5743,3 +5972,10 @@ const (
 	TLSVersion1_2 TLSVersion = "1.2"
 	TLSVersion1_3 TLSVersion = "1.3"
 )
+
+var tlsVersionValues = [...]TLSVersion{TLSVersion1_2, TLSVersion1_3}
+
+// UnmarshalJSON decodes the values above without allocating a string.
+func (e *TLSVersion) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, tlsVersionValues[:])
+}

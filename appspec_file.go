@@ -518,6 +518,8 @@ func decodesItself(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Pointer:
 		return false // walked through to the element
+	case reflect.String:
+		return false // enums decode themselves only to share their constants
 	case reflect.Struct:
 		return len(jsonfields.Of(t).Names) == 0
 	}

@@ -30,7 +30,9 @@ func BenchmarkPaired(b *testing.B) {
 			}},
 		{"AppsGet", fastBase(),
 			func(base string) func(context.Context) error { return sdkAppsGet(newSDK(b, base), id) },
-			func(base string) func(context.Context) error { return bareGet[sdkAppRoot](newBare(b, base), "v2/apps/"+id) }},
+			func(base string) func(context.Context) error {
+				return bareGet[sdkAppRoot](newBare(b, base), "v2/apps/"+id)
+			}},
 		{"AppsList50", fastBase(),
 			func(base string) func(context.Context) error { return sdkAppsList(newSDK(b, base)) },
 			func(base string) func(context.Context) error {

@@ -417,4 +417,15 @@ func (m *model) emitEnum(buf *bytes.Buffer, e *goEnum) {
 		fmt.Fprintf(buf, "\t%s %s = %q\n", id, e.Name, v)
 	}
 	buf.WriteString(")\n\n")
+	list := lowerFirst(e.Name) + "Values"
+	fmt.Fprintf(buf, "var %s = [...]%s{", list, e.Name)
+	for i, v := range e.Values {
+		if i > 0 {
+			buf.WriteString(", ")
+		}
+		buf.WriteString(e.Name + constIdent(e.Name, v))
+	}
+	buf.WriteString("}\n\n")
+	fmt.Fprintf(buf, "// UnmarshalJSON decodes the values above without allocating a string.\n")
+	fmt.Fprintf(buf, "func (e *%s) UnmarshalJSON(data []byte) error { return decodeEnum(data, e, %s[:]) }\n\n", e.Name, list)
 }
