@@ -18,6 +18,13 @@ const (
 	AccountStatusLocked  AccountStatus = "locked"
 )
 
+var accountStatusValues = [...]AccountStatus{AccountStatusActive, AccountStatusWarning, AccountStatusLocked}
+
+// UnmarshalJSON decodes the statuses above without allocating a string.
+func (e *AccountStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, accountStatusValues[:])
+}
+
 // Account is the current user's account.
 type Account struct {
 	// DropletLimit is the total number of Droplets the user or team may

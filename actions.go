@@ -23,6 +23,13 @@ const (
 	ActionStatusErrored    ActionStatus = "errored"
 )
 
+var actionStatusValues = [...]ActionStatus{ActionStatusInProgress, ActionStatusCompleted, ActionStatusErrored}
+
+// UnmarshalJSON decodes the statuses above without allocating a string.
+func (e *ActionStatus) UnmarshalJSON(data []byte) error {
+	return decodeEnum(data, e, actionStatusValues[:])
+}
+
 // Action is an event that changed a resource.
 type Action struct {
 	// ID identifies the action.

@@ -225,7 +225,7 @@ func (s *AppsService) getLog(ctx context.Context, u *url.URL, keepTimeout bool) 
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp), 1)
+		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
 	}
 	return resp.Body, nil
 }
@@ -247,7 +247,7 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		} else if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-			err = newAPIError(http.MethodGet, redactedURL(u), newResponse(resp), 1)
+			err = newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
 		} else {
 			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
 		}

@@ -261,7 +261,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for k, v := range req.Header {
 		authed.Header[k] = v
 	}
-	authed.Header.Set("Authorization", t.bearer(tok.AccessToken))
+	authed.Header["Authorization"] = []string{t.bearer(tok.AccessToken)}
 	resp, err := rt.RoundTrip(authed)
 	if resp != nil {
 		resp.Request = req // callers never see the Authorization header

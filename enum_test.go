@@ -17,6 +17,13 @@ func TestKnownEnumValuesShareTheirConstants(t *testing.T) {
 	assert.Equal(t, unsafe.StringData(string(DeploymentProgressStepStatusSuccess)), unsafe.StringData(string(step.Status)),
 		"a known value is the constant itself, not a fresh copy")
 
+	var a Action
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"status":"in-progress"}`), &a))
+	assert.Equal(t, unsafe.StringData(string(ActionStatusInProgress)), unsafe.StringData(string(a.Status)))
+	var acct Account
+	require.NoError(t, json.Unmarshal([]byte(`{"status":"locked"}`), &acct))
+	assert.Equal(t, unsafe.StringData(string(AccountStatusLocked)), unsafe.StringData(string(acct.Status)))
+
 	var tls struct{ V TLSVersion }
 	require.NoError(t, json.Unmarshal([]byte(`{"V":"1.3"}`), &tls))
 	assert.Equal(t, unsafe.StringData(string(TLSVersion1_3)), unsafe.StringData(string(tls.V)))

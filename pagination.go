@@ -61,10 +61,10 @@ type Response struct {
 	Attempts int
 }
 
-func newResponse(r *http.Response) *Response {
+func newResponse(r *http.Response, received time.Time) *Response {
 	return &Response{
 		Response:  r,
-		Rate:      parseRate(r.Header, time.Now()),
+		Rate:      parseRate(r.Header, received),
 		RequestID: headerValue(r.Header, "X-Request-Id"),
 	}
 }

@@ -212,7 +212,10 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	var start time.Time // read only for the debug log
+	if c.logger != nil {
+		start = time.Now()
+	}
 	httpResp, err := c.http.Do(req)
 	if err != nil {
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
@@ -220,19 +223,20 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			reqErr.Err = ctxErr
 		}
-		c.logAttempt(ctx, r, nil, attempt, time.Since(start), reqErr)
+		c.logAttempt(ctx, r, nil, attempt, elapsed(start), reqErr)
 		return nil, reqErr
 	}
-	resp := newResponse(httpResp)
+	received := time.Now()
+	resp := newResponse(httpResp, received)
 	resp.Attempts = attempt
-	c.rate.record(httpResp.StatusCode, resp.Rate, time.Now())
+	c.rate.record(httpResp.StatusCode, resp.Rate, received)
 	consumed, err := decodeBody(r, resp, out)
 	if consumed {
 		_ = httpResp.Body.Close()
 	} else {
 		closeBody(httpResp.Body)
 	}
-	c.logAttempt(ctx, r, resp, attempt, time.Since(start), err)
+	c.logAttempt(ctx, r, resp, attempt, elapsed(start), err)
 	return resp, err
 }
 
@@ -276,6 +280,14 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// elapsed is time.Since(start), or 0 when start was never read.
+func elapsed(start time.Time) time.Duration {
+	if start.IsZero() {
+		return 0
+	}
+	return time.Since(start)
 }
 
 // logAttempt writes one debug line per attempt. With no logger, or one

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks of RESULTS.md and prints benchstat tables.
 #
-#   bench/run.sh            all workloads, 6 rounds (about 8 minutes on 2 idle cores)
+#   bench/run.sh            all workloads, 6 rounds (about 9 minutes on 2 idle cores)
 #   bench/run.sh quick      one round, to check the harness
 #   bench/run.sh profile    CPU and allocation profiles of this SDK's side
 #
@@ -35,7 +35,7 @@ rounds=6
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
 	echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/env.txt"
-rm -f "$out"/{requests,machinery,enumerate,latency}.txt
+rm -f "$out"/{requests,machinery,paired,enumerate,latency}.txt
 
 lat='^BenchmarkEnumerateLatency50ms$'
 for ((r = 0; r < rounds; r++)); do
@@ -45,6 +45,8 @@ for ((r = 0; r < rounds; r++)); do
 	# client alone, against bare net/http + encoding/json).
 	bench -test.bench '^Benchmark(AccountGet|ActionsList200|AppsGet|AppsList50)$' -test.benchtime 500ms >>"$out/requests.txt"
 	bench -test.bench '^BenchmarkMachinery$' -test.benchtime 500ms >>"$out/machinery.txt"
+	# The same over loopback with paired samples (overhead-%: SDK over bare).
+	bench -test.bench '^BenchmarkPaired$' -test.benchtime 1s >>"$out/paired.txt"
 	# Workload 5: whole-list enumeration without added latency; a walk of
 	# 100,000 actions takes seconds, so those run every other round.
 	bench -test.bench '^BenchmarkEnumerate$/^n=10000$' >>"$out/enumerate.txt"
@@ -65,3 +67,6 @@ for f in requests machinery enumerate latency; do
 	echo "=== $f"
 	benchstat -col /impl "$out/$f.txt" | tee "$out/$f.benchstat.txt"
 done
+echo
+echo "=== paired"
+benchstat "$out/paired.txt" | tee "$out/paired.benchstat.txt"
