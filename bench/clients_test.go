@@ -39,8 +39,14 @@ func newSDK(tb testing.TB, base string) *do.Client {
 // newGodo is godo as godo.NewFromToken builds it (oauth2, and retries
 // through go-retryablehttp with godo's default settings), pointed at base.
 func newGodo(tb testing.TB, base string) *godo.Client {
+	return newGodoOver(tb, base, http.DefaultTransport)
+}
+
+// newGodoOver is newGodo over transport t.
+func newGodoOver(tb testing.TB, base string, t http.RoundTripper) *godo.Client {
 	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: benchToken})
-	c, err := godo.New(oauth2.NewClient(context.Background(), ts), godo.SetBaseURL(base),
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: t})
+	c, err := godo.New(oauth2.NewClient(ctx, ts), godo.SetBaseURL(base),
 		godo.WithRetryAndBackoffs(godo.RetryConfig{RetryMax: 4, RetryWaitMin: godo.PtrTo(1.0), RetryWaitMax: godo.PtrTo(30.0)}))
 	if err != nil {
 		tb.Fatal(err)

@@ -6,75 +6,77 @@ import (
 	"testing"
 	"time"
 
+	"github.com/digitalocean/godo"
+
 	do "github.com/oceankit/digitalocean"
 )
 
-// BenchmarkPaired measures the client machinery over loopback with paired
-// samples: every iteration sends one request through this SDK and one
-// through bare net/http + encoding/json into the same types, alternating
-// which goes first, and times each. Load from elsewhere on a noisy machine
-// then falls on both alike, so the reported overhead-% (SDK time over bare
-// time, minus one) is far steadier than a ratio of two separate benchmarks.
-// ns/op is the pair; sdk-ns/op and bare-ns/op are each side's share.
+// BenchmarkPaired compares this SDK with one other client by paired
+// samples: every iteration sends one request through each, alternating
+// which goes first, and times both. Load from elsewhere on a noisy machine
+// then falls on both alike, so overhead-% (SDK time over the other's,
+// minus one; negative when the SDK is faster) is far steadier than the
+// ratio of two separate benchmarks. ns/op is the pair; sdk-ns/op and
+// other-ns/op are each side's share.
+//
+// The others: bare net/http + encoding/json into this SDK's types (the
+// machinery target) and godo as godo.NewFromToken builds it, over loopback;
+// bare again over the in-memory transport, which leaves the client alone.
 func BenchmarkPaired(b *testing.B) {
 	const id = "c2a93513-8d9b-4223-9d61-5e7272c81cf5"
-	type clients struct {
-		sdk  *do.Client
-		bare *bareClient
+	type workload struct {
+		name  string
+		total int // length of the actions list the server renders
+		sdk   func(*do.Client) func(context.Context) error
+		bare  func(*bareClient) func(context.Context) error
+		godo  func(*godo.Client) func(context.Context) error
 	}
-	// Over loopback each workload gets new clients (own connections); in
-	// memory both share one memoryTransport, as in BenchmarkMachinery.
-	loopback := func(base string) clients { return clients{newSDK(b, base), newBare(b, base)} }
-	memory := func(string) clients {
-		const base = "http://api.test/"
-		tr := newMemoryTransport(srv.f)
-		sdk, err := do.New(do.WithToken(benchToken), do.WithBaseURL(base), do.WithHTTPClient(&http.Client{Transport: tr}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		return clients{sdk, &bareClient{hc: &http.Client{Transport: tr}, base: base, auth: "Bearer " + benchToken}}
+	workloads := []workload{
+		{"AccountGet", 0, sdkAccountGet, bareAccountGet[sdkAccountRoot], godoAccountGet},
+		{"ActionsList200", 200, sdkActionsList,
+			func(c *bareClient) func(context.Context) error {
+				return bareGet[sdkActionsPage](c, "v2/actions?per_page=200")
+			}, godoActionsList},
+		{"AppsGet", 0,
+			func(c *do.Client) func(context.Context) error { return sdkAppsGet(c, id) },
+			func(c *bareClient) func(context.Context) error { return bareGet[sdkAppRoot](c, "v2/apps/"+id) },
+			func(c *godo.Client) func(context.Context) error { return godoAppsGet(c, id) }},
+		{"AppsList50", 0, sdkAppsList,
+			func(c *bareClient) func(context.Context) error { return bareGet[sdkAppsPage](c, "v2/apps?per_page=50") },
+			godoAppsList},
 	}
-	workloads := []struct {
-		name string
-		base string
-		ops  func(c clients) (sdk, bare func(context.Context) error)
-	}{
-		{"AccountGet", fastBase(), func(c clients) (sdk, bare func(context.Context) error) {
-			return sdkAccountGet(c.sdk), bareAccountGet[sdkAccountRoot](c.bare)
-		}},
-		{"ActionsList200", srv.base(0, 200), func(c clients) (sdk, bare func(context.Context) error) {
-			return sdkActionsList(c.sdk), bareGet[sdkActionsPage](c.bare, "v2/actions?per_page=200")
-		}},
-		{"AppsGet", fastBase(), func(c clients) (sdk, bare func(context.Context) error) {
-			return sdkAppsGet(c.sdk, id), bareGet[sdkAppRoot](c.bare, "v2/apps/"+id)
-		}},
-		{"AppsList50", fastBase(), func(c clients) (sdk, bare func(context.Context) error) {
-			return sdkAppsList(c.sdk), bareGet[sdkAppsPage](c.bare, "v2/apps?per_page=50")
-		}},
+	for _, w := range workloads {
+		base := srv.base(0, w.total)
+		b.Run("net=loopback/workload="+w.name+"/vs=bare", func(b *testing.B) {
+			runPaired(b, w.sdk(newSDK(b, base)), w.bare(newBare(b, base)))
+		})
+		b.Run("net=loopback/workload="+w.name+"/vs=godo", func(b *testing.B) {
+			runPaired(b, w.sdk(newSDK(b, base)), w.godo(newGodoOver(b, base, newTransport(b))))
+		})
 	}
-	for _, net := range []struct {
-		name    string
-		clients func(base string) clients
-	}{{"loopback", loopback}, {"memory", memory}} {
-		for _, w := range workloads {
-			b.Run("net="+net.name+"/workload="+w.name, func(b *testing.B) {
-				sdk, bare := w.ops(net.clients(w.base))
-				runPaired(b, sdk, bare)
-			})
-		}
+	for _, w := range workloads {
+		b.Run("net=memory/workload="+w.name+"/vs=bare", func(b *testing.B) {
+			const base = "http://api.test/"
+			tr := newMemoryTransport(srv.f)
+			sdk, err := do.New(do.WithToken(benchToken), do.WithBaseURL(base), do.WithHTTPClient(&http.Client{Transport: tr}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			runPaired(b, w.sdk(sdk), w.bare(&bareClient{hc: &http.Client{Transport: tr}, base: base, auth: "Bearer " + benchToken}))
+		})
 	}
 }
 
-// runPaired times sdk and bare alternately and reports each side's time
+// runPaired times sdk and other alternately and reports each side's time
 // per request and the SDK's overhead in percent.
-func runPaired(b *testing.B, sdk, bare func(context.Context) error) {
+func runPaired(b *testing.B, sdk, other func(context.Context) error) {
 	ctx := context.Background()
-	for _, op := range []func(context.Context) error{sdk, bare} { // open the connections
+	for _, op := range []func(context.Context) error{sdk, other} { // open the connections
 		if err := op(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
-	var sdkTime, bareTime time.Duration
+	var sdkTime, otherTime time.Duration
 	timed := func(op func(context.Context) error, total *time.Duration) {
 		start := time.Now()
 		if err := op(ctx); err != nil {
@@ -87,14 +89,14 @@ func runPaired(b *testing.B, sdk, bare func(context.Context) error) {
 	for b.Loop() {
 		if i%2 == 0 {
 			timed(sdk, &sdkTime)
-			timed(bare, &bareTime)
+			timed(other, &otherTime)
 		} else {
-			timed(bare, &bareTime)
+			timed(other, &otherTime)
 			timed(sdk, &sdkTime)
 		}
 		i++
 	}
 	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(i), "sdk-ns/op")
-	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(i), "bare-ns/op")
-	b.ReportMetric((float64(sdkTime)/float64(bareTime)-1)*100, "overhead-%")
+	b.ReportMetric(float64(otherTime.Nanoseconds())/float64(i), "other-ns/op")
+	b.ReportMetric((float64(sdkTime)/float64(otherTime)-1)*100, "overhead-%")
 }
