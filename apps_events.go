@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/http"
 	"time"
+	"unsafe"
 )
 
 // EventListOptions selects a page of an app's events.
@@ -56,9 +57,26 @@ type eventsPage struct {
 	pageData
 }
 
+type eventsPageWire struct {
+	Events []appEventWire `json:"events"`
+	pageData
+}
+
+func (p *eventsPage) wire() any { return (*eventsPageWire)(unsafe.Pointer(p)) }
+func (p *eventsPage) collectUnknown(c *jsonCursor) {
+	collectMember(c, keyEvents, func(c *jsonCursor) { collectElements(c, p.Events) })
+}
+
 type eventRoot struct {
 	Event *AppEvent `json:"event"`
 }
+
+type eventRootWire struct {
+	Event *appEventWire `json:"event"`
+}
+
+func (r *eventRoot) wire() any                    { return (*eventRootWire)(unsafe.Pointer(r)) }
+func (r *eventRoot) collectUnknown(c *jsonCursor) { collectMember(c, keyEvent, r.Event.collectUnknown) }
 
 // ListEvents returns one page of the app's events: deployments and
 // autoscaling.

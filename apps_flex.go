@@ -66,7 +66,10 @@ func (b FlexBool) MarshalJSON() ([]byte, error) {
 // per nested type would make decoding cost grow with size × depth. Instead
 // the tree is decoded in one standard pass and a generated scanner
 // (collectUnknown) then walks the same bytes in parallel with the decoded
-// values, allocating only for the unknown keys it keeps.
+// values, allocating only for the unknown keys it keeps. The client goes one
+// step further for responses: it decodes the types that hold specs (App,
+// Deployment, …) through twins whose specs have no UnmarshalJSON at all,
+// then runs the scanner once over the whole body (see wireDecoded).
 
 // UnmarshalJSON decodes an app spec and keeps, in it and in its nested
 // values, the JSON keys their types do not know. A nested type decoded on

@@ -234,6 +234,7 @@ package digitalocean
 import (
 	"encoding/json"
 	"time"
+	"unsafe"
 )
 
 // AlertDestinationsUpdateRequest is the request body of
@@ -298,6 +299,64 @@ type App struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	LastDeploymentActiveAt time.Time `json:"last_deployment_active_at,omitzero"`
+}
+
+// appWire is App as responses decode it (see App.wire).
+type appWire struct {
+	ActiveDeployment        *deploymentWire   `json:"active_deployment,omitempty"`
+	CreatedAt               time.Time         `json:"created_at,omitzero"`
+	DefaultIngress          string            `json:"default_ingress,omitempty"`
+	Domains                 []*AppDomain      `json:"domains,omitempty"`
+	ID                      string            `json:"id,omitempty"`
+	InProgressDeployment    *deploymentWire   `json:"in_progress_deployment,omitempty"`
+	LastDeploymentCreatedAt time.Time         `json:"last_deployment_created_at,omitzero"`
+	LiveDomain              string            `json:"live_domain,omitempty"`
+	LiveURL                 string            `json:"live_url,omitempty"`
+	LiveURLBase             string            `json:"live_url_base,omitempty"`
+	OwnerUUID               string            `json:"owner_uuid,omitempty"`
+	PendingDeployment       *deploymentWire   `json:"pending_deployment,omitempty"`
+	ProjectID               string            `json:"project_id,omitempty"`
+	Region                  *AppRegion        `json:"region,omitempty"`
+	Spec                    *appSpecWire      `json:"spec,omitempty"`
+	TierSlug                string            `json:"tier_slug,omitempty"`
+	UpdatedAt               time.Time         `json:"updated_at,omitzero"`
+	PinnedDeployment        *deploymentWire   `json:"pinned_deployment,omitempty"`
+	DedicatedIPs            []*AppDedicatedIP `json:"dedicated_ips,omitempty"`
+	VPC                     *AppVPC           `json:"vpc,omitempty"`
+	BuildConfig             *AppBuildConfig   `json:"build_config,omitempty"`
+	LastDeploymentActiveAt  time.Time         `json:"last_deployment_active_at,omitzero"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *App) wire() any { return (*appWire)(unsafe.Pointer(a)) }
+
+// jsonKeysApp are the JSON keys of App, sorted.
+var jsonKeysApp = []string{"active_deployment", "build_config", "created_at", "dedicated_ips", "default_ingress", "domains", "id", "in_progress_deployment", "last_deployment_active_at", "last_deployment_created_at", "live_domain", "live_url", "live_url_base", "owner_uuid", "pending_deployment", "pinned_deployment", "project_id", "region", "spec", "tier_slug", "updated_at", "vpc"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *App) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysApp)) {
+		case "active_deployment":
+			a.ActiveDeployment.collectUnknown(c)
+		case "in_progress_deployment":
+			a.InProgressDeployment.collectUnknown(c)
+		case "pending_deployment":
+			a.PendingDeployment.collectUnknown(c)
+		case "spec":
+			a.Spec.collectUnknown(c)
+		case "pinned_deployment":
+			a.PinnedDeployment.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
 }
 
 // AppAlert is defined by the spec schema below.
@@ -1119,6 +1178,36 @@ type AppCreateRequest struct {
 	ProjectID string `json:"project_id,omitempty"`
 }
 
+// appCreateRequestWire is AppCreateRequest as responses decode it (see AppCreateRequest.wire).
+type appCreateRequestWire struct {
+	Spec      *appSpecWire `json:"spec,omitempty"`
+	ProjectID string       `json:"project_id,omitempty"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *AppCreateRequest) wire() any { return (*appCreateRequestWire)(unsafe.Pointer(a)) }
+
+// jsonKeysAppCreateRequest are the JSON keys of AppCreateRequest, sorted.
+var jsonKeysAppCreateRequest = []string{"project_id", "spec"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *AppCreateRequest) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysAppCreateRequest)) {
+		case "spec":
+			a.Spec.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
+}
+
 // AppDatabaseSpec is defined by the spec schema below.
 //
 // Spec schema: `app_database_spec`.
@@ -1612,6 +1701,40 @@ type AppEvent struct {
 	Deployment *Deployment `json:"deployment,omitempty"`
 	// Autoscaling event details. Only present for autoscaling events.
 	Autoscaling *AppEventAutoscaling `json:"autoscaling,omitempty"`
+}
+
+// appEventWire is AppEvent as responses decode it (see AppEvent.wire).
+type appEventWire struct {
+	ID           string               `json:"id,omitempty"`
+	Type         AppEventType         `json:"type,omitempty"`
+	CreatedAt    time.Time            `json:"created_at,omitzero"`
+	DeploymentID string               `json:"deployment_id,omitempty"`
+	Deployment   *deploymentWire      `json:"deployment,omitempty"`
+	Autoscaling  *AppEventAutoscaling `json:"autoscaling,omitempty"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *AppEvent) wire() any { return (*appEventWire)(unsafe.Pointer(a)) }
+
+// jsonKeysAppEvent are the JSON keys of AppEvent, sorted.
+var jsonKeysAppEvent = []string{"autoscaling", "created_at", "deployment", "deployment_id", "id", "type"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *AppEvent) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysAppEvent)) {
+		case "deployment":
+			a.Deployment.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
 }
 
 // AppEventAutoscaling: Autoscaling event details. Only present for autoscaling
@@ -3741,6 +3864,36 @@ type AppProposeRequest struct {
 	AppID string `json:"app_id,omitempty"`
 }
 
+// appProposeRequestWire is AppProposeRequest as responses decode it (see AppProposeRequest.wire).
+type appProposeRequestWire struct {
+	Spec  *appSpecWire `json:"spec,omitempty"`
+	AppID string       `json:"app_id,omitempty"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *AppProposeRequest) wire() any { return (*appProposeRequestWire)(unsafe.Pointer(a)) }
+
+// jsonKeysAppProposeRequest are the JSON keys of AppProposeRequest, sorted.
+var jsonKeysAppProposeRequest = []string{"app_id", "spec"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *AppProposeRequest) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysAppProposeRequest)) {
+		case "spec":
+			a.Spec.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
+}
+
 // AppProposeResponse is the response body of apps_validate_appSpec.
 //
 // Spec schema: `app_propose_response`.
@@ -3796,6 +3949,46 @@ type AppProposeResponse struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	AppIsStarter bool `json:"app_is_starter,omitempty"`
+}
+
+// appProposeResponseWire is AppProposeResponse as responses decode it (see AppProposeResponse.wire).
+type appProposeResponseWire struct {
+	AppIsStatic          bool         `json:"app_is_static,omitempty"`
+	AppNameAvailable     bool         `json:"app_name_available,omitempty"`
+	AppNameSuggestion    string       `json:"app_name_suggestion,omitempty"`
+	ExistingStaticApps   string       `json:"existing_static_apps,omitempty"`
+	Spec                 *appSpecWire `json:"spec,omitempty"`
+	AppCost              float64      `json:"app_cost,omitempty"`
+	AppTierDowngradeCost float64      `json:"app_tier_downgrade_cost,omitempty"`
+	MaxFreeStaticApps    string       `json:"max_free_static_apps,omitempty"`
+	AppTierUpgradeCost   float64      `json:"app_tier_upgrade_cost,omitempty"`
+	ExistingStarterApps  string       `json:"existing_starter_apps,omitempty"`
+	MaxFreeStarterApps   string       `json:"max_free_starter_apps,omitempty"`
+	AppIsStarter         bool         `json:"app_is_starter,omitempty"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *AppProposeResponse) wire() any { return (*appProposeResponseWire)(unsafe.Pointer(a)) }
+
+// jsonKeysAppProposeResponse are the JSON keys of AppProposeResponse, sorted.
+var jsonKeysAppProposeResponse = []string{"app_cost", "app_is_starter", "app_is_static", "app_name_available", "app_name_suggestion", "app_tier_downgrade_cost", "app_tier_upgrade_cost", "existing_starter_apps", "existing_static_apps", "max_free_starter_apps", "max_free_static_apps", "spec"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *AppProposeResponse) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysAppProposeResponse)) {
+		case "spec":
+			a.Spec.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
 }
 
 // AppRegion: Geographical information about an app origin.
@@ -4697,6 +4890,9 @@ func (a *AppSpec) appendUnknownFields(paths []string, path string) []string {
 	return paths
 }
 
+// appSpecWire is AppSpec without its UnmarshalJSON, for the wire twins below.
+type appSpecWire AppSpec
+
 // AppStaticSiteSpec is defined by the spec schema below.
 //
 // Spec schema: `app_static_site_spec`.
@@ -4918,6 +5114,36 @@ type AppUpdateRequest struct {
 	// updating the scale of a component from also updating the respective
 	// code.
 	UpdateAllSourceVersions bool `json:"update_all_source_versions,omitempty"`
+}
+
+// appUpdateRequestWire is AppUpdateRequest as responses decode it (see AppUpdateRequest.wire).
+type appUpdateRequestWire struct {
+	Spec                    *appSpecWire `json:"spec,omitempty"`
+	UpdateAllSourceVersions bool         `json:"update_all_source_versions,omitempty"`
+}
+
+// wire returns a as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (a *AppUpdateRequest) wire() any { return (*appUpdateRequestWire)(unsafe.Pointer(a)) }
+
+// jsonKeysAppUpdateRequest are the JSON keys of AppUpdateRequest, sorted.
+var jsonKeysAppUpdateRequest = []string{"spec", "update_all_source_versions"}
+
+// collectUnknown walks the JSON object at c in parallel with a and keeps
+// the unknown keys of the app specs inside; a nil a skips the value.
+func (a *AppUpdateRequest) collectUnknown(c *jsonCursor) {
+	if a == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysAppUpdateRequest)) {
+		case "spec":
+			a.Spec.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
 }
 
 // AppUser is a DigitalOcean user who triggered an action.
@@ -5411,6 +5637,53 @@ type Deployment struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Timing *DeploymentTiming `json:"timing,omitempty"`
+}
+
+// deploymentWire is Deployment as responses decode it (see Deployment.wire).
+type deploymentWire struct {
+	Cause                string                  `json:"cause,omitempty"`
+	ClonedFrom           string                  `json:"cloned_from,omitempty"`
+	CreatedAt            time.Time               `json:"created_at,omitzero"`
+	ID                   string                  `json:"id,omitempty"`
+	Jobs                 []*DeploymentJob        `json:"jobs,omitempty"`
+	Functions            []*DeploymentFunctions  `json:"functions,omitempty"`
+	Phase                DeploymentPhase         `json:"phase,omitempty"`
+	PhaseLastUpdatedAt   time.Time               `json:"phase_last_updated_at,omitzero"`
+	Progress             *DeploymentProgress     `json:"progress,omitempty"`
+	Services             []*DeploymentService    `json:"services,omitempty"`
+	Spec                 *appSpecWire            `json:"spec,omitempty"`
+	StaticSites          []*DeploymentStaticSite `json:"static_sites,omitempty"`
+	TierSlug             string                  `json:"tier_slug,omitempty"`
+	UpdatedAt            time.Time               `json:"updated_at,omitzero"`
+	Workers              []*DeploymentWorker     `json:"workers,omitempty"`
+	CauseDetails         *DeploymentCauseDetails `json:"cause_details,omitempty"`
+	LoadBalancerID       string                  `json:"load_balancer_id,omitempty"`
+	PreviousDeploymentID string                  `json:"previous_deployment_id,omitempty"`
+	Timing               *DeploymentTiming       `json:"timing,omitempty"`
+}
+
+// wire returns d as its twin, whose app specs decode without
+// AppSpec.UnmarshalJSON.
+func (d *Deployment) wire() any { return (*deploymentWire)(unsafe.Pointer(d)) }
+
+// jsonKeysDeployment are the JSON keys of Deployment, sorted.
+var jsonKeysDeployment = []string{"cause", "cause_details", "cloned_from", "created_at", "functions", "id", "jobs", "load_balancer_id", "phase", "phase_last_updated_at", "previous_deployment_id", "progress", "services", "spec", "static_sites", "tier_slug", "timing", "updated_at", "workers"}
+
+// collectUnknown walks the JSON object at c in parallel with d and keeps
+// the unknown keys of the app specs inside; a nil d skips the value.
+func (d *Deployment) collectUnknown(c *jsonCursor) {
+	if d == nil {
+		c.skip()
+		return
+	}
+	for c.nextMember() {
+		switch string(c.fieldKey(jsonKeysDeployment)) {
+		case "spec":
+			d.Spec.collectUnknown(c)
+		default:
+			c.skip()
+		}
+	}
 }
 
 // DeploymentCauseDetails: Structured details of what caused a deployment.

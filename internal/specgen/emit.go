@@ -145,10 +145,11 @@ func (m *model) emit(specPath, overlayPath string) ([]byte, error) {
 	m.emitMapping(&buf)
 	buf.WriteString("package digitalocean\n\n")
 
-	needJSON, needTime := false, false
+	needJSON, needTime, needUnsafe := false, false, false
 	for _, st := range m.structs {
 		needJSON = needJSON || st.Preserve
 		needTime = needTime || st.hasTime()
+		needUnsafe = needUnsafe || st.Wire
 	}
 	buf.WriteString("import (\n")
 	if needJSON {
@@ -156,6 +157,9 @@ func (m *model) emit(specPath, overlayPath string) ([]byte, error) {
 	}
 	if needTime {
 		buf.WriteString("\t\"time\"\n")
+	}
+	if needUnsafe {
+		buf.WriteString("\t\"unsafe\"\n")
 	}
 	buf.WriteString(")\n\n")
 
@@ -292,6 +296,72 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 	if st.Preserve {
 		m.emitPreserve(buf, st)
 	}
+	if st.Name == preserveRoot {
+		fmt.Fprintf(buf, "// %s is %s without its UnmarshalJSON, for the wire twins below.\n", m.wireName(st.Name), st.Name)
+		fmt.Fprintf(buf, "type %s %s\n\n", m.wireName(st.Name), st.Name)
+	}
+	if st.Wire {
+		m.emitWire(buf, st)
+	}
+}
+
+// emitWire writes the twin of a struct that holds app specs and the methods
+// that decode through it: wire, which reinterprets the struct as its twin
+// (same fields, tags and layout; specs as the method-less appSpecWire), and
+// collectUnknown, which walks the decoded JSON again to the specs inside.
+// TestWireTwinsShareLayout checks every twin against its struct.
+func (m *model) emitWire(buf *bytes.Buffer, st *goStruct) {
+	recv := strings.ToLower(st.Name[:1])
+	twin := m.wireName(st.Name)
+	fmt.Fprintf(buf, "// %s is %s as responses decode it (see %s.wire).\n", twin, st.Name, st.Name)
+	fmt.Fprintf(buf, "type %s struct {\n", twin)
+	for _, f := range st.Fields {
+		t := f.Type
+		if w := m.wireName(baseType(t)); w != "" {
+			t = strings.TrimSuffix(t, baseType(t)) + w
+		}
+		opt := "omitempty"
+		if f.Type == "time.Time" {
+			opt = "omitzero"
+		}
+		fmt.Fprintf(buf, "\t%s %s `json:\"%s,%s\"`\n", f.Name, t, f.JSON, opt)
+	}
+	buf.WriteString("}\n\n")
+	fmt.Fprintf(buf, "// wire returns %s as its twin, whose app specs decode without\n// AppSpec.UnmarshalJSON.\n", recv)
+	fmt.Fprintf(buf, "func (%s *%s) wire() any { return (*%s)(unsafe.Pointer(%s)) }\n\n", recv, st.Name, twin, recv)
+
+	keysVar := "jsonKeys" + st.Name
+	keys := make([]string, 0, len(st.Fields))
+	for _, f := range st.Fields {
+		keys = append(keys, f.JSON)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(buf, "// %s are the JSON keys of %s, sorted.\nvar %s = []string{", keysVar, st.Name, keysVar)
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteString(", ")
+		}
+		fmt.Fprintf(buf, "%q", k)
+	}
+	buf.WriteString("}\n\n")
+	fmt.Fprintf(buf, "// collectUnknown walks the JSON object at c in parallel with %s and keeps\n// the unknown keys of the app specs inside; a nil %s skips the value.\n", recv, recv)
+	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
+	buf.WriteString("\tfor c.nextMember() {\n")
+	fmt.Fprintf(buf, "\t\tswitch string(c.fieldKey(%s)) {\n", keysVar)
+	for _, f := range st.Fields {
+		if m.wireName(baseType(f.Type)) == "" {
+			continue
+		}
+		fmt.Fprintf(buf, "\t\tcase %q:\n", f.JSON)
+		if preservedShape(f.Type) == "slice" {
+			buf.WriteString("\t\t\tfor i := 0; c.nextElement(); i++ {\n")
+			fmt.Fprintf(buf, "\t\t\t\telementAt(%s.%s, i).collectUnknown(c)\n\t\t\t}\n", recv, f.Name)
+		} else {
+			fmt.Fprintf(buf, "\t\t\t%s.%s.collectUnknown(c)\n", recv, f.Name)
+		}
+	}
+	buf.WriteString("\t\tdefault:\n\t\t\tc.skip()\n\t\t}\n\t}\n}\n\n")
 }
 
 // emitPreserve writes the unknown-key methods of a struct in the AppSpec

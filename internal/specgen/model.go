@@ -24,6 +24,7 @@ type goStruct struct {
 	Origins  []string
 	Fields   []*goField
 	Preserve bool // keeps unknown JSON keys (reachable from AppSpec)
+	Wire     bool // holds an AppSpec (not inside one): decodes through a twin
 }
 
 func (s *goStruct) field(json string) *goField {
@@ -183,6 +184,7 @@ func (m *model) build() error {
 		}
 	}
 	m.markPreserved()
+	m.markWire()
 	if len(m.errs) > 0 {
 		sort.Strings(m.errs)
 		return fmt.Errorf("specgen:\n  %s", strings.Join(m.errs, "\n  "))
@@ -662,6 +664,55 @@ func (m *model) markPreserved() {
 			}
 		}
 	}
+}
+
+// markWire flags the structs outside the AppSpec tree that hold an AppSpec,
+// directly or through other such structs (App, Deployment, …). Responses
+// decode them through method-less twins, so that encoding/json never calls
+// AppSpec.UnmarshalJSON, and the client then collects the specs' unknown
+// keys in one scan of the body (collectUnknown).
+func (m *model) markWire() {
+	holds := func(st *goStruct) bool {
+		for _, f := range st.Fields {
+			if sub, ok := m.structs[baseType(f.Type)]; ok && (sub.Name == preserveRoot || sub.Wire) {
+				return true
+			}
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range m.structs {
+			if !st.Preserve && !st.Wire && holds(st) {
+				st.Wire, changed = true, true
+			}
+		}
+	}
+	for _, st := range m.structs {
+		if !st.Wire {
+			continue
+		}
+		for _, f := range st.Fields {
+			if m.wireName(baseType(f.Type)) != "" && preservedShape(f.Type) == "" {
+				m.errorf("%s.%s: type %s holds an app spec but the scanner cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
+			}
+			if !lowerASCIIKey.MatchString(f.JSON) {
+				m.errorf("%s.%s: JSON key %q is not lower-case ASCII, which the unknown-key scanner relies on", st.Name, f.Name, f.JSON)
+			}
+		}
+	}
+}
+
+// wireName is the twin of the named struct that decodes in its place, or
+// "" when the struct decodes as itself.
+func (m *model) wireName(name string) string {
+	if name == preserveRoot {
+		return lowerFirst(name) + "Wire"
+	}
+	if st, ok := m.structs[name]; ok && st.Wire {
+		return lowerFirst(name) + "Wire"
+	}
+	return ""
 }
 
 var lowerASCIIKey = regexp.MustCompile(`^[a-z0-9_\-.]+$`)
