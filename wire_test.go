@@ -201,3 +201,21 @@ func FuzzWireDecoding(f *testing.F) {
 		}
 	})
 }
+
+func TestSkipString(t *testing.T) {
+	for doc, end := range map[string]int{
+		`"abc",`:        5,
+		`"a\"b",`:       6,
+		`"a\\",`:        5, // an escaped backslash, then the closing quote
+		`"a\\\"b",`:     8,
+		`"\\\\"x`:       6,
+		`"\u0022"`:      8,
+		`"unterminated`: 13,
+		`"ends in \`:    10,
+		`""`:            2,
+	} {
+		assert.Equal(t, end, skipString([]byte(doc), 0), doc)
+	}
+	// Only backslashes inside the string count: the opening quote is at 3.
+	assert.Equal(t, 6, skipString([]byte(`\\\"x"`), 3))
+}
