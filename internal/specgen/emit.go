@@ -330,20 +330,7 @@ func (m *model) emitWire(buf *bytes.Buffer, st *goStruct) {
 	fmt.Fprintf(buf, "// wire returns %s as its twin, whose app specs decode without\n// AppSpec.UnmarshalJSON.\n", recv)
 	fmt.Fprintf(buf, "func (%s *%s) wire() any { return (*%s)(unsafe.Pointer(%s)) }\n\n", recv, st.Name, twin, recv)
 
-	keysVar := "jsonKeys" + st.Name
-	keys := make([]string, 0, len(st.Fields))
-	for _, f := range st.Fields {
-		keys = append(keys, f.JSON)
-	}
-	sort.Strings(keys)
-	fmt.Fprintf(buf, "// %s are the JSON keys of %s, sorted.\nvar %s = []string{", keysVar, st.Name, keysVar)
-	for i, k := range keys {
-		if i > 0 {
-			buf.WriteString(", ")
-		}
-		fmt.Fprintf(buf, "%q", k)
-	}
-	buf.WriteString("}\n\n")
+	keysVar := emitJSONKeys(buf, st)
 	fmt.Fprintf(buf, "// collectUnknown walks the JSON object at c in parallel with %s and keeps\n// the unknown keys of the app specs inside; a nil %s skips the value.\n", recv, recv)
 	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, st.Name)
 	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
@@ -364,13 +351,10 @@ func (m *model) emitWire(buf *bytes.Buffer, st *goStruct) {
 	buf.WriteString("\t\tdefault:\n\t\t\tc.skip()\n\t\t}\n\t}\n}\n\n")
 }
 
-// emitPreserve writes the unknown-key methods of a struct in the AppSpec
-// tree. Only AppSpec has an UnmarshalJSON (in apps_flex.go): it decodes the
-// whole tree in one standard pass and then runs collectUnknown over the same
-// bytes, which walks the JSON in parallel with the Go values. MarshalJSON
-// stays on every type so that each one writes its own unknown keys back.
-func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
-	recv := strings.ToLower(st.Name[:1])
+// emitJSONKeys writes the sorted JSON keys of st, which the unknown-key
+// scanner matches keys against (jsonCursor.fieldKey), and returns the
+// variable's name.
+func emitJSONKeys(buf *bytes.Buffer, st *goStruct) string {
 	keysVar := "jsonKeys" + st.Name
 	keys := make([]string, 0, len(st.Fields))
 	for _, f := range st.Fields {
@@ -385,6 +369,17 @@ func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 		fmt.Fprintf(buf, "%q", k)
 	}
 	buf.WriteString("}\n\n")
+	return keysVar
+}
+
+// emitPreserve writes the unknown-key methods of a struct in the AppSpec
+// tree. Only AppSpec has an UnmarshalJSON (in apps_flex.go): it decodes the
+// whole tree in one standard pass and then runs collectUnknown over the same
+// bytes, which walks the JSON in parallel with the Go values. MarshalJSON
+// stays on every type so that each one writes its own unknown keys back.
+func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
+	recv := strings.ToLower(st.Name[:1])
+	keysVar := emitJSONKeys(buf, st)
 
 	// Fields whose values keep unknown keys themselves.
 	type nested struct {
