@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -23,15 +22,36 @@ import (
 // machinery target) and godo as godo.NewFromToken builds it, over loopback;
 // bare again over the in-memory transport, which leaves the client alone.
 func BenchmarkPaired(b *testing.B) {
-	const id = "c2a93513-8d9b-4223-9d61-5e7272c81cf5"
-	type workload struct {
-		name  string
-		total int // length of the actions list the server renders
-		sdk   func(*do.Client) func(context.Context) error
-		bare  func(*bareClient) func(context.Context) error
-		godo  func(*godo.Client) func(context.Context) error
+	workloads := requestWorkloads()
+	for _, w := range workloads {
+		base := srv.base(0, w.total)
+		b.Run("net=loopback/workload="+w.name+"/vs=bare", func(b *testing.B) {
+			runPaired(b, w.sdk(newSDK(b, base)), w.bare(newBare(b, base)))
+		})
+		b.Run("net=loopback/workload="+w.name+"/vs=godo", func(b *testing.B) {
+			runPaired(b, w.sdk(newSDK(b, base)), w.godo(newGodoOver(b, base, newTransport(b))))
+		})
 	}
-	workloads := []workload{
+	for _, w := range workloads {
+		b.Run("net=memory/workload="+w.name+"/vs=bare", func(b *testing.B) {
+			sdk, bare := newMemoryClients(b)
+			runPaired(b, w.sdk(sdk), w.bare(bare))
+		})
+	}
+}
+
+// requestWorkload is one of workloads 1 to 4 as each client sends it.
+type requestWorkload struct {
+	name  string
+	total int // length of the actions list the server renders
+	sdk   func(*do.Client) func(context.Context) error
+	bare  func(*bareClient) func(context.Context) error
+	godo  func(*godo.Client) func(context.Context) error
+}
+
+func requestWorkloads() []requestWorkload {
+	const id = "c2a93513-8d9b-4223-9d61-5e7272c81cf5"
+	return []requestWorkload{
 		{"AccountGet", 0, sdkAccountGet, bareAccountGet[sdkAccountRoot], godoAccountGet},
 		{"ActionsList200", 200, sdkActionsList,
 			func(c *bareClient) func(context.Context) error {
@@ -44,26 +64,6 @@ func BenchmarkPaired(b *testing.B) {
 		{"AppsList50", 0, sdkAppsList,
 			func(c *bareClient) func(context.Context) error { return bareGet[sdkAppsPage](c, "v2/apps?per_page=50") },
 			godoAppsList},
-	}
-	for _, w := range workloads {
-		base := srv.base(0, w.total)
-		b.Run("net=loopback/workload="+w.name+"/vs=bare", func(b *testing.B) {
-			runPaired(b, w.sdk(newSDK(b, base)), w.bare(newBare(b, base)))
-		})
-		b.Run("net=loopback/workload="+w.name+"/vs=godo", func(b *testing.B) {
-			runPaired(b, w.sdk(newSDK(b, base)), w.godo(newGodoOver(b, base, newTransport(b))))
-		})
-	}
-	for _, w := range workloads {
-		b.Run("net=memory/workload="+w.name+"/vs=bare", func(b *testing.B) {
-			const base = "http://api.test/"
-			tr := newMemoryTransport(srv.f)
-			sdk, err := do.New(do.WithToken(benchToken), do.WithBaseURL(base), do.WithHTTPClient(&http.Client{Transport: tr}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			runPaired(b, w.sdk(sdk), w.bare(&bareClient{hc: &http.Client{Transport: tr}, base: base, auth: "Bearer " + benchToken}))
-		})
 	}
 }
 
