@@ -306,7 +306,8 @@ func proposeApp(c *call) reply {
 			return notFound()
 		}
 	}
-	out := &do.AppProposeResponse{Spec: cloneSpec(req.Spec), AppNameAvailable: true, MaxFreeStaticApps: "3"}
+	out := &do.AppProposeResponse{Spec: do.NormalizeAppSpec(req.Spec), // rewritten, not encrypted: nothing is stored
+		AppNameAvailable: true, MaxFreeStaticApps: "3"}
 	if other := c.s.findAppByName(req.Spec.Name); other != nil && other != self {
 		out.AppNameAvailable = false
 		for i := 2; ; i++ {
