@@ -30,7 +30,7 @@ func secretSpec(name string) *do.AppSpec {
 	}
 	return &do.AppSpec{
 		Name: name,
-		Envs: []*do.AppVariableDefinition{secret("APP_SECRET", "app-plain"), {Key: "PLAIN", Value: "visible"}},
+		Envs: []*do.AppVariableDefinition{secret("APP_SECRET", "app-plain"), {Key: "PLAIN", Value: "visible", Type: do.AppVariableTypeGeneral}},
 		Services: []*do.AppServiceSpec{{Name: "web", GitHub: gh(), Envs: []*do.AppVariableDefinition{secret("SVC", "svc-plain")},
 			Routes: []*do.AppRouteSpec{{Path: "/"}}}},
 		Workers: []*do.AppWorkerSpec{{Name: "queue", Envs: []*do.AppVariableDefinition{secret("WRK", "wrk-plain")},
@@ -67,6 +67,7 @@ func TestSecretsComeBackEncrypted(t *testing.T) {
 		assert.NotContains(t, v, "plain")
 	}
 	assert.Equal(t, "visible", app.Spec.Envs[1].Value, "GENERAL values stay readable")
+	assert.Empty(t, app.Spec.Envs[1].Type, "GENERAL, the default, reads back absent (a.9)")
 
 	got, _, err := c.Apps.Get(ctx, app.ID)
 	require.NoError(t, err)
