@@ -77,8 +77,10 @@
 //     The fake checks fewer rules than the API; malformed or mistyped
 //     requests are refused by the schema checks above.
 //   - A superseded deployment's running step stays RUNNING.
-//   - Alert IDs are derived from the component, the rule and the alert's
-//     position; reordering the alerts of a spec changes them.
+//   - Alert IDs are derived from the app, the component and the rule (and
+//     which of that component's alerts on the rule it is), so they survive
+//     updates that reorder alerts; whether the live API keeps them is not
+//     established.
 //
 // A test starts a fake with New and talks to it with Client:
 //

@@ -207,11 +207,12 @@ func TestSpecAlertsAreListed(t *testing.T) {
 	assert.Equal(t, []string{"ops@example.com"}, updated.Emails)
 
 	spec := sampleSpec("alerts")
+	spec.Alerts = append([]*do.AppAlertSpec{{Rule: do.AppAlertSpecRuleDomainFailed}}, spec.Alerts...) // the old alert moves
 	spec.Workers[0].Alerts = []*do.AppAlertSpec{{Rule: do.AppAlertSpecRuleRestartCount, Operator: do.AppAlertSpecOperatorGreaterThan, Value: 3, Window: do.AppAlertSpecWindowFiveMinutes}}
 	_, _, err = c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: spec})
 	require.NoError(t, err)
 	alerts = byRule()
-	require.Len(t, alerts, 3, "an alert added by an update is listed")
+	require.Len(t, alerts, 4, "alerts added by an update are listed")
 	assert.Equal(t, []string{"ops@example.com"}, alerts[do.AppAlertSpecRuleDeploymentFailed].Emails, "destinations survive the update")
 	assert.Equal(t, "queue", alerts[do.AppAlertSpecRuleRestartCount].ComponentName)
 }
