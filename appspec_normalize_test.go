@@ -171,3 +171,46 @@ func normJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(raw)
 }
+
+// Normalizing is idempotent and leaves its input alone, whatever the spec.
+func FuzzNormalizeAppSpec(f *testing.F) {
+	for _, tc := range normalizeCases {
+		f.Add(tc.in)
+	}
+	f.Add(`{"name":"x","services":[null,{"name":"a","routes":[null,{}]}],"static_sites":[{"name":"b","cors":{}}],"ingress":{"rules":[null]}}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		spec := new(AppSpec)
+		if json.Unmarshal([]byte(raw), spec) != nil {
+			return
+		}
+		before, err := json.Marshal(spec)
+		if err != nil {
+			return
+		}
+		once := NormalizeAppSpec(spec)
+		after, _ := json.Marshal(spec)
+		if string(before) != string(after) {
+			t.Fatalf("the input changed:\n%s\n%s", before, after)
+		}
+		a, _ := json.Marshal(once)
+		b, _ := json.Marshal(NormalizeAppSpec(once))
+		if string(a) != string(b) {
+			t.Fatalf("not idempotent:\n%s\n%s", a, b)
+		}
+	})
+}
+
+func BenchmarkNormalizeAppSpec(b *testing.B) {
+	spec := new(AppSpec)
+	require.NoError(b, json.Unmarshal([]byte(normalizeCases[0].in), spec))
+	b.Run("Clone", func(b *testing.B) {
+		for b.Loop() {
+			_ = spec.Clone()
+		}
+	})
+	b.Run("Normalize", func(b *testing.B) {
+		for b.Loop() {
+			_ = NormalizeAppSpec(spec)
+		}
+	})
+}
