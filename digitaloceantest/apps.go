@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -223,6 +224,9 @@ func validateSpec(spec *do.AppSpec) *reply {
 	if !componentName.MatchString(spec.Name) {
 		return specInvalid("name", "app name %q is invalid: %s", spec.Name, namePattern)
 	}
+	if kind := nullComponent(spec); kind != "" {
+		return specInvalid(kind, "a component must be an object, not null")
+	}
 	seen := map[string]bool{}
 	components := 0
 	checkName := func(kind, name string) *reply {
@@ -305,6 +309,25 @@ func validateSpec(spec *do.AppSpec) *reply {
 		return r
 	}
 	return checkIngressTargets(spec)
+}
+
+// nullComponent names the first component list holding a null, if any.
+func nullComponent(spec *do.AppSpec) string {
+	switch {
+	case slices.Contains(spec.Services, nil):
+		return "services"
+	case slices.Contains(spec.Workers, nil):
+		return "workers"
+	case slices.Contains(spec.Jobs, nil):
+		return "jobs"
+	case slices.Contains(spec.StaticSites, nil):
+		return "static_sites"
+	case slices.Contains(spec.Functions, nil):
+		return "functions"
+	case slices.Contains(spec.Databases, nil):
+		return "databases"
+	}
+	return ""
 }
 
 // checkIngressTargets refuses ingress rules that route to a component the

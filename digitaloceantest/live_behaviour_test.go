@@ -306,6 +306,12 @@ func TestSpecValidationErrors(t *testing.T) {
 	_, _, err = c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: bad})
 	check(t, err, `error validating app spec field "jobs.envs.key": env var key "1BAD" is not a valid variable name`)
 
+	// A null component is refused, not a crash of the fake.
+	bad = sampleSpec("good")
+	bad.Workers = append(bad.Workers, nil)
+	_, _, err = c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: bad})
+	check(t, err, `error validating app spec field "workers": a component must be an object, not null`)
+
 	bad = sampleSpec("good")
 	bad.Ingress = &do.AppIngressSpec{Rules: []*do.AppIngressSpecRule{{Component: &do.AppIngressSpecRuleRoutingComponent{Name: "queue"}}}}
 	_, _, err = c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: bad})
