@@ -118,11 +118,14 @@ func (s *Server) alerts(a *appState) []*do.AppAlert {
 		phase = do.AppAlertPhaseActive
 	}
 	var out []*do.AppAlert
-	add := func(comp string, i int, spec *do.AppAlertSpec) {
+	seen := map[string]int{} // the IDs survive reordering: keyed by component and rule
+	add := func(comp string, _ int, spec *do.AppAlertSpec) {
 		if spec == nil {
 			return
 		}
-		id := shortUUID(a.id, "alert", comp, strconv.Itoa(i), string(spec.Rule))
+		key := comp + "/" + string(spec.Rule)
+		seen[key]++
+		id := shortUUID(a.id, "alert", comp, strconv.Itoa(seen[key]), string(spec.Rule))
 		alert := &do.AppAlert{ID: id, ComponentName: comp, Spec: spec, Phase: phase, Emails: []string{}}
 		if dest, found := a.alertDest[id]; found {
 			alert.Emails, alert.SlackWebhooks = dest.emails, dest.slack
@@ -306,7 +309,8 @@ func proposeApp(c *call) reply {
 			return notFound()
 		}
 	}
-	out := &do.AppProposeResponse{Spec: cloneSpec(req.Spec), AppNameAvailable: true, MaxFreeStaticApps: "3"}
+	out := &do.AppProposeResponse{Spec: do.NormalizeAppSpec(req.Spec), // rewritten, not encrypted: nothing is stored
+		AppNameAvailable: true, MaxFreeStaticApps: "3"}
 	if other := c.s.findAppByName(req.Spec.Name); other != nil && other != self {
 		out.AppNameAvailable = false
 		for i := 2; ; i++ {

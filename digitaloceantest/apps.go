@@ -1,10 +1,10 @@
 package digitaloceantest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -60,16 +60,15 @@ func (s *Server) findAppByName(name string) *appState {
 	return nil
 }
 
-// cloneSpec deep-copies a spec through JSON, keeping its unknown keys.
-func cloneSpec(spec *do.AppSpec) *do.AppSpec {
-	raw, err := json.Marshal(spec)
-	if err != nil {
-		panic("digitaloceantest: cannot copy an app spec: " + err.Error())
-	}
-	out := new(do.AppSpec)
-	if err := json.Unmarshal(raw, out); err != nil {
-		panic("digitaloceantest: cannot copy an app spec: " + err.Error())
-	}
+// cloneSpec deep-copies a spec, keeping its unknown keys.
+func cloneSpec(spec *do.AppSpec) *do.AppSpec { return spec.Clone() }
+
+// storedSpec is spec as the API stores it on create and update: rewritten
+// as the live API does (the SDK's NormalizeAppSpec, one table shared with
+// the fake) and with its secrets encrypted.
+func storedSpec(spec *do.AppSpec) *do.AppSpec {
+	out := do.NormalizeAppSpec(spec)
+	encryptSecrets(out)
 	return out
 }
 
@@ -209,97 +208,148 @@ var (
 	domainName    = regexp.MustCompile(`^((xn--)?[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.)+[a-zA-Z]{2,}\.?$`)
 )
 
-// validateSpec checks what the schema says beyond types and enums.
+// specInvalid is the API's answer to a spec that fails validation
+// (live-api-behaviour.md d.1–d.4): 400 invalid_argument, one problem, the
+// field named by its dotted path without indexes or component names.
+func specInvalid(field, format string, args ...any) *reply {
+	r := apiError(http.StatusBadRequest, `error validating app spec field "`+field+`": `+sprintf(format, args...))
+	r.body.(*errorBody).ID = "invalid_argument"
+	return &r
+}
+
+// validateSpec checks what the schema says beyond types and enums, and
+// reports the first problem only, as the API does.
 func validateSpec(spec *do.AppSpec) *reply {
-	fail := func(format string, args ...any) *reply {
-		r := unprocessable(format, args...)
-		return &r
-	}
+	const namePattern = "use 2 to 32 lower-case letters, digits and dashes, starting with a letter"
 	if !componentName.MatchString(spec.Name) {
-		return fail("spec.name %q is invalid: use 2 to 32 lower-case letters, digits and dashes, starting with a letter.", spec.Name)
+		return specInvalid("name", "app name %q is invalid: %s", spec.Name, namePattern)
+	}
+	if kind := nullComponent(spec); kind != "" {
+		return specInvalid(kind, "a component must be an object, not null")
 	}
 	seen := map[string]bool{}
 	components := 0
-	checkName := func(kind string, i int, name string) *reply {
+	checkName := func(kind, name string) *reply {
 		if !componentName.MatchString(name) {
-			return fail("spec.%s[%d].name %q is invalid: use 2 to 32 lower-case letters, digits and dashes, starting with a letter.", kind, i, name)
+			return specInvalid(kind+".name", "component name %q is invalid: %s", name, namePattern)
 		}
 		if seen[name] {
-			return fail("spec.%s[%d].name %q is used by another component: names must be unique within an app.", kind, i, name)
+			return specInvalid(kind+".name", "component name %q is used by another component: names must be unique within an app", name)
 		}
 		seen[name] = true
 		return nil
 	}
 	checkEnvs := func(where string, envs []*do.AppVariableDefinition) *reply {
-		for j, e := range envs {
+		for _, e := range envs {
 			if e != nil && !envKey.MatchString(e.Key) {
-				return fail("%s.envs[%d].key %q is not a valid variable name.", where, j, e.Key)
+				return specInvalid(join(where, "envs.key"), "env var key %q is not a valid variable name", e.Key)
 			}
 		}
 		return nil
 	}
 	checkInstances := func(where string, count int64, auto *do.AppAutoscalingSpec) *reply {
 		if count < 0 {
-			return fail("%s.instance_count must be at least 1.", where)
+			return specInvalid(where+".instance_count", "instance count must be at least 1")
 		}
 		if count != 0 && auto != nil {
-			return fail("%s.instance_count must not be set when autoscaling is used.", where)
+			return specInvalid(where+".instance_count", "instance count must not be set when autoscaling is used")
 		}
 		if auto != nil && (auto.MinInstanceCount < 1 || auto.MaxInstanceCount < auto.MinInstanceCount) {
-			return fail("%s.autoscaling needs 1 <= min_instance_count <= max_instance_count.", where)
+			return specInvalid(where+".autoscaling", "autoscaling needs 1 <= min_instance_count <= max_instance_count")
 		}
 		return nil
 	}
-	for i, c := range spec.Services {
-		where := fmt.Sprintf("spec.services[%d]", i)
-		if r := firstOf(checkName("services", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, c.Autoscaling)); r != nil {
+	for _, c := range spec.Services {
+		if r := firstOf(checkName("services", c.Name), checkEnvs("services", c.Envs), checkInstances("services", c.InstanceCount, c.Autoscaling)); r != nil {
 			return r
 		}
-		if c.HTTPPort != 0 && (c.HTTPPort < 1 || c.HTTPPort > 65535) {
-			return fail("%s.http_port must be between 1 and 65535.", where)
+		if c.HTTPPort < 0 || c.HTTPPort > 65535 {
+			return specInvalid("services.http_port", "http port %d is out of range 1 to 65535", c.HTTPPort)
 		}
 		components++
 	}
-	for i, c := range spec.Workers {
-		where := fmt.Sprintf("spec.workers[%d]", i)
-		if r := firstOf(checkName("workers", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, c.Autoscaling)); r != nil {
-			return r
-		}
-		components++
-	}
-	for i, c := range spec.Jobs {
-		where := fmt.Sprintf("spec.jobs[%d]", i)
-		if r := firstOf(checkName("jobs", i, c.Name), checkEnvs(where, c.Envs), checkInstances(where, c.InstanceCount, nil)); r != nil {
+	for _, c := range spec.Workers {
+		if r := firstOf(checkName("workers", c.Name), checkEnvs("workers", c.Envs), checkInstances("workers", c.InstanceCount, c.Autoscaling)); r != nil {
 			return r
 		}
 		components++
 	}
-	for i, c := range spec.StaticSites {
-		if r := firstOf(checkName("static_sites", i, c.Name), checkEnvs(fmt.Sprintf("spec.static_sites[%d]", i), c.Envs)); r != nil {
+	for _, c := range spec.Jobs {
+		if r := firstOf(checkName("jobs", c.Name), checkEnvs("jobs", c.Envs), checkInstances("jobs", c.InstanceCount, nil)); r != nil {
 			return r
 		}
 		components++
 	}
-	for i, c := range spec.Functions {
-		if r := firstOf(checkName("functions", i, c.Name), checkEnvs(fmt.Sprintf("spec.functions[%d]", i), c.Envs)); r != nil {
+	for _, c := range spec.StaticSites {
+		if r := firstOf(checkName("static_sites", c.Name), checkEnvs("static_sites", c.Envs)); r != nil {
 			return r
 		}
 		components++
 	}
-	for i, c := range spec.Databases {
-		if r := checkName("databases", i, c.Name); r != nil {
+	for _, c := range spec.Functions {
+		if r := firstOf(checkName("functions", c.Name), checkEnvs("functions", c.Envs)); r != nil {
+			return r
+		}
+		components++
+	}
+	for _, c := range spec.Databases {
+		if r := checkName("databases", c.Name); r != nil {
 			return r
 		}
 	}
 	if components == 0 {
-		return fail("spec must have at least one service, worker, job, static site or functions component.")
+		return specInvalid("services", "an app needs at least one service, worker, job, static site or functions component")
 	}
-	for i, d := range spec.Domains {
+	for _, d := range spec.Domains {
 		if d != nil && (len(d.Domain) < 4 || len(d.Domain) > 253 || !domainName.MatchString(d.Domain)) {
-			return fail("spec.domains[%d].domain %q is not a valid hostname.", i, d.Domain)
+			return specInvalid("domains.domain", "domain %q is not a valid hostname", d.Domain)
 		}
 	}
-	return checkEnvs("spec", spec.Envs)
+	if r := checkEnvs("", spec.Envs); r != nil {
+		return r
+	}
+	return checkIngressTargets(spec)
+}
+
+// nullComponent names the first component list holding a null, if any.
+func nullComponent(spec *do.AppSpec) string {
+	switch {
+	case slices.Contains(spec.Services, nil):
+		return "services"
+	case slices.Contains(spec.Workers, nil):
+		return "workers"
+	case slices.Contains(spec.Jobs, nil):
+		return "jobs"
+	case slices.Contains(spec.StaticSites, nil):
+		return "static_sites"
+	case slices.Contains(spec.Functions, nil):
+		return "functions"
+	case slices.Contains(spec.Databases, nil):
+		return "databases"
+	}
+	return ""
+}
+
+// checkIngressTargets refuses ingress rules that route to a component the
+// app does not have, or to a worker or job, which serve no HTTP (a.17,
+// uncertain; the fake follows the spec's descriptions).
+func checkIngressTargets(spec *do.AppSpec) *reply {
+	if spec.Ingress == nil {
+		return nil
+	}
+	for _, rule := range spec.Ingress.Rules {
+		if rule == nil || rule.Component == nil {
+			continue
+		}
+		c, found := spec.Component(rule.Component.Name)
+		switch {
+		case !found:
+			return specInvalid("ingress.rules.component.name", "component %q does not exist", rule.Component.Name)
+		case c.Kind != do.AppComponentKindService && c.Kind != do.AppComponentKindStaticSite && c.Kind != do.AppComponentKindFunctions:
+			return specInvalid("ingress.rules.component.name", "component %q is a %s: rules route to services, static sites and functions only", c.Name, c.Kind)
+		}
+	}
+	return nil
 }
 
 func firstOf(rs ...*reply) *reply {
@@ -357,7 +407,7 @@ func createApp(c *call) reply {
 		id:        c.s.state.newID("app"),
 		created:   c.now,
 		updated:   c.now,
-		spec:      cloneSpec(req.Spec),
+		spec:      storedSpec(req.Spec),
 		projectID: req.ProjectID,
 		alertDest: map[string]alertDestinations{},
 	}
@@ -414,7 +464,7 @@ func updateApp(c *call) reply {
 	if bad := a.refusePinned(); bad != nil {
 		return *bad
 	}
-	a.spec = cloneSpec(req.Spec)
+	a.spec = storedSpec(req.Spec)
 	a.updated = c.now
 	d := c.s.startDeployment(a, c.now, deploymentCause{
 		text: "app spec updated", typ: do.DeploymentTypeManual,

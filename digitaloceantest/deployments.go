@@ -36,6 +36,11 @@ type deploymentState struct {
 	previous   string // the active deployment when this one started
 	failAt     do.DeploymentPhase
 	logs       map[do.AppLogType][]logLine
+
+	// stoppedIn and stoppedSince are the phase a superseded or canceled
+	// deployment was in when it stopped: its progress stays as it was.
+	stoppedIn    do.DeploymentPhase
+	stoppedSince time.Time
 }
 
 // logLine is one line of a deployment's, job's or event's log.
@@ -103,6 +108,9 @@ func (s *Server) startDeployment(a *appState, now time.Time, cause deploymentCau
 }
 
 func (d *deploymentState) setPhase(p do.DeploymentPhase, at time.Time) {
+	if (p == do.DeploymentPhaseSuperseded || p == do.DeploymentPhaseCanceled) && d.stoppedIn == "" {
+		d.stoppedIn, d.stoppedSince = d.phase, d.phaseSince
+	}
 	d.phase, d.phaseSince = p, at
 }
 
@@ -256,29 +264,35 @@ func (s *Server) renderDeployment(d *deploymentState) *do.Deployment {
 	return out
 }
 
-// progress reports one step per phase of the plan plus the final one.
+// progress reports one step per phase of the plan plus the final one. A
+// deployment that was superseded or canceled reports the progress it had
+// then.
 func (d *deploymentState) progress() *do.DeploymentProgress {
+	phase, since := d.phase, d.phaseSince
+	if d.stoppedIn != "" {
+		phase, since = d.stoppedIn, d.stoppedSince
+	}
 	names := map[do.DeploymentPhase]string{
 		do.DeploymentPhasePendingBuild: "initialize", do.DeploymentPhasePendingDeploy: "initialize",
 		do.DeploymentPhaseBuilding: "build", do.DeploymentPhaseDeploying: "deploy",
 	}
 	p := &do.DeploymentProgress{}
-	current := slices.Index(d.plan, d.phase)
-	for i, phase := range append(slices.Clone(d.plan), do.DeploymentPhaseActive) {
-		name := names[phase]
-		if phase == do.DeploymentPhaseActive {
+	current := slices.Index(d.plan, phase)
+	for i, stepPhase := range append(slices.Clone(d.plan), do.DeploymentPhaseActive) {
+		name := names[stepPhase]
+		if stepPhase == do.DeploymentPhaseActive {
 			name = "finalize"
 		}
 		step := &do.DeploymentProgressStep{Name: name, Status: do.DeploymentProgressStepStatusPending}
 		switch {
-		case d.phase == do.DeploymentPhaseActive, current >= 0 && i < current, d.failAt != "" && i < slices.Index(d.plan, d.failAt):
+		case phase == do.DeploymentPhaseActive, current >= 0 && i < current, phase == do.DeploymentPhaseError && i < slices.Index(d.plan, d.failAt):
 			step.Status = do.DeploymentProgressStepStatusSuccess
 			p.SuccessSteps++
 		case current == i:
 			step.Status = do.DeploymentProgressStepStatusRunning
-			step.StartedAt = d.phaseSince
+			step.StartedAt = since
 			p.RunningSteps++
-		case d.phase == do.DeploymentPhaseError && phase == d.failAt:
+		case phase == do.DeploymentPhaseError && stepPhase == d.failAt:
 			step.Status = do.DeploymentProgressStepStatusError
 			step.Reason = &do.DeploymentProgressStepReason{Code: "BuildJobFailed", Message: "the " + name + " step failed"}
 			p.ErrorSteps++

@@ -3,7 +3,10 @@
 // Platform) for testing code that uses the digitalocean SDK, or any other
 // HTTP client of the API.
 //
-// The fake behaves like the API as its OpenAPI description tells it:
+// The fake behaves like the API as its OpenAPI description tells it, and
+// where the live API does more than the description says, like the live API
+// (testdata/live-api-behaviour.md in the SDK's repository, section (a) and
+// (d); fact numbers below refer to it):
 //
 //   - State: creating an app starts a deployment that moves through
 //     PENDING_BUILD, BUILDING, DEPLOYING and ACTIVE as the fake's clock
@@ -11,6 +14,31 @@
 //     reverts, commits, cancellations and deletes change the state as the
 //     API does; events, job invocations, instances, alerts, health and logs
 //     follow it. Actions complete over time.
+//   - Stored specs: a created or updated spec is stored, returned and
+//     deployed as the live API rewrites it, by the same table as the SDK's
+//     NormalizeAppSpec: component routes and cors become top-level
+//     ingress.rules (a.12–a.14), a lone service or static site gets the rule
+//     "/" (a.15), services get http_port 8080 unless internal-only (a.16,
+//     a.18), env type GENERAL reads back absent (a.9). instance_count,
+//     sizes, regions and legacy slugs stay as given (a.19–a.21).
+//   - Secrets: SECRET env values, at app level and in every component, and
+//     image.registry_credentials come back as EV[1:<nonce>:<sealed>]
+//     ciphertext in the create or update response and every later read
+//     (a.1–a.5). A ciphertext sent back is kept byte for byte; a plaintext,
+//     even one sent before, gets a new ciphertext (a.3, a.4).
+//   - Create and update: the answer carries pending_deployment (a.24); a
+//     spec.name another app has is 409 conflict, on create and on an update
+//     that renames (a.26). Alerts of the spec, app-level and per component,
+//     are listed by ListAlerts with IDs, one per rule (a.27).
+//   - Deployments: every deployment carries progress, one step per phase; a
+//     superseded or canceled deployment keeps the progress it had (a.25).
+//     Lists are newest first (a.24).
+//   - Spec errors: a spec that breaks a rule of the API (names, env keys,
+//     instance counts, domains, ingress targets, …) is answered, on create,
+//     update and propose, with 400 and {"id": "invalid_argument", "message":
+//     "error validating app spec field \"services.name\": <problem>"}: one
+//     problem only, the field as a dotted path without indexes or component
+//     names (d.1–d.4).
 //   - Wire: status codes, the error object (id, message, request_id),
 //     pagination (absolute links.pages URLs, meta.total, per_page default
 //     20, at most 200), ratelimit-* headers and x-request-id.
@@ -24,6 +52,35 @@
 //   - Faults: Server.FailNext answers matching requests with an error
 //     status, a delay or a dropped connection; Server.SetRateLimit
 //     exhausts the rate limit.
+//
+// # Known differences from the live API
+//
+// Where the facts file marks a behaviour not established, the fake makes a
+// choice, and it may differ from the live API:
+//
+//   - Several routable components with no routes and no ingress rules get
+//     no generated rule (a.15); a lone functions component gets none
+//     either. Routes sent next to ingress rules are appended after them.
+//     A component's cors with no route to carry it stays on the component.
+//   - An internal-only service is one with no http_port and some
+//     internal_ports; it gets no port and no rule (a.16). The live API may
+//     decide otherwise when internal_ports does not include 8080.
+//   - Defaults for instance_size_slug, region, features and jobs[].kind are
+//     not written into the spec (a.20, a.22, a.23).
+//   - Only SECRET env values and image.registry_credentials are encrypted;
+//     log destination keys, OpenSearch passwords and secure header values
+//     are stored as sent (a.5). Propose returns the rewritten spec but
+//     encrypts nothing (a.6). An empty SECRET value stays empty. The
+//     ciphertext is random bytes: nothing can decrypt it.
+//   - The 400 body's id is "invalid_argument" (d.2 leaves it open), and an
+//     app-wide problem (no component at all) names the field "services".
+//     The fake checks fewer rules than the API; malformed or mistyped
+//     requests are refused by the schema checks above.
+//   - A superseded deployment's running step stays RUNNING.
+//   - Alert IDs are derived from the app, the component and the rule (and
+//     which of that component's alerts on the rule it is), so they survive
+//     updates that reorder alerts; whether the live API keeps them is not
+//     established.
 //
 // A test starts a fake with New and talks to it with Client:
 //

@@ -34,7 +34,7 @@ func main() {
 	}{
 		{"Not found: errors.Is and errors.As", notFound},
 		{"Invalid arguments are refused before sending", invalidArgument},
-		{"The API rejects a bad spec", unprocessable},
+		{"The API rejects a bad spec", invalidSpec},
 		{"Server errors are retried for reads", retriedRead},
 		{"A failed create is not re-sent", unknownOutcome},
 		{"A proxy's error page", proxyPage},
@@ -82,12 +82,15 @@ func invalidArgument(ctx context.Context, srv *digitaloceantest.Server) error {
 	return nil
 }
 
-func unprocessable(ctx context.Context, srv *digitaloceantest.Server) error {
+// invalidSpec shows a spec the API refuses: 400 invalid_argument, with one
+// problem and the field it concerns in the message.
+func invalidSpec(ctx context.Context, srv *digitaloceantest.Server) error {
 	client := srv.Client()
 	spec := &digitalocean.AppSpec{Name: "Shop_App", Services: []*digitalocean.AppServiceSpec{{Name: "web"}}}
 	_, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
-	if !errors.Is(err, digitalocean.ErrUnprocessable) {
-		return fmt.Errorf("want ErrUnprocessable, got %v", err)
+	var apiErr *digitalocean.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		return fmt.Errorf("want a 400 *Error, got %v", err)
 	}
 	fmt.Printf("   %v\n", err)
 	return nil

@@ -65,9 +65,15 @@ func TestDeployApp(t *testing.T) {
 			},
 		},
 		{
-			name:    "passes on the API's rejection of a bad spec",
-			spec:    &digitalocean.AppSpec{Name: "Hello World", Services: helloSpec().Services},
-			wantErr: digitalocean.ErrUnprocessable,
+			name: "passes on the API's rejection of a bad spec",
+			spec: &digitalocean.AppSpec{Name: "Hello World", Services: helloSpec().Services},
+			check: func(t *testing.T, _ *digitaloceantest.Server, err error) {
+				var apiErr *digitalocean.Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest ||
+					!strings.HasPrefix(apiErr.Message, `error validating app spec field "name": `) {
+					t.Errorf("error = %v, want the API's 400 naming the field \"name\"", err)
+				}
+			},
 		},
 		{
 			name: "retries the lookup through a short outage",
