@@ -119,8 +119,8 @@ type consoleTarget struct{ appID, component, instance string }
 
 // consoleSession is one open (or ended) websocket session.
 type consoleSession struct {
-	rec     ConsoleSession // guarded by consoleHub.mu
-	conn    *websocket.Conn
+	rec     ConsoleSession  // guarded by consoleHub.mu
+	conn    *websocket.Conn // set once the handshake is done; guarded by consoleHub.mu
 	out     *consoleWriter
 	dropped bool // guarded by consoleHub.mu
 }
@@ -162,8 +162,11 @@ func (h *consoleHub) closeSession(sess *consoleSession, code websocket.StatusCod
 func (h *consoleHub) drop(sess *consoleSession) {
 	h.mu.Lock()
 	sess.dropped = true
+	conn := sess.conn // nil until the handshake is done, which then drops it
 	h.mu.Unlock()
-	_ = sess.conn.CloseNow()
+	if conn != nil {
+		_ = conn.CloseNow()
+	}
 }
 
 // shutdown cuts every session and waits for their handlers.
@@ -171,7 +174,7 @@ func (h *consoleHub) shutdown() {
 	h.mu.Lock()
 	h.closed = true
 	for _, sess := range h.sessions {
-		if !sess.rec.Ended {
+		if !sess.rec.Ended && sess.conn != nil {
 			sess.dropped = true
 			_ = sess.conn.CloseNow()
 		}
@@ -247,24 +250,25 @@ func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(errorBody{ID: errorID(rec.Status), Message: refusal})
 		return
 	}
+	// Recorded before the handshake answers, so that a client that has
+	// its console can already close or drop it.
+	rec.Status = http.StatusSwitchingProtocols
+	sess := &consoleSession{rec: rec, out: newConsoleWriter()}
+	h.sessions = append(h.sessions, sess)
 	h.wg.Add(1)
 	h.mu.Unlock()
 	defer h.wg.Done()
 
 	conn, err := websocket.Accept(w, r, nil)
+	h.mu.Lock()
 	if err != nil { // Accept has answered
-		h.mu.Lock()
-		rec.Status, rec.Ended = http.StatusBadRequest, true
-		h.sessions = append(h.sessions, &consoleSession{rec: rec})
+		sess.rec.Status, sess.rec.Ended = http.StatusBadRequest, true
 		h.mu.Unlock()
 		return
 	}
 	conn.SetReadLimit(1 << 20) // "a server should accept any length of data"
-	rec.Status = http.StatusSwitchingProtocols
-	sess := &consoleSession{rec: rec, conn: conn, out: newConsoleWriter()}
-	h.mu.Lock()
-	h.sessions = append(h.sessions, sess)
-	if h.closed {
+	sess.conn = conn
+	if h.closed || sess.dropped {
 		sess.dropped = true
 		_ = conn.CloseNow()
 	}
