@@ -171,15 +171,14 @@ func runLive(ctx context.Context, token, appID string, exec *digitalocean.ExecOp
 		return err
 	}
 	defer console.Close()
+	return attach(console, os.Stdin, os.Stdout)
+}
 
-	copied := make(chan error, 1)
-	go func() {
-		_, err := io.Copy(os.Stdout, console)
-		copied <- err
-	}()
-	go sendLines(console, os.Stdin)
-
-	err = <-copied // the session ends: the shell exited, or ctx ended
+// attach copies the console's output to out and types each line of in,
+// until the session ends: the shell exited, or ctx ended.
+func attach(console *digitalocean.Console, in io.Reader, out io.Writer) error {
+	go sendLines(console, in) // a read of in may block for ever: not waited for
+	_, err := io.Copy(out, console)
 	if errors.Is(err, context.Canceled) {
 		return nil // Ctrl-C
 	}
