@@ -512,3 +512,16 @@ func TestConsoleClosedErrorMessages(t *testing.T) {
 	assert.Equal(t, "digitalocean: console closed by the server with code 1011: a b",
 		(&do.ConsoleClosedError{Code: 1011, Reason: "a\nb"}).Error(), "a server reason stays on one line")
 }
+
+// Once Read has seen the server end the session, the console holds no
+// goroutine even if it is never closed: the bubble would report it.
+func TestConsoleEndedSessionNeedsNoClose(t *testing.T) {
+	inConsoleBubble(t, func(t *testing.T, fx *consoleFixture) {
+		c, _, err := fx.client.Apps.OpenConsole(context.Background(), fx.appID,
+			&do.ExecOptions{Component: "web"}, &do.ConsoleOptions{KeepAlive: -1})
+		require.NoError(t, err)
+		_, _ = io.WriteString(c, "exit\r")
+		_, err = io.ReadAll(c)
+		require.NoError(t, err)
+	})
+}
