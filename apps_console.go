@@ -172,6 +172,7 @@ func (s *AppsService) DialConsole(ctx context.Context, execURL string, opts *Con
 		ctx:        ctx,
 		cancelDial: cancelDial,
 		stopped:    make(chan struct{}),
+		ended:      make(chan struct{}),
 		done:       make(chan struct{}),
 	}
 	if opts != nil && opts.Width > 0 {
@@ -210,7 +211,9 @@ type Console struct {
 	partial []byte // an incomplete UTF-8 sequence ending the last Write
 
 	closeOnce sync.Once
-	stopped   chan struct{} // closed when the session is ending
+	stopped   chan struct{} // closed when this side ends the session
+	endOnce   sync.Once
+	ended     chan struct{} // closed when Read has seen the session end
 	done      chan struct{} // closed when run has returned
 
 	errMu    sync.Mutex
@@ -234,6 +237,8 @@ func (c *Console) run(keepAlive time.Duration) {
 		select {
 		case <-c.stopped:
 			return
+		case <-c.ended:
+			return // nothing left to keep alive
 		case <-c.ctx.Done():
 			c.shutdown(c.ctx.Err(), websocket.StatusNormalClosure)
 			return
@@ -268,6 +273,7 @@ func (c *Console) Read(p []byte) (int, error) {
 		_, msg, err := c.conn.Read(context.Background())
 		if err != nil {
 			c.readErr = c.sessionEnded(err)
+			c.endOnce.Do(func() { close(c.ended) })
 			return 0, c.readErr
 		}
 		data, err := consoleOutput(msg)
