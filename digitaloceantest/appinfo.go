@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,9 +76,9 @@ func getExec(c *call) reply {
 	} else if !slices.Contains(names, instance) {
 		return notFound()
 	}
-	host := strings.TrimPrefix(c.s.logs.base, "http://")
-	q := url.Values{"token": {shortHash(40, c.s.state.newID("exec-token"))}}
-	return ok(&do.AppExec{URL: "ws://" + host + "/v1/exec/" + url.PathEscape(instance) + "?" + q.Encode()})
+	token := shortHash(40, c.s.state.newID("exec-token"))
+	c.s.consoles.issue(token, consoleTarget{appID: a.id, component: comp, instance: instance})
+	return ok(&do.AppExec{URL: c.s.consoleURL(token, instance)})
 }
 
 func getHealth(c *call) reply {

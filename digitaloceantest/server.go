@@ -30,6 +30,7 @@ type Server struct {
 
 	api, logs *host
 	routes    []route
+	consoles  consoleHub
 
 	mu    sync.Mutex
 	state *state
@@ -158,10 +159,10 @@ func NewServer(opts ...Option) *Server {
 	s.transport = s.newTransport()
 	if cfg.inMemory {
 		s.api = startMemHost("http://api.digitalocean.test", s.apiHandler())
-		s.logs = startMemHost("http://logs.digitalocean.test", s.logHandler())
+		s.logs = startMemHost("http://logs.digitalocean.test", s.proxyHandler())
 	} else {
 		s.api = startLoopbackHost(s.apiHandler())
-		s.logs = startLoopbackHost(s.logHandler())
+		s.logs = startLoopbackHost(s.proxyHandler())
 	}
 	return s
 }
@@ -178,12 +179,14 @@ func startMemHost(base string, h http.Handler) *host {
 	return &host{base: base, mem: l, server: srv}
 }
 
-// Close stops both hosts and ends live log streams. It is idempotent.
+// Close stops both hosts and ends live log streams and consoles. It is
+// idempotent.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
 		s.api.close()
 		s.logs.close()
+		s.consoles.shutdown()
 		s.transport.CloseIdleConnections()
 	})
 }
