@@ -109,8 +109,17 @@ func isLogName(token string) bool {
 // ErrLogLineTooLong at a line over MaxLogLineBytes.
 func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
 	return func(yield func(LogLine, error) bool) {
-		sc := bufio.NewScanner(r)
+		er := &errRecorder{r: r}
+		sc := bufio.NewScanner(er)
 		sc.Buffer(make([]byte, 0, 64<<10), MaxLogLineBytes+1) // +1 for the newline
+		sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+			if atEOF && len(data) > 0 && er.err != nil && bytes.IndexByte(data, '\n') < 0 {
+				// A line cut off by a failed read is not a line: the
+				// error ends the iteration instead.
+				return 0, nil, er.err
+			}
+			return bufio.ScanLines(data, atEOF)
+		})
 		for sc.Scan() {
 			if !yield(ParseLogLine(strings.TrimSuffix(sc.Text(), "\r")), nil) {
 				return
@@ -123,6 +132,20 @@ func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
 			yield(LogLine{}, err)
 		}
 	}
+}
+
+// errRecorder keeps the error of a read that failed other than at io.EOF.
+type errRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // StreamLogs follows the live log at liveURL, the LiveURL of an AppLogs

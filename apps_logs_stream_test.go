@@ -453,3 +453,40 @@ func TestStreamLogsWebsocketLongLine(t *testing.T) {
 	assert.Equal(t, []string{"ok"}, texts)
 	assert.True(t, errors.Is(err, ErrLogLineTooLong), "got %v", err)
 }
+
+// cutReader returns its text, then err instead of io.EOF.
+type cutReader struct {
+	text string
+	err  error
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if c.text == "" {
+		return 0, c.err
+	}
+	n := copy(p, c.text)
+	c.text = c.text[n:]
+	return n, nil
+}
+
+func TestReadLogLinesDropsALineCutByAnError(t *testing.T) {
+	var got []string
+	var gotErr error
+	for line, err := range ReadLogLines(&cutReader{text: "web 2024-05-01T12:00:00Z one\nweb 2024-05-01T12:00:01Z tw", err: io.ErrUnexpectedEOF}) {
+		if err != nil {
+			gotErr = err
+			break
+		}
+		got = append(got, line.Message)
+	}
+	assert.Equal(t, []string{"one"}, got, "the half line is not yielded as a line")
+	assert.ErrorIs(t, gotErr, io.ErrUnexpectedEOF)
+
+	// At a clean end, a last line without a newline is still a line.
+	got = nil
+	for line, err := range ReadLogLines(&cutReader{text: "one\ntwo", err: io.EOF}) {
+		require.NoError(t, err)
+		got = append(got, line.Text)
+	}
+	assert.Equal(t, []string{"one", "two"}, got)
+}

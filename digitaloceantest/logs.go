@@ -323,6 +323,7 @@ func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget
 			flusher.Flush()
 		}
 	}
+	flush() // a live log answers at once, lines or not
 	start, sent := -1, 0
 	_, realTime := s.cfg.clock.(realClock)
 	for {
