@@ -156,6 +156,9 @@ func (e *errRecorder) Read(p []byte) (int, error) {
 // ends when the server closes it, when the loop breaks (the connection is
 // closed at once), or when ctx ends (yielding ctx's error). The client's
 // http.Client Timeout does not apply: a live log has no natural end.
+// A connection that drops (a cut chunked body, a websocket gone without a
+// close frame) ends it with a *RequestError matching io.ErrUnexpectedEOF;
+// a line cut off with it is not yielded. FollowLogs resumes after drops.
 //
 // The URL is pre-signed and usually on another host: the API token is
 // never sent with it, whatever its host.
@@ -177,8 +180,12 @@ func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[
 		}
 		defer body.Close()
 		for line, err := range ReadLogLines(body) {
-			if err != nil && ctx.Err() != nil {
+			switch {
+			case err == nil, errors.Is(err, ErrLogLineTooLong):
+			case ctx.Err() != nil:
 				err = ctx.Err() // the read failed because ctx ended
+			default:
+				err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
 			}
 			if !yield(line, err) || err != nil {
 				return
@@ -287,8 +294,11 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 			case ctx.Err() != nil:
 				yield(LogLine{}, ctx.Err())
 			case websocket.CloseStatus(err) == websocket.StatusNormalClosure,
-				websocket.CloseStatus(err) == websocket.StatusGoingAway,
-				errors.Is(err, io.EOF):
+				websocket.CloseStatus(err) == websocket.StatusGoingAway:
+			case errors.Is(err, io.EOF):
+				// Gone without a close frame: a drop, not the end of the log.
+				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1,
+					Err: fmt.Errorf("%w: the connection closed without a websocket close frame", io.ErrUnexpectedEOF)})
 			default:
 				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: err})
 			}
