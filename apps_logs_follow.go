@@ -33,9 +33,9 @@ type FollowLogsOptions struct {
 	// FollowLogs asks once more for all of them, so no line the server
 	// still has is skipped. TailAllLines always asks for all of them.
 	ResumeTailLines int
-	// MaxAttempts bounds the reconnections in a row that bring no new line;
+	// MaxReconnects bounds the reconnections in a row that bring no new line;
 	// 0 means 5. Then FollowLogs ends with a *FollowLogsError.
-	MaxAttempts int
+	MaxReconnects int
 	// BaseDelay is the longest wait before the first reconnection of a run;
 	// it doubles with each further one, up to MaxDelay. Each wait is drawn
 	// between half that ceiling and the ceiling. 0 means 1s and 30s.
@@ -46,17 +46,17 @@ type FollowLogsOptions struct {
 	OnReconnect func(attempt int, wait time.Duration, cause error)
 }
 
-// FollowLogsError ends FollowLogs when MaxAttempts reconnections in a row
+// FollowLogsError ends FollowLogs when MaxReconnects reconnections in a row
 // brought no new line.
 type FollowLogsError struct {
-	// Attempts is the number of reconnections made in the run.
-	Attempts int
+	// Reconnects is the number of reconnections made in the run.
+	Reconnects int
 	// Err is what ended the last one.
 	Err error
 }
 
 func (e *FollowLogsError) Error() string {
-	return fmt.Sprintf("digitalocean: following logs: gave up after %d reconnections in a row without a new line: %v", e.Attempts, e.Err)
+	return fmt.Sprintf("digitalocean: following logs: gave up after %d reconnections in a row without a new line: %v", e.Reconnects, e.Err)
 }
 
 func (e *FollowLogsError) Unwrap() error { return e.Err }
@@ -82,7 +82,7 @@ var ErrLiveLogEnded = errors.New("digitalocean: the live log stream ended")
 // archived ones, which are read to their end), when the loop breaks, when
 // ctx ends (yielding ctx's error), at an error a retry cannot fix (bad
 // options, a 4xx from the API, ErrLogLineTooLong), or with a
-// *FollowLogsError after MaxAttempts reconnections without a new line.
+// *FollowLogsError after MaxReconnects reconnections without a new line.
 // Like StreamLogs, it never sends the API token to the log host.
 func (s *AppsService) FollowLogs(ctx context.Context, appID string, opts *FollowLogsOptions) iter.Seq2[LogLine, error] {
 	return func(yield func(LogLine, error) bool) {
@@ -118,16 +118,16 @@ func newLogFollower(s *AppsService, appID string, opts *FollowLogsOptions) (*log
 	switch {
 	case o.ResumeTailLines < 0 && o.ResumeTailLines != TailAllLines:
 		return nil, &ArgumentError{Name: "FollowLogsOptions.ResumeTailLines", Reason: "must be positive, 0 (the default) or TailAllLines (-1), got " + strconv.Itoa(o.ResumeTailLines)}
-	case o.MaxAttempts < 0:
-		return nil, &ArgumentError{Name: "FollowLogsOptions.MaxAttempts", Reason: "must not be negative, got " + strconv.Itoa(o.MaxAttempts)}
+	case o.MaxReconnects < 0:
+		return nil, &ArgumentError{Name: "FollowLogsOptions.MaxReconnects", Reason: "must not be negative, got " + strconv.Itoa(o.MaxReconnects)}
 	case o.BaseDelay < 0 || o.MaxDelay < 0:
 		return nil, &ArgumentError{Name: "FollowLogsOptions.BaseDelay", Reason: "BaseDelay and MaxDelay must not be negative"}
 	}
 	if o.ResumeTailLines == 0 {
 		o.ResumeTailLines = DefaultResumeTailLines
 	}
-	if o.MaxAttempts == 0 {
-		o.MaxAttempts = 5
+	if o.MaxReconnects == 0 {
+		o.MaxReconnects = 5
 	}
 	if o.BaseDelay == 0 {
 		o.BaseDelay = time.Second
@@ -164,8 +164,8 @@ func (f *logFollower) run(ctx context.Context, yield func(LogLine, error) bool) 
 			attempt = 0
 		}
 		attempt++
-		if attempt > f.opts.MaxAttempts {
-			yield(LogLine{}, &FollowLogsError{Attempts: attempt - 1, Err: res.cause})
+		if attempt > f.opts.MaxReconnects {
+			yield(LogLine{}, &FollowLogsError{Reconnects: attempt - 1, Err: res.cause})
 			return
 		}
 		wait := f.backoff(attempt)

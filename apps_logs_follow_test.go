@@ -184,15 +184,15 @@ func TestFollowLogsReadsTheArchiveWhenTheLogsEnd(t *testing.T) {
 	})
 }
 
-func TestFollowLogsAttemptsAreBounded(t *testing.T) {
+func TestFollowLogsReconnectsAreBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFollowFixture(t)
 		// Every stream drops before its first line.
 		f.srv.FailNextLogStreams(100, digitaloceantest.LogStreamFault{})
 		var waits []time.Duration
 		opts := &do.FollowLogsOptions{
-			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
-			MaxAttempts: 4, BaseDelay: time.Second, MaxDelay: 3 * time.Second,
+			LogsOptions:   do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
+			MaxReconnects: 4, BaseDelay: time.Second, MaxDelay: 3 * time.Second,
 			OnReconnect: func(attempt int, wait time.Duration, _ error) {
 				assert.Equal(t, len(waits)+1, attempt)
 				waits = append(waits, wait)
@@ -203,7 +203,7 @@ func TestFollowLogsAttemptsAreBounded(t *testing.T) {
 		assert.Empty(t, got)
 		var fe *do.FollowLogsError
 		require.ErrorAs(t, err, &fe)
-		assert.Equal(t, 4, fe.Attempts)
+		assert.Equal(t, 4, fe.Reconnects)
 		assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "the last cause is kept")
 		assert.Contains(t, err.Error(), "gave up after 4 reconnections")
 		assert.Len(t, f.srv.LogRequests(), 5, "the first connection and 4 reconnections")
@@ -220,7 +220,7 @@ func TestFollowLogsAttemptsAreBounded(t *testing.T) {
 	})
 }
 
-func TestFollowLogsProgressResetsAttempts(t *testing.T) {
+func TestFollowLogsProgressResetsReconnects(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFollowFixture(t)
 		// Each stream brings one new line and drops: a run of drops that
@@ -233,9 +233,9 @@ func TestFollowLogsProgressResetsAttempts(t *testing.T) {
 		f.emit(t, "1", "2", "3", "4", "5", "6")
 		var attempts []int
 		opts := &do.FollowLogsOptions{
-			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
-			MaxAttempts: 1,
-			OnReconnect: func(attempt int, _ time.Duration, _ error) { attempts = append(attempts, attempt) },
+			LogsOptions:   do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
+			MaxReconnects: 1,
+			OnReconnect:   func(attempt int, _ time.Duration, _ error) { attempts = append(attempts, attempt) },
 		}
 		got, err := follow(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), until("6"))
 		require.NoError(t, err)
@@ -316,7 +316,7 @@ func TestFollowLogsValidation(t *testing.T) {
 		{"type", "LogsOptions.Type", "a", &do.FollowLogsOptions{}},
 		{"tail", "LogsOptions.TailLines", "a", &do.FollowLogsOptions{LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, TailLines: -3}}},
 		{"resume tail", "FollowLogsOptions.ResumeTailLines", "a", &do.FollowLogsOptions{LogsOptions: run, ResumeTailLines: -2}},
-		{"attempts", "FollowLogsOptions.MaxAttempts", "a", &do.FollowLogsOptions{LogsOptions: run, MaxAttempts: -1}},
+		{"attempts", "FollowLogsOptions.MaxReconnects", "a", &do.FollowLogsOptions{LogsOptions: run, MaxReconnects: -1}},
 		{"delay", "FollowLogsOptions.BaseDelay", "a", &do.FollowLogsOptions{LogsOptions: run, MaxDelay: -time.Second}},
 	}
 	for _, tc := range cases {
