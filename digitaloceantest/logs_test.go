@@ -167,3 +167,45 @@ func TestLogURLsExpire(t *testing.T) {
 	resp, _ = openLive(t, srv, url3)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
+
+func TestLogsTailLinesJobAndEvent(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	c := srv.Client()
+	ctx := context.Background()
+	app := deployActive(t, srv, c, "tail-job")
+	countLines := func(logs *do.AppLogs) int {
+		t.Helper()
+		u := logs.LiveURL
+		if u == "" {
+			require.Len(t, logs.HistoricURLs, 1)
+			u = logs.HistoricURLs[0]
+		}
+		_, r := openLive(t, srv, u)
+		body, err := io.ReadAll(r)
+		require.NoError(t, err)
+		return strings.Count(string(body), "\n")
+	}
+
+	invocations, _, err := c.Apps.ListJobInvocations(ctx, app.ID, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, invocations)
+	jobLines := map[int]int{}
+	for _, tail := range []int{0, do.TailAllLines, 1} {
+		logs, _, err := c.Apps.GetJobInvocationLogs(ctx, app.ID, invocations[0].ID, &do.JobInvocationLogsOptions{JobName: invocations[0].JobName, TailLines: tail})
+		require.NoError(t, err, "tail %d", tail)
+		jobLines[tail] = countLines(logs)
+	}
+	require.Greater(t, jobLines[0], 1)
+	assert.Equal(t, jobLines[0], jobLines[do.TailAllLines], "-1 is no limit")
+	assert.Equal(t, 1, jobLines[1])
+
+	eventID, err := srv.TriggerAutoscale(app.ID, "web", 2, 4)
+	require.NoError(t, err)
+	srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
+	all, _, err := c.Apps.GetEventLogs(ctx, app.ID, eventID, &do.EventLogsOptions{TailLines: do.TailAllLines})
+	require.NoError(t, err)
+	last, _, err := c.Apps.GetEventLogs(ctx, app.ID, eventID, &do.EventLogsOptions{TailLines: 1})
+	require.NoError(t, err)
+	require.Greater(t, countLines(all), 1)
+	assert.Equal(t, 1, countLines(last))
+}
