@@ -50,6 +50,9 @@ type EventLogsOptions struct {
 	// PodConnectionTimeout is how long the API waits for a component
 	// instance that is not available yet (the API's default is 3m).
 	PodConnectionTimeout time.Duration
+	// TailLines asks for only the last lines; 0 leaves tail_lines out (all
+	// lines) and TailAllLines sends -1, as for LogsOptions.TailLines.
+	TailLines int
 }
 
 type eventsPage struct {
@@ -149,6 +152,9 @@ func (s *AppsService) GetEventLogs(ctx context.Context, appID, eventID string, o
 		return nil, nil, err
 	}
 	q, err := logsQuery("EventLogsOptions", o.Type, o.Follow, o.PodConnectionTimeout)
+	if err == nil {
+		err = setTailLines(q, "EventLogsOptions.TailLines", o.TailLines)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -56,7 +55,8 @@ type JobInvocationLogsOptions struct {
 	// PodConnectionTimeout is how long the API waits for the job's instance
 	// if it is not available yet (the API's default is 3m).
 	PodConnectionTimeout time.Duration
-	// TailLines limits the logs to this many last lines; 0 means all.
+	// TailLines asks for only the last lines; 0 leaves tail_lines out (all
+	// lines) and TailAllLines sends -1, as for LogsOptions.TailLines.
 	TailLines int
 }
 
@@ -133,9 +133,6 @@ func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, invocatio
 	if err := requireID("JobInvocationLogsOptions.JobName", opts.JobName); err != nil {
 		return nil, nil, err
 	}
-	if opts.TailLines < 0 {
-		return nil, nil, &ArgumentError{Name: "JobInvocationLogsOptions.TailLines", Reason: "must not be negative, got " + strconv.Itoa(opts.TailLines)}
-	}
 	if err := requireOptionalID("JobInvocationLogsOptions.DeploymentID", opts.DeploymentID); err != nil {
 		return nil, nil, err
 	}
@@ -147,8 +144,8 @@ func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, invocatio
 	if opts.DeploymentID != "" {
 		q.Set("deployment_id", opts.DeploymentID)
 	}
-	if opts.TailLines > 0 {
-		q.Set("tail_lines", strconv.Itoa(opts.TailLines))
+	if err := setTailLines(q, "JobInvocationLogsOptions.TailLines", opts.TailLines); err != nil {
+		return nil, nil, err
 	}
 	path := escapePath("v2/apps/%s/jobs/%s/invocations/%s/logs", appID, opts.JobName, invocationID)
 	return s.logsCall(ctx, path, q)

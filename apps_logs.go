@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -13,8 +14,13 @@ import (
 type LogsOptions struct {
 	// DeploymentID selects a deployment; empty means the active one.
 	DeploymentID string
-	// Component selects one component; empty means all of them.
+	// Component selects one component through the per-component operation
+	// path (/components/{name}/logs); empty means all of them.
 	Component string
+	// ComponentFilter selects one component through the component_name
+	// query parameter of the aggregate operation, the form godo and doctl
+	// send. Set Component or ComponentFilter, not both.
+	ComponentFilter string
 	// Type is the kind of logs: AppLogTypeBuild, AppLogTypeDeploy,
 	// AppLogTypeRun, AppLogTypeRunRestarted, AppLogTypeAutoscaleEvent or
 	// AppLogTypeUnspecified.
@@ -24,7 +30,18 @@ type LogsOptions struct {
 	// PodConnectionTimeout is how long the API waits for a component
 	// instance that is not available yet (the API's default is 3m).
 	PodConnectionTimeout time.Duration
+	// TailLines asks for only the last lines of the log (before the live
+	// ones when following). 0 leaves tail_lines out of the request: the
+	// API's default, all lines. N > 0 sends tail_lines=N. TailAllLines
+	// sends tail_lines=-1, what doctl sends when no --tail is given; the
+	// API treats tail_lines <= 0 as no limit (inferred, undocumented), so
+	// tail_lines=0, which godo sends by default, means the same and is not
+	// offered. Other negative values are an *ArgumentError.
+	TailLines int
 }
+
+// TailAllLines is the TailLines value that sends tail_lines=-1: no limit.
+const TailAllLines = -1
 
 // logTypes are the values the spec allows for the type parameter of the
 // deployment and event logs operations.
@@ -58,9 +75,21 @@ func (s *AppsService) GetLogs(ctx context.Context, appID string, opts *LogsOptio
 	if err := requireOptionalID("LogsOptions.Component", opts.Component); err != nil {
 		return nil, nil, err
 	}
+	if err := requireOptionalID("LogsOptions.ComponentFilter", opts.ComponentFilter); err != nil {
+		return nil, nil, err
+	}
+	if opts.Component != "" && opts.ComponentFilter != "" {
+		return nil, nil, &ArgumentError{Name: "LogsOptions.ComponentFilter", Reason: "must be empty when Component is set: both select the component"}
+	}
 	q, err := logsQuery("LogsOptions", opts.Type, opts.Follow, opts.PodConnectionTimeout)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := setTailLines(q, "LogsOptions.TailLines", opts.TailLines); err != nil {
+		return nil, nil, err
+	}
+	if opts.ComponentFilter != "" {
+		q.Set("component_name", opts.ComponentFilter)
 	}
 	var path string
 	switch {
@@ -144,6 +173,18 @@ func logsQuery(opts string, typ AppLogType, follow bool, podTimeout time.Duratio
 		q.Set("pod_connection_timeout", formatDuration(podTimeout))
 	}
 	return q, nil
+}
+
+// setTailLines adds tail_lines to q unless n is 0 (see LogsOptions.TailLines).
+func setTailLines(q url.Values, name string, n int) error {
+	switch {
+	case n == 0:
+	case n > 0 || n == TailAllLines:
+		q.Set("tail_lines", strconv.Itoa(n))
+	default:
+		return &ArgumentError{Name: name, Reason: "must be positive, 0 (not sent) or TailAllLines (-1), got " + strconv.Itoa(n)}
+	}
+	return nil
 }
 
 // formatDuration writes d in Go duration syntax without zero trailing

@@ -109,8 +109,17 @@ func isLogName(token string) bool {
 // ErrLogLineTooLong at a line over MaxLogLineBytes.
 func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
 	return func(yield func(LogLine, error) bool) {
-		sc := bufio.NewScanner(r)
+		er := &errRecorder{r: r}
+		sc := bufio.NewScanner(er)
 		sc.Buffer(make([]byte, 0, 64<<10), MaxLogLineBytes+1) // +1 for the newline
+		sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+			if atEOF && len(data) > 0 && er.err != nil && bytes.IndexByte(data, '\n') < 0 {
+				// A line cut off by a failed read is not a line: the
+				// error ends the iteration instead.
+				return 0, nil, er.err
+			}
+			return bufio.ScanLines(data, atEOF)
+		})
 		for sc.Scan() {
 			if !yield(ParseLogLine(strings.TrimSuffix(sc.Text(), "\r")), nil) {
 				return
@@ -125,6 +134,20 @@ func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
 	}
 }
 
+// errRecorder keeps the error of a read that failed other than at io.EOF.
+type errRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
+
 // StreamLogs follows the live log at liveURL, the LiveURL of an AppLogs
 // from one of the GetLogs calls, yielding each line as it arrives.
 //
@@ -133,6 +156,9 @@ func ReadLogLines(r io.Reader) iter.Seq2[LogLine, error] {
 // ends when the server closes it, when the loop breaks (the connection is
 // closed at once), or when ctx ends (yielding ctx's error). The client's
 // http.Client Timeout does not apply: a live log has no natural end.
+// A connection that drops (a cut chunked body, a websocket gone without a
+// close frame) ends it with a *RequestError matching io.ErrUnexpectedEOF;
+// a line cut off with it is not yielded. FollowLogs resumes after drops.
 //
 // The URL is pre-signed and usually on another host: the API token is
 // never sent with it, whatever its host.
@@ -154,8 +180,12 @@ func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[
 		}
 		defer body.Close()
 		for line, err := range ReadLogLines(body) {
-			if err != nil && ctx.Err() != nil {
+			switch {
+			case err == nil, errors.Is(err, ErrLogLineTooLong):
+			case ctx.Err() != nil:
 				err = ctx.Err() // the read failed because ctx ended
+			default:
+				err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
 			}
 			if !yield(line, err) || err != nil {
 				return
@@ -264,8 +294,11 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 			case ctx.Err() != nil:
 				yield(LogLine{}, ctx.Err())
 			case websocket.CloseStatus(err) == websocket.StatusNormalClosure,
-				websocket.CloseStatus(err) == websocket.StatusGoingAway,
-				errors.Is(err, io.EOF):
+				websocket.CloseStatus(err) == websocket.StatusGoingAway:
+			case errors.Is(err, io.EOF):
+				// Gone without a close frame: a drop, not the end of the log.
+				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1,
+					Err: fmt.Errorf("%w: the connection closed without a websocket close frame", io.ErrUnexpectedEOF)})
 			default:
 				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: err})
 			}

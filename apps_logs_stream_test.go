@@ -453,3 +453,151 @@ func TestStreamLogsWebsocketLongLine(t *testing.T) {
 	assert.Equal(t, []string{"ok"}, texts)
 	assert.True(t, errors.Is(err, ErrLogLineTooLong), "got %v", err)
 }
+
+// cutReader returns its text, then err instead of io.EOF.
+type cutReader struct {
+	text string
+	err  error
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if c.text == "" {
+		return 0, c.err
+	}
+	n := copy(p, c.text)
+	c.text = c.text[n:]
+	return n, nil
+}
+
+func TestReadLogLinesDropsALineCutByAnError(t *testing.T) {
+	var got []string
+	var gotErr error
+	for line, err := range ReadLogLines(&cutReader{text: "web 2024-05-01T12:00:00Z one\nweb 2024-05-01T12:00:01Z tw", err: io.ErrUnexpectedEOF}) {
+		if err != nil {
+			gotErr = err
+			break
+		}
+		got = append(got, line.Message)
+	}
+	assert.Equal(t, []string{"one"}, got, "the half line is not yielded as a line")
+	assert.ErrorIs(t, gotErr, io.ErrUnexpectedEOF)
+
+	// At a clean end, a last line without a newline is still a line.
+	got = nil
+	for line, err := range ReadLogLines(&cutReader{text: "one\ntwo", err: io.EOF}) {
+		require.NoError(t, err)
+		got = append(got, line.Text)
+	}
+	assert.Equal(t, []string{"one", "two"}, got)
+}
+
+// TestFollowLogsWebsocket follows a websocket live log, App Platform's
+// transport, across a connection dropped without a close frame and a
+// normal close, until the API hands out archived URLs only.
+func TestFollowLogsWebsocket(t *testing.T) {
+	log := []string{
+		"web 2024-05-01T12:00:01Z one",
+		"web 2024-05-01T12:00:02Z two",
+		"web 2024-05-01T12:00:03Z three",
+		"web 2024-05-01T12:00:04Z four",
+	}
+	var mu sync.Mutex
+	conns := 0
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/archive" {
+			_, _ = io.WriteString(w, strings.Join(log, "\n")+"\n")
+			return
+		}
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		defer conn.CloseNow()
+		mu.Lock()
+		conns++
+		n := conns
+		mu.Unlock()
+		send := func(lines []string) {
+			for _, l := range lines {
+				assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, fmt.Appendf(nil, `{"data":%q}`, l+"\n")))
+			}
+		}
+		switch n {
+		case 1: // two lines, then the connection drops without a close frame
+			send(log[:2])
+		case 2: // the tail asked for (the last 2 of 3 lines so far), then a normal close
+			send(log[1:3])
+			_ = conn.Close(websocket.StatusNormalClosure, "")
+		}
+	})
+	var tails []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		tails = append(tails, r.URL.Query().Get("tail_lines"))
+		n := len(tails)
+		mu.Unlock()
+		live := "ws" + strings.TrimPrefix(ls.URL, "http") + "/live?token=signed"
+		if n == 3 {
+			fmt.Fprintf(w, `{"historic_urls":[%q]}`, ls.URL+"/archive?token=signed")
+			return
+		}
+		fmt.Fprintf(w, `{"live_url":%q}`, live)
+	}))
+	t.Cleanup(api.Close)
+	c, err := New(WithToken(logTestToken), WithBaseURL(api.URL), WithRetry(RetryPolicy{}))
+	require.NoError(t, err)
+
+	var got []string
+	var causes []error
+	opts := &FollowLogsOptions{
+		LogsOptions:     LogsOptions{Type: AppLogTypeRun},
+		ResumeTailLines: 2,
+		BaseDelay:       time.Nanosecond, // backoff timing is tested on the fake with synctest
+		OnReconnect:     func(_ int, _ time.Duration, cause error) { causes = append(causes, cause) },
+	}
+	for line, err := range c.Apps.FollowLogs(t.Context(), "a", opts) {
+		require.NoError(t, err)
+		got = append(got, line.Message)
+		require.Less(t, len(got), 10)
+	}
+	assert.Equal(t, []string{"one", "two", "three", "four"}, got)
+	assert.Equal(t, []string{"", "2", "2"}, tails)
+	require.Len(t, causes, 2)
+	var reqErr *RequestError
+	assert.ErrorAs(t, causes[0], &reqErr, "a dropped websocket is a request error")
+	assert.ErrorIs(t, causes[1], ErrLiveLogEnded)
+	ls.assertNoToken(t)
+}
+
+func TestStreamLogsWebsocketDropIsAnError(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, []byte(`{"data":"one\n"}`)))
+		conn.CloseNow() // no close frame
+	})
+	c := newLogTestClient(t, ls)
+	texts, err := drainLogStream(c, "ws"+strings.TrimPrefix(ls.URL, "http")+"/live?token=signed")
+	assert.Equal(t, []string{"one"}, texts)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.NotContains(t, err.Error(), "signed", "the URL's query stays out of the error")
+}
+
+func TestStreamLogsHTTPDropIsAnError(t *testing.T) {
+	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "one\ntw")
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler) // the connection drops mid-line
+	})
+	c := newLogTestClient(t, ls)
+	texts, err := drainLogStream(c, ls.URL+"/live?token=signed")
+	assert.Equal(t, []string{"one"}, texts, "the cut line is not a line")
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.NotContains(t, err.Error(), "signed")
+}

@@ -198,7 +198,7 @@ func TestAppsArgumentValidation(t *testing.T) {
 			return err
 		}},
 		{"GetJobInvocationLogs/tail", "JobInvocationLogsOptions.TailLines", func(ctx context.Context, s *AppsService) error {
-			_, _, err := s.GetJobInvocationLogs(ctx, "a", "j", &JobInvocationLogsOptions{JobName: "job", TailLines: -1})
+			_, _, err := s.GetJobInvocationLogs(ctx, "a", "j", &JobInvocationLogsOptions{JobName: "job", TailLines: -2})
 			return err
 		}},
 		{"ListEvents/type", "EventListOptions.EventTypes", func(ctx context.Context, s *AppsService) error {

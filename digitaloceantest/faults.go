@@ -63,6 +63,9 @@ type pendingFault struct {
 	match Match
 	fault Fault
 	left  int
+	// stream, when set, makes this a fault for live log streams, which
+	// API requests never take.
+	stream *LogStreamFault
 }
 
 // FailNext makes the next n requests that match get fault. Faults queued
@@ -80,7 +83,7 @@ func (s *Server) takeFault(method, urlPath, op string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, pf := range s.state.faults {
-		if !pf.match.matches(method, urlPath, op) {
+		if pf.stream != nil || !pf.match.matches(method, urlPath, op) {
 			continue
 		}
 		pf.left--
@@ -139,4 +142,74 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f Fault, rec
 		e.Message = f.Message
 	}
 	s.writeReply(w, w.Header().Get("X-Request-Id"), reply{status: status, body: e})
+}
+
+// LogStreamFault is what a live log stream (a LiveURL being read) gets
+// instead of its normal course, once it has sent AfterLines whole lines.
+type LogStreamFault struct {
+	// AfterLines is how many whole lines the stream sends first (counted
+	// from the first line it sends, after tail_lines).
+	AfterLines int
+	// MidLine then sends the first half of the next line, waiting for one
+	// to exist, before the connection drops.
+	MidLine bool
+	// ExpireURL makes the stream's URL expire: later requests with it get
+	// 403, as after its X-Expires. Without MidLine the stream then ends
+	// cleanly; without MidLine or ExpireURL the connection drops between
+	// two lines.
+	ExpireURL bool
+}
+
+// FailNextLogStreams makes the next n live log streams opened get fault.
+func (s *Server) FailNextLogStreams(n int, fault LogStreamFault) {
+	if n <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state.faults = append(s.state.faults, &pendingFault{stream: &fault, left: n})
+}
+
+// ExpireLogURLs makes every log URL handed out so far expire now: requests
+// with them get 403 and the live streams open on them end.
+func (s *Server) ExpireLogURLs() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.state.logTokens {
+		t.expired = true
+	}
+	s.notifyLocked()
+}
+
+func (s *Server) takeLogStreamFault() *LogStreamFault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, pf := range s.state.faults {
+		if pf.stream == nil {
+			continue
+		}
+		pf.left--
+		if pf.left == 0 {
+			s.state.faults = append(s.state.faults[:i:i], s.state.faults[i+1:]...)
+		}
+		return pf.stream
+	}
+	return nil
+}
+
+// strikeLogStream carries out fault on a live stream; next is the line
+// that would have come next ("" if none has yet).
+func (s *Server) strikeLogStream(w http.ResponseWriter, t *logTarget, f *LogStreamFault, next string, flush func()) {
+	if f.ExpireURL {
+		s.mu.Lock()
+		t.expired = true
+		s.mu.Unlock()
+	}
+	if f.MidLine {
+		_, _ = w.Write([]byte(next[:max(len(next)/2, 1)]))
+		flush()
+	} else if f.ExpireURL {
+		return // the chunked body ends cleanly
+	}
+	panic(http.ErrAbortHandler) // closes the connection mid-body
 }

@@ -19,7 +19,23 @@ type logTarget struct {
 	component  string // "" for every component
 	logType    do.AppLogType
 	follow     bool
-	tail       int // last lines only; 0 for all
+	tail       int       // last lines only; 0 for all
+	expires    time.Time // the URL's X-Expires
+	expired    bool      // expired early, by ExpireLogURLs or a LogStreamFault
+}
+
+// usable reports whether the target's URL still works at now.
+func (t *logTarget) usable(now time.Time) bool {
+	return !t.expired && now.Before(t.expires)
+}
+
+// tailStart is the index of the first line to send out of n: tail_lines
+// counts back from the end of the log as it is when the URL is opened.
+func (t *logTarget) tailStart(n int) int {
+	if t.tail > 0 && n > t.tail {
+		return n - t.tail
+	}
+	return 0
 }
 
 // lines returns the target's lines so far.
@@ -38,9 +54,6 @@ func (t *logTarget) lines() []logLine {
 		if t.component == "" || l.component == t.component {
 			out = append(out, l)
 		}
-	}
-	if t.tail > 0 && len(out) > t.tail {
-		out = out[len(out)-t.tail:]
 	}
 	return out
 }
@@ -64,13 +77,34 @@ func (t *logTarget) live(s *Server) bool {
 // event), archived URLs once they cannot.
 func (c *call) logURLs(t *logTarget) reply {
 	token := shortHash(40, c.s.state.newID("log-token"))
+	t.expires = c.now.Add(LogURLLifetime)
 	c.s.state.logTokens[token] = t
-	q := url.Values{"token": {token}, "X-Expires": {strconv.FormatInt(c.now.Add(15*time.Minute).Unix(), 10)}}
+	q := url.Values{"token": {token}, "X-Expires": {strconv.FormatInt(t.expires.Unix(), 10)}}
 	base := c.s.logs.base + "/v1/logs/" + token[:12]
 	if t.live(c.s) {
 		return ok(&do.AppLogs{LiveURL: base + "/live?" + q.Encode()})
 	}
 	return ok(&do.AppLogs{HistoricURLs: []string{base + "/archive.log?" + q.Encode()}})
+}
+
+// LogURLLifetime is how long a log URL handed out by the fake works, by the
+// fake's clock; Server.ExpireLogURLs ends them early.
+const LogURLLifetime = 15 * time.Minute
+
+// tailLines reads the optional tail_lines query parameter: an integer, and
+// <= 0 means no limit (how the live API is understood to treat -1, which
+// doctl sends by default, and 0, which godo sends by default).
+func tailLines(c *call) (int, *reply) {
+	v := c.r.URL.Query().Get("tail_lines")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r := badRequest("tail_lines must be an integer, got %q.", v)
+		return 0, &r
+	}
+	return max(n, 0), nil
 }
 
 // logType reads the required type query parameter; UNSPECIFIED means RUN.
@@ -124,11 +158,18 @@ func getDeploymentLogs(c *call) reply {
 		}
 		return notFound()
 	}
+	tail, bad := tailLines(c)
+	if bad != nil {
+		return *bad
+	}
 	comp := c.param("component_name")
+	if comp == "" {
+		comp = c.r.URL.Query().Get("component_name") // the aggregate paths' filter
+	}
 	if comp != "" && !d.hasComponent(comp) {
 		return notFound()
 	}
-	return c.logURLs(&logTarget{app: a, deployment: d, component: comp, logType: typ, follow: follow})
+	return c.logURLs(&logTarget{app: a, deployment: d, component: comp, logType: typ, follow: follow, tail: tail})
 }
 
 func getJobInvocationLogs(c *call) reply {
@@ -147,13 +188,9 @@ func getJobInvocationLogs(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
-	tail := 0
-	if v := c.r.URL.Query().Get("tail_lines"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return badRequest("tail_lines must be a non-negative integer, got %q.", v)
-		}
-		tail = n
+	tail, bad := tailLines(c)
+	if bad != nil {
+		return *bad
 	}
 	return c.logURLs(&logTarget{app: a, job: j, follow: follow, tail: tail, logType: do.AppLogTypeJobInvocation})
 }
@@ -171,11 +208,15 @@ func getEventLogs(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
+	tail, bad := tailLines(c)
+	if bad != nil {
+		return *bad
+	}
 	if e.typ != do.AppEventTypeAutoscaling {
 		// A deployment event's logs are its deployment's.
-		return c.logURLs(&logTarget{app: a, deployment: e.deployment, logType: typ, follow: follow})
+		return c.logURLs(&logTarget{app: a, deployment: e.deployment, logType: typ, follow: follow, tail: tail})
 	}
-	return c.logURLs(&logTarget{app: a, event: e, follow: follow, logType: do.AppLogTypeAutoscaleEvent})
+	return c.logURLs(&logTarget{app: a, event: e, follow: follow, tail: tail, logType: do.AppLogTypeAutoscaleEvent})
 }
 
 // waitChange waits for a state change; on a wall clock, where nothing else
@@ -232,12 +273,13 @@ func (s *Server) logHandler() http.Handler {
 		s.mu.Lock()
 		s.settleLocked()
 		t := s.state.logTokens[r.URL.Query().Get("token")]
+		usable := t != nil && t.usable(s.nowLocked())
 		s.mu.Unlock()
 		status := http.StatusOK
 		switch {
 		case r.Method != http.MethodGet:
 			status = http.StatusMethodNotAllowed
-		case t == nil:
+		case !usable:
 			status = http.StatusForbidden
 		}
 		rec.Status = status
@@ -251,12 +293,13 @@ func (s *Server) logHandler() http.Handler {
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/live") {
-			s.streamLive(w, r, t)
+			s.streamLive(w, r, t, s.takeLogStreamFault())
 			return
 		}
 		s.mu.Lock()
 		var b strings.Builder
-		for _, l := range t.lines() {
+		lines := t.lines()
+		for _, l := range lines[t.tailStart(len(lines)):] {
 			b.WriteString(l.String() + "\n")
 		}
 		s.mu.Unlock()
@@ -266,30 +309,51 @@ func (s *Server) logHandler() http.Handler {
 	})
 }
 
-// streamLive writes the target's lines one chunk each, then, when
-// following, new lines as they come, until the logs can no longer grow,
-// the client leaves or the server closes.
-func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget) {
+// streamLive writes the target's lines one chunk each (the last tail_lines
+// of them when asked), then, when following, new lines as they come, until
+// the logs can no longer grow, the URL expires, the client leaves, the
+// server closes or fault strikes.
+func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget, fault *LogStreamFault) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	flusher, _ := w.(http.Flusher)
-	sent := 0
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	flush() // a live log answers at once, lines or not
+	start, sent := -1, 0
 	_, realTime := s.cfg.clock.(realClock)
 	for {
 		s.mu.Lock()
 		s.settleLocked()
 		lines := t.lines()
+		if start < 0 {
+			start = t.tailStart(len(lines))
+			sent = start
+		}
 		more := t.follow && t.live(s)
+		usable := t.usable(s.nowLocked())
 		changed := s.changed
 		s.mu.Unlock()
+		if !usable {
+			return // an expired URL's stream ends
+		}
 		for ; sent < len(lines); sent++ {
+			if fault != nil && sent-start == fault.AfterLines {
+				s.strikeLogStream(w, t, fault, lines[sent].String(), flush)
+				return
+			}
 			if _, err := w.Write([]byte(lines[sent].String() + "\n")); err != nil {
 				return
 			}
-			if flusher != nil {
-				flusher.Flush()
-			}
+			flush()
+		}
+		if fault != nil && !fault.MidLine && sent-start == fault.AfterLines {
+			s.strikeLogStream(w, t, fault, "", flush)
+			return
 		}
 		if !more {
 			return
