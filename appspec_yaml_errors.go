@@ -1,7 +1,9 @@
 package digitalocean
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -130,7 +132,11 @@ func (p *specProblems) err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	list := p.list
+	// The walk reports a mapping's repeated keys before its values.
+	list := slices.Clone(p.list)
+	slices.SortStableFunc(list, func(a, b *AppSpecError) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
 	if p.dropped > 0 {
 		list = append(list, &AppSpecError{
 			Msg: fmt.Sprintf("%s%d more not reported (the first %d are listed)", droppedProblemsPrefix, p.dropped, len(p.list)),
