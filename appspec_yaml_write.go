@@ -136,6 +136,7 @@ func jsonObjectToYAML(dec *json.Decoder, t reflect.Type) (*yaml.Node, error) {
 		elem = t.Elem()
 	}
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	var at map[string]int // free-form keys: where each is in m.Content
 	for dec.More() {
 		keyTok, err := dec.Token()
 		if err != nil {
@@ -152,6 +153,18 @@ func jsonObjectToYAML(dec *json.Decoder, t reflect.Type) (*yaml.Node, error) {
 		}
 		if value == nil && known {
 			continue
+		}
+		if fields == nil {
+			// JSON text may repeat a key of a free-form object, YAML may
+			// not: the last value wins, as when decoding.
+			if i, dup := at[key]; dup {
+				m.Content[i+1] = orYAMLNull(value)
+				continue
+			}
+			if at == nil {
+				at = map[string]int{}
+			}
+			at[key] = len(m.Content)
 		}
 		keyNode := yamlStringNode(key)
 		if fields != nil && !known {
