@@ -314,3 +314,22 @@ func (g *specGenerator) free(depth int) any {
 	}
 	return m
 }
+
+func TestSpecWalkerRejectsKeysItCannotKeep(t *testing.T) {
+	// A struct without the generated unknownFields would drop an unknown
+	// key silently, so the loader refuses every unknown key there.
+	type plain struct {
+		Port int `json:"port"`
+	}
+	var root yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte("port: 1\nsidecar: x\nprot: 2\n"), &root))
+	w := &specWalker{budget: 100}
+	w.walk(root.Content[0], reflect.TypeFor[plain](), "", 0)
+	require.Len(t, w.problems.list, 2)
+	assert.Equal(t, "sidecar", w.problems.list[0].Key)
+	assert.Empty(t, w.problems.list[0].Suggestion)
+	assert.Equal(t, "port", w.problems.list[1].Suggestion)
+
+	assert.True(t, keepsUnknownFields(reflect.TypeFor[AppServiceSpec]()))
+	assert.False(t, keepsUnknownFields(reflect.TypeFor[plain]()))
+}
