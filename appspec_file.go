@@ -17,7 +17,7 @@ import (
 // shows and `doctl apps create --spec` reads. Loading checks every key and
 // value type and reports every problem at once (AppSpecErrors). A key the
 // spec types do not know is a typo when it is close to a known key of its
-// object, else it is kept, as the JSON decoder keeps it, so that a file
+// object, misplaced when another object knows it, else it is kept, as the JSON decoder keeps it, so that a file
 // written from a spec of a newer API loads back unchanged. Semantic checks
 // (valid regions, sizes, component references) are AppSpec.Validate's and
 // the API's (AppsService.Propose). See docs/appspec-files.md.
@@ -40,9 +40,11 @@ func LoadAppSpec(path string) (*AppSpec, error) {
 // file. The document may also be wrapped as {"spec": {...}} (the shape of
 // a create or update request body and of a deploy template), with no other
 // top-level key. Every problem in the document (unknown keys close to a
-// known one, values of the wrong type, repeated keys) is reported at once
-// as an AppSpecErrors of *AppSpecError values with their line; keys close
-// to no known key are kept (see AppSpec.UnknownFields).
+// known one or known elsewhere in the spec, values of the wrong type,
+// repeated keys) is reported at once as an AppSpecErrors of *AppSpecError
+// values with their line. Other unknown keys, and those that
+// MarshalAppSpecYAML marked, are kept (see AppSpec.UnknownFields), so that
+// what MarshalAppSpecYAML writes loads back into an equal spec.
 func ParseAppSpec(data []byte) (*AppSpec, error) {
 	return parseSpecDocument(data, false)
 }

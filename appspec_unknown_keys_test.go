@@ -333,3 +333,38 @@ func TestSpecWalkerRejectsKeysItCannotKeep(t *testing.T) {
 	assert.True(t, keepsUnknownFields(reflect.TypeFor[AppServiceSpec]()))
 	assert.False(t, keepsUnknownFields(reflect.TypeFor[plain]()))
 }
+
+func TestParseAppSpecMisplacedKeys(t *testing.T) {
+	// http_port indented under github, instance_count at the top level:
+	// keys of other objects are not kept silently.
+	doc := `name: a
+services:
+  - name: web
+    github:
+      repo: x/y
+      branch: main
+      http_port: 8080
+instance_count: 2
+`
+	_, err := ParseAppSpec([]byte(doc))
+	var problems AppSpecErrors
+	require.ErrorAs(t, err, &problems)
+	require.Len(t, problems, 2)
+	assert.Equal(t, "services[0].github.http_port", problems[0].Path)
+	assert.Equal(t, 7, problems[0].Line)
+	assert.Equal(t, `unknown key "http_port" here; it is a key of services[] (indented under the wrong parent?)`, problems[0].Msg)
+	assert.Empty(t, problems[0].Suggestion)
+	assert.Equal(t, "instance_count", problems[1].Key)
+	assert.Contains(t, problems[1].Msg, "it is a key of services[], jobs[] and workers[]")
+
+	// The marker keeps them, as for a newer API's keys.
+	marked := strings.ReplaceAll(doc, "      http_port", "      # "+unknownKeyMarker+"\n      http_port")
+	marked = strings.ReplaceAll(marked, "instance_count", "# "+unknownKeyMarker+"\ninstance_count")
+	spec, err := ParseAppSpec([]byte(marked))
+	require.NoError(t, err, marked)
+	assert.Equal(t, []string{"instance_count", "services[0].github.http_port"}, spec.UnknownFields())
+
+	assert.Equal(t, "the top level, services[], static_sites[] and others", misplacedSpecKey("name"))
+	assert.Equal(t, "services[].log_destinations[].open_search.basic_auth", misplacedSpecKey("user"))
+	assert.Empty(t, misplacedSpecKey("sidecars"))
+}

@@ -2,8 +2,12 @@ package digitalocean
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/oceankit/digitalocean/internal/jsonfields"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -13,7 +17,9 @@ import (
 // the comment unknownKeyComment; the loader keeps any key so marked. An
 // unmarked unknown key is a typo when it is close to a key of the same
 // object (closestSpecKey), else it is kept too, as the JSON decoder keeps
-// it, so that specs of a newer API round-trip.
+// it, so that specs of a newer API round-trip. An unmarked unknown key that
+// is a key of another object of the spec is an error too: it is most likely
+// indented under the wrong parent (misplacedSpecKey).
 
 // unknownKeyMarker is the text that marks a key as deliberately unknown.
 const unknownKeyMarker = "not known to this SDK version, kept as is"
@@ -149,4 +155,65 @@ func keyDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// specKeyHomes maps each key of the AppSpec types to the objects that know
+// it, as path patterns ("services[].health_check"; "" for the top level),
+// shallowest first. A type reached by several paths is listed under the
+// shallowest.
+var specKeyHomes = sync.OnceValue(func() map[string][]string {
+	homes := map[string][]string{}
+	type at struct {
+		t    reflect.Type
+		path string
+	}
+	seen := map[reflect.Type]bool{}
+	queue := []at{{reflect.TypeFor[AppSpec](), ""}}
+	for len(queue) > 0 {
+		next := queue[0]
+		queue = queue[1:]
+		if seen[next.t] {
+			continue
+		}
+		seen[next.t] = true
+		fields := jsonfields.Of(next.t)
+		for _, name := range fields.Names {
+			homes[name] = append(homes[name], next.path)
+			t, path := fields.ByName[name], specPath(next.path, name)
+			for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+				if t.Kind() == reflect.Slice {
+					path += "[]"
+				}
+				t = t.Elem()
+			}
+			if t.Kind() == reflect.Struct && !decodesItself(t) {
+				queue = append(queue, at{t, path})
+			}
+		}
+	}
+	return homes
+})
+
+// misplacedSpecKey describes where else in a spec an unknown key is known,
+// as "services[], workers[] and jobs[]" (at most three), or "".
+func misplacedSpecKey(key string) string {
+	homes := specKeyHomes()[key]
+	if len(homes) == 0 {
+		return ""
+	}
+	names := make([]string, 0, 3)
+	for _, h := range homes[:min(len(homes), 3)] {
+		if h == "" {
+			h = "the top level"
+		}
+		names = append(names, h)
+	}
+	list := strings.Join(names, ", ")
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+	if len(homes) > 3 {
+		list = strings.Join(names, ", ") + " and others"
+	}
+	return list
 }

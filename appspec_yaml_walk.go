@@ -219,9 +219,18 @@ func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfi
 		return true
 	default:
 		suggestion = closestSpecKey(name, fields.Names)
-		if suggestion == "" {
+		if suggestion != "" {
+			break
+		}
+		homes := misplacedSpecKey(name)
+		if homes == "" {
 			return true
 		}
+		w.problems.add(&AppSpecError{
+			Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
+			Msg: fmt.Sprintf("unknown key %q here; it is a key of %s (indented under the wrong parent?)", name, homes),
+		})
+		return false
 	}
 	w.problems.add(&AppSpecError{
 		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
