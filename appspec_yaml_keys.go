@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/oceankit/digitalocean/internal/jsonfields"
-
 	"go.yaml.in/yaml/v3"
 )
 

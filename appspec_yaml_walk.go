@@ -205,38 +205,33 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 }
 
 // acceptUnknownKey decides whether an unknown key of an object of type t is
-// kept or is a problem, reporting the problem.
+// kept or is a problem, and reports the problem.
 func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfields.Set, path string) bool {
 	name := p.key.Value
-	suggestion := ""
-	switch {
-	case foldedSpecKey(name, fields.Names) != "":
-		// Kept, it would set the known field it matches in JSON.
-		suggestion = foldedSpecKey(name, fields.Names)
+	problem := &AppSpecError{
+		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
+		Msg: fmt.Sprintf("unknown key %q", name),
+	}
+	switch folded := foldedSpecKey(name, fields.Names); {
+	case folded != "":
+		// Marked or not: in JSON it would set the field it matches.
+		problem.Suggestion = folded
 	case !keepsUnknownFields(t):
-		suggestion = closestSpecKey(name, fields.Names)
+		problem.Suggestion = closestSpecKey(name, fields.Names)
 	case markedUnknown(p.key, p.value):
 		return true
 	default:
-		suggestion = closestSpecKey(name, fields.Names)
-		if suggestion != "" {
+		problem.Suggestion = closestSpecKey(name, fields.Names)
+		if problem.Suggestion != "" {
 			break
 		}
 		homes := misplacedSpecKey(name)
 		if homes == "" {
 			return true
 		}
-		w.problems.add(&AppSpecError{
-			Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
-			Msg: fmt.Sprintf("unknown key %q here; it is a key of %s (indented under the wrong parent?)", name, homes),
-		})
-		return false
+		problem.Msg = fmt.Sprintf("unknown key %q here; it is a key of %s (indented under the wrong parent?)", name, homes)
 	}
-	w.problems.add(&AppSpecError{
-		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
-		Suggestion: suggestion,
-		Msg:        fmt.Sprintf("unknown key %q", name),
-	})
+	w.problems.add(problem)
 	return false
 }
 
