@@ -90,7 +90,8 @@
 // MarshalAppSpecYAML writes one back losslessly, unknown keys included, and
 // LoadDeployTemplate reads .do/deploy.template.yaml (see
 // docs/appspec-files.md). Apps.Propose validates a spec against the API.
-// AppSpec.Components and AppSpec.Component walk and find components. Specs read from the API keep fields this SDK does not know yet
+// AppSpec.Components and AppSpec.Component walk and find components. Specs
+// read from the API keep fields this SDK does not know yet
 // (AppSpec.UnknownFields lists them), so Get → modify → Update never loses
 // data. Optional fields whose zero value means something are pointers; set
 // them with Ptr.
