@@ -305,12 +305,12 @@ func TestParseAppSpecUnknownKeys(t *testing.T) {
 		{"root dash", "name: a\ndisable-edge-cache: true\n", 2, 1, "disable-edge-cache", "disable-edge-cache", "disable_edge_cache"},
 		{"service", "name: a\nservices:\n  - name: web\n    helth_check: {}\n", 4, 5, "services[0].helth_check", "helth_check", "health_check"},
 		{"nested", "name: a\nservices:\n  - name: web\n  - name: api\n    health_check:\n      http_path: /\n      prot: 80\n", 7, 7, "services[1].health_check.prot", "prot", "port"},
-		{"deep, no near key", "name: a\nworkers:\n  - name: w\n    log_destinations:\n      - name: os\n        open_search:\n          basic_auth:\n            username: x\n", 8, 13, "workers[0].log_destinations[0].open_search.basic_auth.username", "username", ""},
+		{"deep", "name: a\nworkers:\n  - name: w\n    log_destinations:\n      - name: os\n        open_search:\n          basic_auth:\n            usr: x\n", 8, 13, "workers[0].log_destinations[0].open_search.basic_auth.usr", "usr", "user"},
 		{"job schedule", "name: a\njobs:\n- name: j\n  schedule:\n    cron: '* * * * *'\n    timezone: UTC\n", 6, 5, "jobs[0].schedule.timezone", "timezone", "time_zone"},
-		{"ingress rule", "name: a\ningress:\n  rules:\n    - component:\n        name: web\n        preserve_prefix: true\n", 6, 9, "ingress.rules[0].component.preserve_prefix", "preserve_prefix", ""},
+		{"ingress rule", "name: a\ningress:\n  rules:\n    - component:\n        name: web\n        preserve_prefix: true\n", 6, 9, "ingress.rules[0].component.preserve_prefix", "preserve_prefix", "preserve_path_prefix"},
 		{"flow style JSON", "{\"name\": \"a\",\n \"databases\": [{\"name\": \"db\", \"engin\": \"PG\"}]}", 2, 31, "databases[0].engin", "engin", "engine"},
 		{"case differs", "name: a\nRegion: nyc\n", 2, 1, "Region", "Region", "region"},
-		{"wrapped", "spec:\n  name: a\n  services:\n    - name: web\n      foo: 1\n", 5, 7, "spec.services[0].foo", "foo", ""},
+		{"wrapped", "spec:\n  name: a\n  services:\n    - name: web\n      envss: []\n", 5, 7, "spec.services[0].envss", "envss", "envs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

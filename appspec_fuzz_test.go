@@ -10,8 +10,8 @@ import (
 )
 
 // FuzzParseAppSpec checks that any input either loads or fails with an
-// *AppSpecError, never panics, and that whatever loads writes back as YAML
-// that loads to the same spec. Run it with a short -fuzzminimizetime: the
+// *AppSpecError, never panics, and that whatever loads (unknown keys
+// included) writes back as YAML that loads to the same spec. Run it with a short -fuzzminimizetime: the
 // seeds are whole spec files, slow to minimize. Seeds: the files in testdata/appspecs and
 // testdata/fuzz/FuzzParseAppSpec.
 func FuzzParseAppSpec(f *testing.F) {
@@ -59,5 +59,53 @@ func FuzzParseAppSpec(f *testing.F) {
 		if !bytes.Equal(want, got) {
 			t.Fatalf("round trip changed the spec:\n%s\nwant %s\ngot  %s", out, want, got)
 		}
+		requireSameSpec(t, spec, again, "written as:\n%s", out) // unknown fields included
 	})
+}
+
+// FuzzAppSpecYAMLRoundTrip checks the lossless promise of app spec files:
+// any spec that JSON decodes (as the API's responses are decoded, keeping
+// keys this SDK does not know, at any level) writes as YAML that loads back
+// into an equal spec, unknown fields included. Seeds: the JSON below and
+// testdata/fuzz/FuzzAppSpecYAMLRoundTrip.
+func FuzzAppSpecYAMLRoundTrip(f *testing.F) {
+	for _, seed := range []string{
+		`{"name":"a","future_flag":true,"services":[{"name":"web","http_ports":[80,81],"health_check":{"prot":1,"x":null}}]}`,
+		`{"name":"a","regio":"nyc","ingress":{"rules":[{"component":{"name":"web","rewrite_v2":{"a":[1.0,1e5,"yes",null]}}}]}}`,
+		`{"jobs":[{"name":"j","<<":{"~":"null"},"":"","kind":"PRE_DEPLOY","termination":{"grace_period_seconds":1,"graceperiod":2}}]}`,
+		`{"envs":[{"key":"K","value":"multi\nline\n","x":{"a":1,"a":2}}],"alerts":[{"rule":"CPU_UTILIZATION","value":1.5,"windoww":"5m"}]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var spec AppSpec
+		if json.Unmarshal(data, &spec) != nil || jsonDepth(data) > maxAppSpecDepth-10 {
+			return // not a spec, or deeper than a file may nest
+		}
+		out, err := MarshalAppSpecYAML(&spec)
+		if err != nil {
+			t.Fatalf("a decoded spec does not encode: %v", err)
+		}
+		back, err := ParseAppSpec(out)
+		if err != nil {
+			t.Fatalf("written spec does not load: %v\n%s", err, out)
+		}
+		requireSameSpec(t, &spec, back, "written as:\n%s", out)
+	})
+}
+
+// jsonDepth returns how deeply JSON text nests (brackets in strings count
+// too: an upper bound).
+func jsonDepth(data []byte) int {
+	depth, deepest := 0, 0
+	for _, b := range data {
+		switch b {
+		case '{', '[':
+			depth++
+			deepest = max(deepest, depth)
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest
 }

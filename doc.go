@@ -85,11 +85,13 @@
 // # App spec files
 //
 // LoadAppSpec and ParseAppSpec read an App Platform app spec file (YAML or
-// JSON, the format of the control panel and doctl), rejecting unknown keys
-// with an *AppSpecError naming the key, its line and the closest known key;
-// MarshalAppSpecYAML writes one back, and Apps.Propose validates a spec
-// against the API. AppSpec.Components and AppSpec.Component walk and find
-// components. Specs read from the API keep fields this SDK does not know yet
+// JSON, the format of the control panel and doctl), reporting every problem
+// at once (AppSpecErrors), a likely typo with the known key it misspells;
+// MarshalAppSpecYAML writes one back losslessly, unknown keys included, and
+// LoadDeployTemplate reads .do/deploy.template.yaml (see
+// docs/appspec-files.md). Apps.Propose validates a spec against the API.
+// AppSpec.Components and AppSpec.Component walk and find components. Specs
+// read from the API keep fields this SDK does not know yet
 // (AppSpec.UnknownFields lists them), so Get → modify → Update never loses
 // data. Optional fields whose zero value means something are pointers; set
 // them with Ptr.

@@ -363,7 +363,7 @@ envs:
 	}
 	fmt.Println(spec.Name, spec.Region, spec.Services[0].Name, spec.Services[0].HealthCheck.HTTPPath, spec.Envs[0].Type)
 
-	// Unknown keys are errors with their line, so typos are not dropped.
+	// A key close to a known one is a typo, reported with its line.
 	_, err = digitalocean.ParseAppSpec([]byte("name: shop\nservices:\n  - name: api\n    helth_check: {http_path: /}\n"))
 	fmt.Println(err)
 	// Output:
