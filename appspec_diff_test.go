@@ -401,3 +401,43 @@ func TestAppSpecDefaultsAreEnumValues(t *testing.T) {
 	assert.Equal(t, string(appAlertSpecWindowValues[0]), appSpecDefaults["alerts"]["window"])
 	assert.Contains(t, appSpecDefaults["envs"]["scope"], string(appVariableScopeValues[0]))
 }
+
+// TestDiffAppSpecsLiveAPIEcho compares a desired spec with what the live
+// API returns for it, written from testdata/live-api-behaviour.md: SECRET
+// values encrypted (a.1), GENERAL and zero values omitted (a.9, a.10),
+// http_port 8080 filled in (a.18), an empty ingress match string read back
+// as an empty object (a.11). A plan shows nothing to do; the secret is
+// listed as undecidable only.
+func TestDiffAppSpecsLiveAPIEcho(t *testing.T) {
+	desired := specFromJSON(t, `{
+  "name": "shop", "region": "ams",
+  "services": [{"name": "api", "instance_count": 0, "http_port": 0,
+    "github": {"repo": "acme/shop", "branch": "main", "deploy_on_push": false},
+    "envs": [
+      {"key": "DB_PASSWORD", "type": "SECRET", "value": "hunter2"},
+      {"key": "LOG_LEVEL", "type": "GENERAL", "value": "info", "scope": "RUN_AND_BUILD_TIME"}
+    ]}],
+  "ingress": {"rules": [{"match": {"path": {"prefix": "/"}, "authority": {"exact": ""}}, "component": {"name": "api", "preserve_path_prefix": false}}]}
+}`)
+	returned := specFromJSON(t, `{
+  "name": "shop", "region": "ams",
+  "services": [{"name": "api", "http_port": 8080,
+    "github": {"repo": "acme/shop", "branch": "main"},
+    "envs": [
+      {"key": "LOG_LEVEL", "value": "info", "scope": "RUN_AND_BUILD_TIME"},
+      {"key": "DB_PASSWORD", "type": "SECRET", "value": "EV[1:zqiRIeaaYK/NqctZDYzy6t0pTrtRDez8:wqGpZRrsKN5nPhWQrS479cfBiXT0WQ==]"}
+    ]}],
+  "ingress": {"rules": [{"match": {"path": {"prefix": "/"}, "authority": {}}, "component": {"name": "api"}}]}
+}`)
+	changes := DiffAppSpecs(returned, desired)
+	assert.False(t, HasAppSpecChanges(changes), "%v", changeStrings(changes))
+	require.Len(t, changes, 1)
+	assert.Equal(t, "services[name=api].envs[key=DB_PASSWORD].value", changes[0].Path.String())
+	assert.True(t, changes[0].Undecidable)
+
+	// Drift made out of band shows.
+	returned.Services[0].Envs[0].Value = "debug"
+	changes = DiffAppSpecs(returned, desired)
+	assert.True(t, HasAppSpecChanges(changes))
+	assert.Contains(t, changeStrings(changes), `~ services[name=api].envs[key=LOG_LEVEL].value: "debug" -> "info"`)
+}
