@@ -345,8 +345,10 @@ func (d *specDiff) value(path AppSpecPath, owner string, old, new any) {
 		}
 		d.orderedList(path, owner, o, n)
 	case string:
-		if n, ok := new.(string); ok && isCiphertext(o) != isCiphertext(n) {
-			d.add(AppSpecChange{Path: path, Old: rawJSON(old), New: rawJSON(new), Sensitive: true, Undecidable: true})
+		if n, ok := new.(string); ok && (isCiphertext(o) || isCiphertext(n)) {
+			// A ciphertext outside the known secret fields: the API may
+			// encrypt other credentials too (live-api-behaviour.md a.5).
+			d.secret(path, old, new)
 			return
 		}
 		if !scalarEqual(old, new) {

@@ -319,6 +319,12 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 		require.Len(t, changes, 1)
 		assert.True(t, changes[0].Undecidable)
 		assert.True(t, changes[0].Sensitive)
+
+		other := specFromJSON(t, `{"services":[{"name":"api","log_destinations":[{"name":"dd","datadog":{"api_key":"`+ev2+`"}}]}]}`)
+		changes = DiffAppSpecs(old, other)
+		require.Len(t, changes, 1)
+		assert.False(t, changes[0].Undecidable, "two ciphertexts compare")
+		assert.True(t, changes[0].Sensitive)
 	})
 }
 

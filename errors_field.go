@@ -26,11 +26,8 @@ const maxAPIErrorField = 256
 // quotes, a token-like segment) is not reported, so that Field never
 // carries free text from the server.
 func apiErrorField(message string) string {
-	if !strings.Contains(strings.ToLower(message), "app spec") {
-		return ""
-	}
-	_, rest, ok := strings.Cut(message, apiErrorFieldMarker)
-	if !ok {
+	before, rest, ok := strings.Cut(message, apiErrorFieldMarker)
+	if !ok || !containsFold(before, "app spec") {
 		return ""
 	}
 	path, _, ok := strings.Cut(rest, `"`)
@@ -89,4 +86,15 @@ func validSelectors(s string) bool {
 		s = s[end+1:]
 	}
 	return true
+}
+
+// containsFold reports whether s contains the ASCII substring sub, ignoring
+// case, without allocating: every API error goes through apiErrorField.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

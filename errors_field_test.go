@@ -104,3 +104,11 @@ func jsonQuote(s string) string {
 	}
 	return string(b)
 }
+
+func TestAPIErrorFieldAllocatesNothingForOtherErrors(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		_ = apiErrorField("The resource you were accessing could not be found.")
+		_ = apiErrorField(`error validating app spec field "services.health_check.port": boom`)
+	})
+	assert.Zero(t, allocs)
+}
