@@ -10,9 +10,9 @@ import "strings"
 // (testdata/live-api-behaviour.md, (d).3). apiErrorField extracts that
 // dotted path so that a provider can map the error to an attribute.
 
-// apiErrorFieldMarker introduces the quoted field path in the API's
+// apiErrorFieldWord introduces the quoted field path in the API's
 // app-spec validation messages.
-const apiErrorFieldMarker = `field "`
+const apiErrorFieldWord = "field "
 
 // maxAPIErrorField bounds the field path: a real path is a few members
 // long, so anything longer is not one.
@@ -21,20 +21,45 @@ const maxAPIErrorField = 256
 // apiErrorField returns the field path a validation message names, such as
 // "services.health_check.port", or "" when it names none. It only trusts
 // the documented shape: a message that mentions "app spec" and then
-// `field "<path>"`, the path made of dotted JSON member names with optional
-// [index] or [name] selectors. A path with anything else in it (spaces,
-// quotes, a token-like segment) is not reported, so that Field never
-// carries free text from the server.
+// `field "<path>"` — the path in double, single or back quotes, the quotes
+// possibly backslash-escaped by a proxy that encoded the message twice —
+// the path made of dotted JSON member names with optional [index] or
+// [name] selectors. A path with anything else in it (spaces, quotes, a
+// token-like segment) is not reported, so that Field never carries free
+// text from the server.
 func apiErrorField(message string) string {
-	before, rest, ok := strings.Cut(message, apiErrorFieldMarker)
-	if !ok || !containsFold(before, "app spec") {
-		return ""
+	for i := 0; ; {
+		at := strings.Index(message[i:], apiErrorFieldWord)
+		if at < 0 {
+			return ""
+		}
+		at += i
+		i = at + len(apiErrorFieldWord)
+		if !containsFold(message[:at], "app spec") {
+			continue
+		}
+		if path, ok := quotedAt(message[i:]); ok && validAPIErrorField(path) {
+			return path
+		}
 	}
-	path, _, ok := strings.Cut(rest, `"`)
-	if !ok || !validAPIErrorField(path) {
-		return ""
+}
+
+// quotedAt returns the quoted text s starts with: "x", 'x', `x`, or the
+// same with backslash-escaped quotes (\"x\").
+func quotedAt(s string) (string, bool) {
+	escaped := strings.HasPrefix(s, `\`)
+	if escaped {
+		s = s[1:]
 	}
-	return path
+	if s == "" || !strings.ContainsRune("\"'`", rune(s[0])) {
+		return "", false
+	}
+	closing := s[:1]
+	if escaped {
+		closing = `\` + closing
+	}
+	text, _, ok := strings.Cut(s[1:], closing)
+	return text, ok
 }
 
 // validAPIErrorField reports whether path looks like a spec field path:

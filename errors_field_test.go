@@ -41,6 +41,13 @@ func TestAPIErrorField(t *testing.T) {
 		{"token inside a path", `error validating app spec field "services.doo_v1_abcdef.port": bad`, ""},
 		{"too long", `error validating app spec field "` + longFieldPath(300) + `": bad`, ""},
 		{"second quoted value is not the field", `error validating app spec: port "9090" not found`, ""},
+		{"single quotes", `error validating app spec field 'services.http_port': out of range`, "services.http_port"},
+		{"back quotes", "error validating app spec field `jobs.kind`: invalid", "jobs.kind"},
+		{"escaped quotes", `error validating app spec field \"services.health_check.port\": health check port \"9090\" not found`, "services.health_check.port"},
+		{"mismatched quotes", `error validating app spec field "services.http_port': boom`, ""},
+		{"unquoted", `error validating app spec field services.http_port: boom`, ""},
+		{"first field word is prose", `error validating app spec field value: field "services.http_port" is out of range`, "services.http_port"},
+		{"field word before app spec", `field "name": error validating app spec`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
