@@ -447,3 +447,14 @@ func TestDiffAppSpecsLiveAPIEcho(t *testing.T) {
 	assert.True(t, HasAppSpecChanges(changes))
 	assert.Contains(t, changeStrings(changes), `~ services[name=api].envs[key=LOG_LEVEL].value: "debug" -> "info"`)
 }
+
+func BenchmarkDiffAppSpecs(b *testing.B) {
+	old, new := specFromJSON(b, diffBaseSpec), specFromJSON(b, diffBaseSpec)
+	new.Services[0].Envs[0].Value = "changed"
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(DiffAppSpecs(old, new)) != 1 {
+			b.Fatal("want one change")
+		}
+	}
+}
