@@ -174,6 +174,9 @@ func TestDiffAppSpecsChanges(t *testing.T) {
 		{"ingress rule added", func(s *AppSpec) {
 			s.Ingress.Rules = append(s.Ingress.Rules, &AppIngressSpecRule{Component: &AppIngressSpecRuleRoutingComponent{Name: "docs"}})
 		}, []string{`+ ingress.rules[2]: {"component":{"name":"docs"}}`}},
+		{"component routes compare in order", func(s *AppSpec) {
+			s.Services[1].Routes = []*AppRouteSpec{{Path: "/b"}, {Path: "/a", PreservePathPrefix: true}}
+		}, []string{`+ services[name=web].routes: [{"path":"/b"},{"path":"/a","preserve_path_prefix":true}]`}},
 		{"service added", func(s *AppSpec) { s.Services = append(s.Services, &AppServiceSpec{Name: "admin"}) },
 			[]string{`+ services[name=admin]: {"name":"admin"}`}},
 		{"worker removed", func(s *AppSpec) { s.Workers = nil },
@@ -191,6 +194,23 @@ func TestDiffAppSpecsChanges(t *testing.T) {
 			assert.True(t, HasAppSpecChanges(changes))
 		})
 	}
+}
+
+func TestDiffAppSpecsRoutesInOrder(t *testing.T) {
+	withRoutes := func(paths ...string) *AppSpec {
+		s := &AppSpec{Services: []*AppServiceSpec{{Name: "web"}}}
+		for _, p := range paths {
+			s.Services[0].Routes = append(s.Services[0].Routes, &AppRouteSpec{Path: p})
+		}
+		return s
+	}
+	assert.Empty(t, DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/a", "/b")))
+	assert.Equal(t, []string{
+		`~ services[name=web].routes[0].path: "/a" -> "/b"`,
+		`~ services[name=web].routes[1].path: "/b" -> "/a"`,
+	}, changeStrings(DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/b", "/a"))))
+	assert.Equal(t, []string{`- services[name=web].routes[1]: {"path":"/b"}`},
+		changeStrings(DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/a"))))
 }
 
 func TestDiffAppSpecsComponentChangesKind(t *testing.T) {
