@@ -131,15 +131,15 @@ func (s *ActionsService) Wait(ctx context.Context, id int, opts *WaitOptions) (*
 		return nil, err
 	}
 	var last *Action
+	polls := 0
 	err := poll(ctx, opts, func(ctx context.Context) (bool, error) {
 		a, _, err := s.Get(ctx, id)
 		if err != nil {
 			return false, err
 		}
 		last = a
-		if opts != nil && opts.OnPoll != nil {
-			opts.OnPoll(string(a.Status))
-		}
+		polls++
+		opts.report(WaitProgress{Poll: polls, State: string(a.Status), Action: a})
 		switch a.Status {
 		case ActionStatusCompleted:
 			return true, nil

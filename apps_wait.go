@@ -60,15 +60,15 @@ func (s *AppsService) WaitForDeployment(ctx context.Context, appID, deploymentID
 		return nil, err
 	}
 	var last *Deployment
+	polls := 0
 	err := poll(ctx, opts, func(ctx context.Context) (bool, error) {
 		d, _, err := s.GetDeployment(ctx, appID, deploymentID)
 		if err != nil {
 			return false, err
 		}
 		last = d
-		if opts != nil && opts.OnPoll != nil {
-			opts.OnPoll(string(d.Phase))
-		}
+		polls++
+		opts.report(WaitProgress{Poll: polls, State: string(d.Phase), Deployment: d})
 		switch d.Phase {
 		case DeploymentPhaseActive:
 			return true, nil

@@ -106,3 +106,154 @@ func (a *AppSpec) Component(name string) (AppComponent, bool) {
 	}
 	return AppComponent{}, false
 }
+
+// The accessors below read and write the fields most component kinds
+// share, whatever the kind, so that code handling every component (a
+// provider's secret handling, a CLI's summary) needs no type switch. A kind
+// without the field gives its zero value.
+
+// Envs returns the component's environment variables; nil for a database,
+// which has none.
+func (c AppComponent) Envs() []*AppVariableDefinition {
+	switch {
+	case c.Service != nil:
+		return c.Service.Envs
+	case c.Worker != nil:
+		return c.Worker.Envs
+	case c.Job != nil:
+		return c.Job.Envs
+	case c.StaticSite != nil:
+		return c.StaticSite.Envs
+	case c.Functions != nil:
+		return c.Functions.Envs
+	}
+	return nil
+}
+
+// SetEnvs replaces the component's environment variables in the spec it
+// points into. It reports false, changing nothing, for a kind that has
+// none (a database).
+func (c AppComponent) SetEnvs(envs []*AppVariableDefinition) bool {
+	switch {
+	case c.Service != nil:
+		c.Service.Envs = envs
+	case c.Worker != nil:
+		c.Worker.Envs = envs
+	case c.Job != nil:
+		c.Job.Envs = envs
+	case c.StaticSite != nil:
+		c.StaticSite.Envs = envs
+	case c.Functions != nil:
+		c.Functions.Envs = envs
+	default:
+		return false
+	}
+	return true
+}
+
+// Env returns the component's first environment variable with the key,
+// and whether there is one.
+func (c AppComponent) Env(key string) (*AppVariableDefinition, bool) {
+	for _, e := range c.Envs() {
+		if e != nil && e.Key == key {
+			return e, true
+		}
+	}
+	return nil, false
+}
+
+// SourceDir returns the component's source directory; "" for a database.
+func (c AppComponent) SourceDir() string {
+	switch {
+	case c.Service != nil:
+		return c.Service.SourceDir
+	case c.Worker != nil:
+		return c.Worker.SourceDir
+	case c.Job != nil:
+		return c.Job.SourceDir
+	case c.StaticSite != nil:
+		return c.StaticSite.SourceDir
+	case c.Functions != nil:
+		return c.Functions.SourceDir
+	}
+	return ""
+}
+
+// InstanceSizeSlug returns the instance size of a service, worker or job;
+// "" for other kinds (sized by the platform or, for a database, by Size).
+func (c AppComponent) InstanceSizeSlug() InstanceSizeSlug {
+	switch {
+	case c.Service != nil:
+		return c.Service.InstanceSizeSlug
+	case c.Worker != nil:
+		return c.Worker.InstanceSizeSlug
+	case c.Job != nil:
+		return c.Job.InstanceSizeSlug
+	}
+	return ""
+}
+
+// InstanceCount returns the instance count of a service, worker or job (0
+// when unset, which the API treats as 1); 0 for other kinds.
+func (c AppComponent) InstanceCount() int64 {
+	switch {
+	case c.Service != nil:
+		return c.Service.InstanceCount
+	case c.Worker != nil:
+		return c.Worker.InstanceCount
+	case c.Job != nil:
+		return c.Job.InstanceCount
+	}
+	return 0
+}
+
+// Image returns the container image source of a service, worker, job or
+// static site (where image.registry_credentials lives); nil when the
+// component builds from another source or has no image.
+func (c AppComponent) Image() *AppImageSourceSpec {
+	switch {
+	case c.Service != nil:
+		return c.Service.Image
+	case c.Worker != nil:
+		return c.Worker.Image
+	case c.Job != nil:
+		return c.Job.Image
+	case c.StaticSite != nil:
+		return c.StaticSite.Image
+	}
+	return nil
+}
+
+// Alerts returns the component's alert rules; nil for static sites and
+// databases, which have none.
+func (c AppComponent) Alerts() []*AppAlertSpec {
+	switch {
+	case c.Service != nil:
+		return c.Service.Alerts
+	case c.Worker != nil:
+		return c.Worker.Alerts
+	case c.Job != nil:
+		return c.Job.Alerts
+	case c.Functions != nil:
+		return c.Functions.Alerts
+	}
+	return nil
+}
+
+// LogDestinations returns the component's log forwarding destinations; nil
+// for a database.
+func (c AppComponent) LogDestinations() []*AppLogDestination {
+	switch {
+	case c.Service != nil:
+		return c.Service.LogDestinations
+	case c.Worker != nil:
+		return c.Worker.LogDestinations
+	case c.Job != nil:
+		return c.Job.LogDestinations
+	case c.StaticSite != nil:
+		return c.StaticSite.LogDestinations
+	case c.Functions != nil:
+		return c.Functions.LogDestinations
+	}
+	return nil
+}

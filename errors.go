@@ -36,6 +36,11 @@ type Error struct {
 	// Message is the API's human-readable explanation, or for a body that
 	// was not the API's JSON, the status text and an excerpt of the body.
 	Message string
+	// Field is the spec field path the message names when the API rejects
+	// an app spec, such as "services.health_check.port" (dotted JSON member
+	// names; the observed messages carry no index or component name); empty
+	// when the message names none.
+	Field string
 	// RequestID identifies the request for DigitalOcean support: the body's
 	// request_id, else the x-request-id header.
 	RequestID string
@@ -109,6 +114,7 @@ func newAPIError(method, path string, resp *Response, attempts int) *Error {
 	}
 	if isJSON && (body.ID != "" || body.Message != "") {
 		e.ID, e.Message = body.ID, oneLine(body.Message)
+		e.Field = apiErrorField(e.Message)
 		return e
 	}
 	e.Message = http.StatusText(resp.StatusCode)

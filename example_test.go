@@ -138,8 +138,11 @@ func ExampleAppsService_WaitForDeployment() {
 	}
 	d, err := client.Apps.WaitForDeployment(ctx, app.ID, app.PendingDeployment.ID, &digitalocean.WaitOptions{
 		MinInterval: time.Millisecond,
-		OnPoll: func(phase string) {
-			fmt.Println("phase:", phase)
+		// OnProgress gets the deployment read at each poll, with its steps.
+		OnProgress: func(p digitalocean.WaitProgress) {
+			if pr := p.Deployment.Progress; pr != nil {
+				fmt.Printf("phase: %s (%d/%d steps)\n", p.State, pr.SuccessSteps, pr.TotalSteps)
+			}
 			srv.Advance(digitaloceantest.DefaultPhaseDuration)
 		},
 	})
@@ -154,10 +157,10 @@ func ExampleAppsService_WaitForDeployment() {
 	}
 	fmt.Println("deployed:", d.Phase)
 	// Output:
-	// phase: PENDING_BUILD
-	// phase: BUILDING
-	// phase: DEPLOYING
-	// phase: ACTIVE
+	// phase: PENDING_BUILD (0/4 steps)
+	// phase: BUILDING (1/4 steps)
+	// phase: DEPLOYING (2/4 steps)
+	// phase: ACTIVE (4/4 steps)
 	// deployed: ACTIVE
 }
 

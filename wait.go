@@ -16,6 +16,38 @@ type WaitOptions struct {
 	// OnPoll, if set, is called after every poll with the observed state
 	// (an action status or a deployment phase), for progress output.
 	OnPoll func(state string)
+	// OnProgress, if set, is called after every poll, after OnPoll, with
+	// the object read: the deployment with its progress steps, or the
+	// action. It runs on the waiter's goroutine; the objects are the
+	// waiter's own and must not be modified.
+	OnProgress func(WaitProgress)
+}
+
+// WaitProgress is what a waiter read at one poll.
+type WaitProgress struct {
+	// Poll counts the polls, from 1.
+	Poll int
+	// State is the action status or the deployment phase, as OnPoll gets
+	// it.
+	State string
+	// Deployment is the deployment read, for WaitForDeployment and
+	// WaitForAppDeployment; its Progress holds the steps. Nil otherwise.
+	Deployment *Deployment
+	// Action is the action read, for Actions.Wait; nil otherwise.
+	Action *Action
+}
+
+// report hands one poll's result to the callbacks that are set.
+func (o *WaitOptions) report(p WaitProgress) {
+	if o == nil {
+		return
+	}
+	if o.OnPoll != nil {
+		o.OnPoll(p.State)
+	}
+	if o.OnProgress != nil {
+		o.OnProgress(p)
+	}
 }
 
 func (o *WaitOptions) intervals() (first, ceiling time.Duration) {

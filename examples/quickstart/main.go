@@ -71,18 +71,23 @@ func loadSpec(path string) (*digitalocean.AppSpec, error) {
 func step(n int, title string) { fmt.Printf("\n%d. %s\n", n, title) }
 
 // progress returns wait options that print a line whenever the polled
-// state changes, with the time spent waiting so far.
+// state changes, with a deployment's finished steps and the time spent
+// waiting so far.
 func progress(minInterval, maxInterval time.Duration) *digitalocean.WaitOptions {
 	start, last := time.Now(), ""
 	return &digitalocean.WaitOptions{
 		MinInterval: minInterval,
 		MaxInterval: maxInterval,
-		OnPoll: func(state string) {
+		OnProgress: func(p digitalocean.WaitProgress) {
+			state := p.State
+			if d := p.Deployment; d != nil && d.Progress != nil && d.Progress.TotalSteps > 0 {
+				state = fmt.Sprintf("%s %d/%d", state, d.Progress.SuccessSteps, d.Progress.TotalSteps)
+			}
 			if state == last {
 				return
 			}
 			last = state
-			fmt.Printf("   … %-13s after %s\n", state, time.Since(start).Round(10*time.Millisecond))
+			fmt.Printf("   … %-17s after %s\n", state, time.Since(start).Round(10*time.Millisecond))
 		},
 	}
 }
