@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/http"
 	"time"
-	"unsafe"
 )
 
 // EventListOptions selects a page of an app's events.
@@ -51,32 +50,6 @@ type EventLogsOptions struct {
 	// instance that is not available yet (the API's default is 3m).
 	PodConnectionTimeout time.Duration
 }
-
-type eventsPage struct {
-	Events []AppEvent `json:"events"`
-	pageData
-}
-
-type eventsPageWire struct {
-	Events []appEventWire `json:"events"`
-	pageData
-}
-
-func (p *eventsPage) wire() any { return (*eventsPageWire)(unsafe.Pointer(p)) }
-func (p *eventsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, keyEvents, func(c *jsonCursor) { collectElements(c, p.Events) })
-}
-
-type eventRoot struct {
-	Event *AppEvent `json:"event"`
-}
-
-type eventRootWire struct {
-	Event *appEventWire `json:"event"`
-}
-
-func (r *eventRoot) wire() any                    { return (*eventRootWire)(unsafe.Pointer(r)) }
-func (r *eventRoot) collectUnknown(c *jsonCursor) { collectMember(c, keyEvent, r.Event.collectUnknown) }
 
 // ListEvents returns one page of the app's events: deployments and
 // autoscaling.

@@ -19,6 +19,8 @@ func wireHolders() []wireDecoded {
 	return []wireDecoded{
 		&App{}, &Deployment{}, &AppEvent{}, &AppProposeResponse{},
 		&AppCreateRequest{}, &AppUpdateRequest{}, &AppProposeRequest{},
+		&AppDetectResponse{}, &AppDeployTemplate{}, &AppUpgradeBuildpackResponse{},
+		// The generated envelopes (apps_envelopes.gen.go) of spec holders.
 		&appRoot{}, &appsPage{}, &deploymentRoot{}, &deploymentsPage{}, &eventsPage{}, &eventRoot{},
 	}
 }
@@ -129,6 +131,10 @@ func TestResponsesKeepSpecUnknownKeysInEveryHolder(t *testing.T) {
 			func(o any) []*AppSpec { return []*AppSpec{o.(*eventsPage).Events[0].Deployment.Spec} }},
 		{"propose", `{"app_cost":5,"spec":` + spec("a") + `}`, &AppProposeResponse{},
 			func(o any) []*AppSpec { return []*AppSpec{o.(*AppProposeResponse).Spec} }},
+		{"detect", `{"components":[{"strategy":"BUILDPACK"}],"template":{"spec":` + spec("a") + `},"template_found":true}`, &AppDetectResponse{},
+			func(o any) []*AppSpec { return []*AppSpec{o.(*AppDetectResponse).Template.Spec} }},
+		{"upgrade buildpack", `{"affected_components":["api"],"deployment":{"id":"d","spec":` + spec("a") + `}}`, &AppUpgradeBuildpackResponse{},
+			func(o any) []*AppSpec { return []*AppSpec{o.(*AppUpgradeBuildpackResponse).Deployment.Spec} }},
 	}
 	for _, c := range checks {
 		require.NoError(t, unmarshalLenient([]byte(c.doc), c.out), c.name)

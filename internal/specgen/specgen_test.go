@@ -7,47 +7,42 @@ import (
 	"testing"
 )
 
-const (
-	specRel    = "testdata/digitalocean-v2-subset.yaml"
-	overlayRel = "internal/specgen/overlay.yaml"
-	moduleRoot = "../.."
-)
+const moduleRoot = "../.."
 
-// TestGeneratedUpToDate regenerates apps_types.gen.go into a temporary file
-// and compares it with the committed one.
+// generateInRoot runs the generator on the module's documents.
+func generateInRoot(t *testing.T) (types, envelopes []byte) {
+	t.Helper()
+	paths := defaultInputs
+	for _, p := range []*string{&paths.Spec, &paths.APIOverlay, &paths.Overlay} {
+		*p = filepath.Join(moduleRoot, *p)
+	}
+	types, envelopes, err := generate(paths, defaultInputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types, envelopes
+}
+
+// TestGeneratedUpToDate regenerates apps_types.gen.go and
+// apps_envelopes.gen.go and compares them with the committed files.
 func TestGeneratedUpToDate(t *testing.T) {
-	src, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := filepath.Join(t.TempDir(), "apps_types.gen.go")
-	if err := os.WriteFile(tmp, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(tmp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile(filepath.Join(moduleRoot, "apps_types.gen.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("apps_types.gen.go is stale: run `go generate` in the module root")
+	types, envelopes := generateInRoot(t)
+	for file, got := range map[string][]byte{"apps_types.gen.go": types, "apps_envelopes.gen.go": envelopes} {
+		want, err := os.ReadFile(filepath.Join(moduleRoot, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: run `go generate` in the module root", file)
+		}
 	}
 }
 
 // TestDeterministic generates twice and expects identical output.
 func TestDeterministic(t *testing.T) {
-	a, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := generateFrom(filepath.Join(moduleRoot, specRel), filepath.Join(moduleRoot, overlayRel), specRel, overlayRel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
+	a, ae := generateInRoot(t)
+	b, be := generateInRoot(t)
+	if !bytes.Equal(a, b) || !bytes.Equal(ae, be) {
 		t.Fatal("two runs of the generator differ")
 	}
 }
