@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -92,7 +93,32 @@ func (s *AppsService) GetByName(ctx context.Context, name string) (*App, *Respon
 	if err := requireID("name", name); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, http.MethodGet, "v2/apps/", url.Values{"name": {name}}, nil)
+	q := url.Values{"name": {name}}
+	app, resp, err := s.appCall(ctx, http.MethodGet, "v2/apps/", q, nil)
+	if err != nil {
+		// The path alone (GET /v2/apps/) would not say which app was
+		// looked up.
+		return nil, resp, errorWithQuery(err, q.Encode())
+	}
+	return app, resp, nil
+}
+
+// errorWithQuery appends the query to the path an error names.
+func errorWithQuery(err error, query string) error {
+	var (
+		apiErr    *Error
+		decodeErr *DecodeError
+		reqErr    *RequestError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		apiErr.Path += "?" + query
+	case errors.As(err, &decodeErr):
+		decodeErr.Path += "?" + query
+	case errors.As(err, &reqErr):
+		reqErr.Path += "?" + query
+	}
+	return err
 }
 
 // Update replaces the app's spec with req.Spec and starts a deployment; the

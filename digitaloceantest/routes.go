@@ -2,7 +2,8 @@ package digitaloceantest
 
 import "strings"
 
-// apiRoutes lists the 43 operations of the spec.
+// apiRoutes lists the 43 operations of the spec and the 8 of the live-API
+// overlay (testdata/live-api-overlay.yaml).
 func apiRoutes() []route {
 	r := func(method, pattern, op string, h func(c *call) reply) route {
 		return route{method: method, pattern: strings.Split(strings.TrimPrefix(pattern, "/"), "/"), op: op, handle: h}
@@ -57,10 +58,23 @@ func apiRoutes() []route {
 		r(get, app+"/metrics/bandwidth_daily", "apps_get_metrics_bandwidth_daily", getBandwidthDaily),
 		r(post, "/v2/apps/metrics/bandwidth_daily", "apps_list_metrics_bandwidth_daily", listBandwidthDaily),
 		r(get, app+"/health", "apps_get_health", getHealth),
+
+		// The live-API overlay. The concrete /v2/apps/... paths come before
+		// the templated /v2/apps/{id} and /v2/apps/tiers/{slug} (match also
+		// prefers the route with more literal segments).
+		r(get, "/v2/apps/tiers", "apps_list_tiers", listTiers),
+		r(get, "/v2/apps/tiers/{slug}", "apps_get_tier", getTier),
+		r(get, "/v2/apps/buildpacks", "apps_list_buildpacks", listBuildpacks),
+		r(post, "/v2/apps/detect", "apps_detect", detect),
+		r(post, app+"/upgrade_buildpack", "apps_upgrade_buildpack", upgradeBuildpack),
+		r(get, app+"/database_connection_details", "apps_get_database_connection_details", getDatabaseConnectionDetails),
+		r(post, app+"/components/{component_name}/reset_password", "apps_reset_database_password", resetDatabasePassword),
+		r(post, app+"/components/{component_name}/trusted_sources", "apps_toggle_database_trusted_source", toggleDatabaseTrustedSource),
 	}
 }
 
-// Operations lists the operationIds of the spec that the fake serves.
+// Operations lists the operationIds of the spec and the live-API overlay
+// that the fake serves.
 func Operations() []string {
 	routes := apiRoutes()
 	ops := make([]string, len(routes))
