@@ -20,8 +20,8 @@ import (
 // and a dev database.
 func liveSpec(name string) *do.AppSpec {
 	return &do.AppSpec{
-		Name:   name,
-		Region: do.AppRegionSlugNYC,
+		Name:     name,
+		Region:   do.AppRegionSlugNYC,
 		Services: []*do.AppServiceSpec{{Name: "web", GitHub: &do.AppGitHubSourceSpec{Repo: "acme/node-web", Branch: "main"}}},
 		Workers:  []*do.AppWorkerSpec{{Name: "queue", GitHub: &do.AppGitHubSourceSpec{Repo: "acme/go-queue", Branch: "main"}}},
 		Jobs: []*do.AppJobSpec{{Name: "migrate", Kind: do.AppJobSpecKindPreDeploy, DockerfilePath: "Dockerfile",
