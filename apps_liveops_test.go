@@ -76,7 +76,7 @@ func liveOperationCases() []appsOpCase {
 		{
 			name: "ListTiers", op: "apps_list_tiers",
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.ListTiers(ctx) //lint:ignore SA1019 tested while served
+				v, _, err := s.ListTiers(ctx)
 				return v, err
 			},
 			check: func(t *testing.T, ex []byte, got any) {
@@ -89,7 +89,7 @@ func liveOperationCases() []appsOpCase {
 		{
 			name: "GetTier", op: "apps_get_tier", params: map[string]string{"slug": "basic/x?"},
 			call: func(ctx context.Context, s *AppsService) (any, error) {
-				v, _, err := s.GetTier(ctx, "basic/x?") //lint:ignore SA1019 tested while served
+				v, _, err := s.GetTier(ctx, "basic/x?")
 				return v, err
 			},
 			check: func(t *testing.T, ex []byte, got any) {
@@ -230,8 +230,8 @@ func TestLiveOperationArgumentErrors(t *testing.T) {
 		name, arg string
 		call      func(s *AppsService) error
 	}{
-		{"GetTier empty", "slug", func(s *AppsService) error { _, _, err := s.GetTier(ctx, " "); return err }}, //lint:ignore SA1019 tested while served
-		{"GetTier dots", "slug", func(s *AppsService) error { _, _, err := s.GetTier(ctx, ".."); return err }}, //lint:ignore SA1019 tested while served
+		{"GetTier empty", "slug", func(s *AppsService) error { _, _, err := s.GetTier(ctx, " "); return err }},
+		{"GetTier dots", "slug", func(s *AppsService) error { _, _, err := s.GetTier(ctx, ".."); return err }},
 		{"Detect nil", "req", func(s *AppsService) error { _, _, err := s.Detect(ctx, nil); return err }},
 		{"Detect no source", "req", func(s *AppsService) error { _, _, err := s.Detect(ctx, &AppDetectRequest{SourceDir: "/"}); return err }},
 		{"Detect two sources", "req", func(s *AppsService) error {

@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +28,38 @@ func wireHolders() []wireDecoded {
 		// The generated envelopes (apps_envelopes.gen.go) of spec holders.
 		&appRoot{}, &appsPage{}, &deploymentRoot{}, &deploymentsPage{}, &eventsPage{}, &eventRoot{},
 	}
+}
+
+// TestWireHoldersListed: every type with a wire method, generated
+// (apps_types.gen.go, apps_envelopes.gen.go) or hand-written, is in
+// wireHolders, so that TestWireTwinsShareLayout checks every twin.
+func TestWireHoldersListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, v := range wireHolders() {
+		listed[reflect.TypeOf(v).Elem().Name()] = true
+	}
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	found := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Name.Name != "wire" {
+				continue
+			}
+			star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+			require.True(t, ok, "wire on a value receiver")
+			name := star.X.(*ast.Ident).Name
+			found++
+			assert.True(t, listed[name], "%s has a wire twin but is missing from wireHolders", name)
+		}
+	}
+	assert.Equal(t, len(listed), found, "wireHolders lists a type without a wire method")
 }
 
 // TestWireTwinsShareLayout: wire reinterprets memory, so a twin must have
