@@ -22,6 +22,11 @@ func apiRoutes() []route {
 
 		r(get, "/v2/apps", "apps_list", listApps),
 		r(post, "/v2/apps", "apps_create", createApp),
+		// Live-API overlay: concrete paths before the templated /v2/apps/{id}
+		// (match also prefers the route with more literal segments).
+		r(get, "/v2/apps/tiers", "apps_list_tiers", listTiers),
+		r(get, "/v2/apps/buildpacks", "apps_list_buildpacks", listBuildpacks),
+		r(post, "/v2/apps/detect", "apps_detect", detect),
 		r(del, "/v2/apps/{id}", "apps_delete", deleteApp),
 		r(get, "/v2/apps/{id}", "apps_get", getApp),
 		r(put, "/v2/apps/{id}", "apps_update", updateApp),
@@ -47,6 +52,7 @@ func apiRoutes() []route {
 		r(get, app+"/events/{event_id}/logs", "apps_get_event_logs", getEventLogs),
 		r(get, "/v2/apps/tiers/instance_sizes", "apps_list_instanceSizes", listInstanceSizes),
 		r(get, "/v2/apps/tiers/instance_sizes/{slug}", "apps_get_instanceSize", getInstanceSize),
+		r(get, "/v2/apps/tiers/{slug}", "apps_get_tier", getTier), // after instance_sizes
 		r(get, "/v2/apps/regions", "apps_list_regions", listRegions),
 		r(post, "/v2/apps/propose", "apps_validate_appSpec", proposeApp),
 		r(get, app+"/alerts", "apps_list_alerts", listAlerts),
@@ -59,13 +65,7 @@ func apiRoutes() []route {
 		r(post, "/v2/apps/metrics/bandwidth_daily", "apps_list_metrics_bandwidth_daily", listBandwidthDaily),
 		r(get, app+"/health", "apps_get_health", getHealth),
 
-		// The live-API overlay. The concrete /v2/apps/... paths come before
-		// the templated /v2/apps/{id} and /v2/apps/tiers/{slug} (match also
-		// prefers the route with more literal segments).
-		r(get, "/v2/apps/tiers", "apps_list_tiers", listTiers),
-		r(get, "/v2/apps/tiers/{slug}", "apps_get_tier", getTier),
-		r(get, "/v2/apps/buildpacks", "apps_list_buildpacks", listBuildpacks),
-		r(post, "/v2/apps/detect", "apps_detect", detect),
+		// The rest of the live-API overlay (appextras.go).
 		r(post, app+"/upgrade_buildpack", "apps_upgrade_buildpack", upgradeBuildpack),
 		r(get, app+"/database_connection_details", "apps_get_database_connection_details", getDatabaseConnectionDetails),
 		r(post, app+"/components/{component_name}/reset_password", "apps_reset_database_password", resetDatabasePassword),
