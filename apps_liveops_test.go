@@ -285,6 +285,14 @@ func TestDotIDsAreArgumentErrors(t *testing.T) {
 			"Delete":        func(s *AppsService) error { _, err := s.Delete(ctx, id); return err },
 			"GetDeployment": func(s *AppsService) error { _, _, err := s.GetDeployment(ctx, "a", id); return err },
 			"GetEvent":      func(s *AppsService) error { _, _, err := s.GetEvent(ctx, id, "e"); return err },
+			"GetLogs": func(s *AppsService) error {
+				_, _, err := s.GetLogs(ctx, "a", &LogsOptions{Type: AppLogTypeRun, DeploymentID: id})
+				return err
+			},
+			"GetExec": func(s *AppsService) error {
+				_, _, err := s.GetExec(ctx, "a", &ExecOptions{Component: id})
+				return err
+			},
 		} {
 			c, fake := newAppsClient(t, []byte(`{}`))
 			err := call(c.Apps)
