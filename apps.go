@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"strings"
-	"unsafe"
 )
 
 // AppsService manages App Platform apps: their specs, deployments, logs,
@@ -29,57 +29,6 @@ func (o *AppListOptions) page() *ListOptions {
 	}
 	return &o.ListOptions
 }
-
-type appRoot struct {
-	App *App `json:"app"`
-}
-
-// The envelopes that hold app specs decode through twins too (see
-// wireDecoded); TestWireTwinsShareLayout checks each against its struct.
-type appRootWire struct {
-	App *appWire `json:"app"`
-}
-
-func (r *appRoot) wire() any                    { return (*appRootWire)(unsafe.Pointer(r)) }
-func (r *appRoot) collectUnknown(c *jsonCursor) { collectMember(c, keyApp, r.App.collectUnknown) }
-
-type appsPage struct {
-	Apps []App `json:"apps"`
-	pageData
-}
-
-type appsPageWire struct {
-	Apps []appWire `json:"apps"`
-	pageData
-}
-
-func (p *appsPage) wire() any { return (*appsPageWire)(unsafe.Pointer(p)) }
-func (p *appsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, keyApps, func(c *jsonCursor) { collectElements(c, p.Apps) })
-}
-
-type deploymentRoot struct {
-	Deployment *Deployment `json:"deployment"`
-}
-
-type deploymentRootWire struct {
-	Deployment *deploymentWire `json:"deployment"`
-}
-
-func (r *deploymentRoot) wire() any { return (*deploymentRootWire)(unsafe.Pointer(r)) }
-func (r *deploymentRoot) collectUnknown(c *jsonCursor) {
-	collectMember(c, keyDeployment, r.Deployment.collectUnknown)
-}
-
-// Envelope keys, each alone in a sorted list for jsonCursor.fieldKey.
-var (
-	keyApp         = []string{"app"}
-	keyApps        = []string{"apps"}
-	keyDeployment  = []string{"deployment"}
-	keyDeployments = []string{"deployments"}
-	keyEvent       = []string{"event"}
-	keyEvents      = []string{"events"}
-)
 
 // List returns one page of the account's apps, each with its active and
 // in-progress deployments.
@@ -144,7 +93,32 @@ func (s *AppsService) GetByName(ctx context.Context, name string) (*App, *Respon
 	if err := requireID("name", name); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, http.MethodGet, "v2/apps/", url.Values{"name": {name}}, nil)
+	q := url.Values{"name": {name}}
+	app, resp, err := s.appCall(ctx, http.MethodGet, "v2/apps/", q, nil)
+	if err != nil {
+		// The path alone (GET /v2/apps/) would not say which app was
+		// looked up.
+		return nil, resp, errorWithQuery(err, q.Encode())
+	}
+	return app, resp, nil
+}
+
+// errorWithQuery appends the query to the path an error names.
+func errorWithQuery(err error, query string) error {
+	var (
+		apiErr    *Error
+		decodeErr *DecodeError
+		reqErr    *RequestError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		apiErr.Path += "?" + query
+	case errors.As(err, &decodeErr):
+		decodeErr.Path += "?" + query
+	case errors.As(err, &reqErr):
+		reqErr.Path += "?" + query
+	}
+	return err
 }
 
 // Update replaces the app's spec with req.Spec and starts a deployment; the
@@ -219,9 +193,7 @@ func (s *AppsService) GetAppInstances(ctx context.Context, appID string) ([]AppI
 	if err := requireID("appID", appID); err != nil {
 		return nil, nil, err
 	}
-	var out struct {
-		Instances []AppInstance `json:"instances"`
-	}
+	var out instancesList
 	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/instances", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err

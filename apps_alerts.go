@@ -14,9 +14,7 @@ func (s *AppsService) ListAlerts(ctx context.Context, appID string) ([]AppAlert,
 	if err := requireID("appID", appID); err != nil {
 		return nil, nil, err
 	}
-	var out struct {
-		Alerts []AppAlert `json:"alerts"`
-	}
+	var out alertsList
 	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/alerts", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -44,9 +42,7 @@ func (s *AppsService) UpdateAlertDestinations(ctx context.Context, appID, alertI
 			return nil, nil, &ArgumentError{Name: "req.SlackWebhooks", Reason: fmt.Sprintf("must not contain nil (index %d)", i)}
 		}
 	}
-	var out struct {
-		Alert *AppAlert `json:"alert"`
-	}
+	var out alertRoot
 	path := escapePath("v2/apps/%s/alerts/%s/destinations", appID, alertID)
 	resp, err := s.client.call(ctx, http.MethodPost, path, nil, req, &out)
 	if err != nil {

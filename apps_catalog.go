@@ -28,9 +28,7 @@ func (s *AppsService) GetInstanceSize(ctx context.Context, slug string) (*AppIns
 	if err := requireID("slug", slug); err != nil {
 		return nil, nil, err
 	}
-	var out struct {
-		InstanceSize *AppInstanceSize `json:"instance_size"`
-	}
+	var out instanceSizeRoot
 	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/tiers/instance_sizes/%s", slug), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -46,9 +44,7 @@ func (s *AppsService) GetInstanceSize(ctx context.Context, slug string) (*AppIns
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_list_regions
 func (s *AppsService) ListRegions(ctx context.Context) ([]AppRegion, *Response, error) {
-	var out struct {
-		Regions []AppRegion `json:"regions"`
-	}
+	var out regionsList
 	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps/regions", nil, nil, &out)
 	if err != nil {
 		return nil, resp, err

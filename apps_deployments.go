@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"unsafe"
 )
 
 // DeploymentListOptions selects a page of an app's deployments.
@@ -43,21 +42,6 @@ func (o *DeploymentListOptions) page() *ListOptions {
 		return nil
 	}
 	return &o.ListOptions
-}
-
-type deploymentsPage struct {
-	Deployments []Deployment `json:"deployments"`
-	pageData
-}
-
-type deploymentsPageWire struct {
-	Deployments []deploymentWire `json:"deployments"`
-	pageData
-}
-
-func (p *deploymentsPage) wire() any { return (*deploymentsPageWire)(unsafe.Pointer(p)) }
-func (p *deploymentsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, keyDeployments, func(c *jsonCursor) { collectElements(c, p.Deployments) })
 }
 
 // ListDeployments returns one page of the app's deployments, newest first.

@@ -60,11 +60,6 @@ type JobInvocationLogsOptions struct {
 	TailLines int
 }
 
-type jobInvocationsPage struct {
-	JobInvocations []JobInvocation `json:"job_invocations"`
-	pageData
-}
-
 // ListJobInvocations returns one page of the app's job invocations.
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_list_job_invocations

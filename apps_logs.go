@@ -200,10 +200,10 @@ func formatDuration(d time.Duration) string {
 	return s
 }
 
-// requireOptionalID rejects a value that is set but blank.
+// requireOptionalID checks an optional ID with requireID when it is set.
 func requireOptionalID(name, v string) error {
-	if v != "" && strings.TrimSpace(v) == "" {
-		return &ArgumentError{Name: name, Reason: "must not be blank"}
+	if v == "" {
+		return nil
 	}
-	return nil
+	return requireID(name, v) // blank, "." and ".." are refused when set
 }

@@ -76,6 +76,16 @@ var gtOps = map[string]gtOp{
 	"apps_get_metrics_bandwidth_daily":          {response: gtType[AppMetricsBandwidthUsage]()},
 	"apps_list_metrics_bandwidth_daily":         {request: gtType[AppMetricsBandwidthUsageRequest](), response: gtType[AppMetricsBandwidthUsage]()},
 	"apps_get_health":                           {response: gtType[AppHealth](), envelope: "app_health"},
+
+	// The live-API operations of testdata/live-api-overlay.yaml.
+	"apps_list_tiers":                      {response: gtType[AppTier](), envelope: "tiers", list: true},
+	"apps_get_tier":                        {response: gtType[AppTier](), envelope: "tier"},
+	"apps_detect":                          {request: gtType[AppDetectRequest](), response: gtType[AppDetectResponse]()},
+	"apps_list_buildpacks":                 {response: gtType[AppBuildpack](), envelope: "buildpacks", list: true},
+	"apps_upgrade_buildpack":               {request: gtType[AppUpgradeBuildpackRequest](), response: gtType[AppUpgradeBuildpackResponse]()},
+	"apps_get_database_connection_details": {response: gtType[AppDatabaseConnectionDetails](), envelope: "connection_details", list: true},
+	"apps_reset_database_password":         {response: gtType[Deployment](), envelope: "deployment"},
+	"apps_toggle_database_trusted_source":  {request: gtType[AppDatabaseTrustedSourcesRequest](), response: gtType[AppDatabaseTrustedSourcesResponse]()},
 }
 
 // gtSpecDoc is the spec as generic YAML values.
@@ -93,16 +103,44 @@ var gtSpecOnce = sync.OnceValues(func() (*gtSpecDoc, error) {
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, err
 	}
-	d := &gtSpecDoc{root: root, ops: map[string]map[string]any{}}
-	for _, item := range root["paths"].(map[string]any) {
-		for method, op := range item.(map[string]any) {
-			o, ok := op.(map[string]any)
-			if !ok || method == "parameters" {
-				continue
+	// The live-API operations: their document $refs the subset's shared
+	// objects, which become local refs once both are one document (their
+	// component names do not clash).
+	b, err = os.ReadFile("testdata/live-api-overlay.yaml")
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.ReplaceAll(b, []byte("./digitalocean-v2-subset.yaml#"), []byte("#"))
+	var overlay map[string]any
+	if err := yaml.Unmarshal(b, &overlay); err != nil {
+		return nil, err
+	}
+	for kind, comps := range gtMap(overlay["components"]) {
+		if kind == "securitySchemes" {
+			continue // the same bearer_auth as the subset's
+		}
+		into := gtMap(gtMap(root["components"])[kind])
+		for name, c := range gtMap(comps) {
+			if _, clash := into[name]; clash {
+				return nil, fmt.Errorf("live-api-overlay.yaml: components/%s/%s is in the subset too", kind, name)
 			}
-			for _, tag := range gtList(o["tags"]) {
-				if tag == "Apps" {
-					d.ops[o["operationId"].(string)] = o
+			if into != nil {
+				into[name] = c
+			}
+		}
+	}
+	d := &gtSpecDoc{root: root, ops: map[string]map[string]any{}}
+	for _, doc := range []map[string]any{root, overlay} {
+		for _, item := range doc["paths"].(map[string]any) {
+			for method, op := range item.(map[string]any) {
+				o, ok := op.(map[string]any)
+				if !ok || method == "parameters" {
+					continue
+				}
+				for _, tag := range gtList(o["tags"]) {
+					if tag == "Apps" {
+						d.ops[o["operationId"].(string)] = o
+					}
 				}
 			}
 		}
@@ -422,6 +460,8 @@ var gtOverlayRoots = map[string]reflect.Type{
 	"app_alert":                               gtType[AppAlert](),
 	"app_propose_response":                    gtType[AppProposeResponse](),
 	"app_ingress_spec_rule_routing_component": gtType[AppIngressSpecRuleRoutingComponent](),
+
+	"apps_toggle_database_trusted_source_request": gtType[AppDatabaseTrustedSourcesRequest](),
 }
 
 // TestGeneratedOverlayFieldsPresent checks that every overlay field exists
@@ -1060,6 +1100,8 @@ var gtPointerScalars = map[string]bool{
 	"AppIngressSpecRuleStringMatch.Prefix": true,
 	"AppStringMatch.Exact":                 true,
 	"AppStringMatch.Prefix":                true,
+	// false turns trusted sources off: it must be sent (the overlay retypes it).
+	"AppDatabaseTrustedSourcesRequest.Enable": true,
 }
 
 // TestPointerScalarsOnlyWhereZeroIsASetting walks every generated type

@@ -323,6 +323,11 @@ func requireID(name, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return &ArgumentError{Name: name, Reason: "must not be empty"}
 	}
+	// Escaped as %2E, "." and ".." still become path segments that proxies
+	// and servers normalise away (GET /v2/apps/.. reaches /v2/apps).
+	if v == "." || v == ".." {
+		return &ArgumentError{Name: name, Reason: quote(v) + " is not an ID: it would name a different path"}
+	}
 	return nil
 }
 

@@ -1,5 +1,7 @@
 package digitalocean
 
-// The App Platform types in apps_types.gen.go are generated from the
-// OpenAPI spec in testdata and the live-API overlay of internal/specgen.
+// The App Platform types in apps_types.gen.go and their response envelopes
+// in apps_envelopes.gen.go are generated from the OpenAPI spec and the
+// live-API operations in testdata and the live-API field overlay of
+// internal/specgen.
 //go:generate go run ./internal/specgen

@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,8 +24,42 @@ func wireHolders() []wireDecoded {
 	return []wireDecoded{
 		&App{}, &Deployment{}, &AppEvent{}, &AppProposeResponse{},
 		&AppCreateRequest{}, &AppUpdateRequest{}, &AppProposeRequest{},
+		&AppDetectResponse{}, &AppDeployTemplate{}, &AppUpgradeBuildpackResponse{},
+		// The generated envelopes (apps_envelopes.gen.go) of spec holders.
 		&appRoot{}, &appsPage{}, &deploymentRoot{}, &deploymentsPage{}, &eventsPage{}, &eventRoot{},
 	}
+}
+
+// TestWireHoldersListed: every type with a wire method, generated
+// (apps_types.gen.go, apps_envelopes.gen.go) or hand-written, is in
+// wireHolders, so that TestWireTwinsShareLayout checks every twin.
+func TestWireHoldersListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, v := range wireHolders() {
+		listed[reflect.TypeOf(v).Elem().Name()] = true
+	}
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	found := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Name.Name != "wire" {
+				continue
+			}
+			star, ok := fn.Recv.List[0].Type.(*ast.StarExpr)
+			require.True(t, ok, "wire on a value receiver")
+			name := star.X.(*ast.Ident).Name
+			found++
+			assert.True(t, listed[name], "%s has a wire twin but is missing from wireHolders", name)
+		}
+	}
+	assert.Equal(t, len(listed), found, "wireHolders lists a type without a wire method")
 }
 
 // TestWireTwinsShareLayout: wire reinterprets memory, so a twin must have
@@ -129,6 +168,10 @@ func TestResponsesKeepSpecUnknownKeysInEveryHolder(t *testing.T) {
 			func(o any) []*AppSpec { return []*AppSpec{o.(*eventsPage).Events[0].Deployment.Spec} }},
 		{"propose", `{"app_cost":5,"spec":` + spec("a") + `}`, &AppProposeResponse{},
 			func(o any) []*AppSpec { return []*AppSpec{o.(*AppProposeResponse).Spec} }},
+		{"detect", `{"components":[{"strategy":"BUILDPACK"}],"template":{"spec":` + spec("a") + `},"template_found":true}`, &AppDetectResponse{},
+			func(o any) []*AppSpec { return []*AppSpec{o.(*AppDetectResponse).Template.Spec} }},
+		{"upgrade buildpack", `{"affected_components":["api"],"deployment":{"id":"d","spec":` + spec("a") + `}}`, &AppUpgradeBuildpackResponse{},
+			func(o any) []*AppSpec { return []*AppSpec{o.(*AppUpgradeBuildpackResponse).Deployment.Spec} }},
 	}
 	for _, c := range checks {
 		require.NoError(t, unmarshalLenient([]byte(c.doc), c.out), c.name)

@@ -166,6 +166,7 @@ func appsCases() []opCase {
 	cases = append(cases, appsEventCases()...)
 	cases = append(cases, appsCatalogAndAlertCases()...)
 	cases = append(cases, appsRollbackAndMetricsCases()...)
+	cases = append(cases, appsLiveCases()...)
 	return cases
 }
 

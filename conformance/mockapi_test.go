@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -143,8 +144,18 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // /v2/apps/?name=…), which its path template /v2/apps/{id} cannot match;
 // such a request is routed to apps_get with a stand-in ID and must carry
 // the name.
+//
+// A request both documents match goes to the path with more literal
+// segments: /v2/apps/tiers is the overlay's apps_list_tiers, not the
+// spec's apps_get with ID "tiers"; /v2/apps/tiers/instance_sizes is the
+// spec's, not the overlay's apps_get_tier with slug "instance_sizes".
 func (s *apiSpec) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := s.router.FindRoute(req)
+	if oRoute, oParams, oErr := s.overlayRouter.FindRoute(req); oErr == nil {
+		if err != nil || literalSegments(oRoute.Path) > literalSegments(route.Path) {
+			return oRoute, oParams, nil
+		}
+	}
 	if err == nil || req.Method != http.MethodGet || req.URL.Path != "/v2/apps/" {
 		return route, params, err
 	}
@@ -158,6 +169,18 @@ func (s *apiSpec) findRoute(req *http.Request) (*routers.Route, map[string]strin
 		return nil, nil, fmt.Errorf("routing a get-by-name request: %v", err)
 	}
 	return route, params, nil
+}
+
+// literalSegments counts the path template's segments that are not
+// parameters.
+func literalSegments(template string) int {
+	n := 0
+	for _, seg := range strings.Split(template, "/") {
+		if seg != "" && !strings.HasPrefix(seg, "{") {
+			n++
+		}
+	}
+	return n
 }
 
 // requireBearerToken checks the bearer_auth scheme: the SDK must send the

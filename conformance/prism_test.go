@@ -22,8 +22,9 @@ import (
 	do "github.com/oceankit/digitalocean"
 )
 
-// TestPrism drives every SDK operation against a Prism mock server of the
-// spec (scripts/prism.sh starts one and sets PRISM_URL). Prism validates
+// TestPrism drives every SDK operation against Prism mock servers of the
+// spec and of the live-API overlay (scripts/prism.sh starts them and sets
+// PRISM_URL and PRISM_OVERLAY_URL). Prism validates
 // each request and reports what breaks the spec in an sl-violations header
 // and, for errors, a 422; either fails the test. Prism answers with the
 // spec's raw examples, so results are not checked beyond decoding.
@@ -32,8 +33,14 @@ func TestPrism(t *testing.T) {
 	if base == "" {
 		t.Fatal("PRISM_URL is not set: run scripts/prism.sh, which starts Prism and sets it")
 	}
+	// A second Prism serves the live-API overlay, whose $refs it resolves
+	// into the spec: one Prism mocks one document.
+	overlayBase, err := url.Parse(os.Getenv("PRISM_OVERLAY_URL"))
+	if err != nil || overlayBase.Host == "" {
+		t.Fatal("PRISM_OVERLAY_URL is not set: run scripts/prism.sh, which starts a Prism for the overlay and sets it")
+	}
 	spec := loadSpec(t)
-	rec := &prismRecorder{spec: spec, base: http.DefaultTransport}
+	rec := &prismRecorder{spec: spec, base: http.DefaultTransport, overlay: overlayBase}
 	client, err := do.New(
 		do.WithToken("dop_v1_prism_dummy_token"),
 		do.WithBaseURL(base),
@@ -96,6 +103,7 @@ func TestPrism(t *testing.T) {
 		}
 	}
 	assert.Empty(t, missing, "operations of the spec that no case sent to Prism")
+	t.Logf("%d cases sent %d operations to Prism", len(cases), len(reached))
 }
 
 // prismDeviation is how a case legitimately fares differently against
@@ -186,8 +194,9 @@ type prismExchange struct {
 // prismRecorder passes requests to Prism and records the answers, naming
 // each request's operation with the spec's router.
 type prismRecorder struct {
-	spec *apiSpec
-	base http.RoundTripper
+	spec    *apiSpec
+	base    http.RoundTripper
+	overlay *url.URL // the Prism of the overlay's operations
 
 	mu        sync.Mutex
 	exchanges []prismExchange
@@ -203,6 +212,10 @@ func (r *prismRecorder) take() []prismExchange {
 
 func (r *prismRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := prismExchange{op: r.operationOf(req), method: req.Method, url: req.URL.String()}
+	if r.spec.inOverlay(x.op) {
+		req = req.Clone(req.Context())
+		req.URL.Scheme, req.URL.Host, req.Host = r.overlay.Scheme, r.overlay.Host, r.overlay.Host
+	}
 	resp, err := r.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -234,4 +247,16 @@ func (r *prismRecorder) operationOf(req *http.Request) string {
 		return fmt.Sprintf("unknown (%s %s)", req.Method, req.URL.Path)
 	}
 	return route.Operation.OperationID
+}
+
+// inOverlay reports whether the operation is one of the overlay's.
+func (s *apiSpec) inOverlay(operationID string) bool {
+	for _, item := range s.overlay.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID == operationID {
+				return true
+			}
+		}
+	}
+	return false
 }

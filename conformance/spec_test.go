@@ -16,12 +16,21 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-const specPath = "../testdata/digitalocean-v2-subset.yaml"
+const (
+	specPath = "../testdata/digitalocean-v2-subset.yaml"
+	// overlayPath describes the live-API operations the spec lacks; it
+	// $refs the spec's shared objects (./digitalocean-v2-subset.yaml#/…).
+	overlayPath = "../testdata/live-api-overlay.yaml"
+)
 
-// apiSpec is the loaded OpenAPI description with a router over it.
+// apiSpec is the loaded OpenAPI description, the spec and the live-API
+// overlay, with a router over each.
 type apiSpec struct {
 	doc    *openapi3.T
 	router routers.Router
+
+	overlay       *openapi3.T
+	overlayRouter routers.Router
 }
 
 var (
@@ -50,7 +59,23 @@ func loadSpec(t testing.TB) *apiSpec {
 			specErr = fmt.Errorf("build router: %w", err)
 			return
 		}
-		loadedSpec = &apiSpec{doc: doc, router: router}
+		overlayLoader := openapi3.NewLoader()
+		overlayLoader.IsExternalRefsAllowed = true
+		overlay, err := overlayLoader.LoadFromFile(overlayPath)
+		if err != nil {
+			specErr = fmt.Errorf("load overlay: %w", err)
+			return
+		}
+		if err := overlay.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+			specErr = fmt.Errorf("validate overlay: %w", err)
+			return
+		}
+		overlayRouter, err := gorillamux.NewRouter(overlay)
+		if err != nil {
+			specErr = fmt.Errorf("build overlay router: %w", err)
+			return
+		}
+		loadedSpec = &apiSpec{doc: doc, router: router, overlay: overlay, overlayRouter: overlayRouter}
 	})
 	if specErr != nil {
 		t.Fatal(specErr)
@@ -64,12 +89,15 @@ type specOperation struct {
 	op           *openapi3.Operation
 }
 
-// operations returns every operation keyed by operationId.
+// operations returns every operation of the spec and the overlay keyed by
+// operationId.
 func (s *apiSpec) operations() map[string]specOperation {
 	ops := map[string]specOperation{}
-	for path, item := range s.doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			ops[op.OperationID] = specOperation{path: path, method: method, op: op}
+	for _, doc := range []*openapi3.T{s.doc, s.overlay} {
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				ops[op.OperationID] = specOperation{path: path, method: method, op: op}
+			}
 		}
 	}
 	return ops

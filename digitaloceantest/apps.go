@@ -29,6 +29,7 @@ type appState struct {
 	alertDest   map[string]alertDestinations
 
 	failNextDeployment bool
+	extras             appExtras // the live-API operations (appextras.go)
 }
 
 // rollbackState is an uncommitted rollback: the spec to return to on revert.

@@ -101,8 +101,18 @@ func listEvents(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
+	// deployment_types: the live API's filter on the deployment's cause
+	// (testdata/live-api-overlay.yaml, x-parameter-additions).
+	causes := map[string]bool{}
+	for _, t := range c.r.URL.Query()["deployment_types"] {
+		causes[t] = true
+	}
 	all := []*do.AppEvent{}
 	for i := len(a.events) - 1; i >= 0; i-- { // newest first
+		e := a.events[i]
+		if len(causes) > 0 && (e.deployment == nil || !causes[string(e.deployment.cause.typ)]) {
+			continue
+		}
 		if len(types) == 0 || types[string(a.events[i].typ)] {
 			all = append(all, c.s.renderEvent(a.events[i]))
 		}

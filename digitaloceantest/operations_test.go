@@ -51,8 +51,9 @@ func deployActive(t *testing.T, srv *digitaloceantest.Server, c *do.Client, name
 	return app
 }
 
-// TestEveryOperation drives all 43 operations of the spec through the SDK
-// and checks that each answered with success and sensible content.
+// TestEveryOperation drives all 51 operations (43 of the spec, 8 of the
+// live-API overlay) through the SDK and checks that each answered with
+// success and sensible content.
 func TestEveryOperation(t *testing.T) {
 	srv := digitaloceantest.New(t)
 	c := srv.Client()
@@ -232,6 +233,9 @@ func TestEveryOperation(t *testing.T) {
 	_, err = c.Apps.CommitRollback(ctx, app.ID)
 	require.NoError(t, err)
 
+	// The live-API operations (testdata/live-api-overlay.yaml).
+	liveAPIOperations(t, srv, c)
+
 	// Delete.
 	_, err = c.Apps.Delete(ctx, app.ID)
 	require.NoError(t, err)
@@ -243,7 +247,7 @@ func TestEveryOperation(t *testing.T) {
 			succeeded[r.Operation] = true
 		}
 	}
-	assert.Len(t, succeeded, 43)
+	assert.Len(t, succeeded, 51)
 	for _, op := range digitaloceantest.Operations() {
 		assert.True(t, succeeded[op], "operation %s was not exercised", op)
 	}

@@ -2,7 +2,8 @@ package digitaloceantest
 
 import "strings"
 
-// apiRoutes lists the 43 operations of the spec.
+// apiRoutes lists the 43 operations of the spec and the 8 of the live-API
+// overlay (testdata/live-api-overlay.yaml).
 func apiRoutes() []route {
 	r := func(method, pattern, op string, h func(c *call) reply) route {
 		return route{method: method, pattern: strings.Split(strings.TrimPrefix(pattern, "/"), "/"), op: op, handle: h}
@@ -21,6 +22,11 @@ func apiRoutes() []route {
 
 		r(get, "/v2/apps", "apps_list", listApps),
 		r(post, "/v2/apps", "apps_create", createApp),
+		// Live-API overlay: concrete paths before the templated /v2/apps/{id}
+		// (match also prefers the route with more literal segments).
+		r(get, "/v2/apps/tiers", "apps_list_tiers", listTiers),
+		r(get, "/v2/apps/buildpacks", "apps_list_buildpacks", listBuildpacks),
+		r(post, "/v2/apps/detect", "apps_detect", detect),
 		r(del, "/v2/apps/{id}", "apps_delete", deleteApp),
 		r(get, "/v2/apps/{id}", "apps_get", getApp),
 		r(put, "/v2/apps/{id}", "apps_update", updateApp),
@@ -46,6 +52,7 @@ func apiRoutes() []route {
 		r(get, app+"/events/{event_id}/logs", "apps_get_event_logs", getEventLogs),
 		r(get, "/v2/apps/tiers/instance_sizes", "apps_list_instanceSizes", listInstanceSizes),
 		r(get, "/v2/apps/tiers/instance_sizes/{slug}", "apps_get_instanceSize", getInstanceSize),
+		r(get, "/v2/apps/tiers/{slug}", "apps_get_tier", getTier), // after instance_sizes
 		r(get, "/v2/apps/regions", "apps_list_regions", listRegions),
 		r(post, "/v2/apps/propose", "apps_validate_appSpec", proposeApp),
 		r(get, app+"/alerts", "apps_list_alerts", listAlerts),
@@ -57,10 +64,17 @@ func apiRoutes() []route {
 		r(get, app+"/metrics/bandwidth_daily", "apps_get_metrics_bandwidth_daily", getBandwidthDaily),
 		r(post, "/v2/apps/metrics/bandwidth_daily", "apps_list_metrics_bandwidth_daily", listBandwidthDaily),
 		r(get, app+"/health", "apps_get_health", getHealth),
+
+		// The rest of the live-API overlay (appextras.go).
+		r(post, app+"/upgrade_buildpack", "apps_upgrade_buildpack", upgradeBuildpack),
+		r(get, app+"/database_connection_details", "apps_get_database_connection_details", getDatabaseConnectionDetails),
+		r(post, app+"/components/{component_name}/reset_password", "apps_reset_database_password", resetDatabasePassword),
+		r(post, app+"/components/{component_name}/trusted_sources", "apps_toggle_database_trusted_source", toggleDatabaseTrustedSource),
 	}
 }
 
-// Operations lists the operationIds of the spec that the fake serves.
+// Operations lists the operationIds of the spec and the live-API overlay
+// that the fake serves.
 func Operations() []string {
 	routes := apiRoutes()
 	ops := make([]string, len(routes))

@@ -25,6 +25,14 @@ type goStruct struct {
 	Fields   []*goField
 	Preserve bool // keeps unknown JSON keys (reachable from AppSpec)
 	Wire     bool // holds an AppSpec (not inside one): decodes through a twin
+	Aliases  []fieldAlias
+}
+
+// fieldAlias is a second JSON spelling that decoding accepts for a field.
+type fieldAlias struct {
+	Field  *goField
+	JSON   string
+	Source string
 }
 
 func (s *goStruct) field(json string) *goField {
@@ -61,6 +69,7 @@ type envelope struct {
 	Prop    string
 	Payload string
 	Extra   []string // links/meta
+	Ops     []string // the operations that answer with it
 }
 
 // root is a request or response type of an operation.
@@ -169,7 +178,7 @@ func (m *model) build() error {
 				if strings.HasPrefix(t, "[]") {
 					r.Envelope = prop + "[]"
 				}
-				m.addEnvelope(envelope{Origin: origin, Prop: prop, Payload: t, Extra: extra})
+				m.addEnvelope(envelope{Origin: origin, Prop: prop, Payload: t, Extra: extra, Ops: []string{op.OperationID}})
 			} else if sc.Ref != "" {
 				r.Type = strings.TrimPrefix(m.typeOf(sc, "", "", false), "*")
 			} else {
@@ -193,8 +202,9 @@ func (m *model) build() error {
 }
 
 func (m *model) addEnvelope(e envelope) {
-	for _, x := range m.envelopes {
+	for i, x := range m.envelopes {
 		if x.Origin == e.Origin {
+			m.envelopes[i].Ops = appendOrigin(x.Ops, e.Ops[0])
 			return
 		}
 	}
@@ -483,6 +493,15 @@ func (m *model) structFrom(sc *Schema, name, origin string) string {
 		}
 		st.Fields = append(st.Fields, f)
 	}
+	for _, a := range m.spec.aliases[origin] {
+		f := st.field(a.Name)
+		switch f.Type {
+		case "bool", "string", "int32", "int64", "float32", "float64":
+		default:
+			m.errorf("%s.%s: alias %s for a %s field (scalars only)", name, f.Name, a.Alias, f.Type)
+		}
+		st.Aliases = append(st.Aliases, fieldAlias{Field: f, JSON: a.Alias, Source: a.Source})
+	}
 	return name
 }
 
@@ -649,6 +668,9 @@ func (m *model) markPreserved() {
 	}
 	// The unknown-key scanner (emitCollectUnknown) handles *T and []*T.
 	for _, st := range m.structs {
+		if len(st.Aliases) > 0 && st.Preserve {
+			m.errorf("%s: aliases on a type that keeps unknown keys are not supported", st.Name)
+		}
 		if !st.Preserve {
 			continue
 		}
@@ -691,6 +713,9 @@ func (m *model) markWire() {
 	for _, st := range m.structs {
 		if !st.Wire {
 			continue
+		}
+		if len(st.Aliases) > 0 {
+			m.errorf("%s: aliases on a type that holds an app spec are not supported", st.Name)
 		}
 		for _, f := range st.Fields {
 			if m.wireName(baseType(f.Type)) != "" && preservedShape(f.Type) == "" {

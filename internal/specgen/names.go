@@ -133,6 +133,25 @@ var schemaNames = map[string]string{
 	"apps_list_instance_sizes_response":          "AppInstanceSizesResponse",
 	"response:apps_validate_rollback":            "AppRollbackValidateResponse",
 
+	// The live-API operations of testdata/live-api-overlay.yaml. Its
+	// apps_buildpack clashes with the field overlay's (the same object).
+	"live-api-overlay:apps_buildpack":                 "AppBuildpack",
+	"apps_tier":                                       "AppTier",
+	"apps_detect_request":                             "AppDetectRequest",
+	"apps_detect_response":                            "AppDetectResponse",
+	"apps_detect_response_type":                       "AppDetectStrategy",
+	"apps_detect_response_component":                  "AppDetectComponent",
+	"apps_detect_response_serverless_package":         "AppDetectServerlessPackage",
+	"apps_detect_response_serverless_function":        "AppDetectServerlessFunction",
+	"apps_detect_response_serverless_function_limits": "AppDetectServerlessFunctionLimits",
+	"apps_deploy_template":                            "AppDeployTemplate",
+	"apps_upgrade_buildpack_request":                  "AppUpgradeBuildpackRequest",
+	"apps_upgrade_buildpack_response":                 "AppUpgradeBuildpackResponse",
+	"apps_database_connection_details":                "AppDatabaseConnectionDetails",
+	"apps_database_connection_details_pool":           "AppDatabaseConnectionPool",
+	"apps_toggle_database_trusted_source_request":     "AppDatabaseTrustedSourcesRequest",
+	"apps_toggle_database_trusted_source_response":    "AppDatabaseTrustedSourcesResponse",
+
 	// Enum parameters.
 	"param:log_type":     "AppLogType",
 	"param:accept":       "MediaType",
@@ -140,6 +159,12 @@ var schemaNames = map[string]string{
 	"param:apps_list_deployments.deployment_types": "DeploymentType",
 	"param:apps_list_events.event_types":           "AppEventType",
 	"param:apps_get_job_invocation_logs.type":      "AppLogType",
+}
+
+// handDecodedEnvelopes are the envelope payload keys that no envelope is
+// generated for, with the reason (printed in the schema table).
+var handDecodedEnvelopes = map[string]string{
+	"app_health": "the spec's example leaves it out, GetAppHealth reads both forms",
 }
 
 // inlineNames renames inline (anonymous) types; the key is the default name

@@ -35,6 +35,10 @@ type Schema struct {
 	Source string `yaml:"source"`    // where a field the spec lacks comes from
 	GoType string `yaml:"x-go-type"` // a hand-written Go type to use instead
 
+	// Keys of the live-API overlay document (testdata/live-api-overlay.yaml).
+	GodoType   string `yaml:"x-godo-type"`         // the godo type of the schema
+	Confidence string `yaml:"x-source-confidence"` // how sure the overlay is
+
 	// Retyped marks an overlay field that replaces a spec property whose type
 	// disagrees with the live API (set by applyOverlay).
 	Retyped bool `yaml:"-"`
@@ -113,6 +117,9 @@ type Operation struct {
 	Parameters  []*Parameter         `yaml:"parameters"`
 	RequestBody *RequestBody         `yaml:"requestBody"`
 	Responses   map[string]*Response `yaml:"responses"`
+
+	// Overlay names the document that added the operation ("" for the spec).
+	Overlay string `yaml:"-"`
 }
 
 // Spec is the parsed OpenAPI document.
@@ -125,6 +132,9 @@ type Spec struct {
 	} `yaml:"components"`
 
 	Operations []*Operation `yaml:"-"`
+
+	// aliases are the overlay's second spellings, by schema name.
+	aliases map[string][]*OverlayAlias
 }
 
 var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
@@ -193,6 +203,21 @@ type Overlay struct {
 	Fields []*OverlayField `yaml:"fields"`
 	// Enums add values the live API uses to enums of the spec.
 	Enums []*OverlayEnum `yaml:"enums"`
+	// Aliases are second spellings of a property that responses may use.
+	Aliases []*OverlayAlias `yaml:"aliases"`
+}
+
+// OverlayAlias is a second JSON spelling of a property: decoding accepts
+// either (the property's own spelling wins when both are set); encoding
+// writes the property's own.
+type OverlayAlias struct {
+	// Schema is the schema that has the property.
+	Schema string `yaml:"schema"`
+	// Name is the property; Alias its other spelling.
+	Name  string `yaml:"name"`
+	Alias string `yaml:"alias"`
+	// Source says where the second spelling comes from.
+	Source string `yaml:"source"`
 }
 
 // OverlayEnum adds values to a string enum of the spec.
@@ -304,6 +329,26 @@ func applyOverlay(s *Spec, o *Overlay) error {
 		if err := s.addEnumValues(e); err != nil {
 			return err
 		}
+	}
+	for _, a := range o.Aliases {
+		where := a.Schema + "." + a.Name
+		if a.Source == "" || a.Alias == "" {
+			return fmt.Errorf("overlay alias %s needs an alias and a source", where)
+		}
+		sc, ok := s.Components.Schemas[a.Schema]
+		if !ok {
+			return fmt.Errorf("overlay alias %s: no schema %s", where, a.Schema)
+		}
+		if _, p := s.findProp(sc, a.Name); p == nil {
+			return fmt.Errorf("overlay alias %s: no property %s", where, a.Name)
+		}
+		if _, p := s.findProp(sc, a.Alias); p != nil {
+			return fmt.Errorf("overlay alias %s: %s is a property of its own", where, a.Alias)
+		}
+		if s.aliases == nil {
+			s.aliases = map[string][]*OverlayAlias{}
+		}
+		s.aliases[a.Schema] = append(s.aliases[a.Schema], a)
 	}
 	return nil
 }

@@ -1,0 +1,66 @@
+package digitalocean
+
+import (
+	"context"
+	"net/http"
+)
+
+// GetDatabaseConnectionDetails returns the credentials (host, port, user,
+// password, database, URL and connection pools) of each database component
+// of the app, one entry per component. The passwords are in plain text.
+//
+// API: not in the public API reference; the live-API description is
+// apps_get_database_connection_details in testdata/live-api-overlay.yaml,
+// as godo calls it:
+// https://pkg.go.dev/github.com/digitalocean/godo#AppsServiceOp.GetAppDatabaseConnectionDetails
+func (s *AppsService) GetDatabaseConnectionDetails(ctx context.Context, appID string) ([]AppDatabaseConnectionDetails, *Response, error) {
+	if err := requireID("appID", appID); err != nil {
+		return nil, nil, err
+	}
+	var out connectionDetailsList
+	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/database_connection_details", appID), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out.ConnectionDetails, resp, nil
+}
+
+// ResetDatabasePassword rotates the credentials of the app's database
+// component componentName and returns the deployment that rolls them out.
+// It is a POST and is never re-sent after it may have reached the server.
+//
+// API: not in the public API reference; the live-API description is
+// apps_reset_database_password in testdata/live-api-overlay.yaml, as godo
+// calls it: https://pkg.go.dev/github.com/digitalocean/godo#AppsServiceOp.ResetDatabasePassword
+func (s *AppsService) ResetDatabasePassword(ctx context.Context, appID, componentName string) (*Deployment, *Response, error) {
+	if err := requireIDs("appID", appID, "componentName", componentName); err != nil {
+		return nil, nil, err
+	}
+	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/components/%s/reset_password", appID, componentName), nil, nil)
+}
+
+// ToggleDatabaseTrustedSource turns the trusted-sources firewall of the
+// app's database component componentName on or off (req.Enable, required)
+// and returns the resulting state. It sends the documented key "enable"
+// (godo sends "Enable"). It is a POST and is never re-sent after it may
+// have reached the server.
+//
+// API: not in the public API reference; the live-API description is
+// apps_toggle_database_trusted_source in testdata/live-api-overlay.yaml, as
+// godo calls it:
+// https://pkg.go.dev/github.com/digitalocean/godo#AppsServiceOp.ToggleDatabaseTrustedSource
+func (s *AppsService) ToggleDatabaseTrustedSource(ctx context.Context, appID, componentName string, req *AppDatabaseTrustedSourcesRequest) (*AppDatabaseTrustedSourcesResponse, *Response, error) {
+	if err := requireIDs("appID", appID, "componentName", componentName); err != nil {
+		return nil, nil, err
+	}
+	if req == nil || req.Enable == nil {
+		return nil, nil, &ArgumentError{Name: "req.Enable", Reason: "must be set: true turns trusted sources on, false turns them off"}
+	}
+	out := new(AppDatabaseTrustedSourcesResponse)
+	path := escapePath("v2/apps/%s/components/%s/trusted_sources", appID, componentName)
+	resp, err := s.client.call(ctx, http.MethodPost, path, nil, req, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
