@@ -66,8 +66,14 @@ func TestDeployApp(t *testing.T) {
 		},
 		{
 			name:    "passes on the API's rejection of a bad spec",
-			spec:    &digitalocean.AppSpec{Name: "Hello World", Services: helloSpec().Services},
-			wantErr: digitalocean.ErrUnprocessable,
+			spec: &digitalocean.AppSpec{Name: "Hello World", Services: helloSpec().Services},
+			check: func(t *testing.T, _ *digitaloceantest.Server, err error) {
+				// The live API answers a bad spec with 400 invalid_argument.
+				var apiErr *digitalocean.Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.ID != "invalid_argument" {
+					t.Errorf("error = %v, want the API's 400 invalid_argument", err)
+				}
+			},
 		},
 		{
 			name: "retries the lookup through a short outage",

@@ -129,11 +129,11 @@ func buildSchemas() map[string]*Schema {
 		"app_ingress_spec_rule_string_match_exact": {Types: TypeObject, Properties: map[string]*Schema{
 			"exact":  {Types: TypeString, MaxLength: 256, Nullable: true},
 			"prefix": {Types: TypeString, Nullable: true},
-		}, Required: []string{"exact"}},
+		}},
 		"app_ingress_spec_rule_string_match_prefix": {Types: TypeObject, Properties: map[string]*Schema{
 			"exact":  {Types: TypeString, Nullable: true},
 			"prefix": {Types: TypeString, MaxLength: 256, Nullable: true},
-		}, Required: []string{"prefix"}},
+		}},
 		"app_ingress_spec_secure_header": {Types: TypeObject, Properties: map[string]*Schema{
 			"key":           {Types: TypeString},
 			"remove_header": {Types: TypeBoolean},
@@ -188,7 +188,7 @@ func buildSchemas() map[string]*Schema {
 		}, Required: []string{"key"}},
 		"app_log_destination_logtail_spec": {Types: TypeObject, Properties: map[string]*Schema{
 			"token": {Types: TypeString},
-		}, Required: []string{"endpoint"}},
+		}},
 		"app_log_destination_open_search_spec": {Types: TypeObject, Properties: map[string]*Schema{
 			"basic_auth":   {Ref: "app_log_destination_open_search_spec_basic_auth"},
 			"cluster_name": {Types: TypeString},

@@ -174,15 +174,26 @@ func (w *walker) object(obj map[string]any, s *Schema, path string) {
 		w.walk(obj[k], ps, at)
 	}
 	for _, r := range s.Required {
-		if missing(obj[r]) {
+		if missing(obj, r, s.Properties[r]) {
 			w.add(join(path, r), Required, "is required")
 		}
 	}
 }
 
-// missing: absent, null, or "" (the API's proto3 backend cannot tell an
-// empty string from an absent one).
-func missing(v any) bool {
+// missing reports whether a required key is missing: absent, or null or ""
+// (the API's proto3 backend cannot tell those from absent) unless the
+// property is nullable, where null and "" are values of their own (the
+// ingress match strings).
+func missing(obj map[string]any, key string, prop *Schema) bool {
+	v, present := obj[key]
+	if !present {
+		return true
+	}
+	if prop != nil {
+		if _, _, nullable := resolve(prop); nullable {
+			return false
+		}
+	}
 	return v == nil || v == ""
 }
 
