@@ -65,7 +65,7 @@ func TestDeployApp(t *testing.T) {
 			},
 		},
 		{
-			name:    "passes on the API's rejection of a bad spec",
+			name: "passes on the API's rejection of a bad spec",
 			spec: &digitalocean.AppSpec{Name: "Hello World", Services: helloSpec().Services},
 			check: func(t *testing.T, _ *digitaloceantest.Server, err error) {
 				// The live API answers a bad spec with 400 invalid_argument.
