@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
 )
@@ -519,8 +520,11 @@ func (v *specValidation) stringMatches() {
 	}
 }
 
-// bindableReference is ${component.VARIABLE} in an env value.
-var bindableReference = regexp.MustCompile(`\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}`)
+// bindableReference is ${component.VARIABLE} in an env value; compiled on
+// first use, so that programs that never validate pay nothing.
+var bindableReference = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}`)
+})
 
 // bindableReferences: ${name.VAR} in an env value names _self or a
 // component or database of the spec.
@@ -530,7 +534,7 @@ func (v *specValidation) bindableReferences() {
 			if e == nil || e.Type == AppVariableTypeSecret {
 				continue // a secret's value is not interpolated (and may be ciphertext)
 			}
-			for _, m := range bindableReference.FindAllStringSubmatch(e.Value, -1) {
+			for _, m := range bindableReference().FindAllStringSubmatch(e.Value, -1) {
 				if m[1] == "_self" {
 					continue
 				}

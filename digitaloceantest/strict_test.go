@@ -274,3 +274,14 @@ func TestAuthAndRouting(t *testing.T) {
 	assert.Equal(t, 404, code)
 	assert.Equal(t, "not_found", body["id"])
 }
+
+// null is an absent value (the API's proto3 backend reads it so): a null
+// spec is a missing one, not a crash of the handler.
+func TestStrictNullIsAbsent(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	code, body := post(t, srv, "POST", "/v2/apps", `{"spec":null}`)
+	assert.Equal(t, 422, code)
+	assert.Equal(t, "spec: is required", body["message"])
+	code, body = post(t, srv, "POST", "/v2/apps", `{"spec":{"name":"nulls","region":null,"services":[{"name":"web","envs":null}]}}`)
+	assert.Equal(t, 200, code, "%v", body)
+}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,8 +22,9 @@ type Example struct {
 	Operation string
 }
 
-// curlBody finds the JSON body of a cURL sample: -d '...'.
-var curlBody = regexp.MustCompile(`(?s)-d\s+'(\{.*?\})'`)
+// curlBody finds the JSON body of a cURL sample: -d '...'. Compiled on
+// first use, so that importing the package costs nothing.
+var curlBody = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)-d\s+'(\{.*?\})'`) })
 
 // DocumentExamples extracts, from OpenAPI documents, every request body
 // example of every operation (example, examples.*.value and the JSON bodies
@@ -130,7 +132,7 @@ func requestExamples(op map[string]any) []Example {
 		if lang, _ := sample["lang"].(string); lang != "cURL" {
 			continue
 		}
-		for _, m := range curlBody.FindAllStringSubmatch(src, -1) {
+		for _, m := range curlBody().FindAllStringSubmatch(src, -1) {
 			v, err := Decode([]byte(m[1]))
 			if err != nil {
 				continue // a sample with shell variables in its JSON
