@@ -285,3 +285,15 @@ ingress:
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"future","future_flag":1,"services":[{"name":"web","github":{"repo":"a/b"},"surprise":{}}]}`), &withUnknown))
 	assert.NoError(t, withUnknown.Validate())
 }
+
+func BenchmarkAppSpecValidate(b *testing.B) {
+	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	require.NoError(b, err)
+	require.NoError(b, spec.Validate())
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := spec.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
