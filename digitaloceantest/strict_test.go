@@ -61,6 +61,8 @@ func TestStrictRequests(t *testing.T) {
 		{"bad name pattern", `{"spec":{"name":"Bad_Name","services":[{"name":"web"}]}}`, 400, "invalid_argument", spec + `"name": "Bad_Name" does not match the pattern`},
 		{"out of range", `{"spec":{"name":"a9","services":[{"name":"web","http_port":70000}]}}`, 400, "invalid_argument", spec + `"services.http_port": must be at most 65535, is 70000`},
 		{"too long", `{"spec":{"name":"a-name-that-is-far-too-long-for-an-app","services":[{"name":"web"}]}}`, 400, "invalid_argument", spec + `"name": must be at most 32 characters long, is 38`},
+		{"duplicate component", `{"spec":{"name":"a7","services":[{"name":"web"}],"workers":[{"name":"web"}]}}`, 422, "unprocessable_entity", "unique"},
+		{"no component", `{"spec":{"name":"a8"}}`, 422, "unprocessable_entity", "at least one"},
 		{"wrong type", `{"spec":{"name":"a9","services":[{"name":"web","instance_count":"two"}]}}`, 400, "invalid_argument", spec + `"services.instance_count": must be an integer, not the string "two"`},
 		{"malformed JSON", `{"spec":`, 400, "bad_request", "not valid"},
 		{"trailing data", good + `{}`, 400, "bad_request", "nothing after it"},
