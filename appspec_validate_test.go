@@ -297,3 +297,25 @@ func BenchmarkAppSpecValidate(b *testing.B) {
 		}
 	}
 }
+
+// Validate never panics on a spec that parses, and answers the same twice.
+func FuzzAppSpecValidate(f *testing.F) {
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(f, err)
+	for _, file := range files[:5] {
+		data, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte("name: x\ningress: {rules: [null, {component: {name: x}}]}\nservices: [null]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		spec, err := ParseAppSpec(data)
+		if err != nil {
+			return
+		}
+		first, second := spec.Validate(), spec.Validate()
+		if (first == nil) != (second == nil) || (first != nil && first.Error() != second.Error()) {
+			t.Fatalf("two answers: %v / %v", first, second)
+		}
+	})
+}
