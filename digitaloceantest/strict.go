@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -92,7 +93,7 @@ var arrayIndex = regexp.MustCompile(`\[\d+\]`)
 // facts file suggests for a gRPC-backed product).
 func invalidAppSpec(path, problem string) reply {
 	field := arrayIndex.ReplaceAllString(strings.TrimPrefix(path, "spec."), "")
-	return reply{status: 400, body: &errorBody{ID: "invalid_argument",
+	return reply{status: http.StatusBadRequest, body: &errorBody{ID: "invalid_argument",
 		Message: fmt.Sprintf("error validating app spec field %q: %s", field, problem)}}
 }
 
