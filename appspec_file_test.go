@@ -207,7 +207,7 @@ func TestLoadAppSpecJSONAndRequestWrapper(t *testing.T) {
 }
 
 func TestAppSpecRoundTrip(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "appspecs", "*"))
+	files, err := filepath.Glob(filepath.Join("testdata", "appspecs", "*.*"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 5)
 	for _, file := range files {

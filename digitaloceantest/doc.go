@@ -42,10 +42,14 @@
 //   - Wire: status codes, the error object (id, message, request_id),
 //     pagination (absolute links.pages URLs, meta.total, per_page default
 //     20, at most 200), ratelimit-* headers and x-request-id.
-//   - Strictness: requests need "Authorization: Bearer <token>"; unknown
-//     JSON keys, missing required keys and values outside an enum get the
-//     API's 400 bad_request or 422 unprocessable_entity, so a malformed
-//     request fails in a test rather than in production.
+//   - Strictness: requests need "Authorization: Bearer <token>"; every
+//     request body is checked against its operation's schema in the
+//     OpenAPI documents (a table generated from them, never from the SDK's
+//     Go types): malformed JSON and unknown keys get 400 bad_request, a
+//     problem in an app spec 400 invalid_argument naming the field as the
+//     live API does, other missing required keys, types, enums, patterns
+//     and ranges 422 unprocessable_entity (docs/validation.md), so a
+//     malformed request fails in a test rather than in production.
 //   - Logs: log URLs point at a second host, carry a pre-signed token and
 //     need no Authorization header; Server.LogRequestsWithAuth counts
 //     requests that leaked one. Live logs are streamed one line per chunk.

@@ -289,10 +289,11 @@ func TestSpecValidationErrors(t *testing.T) {
 		assert.Equal(t, want, apiErr.Message, "d.3")
 	}
 
-	// Two problems: a duplicate name and a bad env key. Only the first is told (d.4).
+	// Two problems: a duplicate name and a rule routing to a worker. Only the
+	// first is told (d.4).
 	bad := sampleSpec("bad")
 	bad.Workers[0].Name = "web"
-	bad.Jobs[0].Envs = []*do.AppVariableDefinition{{Key: "1BAD"}}
+	bad.Ingress = &do.AppIngressSpec{Rules: []*do.AppIngressSpecRule{{Component: &do.AppIngressSpecRuleRoutingComponent{Name: "queue"}}}}
 	const dup = `error validating app spec field "workers.name": component name "web" is used by another component: names must be unique within an app`
 	_, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: bad})
 	check(t, err, dup)
@@ -304,7 +305,9 @@ func TestSpecValidationErrors(t *testing.T) {
 	bad = sampleSpec("good")
 	bad.Jobs[0].Envs = []*do.AppVariableDefinition{{Key: "1BAD"}}
 	_, _, err = c.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: bad})
-	check(t, err, `error validating app spec field "jobs.envs.key": env var key "1BAD" is not a valid variable name`)
+	// Schema problems (here a pattern) answer the same way, from the
+	// OpenAPI table, before the semantic checks.
+	check(t, err, `error validating app spec field "jobs.envs.key": "1BAD" does not match the pattern ^[_A-Za-z][_A-Za-z0-9]*$`)
 
 	// A null component is refused, not a crash of the fake.
 	bad = sampleSpec("good")

@@ -190,9 +190,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.mu.Lock()
-	result := s.dispatch(w, r, rt, params, allowed, body)
-	s.mu.Unlock()
+	result := s.dispatchLocked(w, r, rt, params, allowed, body)
 
 	if hasFault { // applied, then failed: the caller cannot know it worked
 		s.writeFault(w, r, fault, &rec)
@@ -201,6 +199,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	rec.Status = result.status
 	s.record(rec)
 	s.writeReply(w, requestID, result)
+}
+
+// dispatchLocked runs dispatch with s.mu held. A handler that panics
+// answers 500 naming the panic and leaves the state unlocked, so that a
+// test fails instead of hanging on the next request.
+func (s *Server) dispatchLocked(w http.ResponseWriter, r *http.Request, rt *route, params map[string]string, allowed []string, body []byte) (result reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			result = apiError(http.StatusInternalServerError, fmt.Sprintf("digitaloceantest: the handler of %s %s panicked: %v", r.Method, r.URL.Path, p))
+		}
+	}()
+	return s.dispatch(w, r, rt, params, allowed, body)
 }
 
 // dispatch authenticates, applies the rate limit and runs the route. s.mu
@@ -226,6 +238,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt *route, par
 		if ct := r.Header.Get("Content-Type"); len(body) > 0 && !isJSONType(ct) {
 			return apiError(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+quoteOrEmpty(ct)+".")
 		}
+	}
+	// Every body is judged by the operation's schema in the documents
+	// before its handler runs, so routes added later are covered too.
+	if bad := validateRequest(rt.op, body); bad != nil {
+		return *bad
 	}
 	c := &call{s: s, r: r, op: rt.op, params: params, body: body, now: s.nowLocked()}
 	return rt.handle(c)

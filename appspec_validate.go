@@ -1,0 +1,173 @@
+package digitalocean
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/oceankit/digitalocean/internal/apischema"
+)
+
+// Validate checks the spec offline, without the API, and reports every
+// problem at once: nil when it finds none, else the problems joined with
+// errors.Join, each an *AppSpecError whose Path names the field, as in
+// "services[0].instance_count" (errors.As finds the first).
+//
+// It checks what the spec would send against two sets of rules, listed in
+// docs/validation.md: the constraints of the OpenAPI description
+// (required, enum, pattern, minLength/maxLength, minimum/maximum, maxItems,
+// from a table generated from the documents) and the documented cross-field
+// rules (unique component names, one source per component, references to
+// components and databases that exist, and so on). Keys the SDK does not
+// know are allowed: a spec written by a newer API is not an error.
+// Passing Validate does not promise that the API accepts the spec (regions
+// with capacity, repository access and quotas are the API's to judge; use
+// AppsService.Propose for that), but a spec that fails it would be refused.
+func (s *AppSpec) Validate() error {
+	if s == nil {
+		return &AppSpecError{Msg: "no app spec (nil)"}
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+	}
+	value, err := apischema.Decode(raw)
+	if err != nil {
+		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+	}
+	var problems []error
+	for _, p := range apischema.ValidateNamed(value, "app_spec", apischema.Options{SkipReadOnly: true}) {
+		problems = append(problems, &AppSpecError{Path: p.Path, Msg: p.Message})
+	}
+	v := specValidation{spec: s}
+	v.run()
+	problems = append(problems, v.problems...)
+	return errors.Join(problems...)
+}
+
+// specValidation applies the cross-field rules; each rule is a method named
+// after the rule's name in docs/validation.md.
+type specValidation struct {
+	spec     *AppSpec
+	problems []error
+	// components maps each component name to the path and kind of its
+	// first declaration.
+	components map[string]declaredComponent
+}
+
+type declaredComponent struct {
+	path string
+	kind AppComponentKind
+}
+
+func (v *specValidation) fail(path, format string, args ...any) {
+	v.problems = append(v.problems, &AppSpecError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *specValidation) run() {
+	for _, r := range appSpecRules {
+		r.check(v)
+	}
+}
+
+// appSpecRules are Validate's cross-field rules, named as in
+// docs/validation.md, in the order they run (the first fills the component
+// names the reference rules look up).
+var appSpecRules = []struct {
+	name  string
+	check func(*specValidation)
+}{
+	{"unique-component-names", (*specValidation).uniqueComponentNames},
+	{"one-source", (*specValidation).oneSource},
+	{"instance-count-or-autoscaling", (*specValidation).instanceCountOrAutoscaling},
+	{"autoscaling-bounds", (*specValidation).autoscalingBounds},
+	{"health-check-port", (*specValidation).healthCheckPort},
+	{"route-paths", (*specValidation).routePaths},
+	{"static-site-documents", (*specValidation).staticSiteDocuments},
+	{"image-tag-or-digest", (*specValidation).imageTagOrDigest},
+	{"docr-registry", (*specValidation).docrRegistry},
+	{"production-database-cluster", (*specValidation).productionDatabaseCluster},
+	{"one-primary-domain", (*specValidation).onePrimaryDomain},
+	{"ingress-component-or-redirect", (*specValidation).ingressComponentOrRedirect},
+	{"ingress-component-exists", (*specValidation).ingressComponentExists},
+	{"preserve-path-prefix-or-rewrite", (*specValidation).preservePathPrefixOrRewrite},
+	{"one-string-match", (*specValidation).stringMatches},
+	{"bindable-references", (*specValidation).bindableReferences},
+}
+
+// component is one component with its JSON path, whatever its kind.
+type component struct {
+	path    string
+	kind    AppComponentKind
+	name    string
+	sources []string // the source keys that are set
+	envs    []*AppVariableDefinition
+}
+
+// each lists the components in spec order, kind by kind.
+func (v *specValidation) each() []component {
+	var out []component
+	add := func(list string, i int, kind AppComponentKind, name string, envs []*AppVariableDefinition, sources ...any) {
+		c := component{path: fmt.Sprintf("%s[%d]", list, i), kind: kind, name: name, envs: envs}
+		for j := 0; j+1 < len(sources); j += 2 {
+			if !isNilPointer(sources[j+1]) {
+				c.sources = append(c.sources, sources[j].(string))
+			}
+		}
+		out = append(out, c)
+	}
+	s := v.spec
+	for i, c := range s.Services {
+		if c != nil {
+			add("services", i, AppComponentKindService, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.StaticSites {
+		if c != nil {
+			add("static_sites", i, AppComponentKindStaticSite, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Workers {
+		if c != nil {
+			add("workers", i, AppComponentKindWorker, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Jobs {
+		if c != nil {
+			add("jobs", i, AppComponentKindJob, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Functions {
+		if c != nil {
+			add("functions", i, AppComponentKindFunctions, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket)
+		}
+	}
+	for i, c := range s.Databases {
+		if c != nil {
+			add("databases", i, AppComponentKindDatabase, c.Name, nil)
+		}
+	}
+	return out
+}
+
+// isNilPointer reports whether a source field holds a nil pointer.
+func isNilPointer(p any) bool {
+	switch x := p.(type) {
+	case *AppGitSourceSpec:
+		return x == nil
+	case *AppGitHubSourceSpec:
+		return x == nil
+	case *AppGitLabSourceSpec:
+		return x == nil
+	case *AppBitbucketSourceSpec:
+		return x == nil
+	case *AppImageSourceSpec:
+		return x == nil
+	}
+	return p == nil
+}

@@ -1,0 +1,46 @@
+package digitalocean_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/oceankit/digitalocean"
+)
+
+// Validate reports every problem of a spec at once, offline, each an
+// *AppSpecError with the path of the field.
+func ExampleAppSpec_Validate() {
+	spec, err := digitalocean.ParseAppSpec([]byte(`
+name: shop
+region: nyc
+services:
+  - name: api
+    github: {repo: acme/api, branch: main}
+    instance_size_slug: apps-s-1vcpu-3gb
+    envs:
+      - key: DATABASE_URL
+        value: ${dbb.DATABASE_URL}
+databases:
+  - name: db
+    engine: PG
+ingress:
+  rules:
+    - component: {name: worker}
+`))
+	if err != nil {
+		panic(err)
+	}
+	err = spec.Validate()
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		fmt.Println(e)
+	}
+	var first *digitalocean.AppSpecError
+	if errors.As(err, &first) {
+		fmt.Println("first:", first.Path)
+	}
+	// Output:
+	// digitalocean: app spec: services[0].instance_size_slug: "apps-s-1vcpu-3gb" is not one of apps-s-1vcpu-0.5gb, apps-s-1vcpu-1gb-fixed, apps-s-1vcpu-1gb, apps-s-1vcpu-2gb, apps-s-2vcpu-4gb, apps-d-1vcpu-0.5gb, apps-d-1vcpu-1gb, apps-d-1vcpu-2gb, apps-d-1vcpu-4gb, apps-d-2vcpu-4gb, apps-d-2vcpu-8gb, apps-d-4vcpu-8gb, apps-d-4vcpu-16gb, apps-d-8vcpu-32gb, basic-xxs, basic-xs, basic-s, basic-m, professional-xs, professional-s, professional-m, professional-1l, professional-l, professional-xl
+	// digitalocean: app spec: ingress.rules[0].component.name: no component is named "worker"
+	// digitalocean: app spec: services[0].envs[0].value: ${dbb.DATABASE_URL} refers to "dbb", which is not a component or database of the app
+	// first: services[0].instance_size_slug
+}
