@@ -53,6 +53,18 @@
 //   - Logs: log URLs point at a second host, carry a pre-signed token and
 //     need no Authorization header; Server.LogRequestsWithAuth counts
 //     requests that leaked one. Live logs are streamed one line per chunk.
+//     tail_lines (<= 0: no limit) and component_name are honoured; URLs
+//     expire after LogURLLifetime (403); FailNextLogStreams drops or
+//     expires live streams (mid-line too) and ExpireLogURLs expires every
+//     URL handed out.
+//   - Console: GetExec URLs open an echoing shell on the second host
+//     (echo, hostname, pwd, env, stty size, exit), authorised by the URL's
+//     token only (an Authorization header is refused); ConsoleSessions
+//     records stdin, resizes and keep-alives, CloseConsoles and
+//     DropConsoles end sessions.
+//   - Live-API operations: the 8 operations of live-api-overlay.yaml
+//     (tiers, buildpacks, detect, upgrade_buildpack, database connection
+//     details, reset_password, trusted_sources) are served statefully.
 //   - Faults: Server.FailNext answers matching requests with an error
 //     status, a delay or a dropped connection; Server.SetRateLimit
 //     exhausts the rate limit.
@@ -81,6 +93,13 @@
 //     The fake checks fewer rules than the API; malformed or mistyped
 //     requests are refused by the schema checks above.
 //   - A superseded deployment's running step stays RUNNING.
+//   - Live logs are chunked HTTP, not websocket messages as on the live
+//     API (the SDK reads both).
+//   - The console closes a session idle for ConsoleIdleTimeout (100 s)
+//     with 1001; the live value is not documented. Its refusal statuses
+//     (400, 403, 426) are the fake's choice.
+//   - Detect never answers pending: true; toggling trusted sources starts
+//     an UPDATE_DATABASE_TRUSTED_SOURCES deployment (a.30, inferred).
 //   - Alert IDs are derived from the app, the component and the rule (and
 //     which of that component's alerts on the rule it is), so they survive
 //     updates that reorder alerts; whether the live API keeps them is not
