@@ -1,7 +1,8 @@
 // Package digitalocean is a typed Go client for the DigitalOcean API v2,
 // covering Account, Actions, App Platform (Apps) and 1-Click applications
 // completely: every operation and field of the official OpenAPI
-// description, plus the fields the live API has beyond it.
+// description, plus the operations, query parameters and fields the live
+// API has beyond it (testdata/live-api-overlay.yaml).
 //
 // # Authentication
 //
@@ -74,13 +75,23 @@
 // failing step and its reason) otherwise. Cancelling the context stops the
 // waiting, not the operation. Apps.WaitForAppDeployment waits for the
 // deployment that a Create, Update or CreateDeployment started.
+// WaitOptions.OnProgress receives every polled deployment or action, so a
+// caller can show a deployment's steps as they complete.
 //
 // # Logs
 //
 // Apps.GetLogs returns pre-signed live and historic log URLs on other
 // hosts; Apps.StreamLogs yields the live log line by line (https or wss) and
-// Apps.DownloadLogs opens a historic log. The API token is never sent to
-// those hosts.
+// Apps.DownloadLogs opens a historic log. Apps.FollowLogs follows an app's
+// logs across dropped connections and expired URLs without duplicating or
+// skipping a line. The API token is never sent to those hosts.
+//
+// # Console
+//
+// Apps.OpenConsole opens the exec console of a component: a *Console is an
+// io.ReadWriteCloser over the console websocket with Resize and automatic
+// keep-alives. The console URL carries its own credential; the API token is
+// never sent to it.
 //
 // # App spec files
 //
@@ -89,7 +100,14 @@
 // at once (AppSpecErrors), a likely typo with the known key it misspells;
 // MarshalAppSpecYAML writes one back losslessly, unknown keys included, and
 // LoadDeployTemplate reads .do/deploy.template.yaml (see
-// docs/appspec-files.md). Apps.Propose validates a spec against the API.
+// docs/appspec-files.md). AppSpec.Validate checks a spec offline and
+// returns every problem; Apps.Propose validates it against the API.
+// NormalizeAppSpec applies what the live API does to a stored spec (routes
+// to ingress rules, defaults), DiffAppSpecs lists semantic changes between
+// two specs (SECRET ciphertext against plaintext is flagged undecidable,
+// not reported as drift), and AppSpec.Clone deep-copies one
+// (docs/providers.md). *Error.Field names the spec field an API rejection
+// names.
 // AppSpec.Components and AppSpec.Component walk and find components. Specs
 // read from the API keep fields this SDK does not know yet
 // (AppSpec.UnknownFields lists them), so Get → modify → Update never loses
