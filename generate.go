@@ -5,3 +5,7 @@ package digitalocean
 // live-API operations in testdata and the live-API field overlay of
 // internal/specgen.
 //go:generate go run ./internal/specgen
+
+// The request schema table of internal/apischema (used by the fake server and
+// AppSpec.Validate) is generated from the same documents.
+//go:generate go run ./internal/schemagen

@@ -39,7 +39,8 @@ func TestStrictAcceptsLiveAPIEnumValues(t *testing.T) {
 
 	code, body = post(t, srv, "POST", "/v2/apps",
 		`{"spec":{"name":"bogus-alerts","alerts":[{"rule":"DEPLOYMENT_EXPLODED"}],"services":[{"name":"web"}]}}`)
-	assert.Equal(t, 422, code)
-	assert.Contains(t, body["message"], `spec.alerts[0].rule: "DEPLOYMENT_EXPLODED" is not one of`)
+	assert.Equal(t, 400, code)
+	assert.Equal(t, "invalid_argument", body["id"])
+	assert.Contains(t, body["message"], `error validating app spec field "alerts.rule": "DEPLOYMENT_EXPLODED" is not one of`)
 	assert.Contains(t, body["message"], "DEPLOYMENT_STARTED", "the allowed values list the live-API ones")
 }

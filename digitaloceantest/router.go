@@ -227,6 +227,11 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt *route, par
 			return apiError(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+quoteOrEmpty(ct)+".")
 		}
 	}
+	// Every body is judged by the operation's schema in the documents
+	// before its handler runs, so routes added later are covered too.
+	if bad := validateRequest(rt.op, body); bad != nil {
+		return *bad
+	}
 	c := &call{s: s, r: r, op: rt.op, params: params, body: body, now: s.nowLocked()}
 	return rt.handle(c)
 }

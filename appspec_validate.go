@@ -1,0 +1,547 @@
+package digitalocean
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/oceankit/digitalocean/internal/apischema"
+)
+
+// Validate checks the spec offline, without the API, and reports every
+// problem at once: nil when it finds none, else the problems joined with
+// errors.Join, each an *AppSpecError whose Path names the field, as in
+// "services[0].instance_count" (errors.As finds the first).
+//
+// It checks what the spec would send against two sets of rules, listed in
+// docs/validation.md: the constraints of the OpenAPI description
+// (required, enum, pattern, minLength/maxLength, minimum/maximum, maxItems,
+// from a table generated from the documents) and the documented cross-field
+// rules (unique component names, one source per component, references to
+// components and databases that exist, and so on). Keys the SDK does not
+// know are allowed: a spec written by a newer API is not an error.
+// Passing Validate does not promise that the API accepts the spec (regions
+// with capacity, repository access and quotas are the API's to judge; use
+// AppsService.Propose for that), but a spec that fails it would be refused.
+func (s *AppSpec) Validate() error {
+	if s == nil {
+		return &AppSpecError{Msg: "no app spec (nil)"}
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+	}
+	value, err := apischema.Decode(raw)
+	if err != nil {
+		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+	}
+	var problems []error
+	for _, p := range apischema.ValidateNamed(value, "app_spec", apischema.Options{SkipReadOnly: true}) {
+		problems = append(problems, &AppSpecError{Path: p.Path, Msg: p.Message})
+	}
+	v := specValidation{spec: s}
+	v.run()
+	problems = append(problems, v.problems...)
+	return errors.Join(problems...)
+}
+
+// specValidation applies the cross-field rules; each rule is a method named
+// after the rule's name in docs/validation.md.
+type specValidation struct {
+	spec     *AppSpec
+	problems []error
+	// components maps each component name to the path and kind of its
+	// first declaration.
+	components map[string]declaredComponent
+}
+
+type declaredComponent struct {
+	path string
+	kind AppComponentKind
+}
+
+func (v *specValidation) fail(path, format string, args ...any) {
+	v.problems = append(v.problems, &AppSpecError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *specValidation) run() {
+	for _, r := range appSpecRules {
+		r.check(v)
+	}
+}
+
+// appSpecRules are Validate's cross-field rules, named as in
+// docs/validation.md, in the order they run (the first fills the component
+// names the reference rules look up).
+var appSpecRules = []struct {
+	name  string
+	check func(*specValidation)
+}{
+	{"unique-component-names", (*specValidation).uniqueComponentNames},
+	{"one-source", (*specValidation).oneSource},
+	{"instance-count-or-autoscaling", (*specValidation).instanceCountOrAutoscaling},
+	{"autoscaling-bounds", (*specValidation).autoscalingBounds},
+	{"health-check-port", (*specValidation).healthCheckPort},
+	{"route-paths", (*specValidation).routePaths},
+	{"static-site-documents", (*specValidation).staticSiteDocuments},
+	{"image-tag-or-digest", (*specValidation).imageTagOrDigest},
+	{"docr-registry", (*specValidation).docrRegistry},
+	{"production-database-cluster", (*specValidation).productionDatabaseCluster},
+	{"one-primary-domain", (*specValidation).onePrimaryDomain},
+	{"ingress-component-or-redirect", (*specValidation).ingressComponentOrRedirect},
+	{"ingress-component-exists", (*specValidation).ingressComponentExists},
+	{"preserve-path-prefix-or-rewrite", (*specValidation).preservePathPrefixOrRewrite},
+	{"one-string-match", (*specValidation).stringMatches},
+	{"bindable-references", (*specValidation).bindableReferences},
+}
+
+// component is one component with its JSON path, whatever its kind.
+type component struct {
+	path    string
+	kind    AppComponentKind
+	name    string
+	sources []string // the source keys that are set
+	envs    []*AppVariableDefinition
+}
+
+// each lists the components in spec order, kind by kind.
+func (v *specValidation) each() []component {
+	var out []component
+	add := func(list string, i int, kind AppComponentKind, name string, envs []*AppVariableDefinition, sources ...any) {
+		c := component{path: fmt.Sprintf("%s[%d]", list, i), kind: kind, name: name, envs: envs}
+		for j := 0; j+1 < len(sources); j += 2 {
+			if !isNilPointer(sources[j+1]) {
+				c.sources = append(c.sources, sources[j].(string))
+			}
+		}
+		out = append(out, c)
+	}
+	s := v.spec
+	for i, c := range s.Services {
+		if c != nil {
+			add("services", i, AppComponentKindService, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.StaticSites {
+		if c != nil {
+			add("static_sites", i, AppComponentKindStaticSite, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Workers {
+		if c != nil {
+			add("workers", i, AppComponentKindWorker, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Jobs {
+		if c != nil {
+			add("jobs", i, AppComponentKindJob, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
+		}
+	}
+	for i, c := range s.Functions {
+		if c != nil {
+			add("functions", i, AppComponentKindFunctions, c.Name, c.Envs,
+				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket)
+		}
+	}
+	for i, c := range s.Databases {
+		if c != nil {
+			add("databases", i, AppComponentKindDatabase, c.Name, nil)
+		}
+	}
+	return out
+}
+
+// isNilPointer reports whether a source field holds a nil pointer.
+func isNilPointer(p any) bool {
+	switch x := p.(type) {
+	case *AppGitSourceSpec:
+		return x == nil
+	case *AppGitHubSourceSpec:
+		return x == nil
+	case *AppGitLabSourceSpec:
+		return x == nil
+	case *AppBitbucketSourceSpec:
+		return x == nil
+	case *AppImageSourceSpec:
+		return x == nil
+	}
+	return p == nil
+}
+
+// uniqueComponentNames: names are unique across all components, databases
+// included.
+func (v *specValidation) uniqueComponentNames() {
+	v.components = map[string]declaredComponent{}
+	for _, c := range v.each() {
+		if c.name == "" {
+			continue // the generated "required" constraint reports it
+		}
+		if first, taken := v.components[c.name]; taken {
+			v.fail(c.path+".name", "%q is already the name of %s: component names must be unique within an app", c.name, first.path)
+			continue
+		}
+		v.components[c.name] = declaredComponent{path: c.path, kind: c.kind}
+	}
+}
+
+// oneSource: every component but a database has exactly one source.
+func (v *specValidation) oneSource() {
+	for _, c := range v.each() {
+		if c.kind == AppComponentKindDatabase {
+			continue
+		}
+		keys := "git, github, gitlab, bitbucket or image"
+		if c.kind == AppComponentKindFunctions {
+			keys = "git, github, gitlab or bitbucket"
+		}
+		switch len(c.sources) {
+		case 0:
+			v.fail(c.path, "has no source: set one of %s", keys)
+		case 1:
+		default:
+			v.fail(c.path, "has %d sources (%s): set only one of %s", len(c.sources), strings.Join(c.sources, ", "), keys)
+		}
+	}
+}
+
+// instanceCountOrAutoscaling: instance_count must not be set when
+// autoscaling is.
+func (v *specValidation) instanceCountOrAutoscaling() {
+	check := func(path string, count int64, auto *AppAutoscalingSpec) {
+		if count != 0 && auto != nil {
+			v.fail(path+".instance_count", "must not be set when autoscaling is used (autoscaling sets the count)")
+		}
+	}
+	for i, c := range v.spec.Services {
+		if c != nil {
+			check(fmt.Sprintf("services[%d]", i), c.InstanceCount, c.Autoscaling)
+		}
+	}
+	for i, c := range v.spec.Workers {
+		if c != nil {
+			check(fmt.Sprintf("workers[%d]", i), c.InstanceCount, c.Autoscaling)
+		}
+	}
+}
+
+// autoscalingBounds: min_instance_count <= max_instance_count.
+func (v *specValidation) autoscalingBounds() {
+	check := func(path string, auto *AppAutoscalingSpec) {
+		if auto != nil && auto.MinInstanceCount > 0 && auto.MaxInstanceCount > 0 && auto.MinInstanceCount > auto.MaxInstanceCount {
+			v.fail(path+".autoscaling.min_instance_count", "%d is more than max_instance_count %d", auto.MinInstanceCount, auto.MaxInstanceCount)
+		}
+	}
+	for i, c := range v.spec.Services {
+		if c != nil {
+			check(fmt.Sprintf("services[%d]", i), c.Autoscaling)
+		}
+	}
+	for i, c := range v.spec.Workers {
+		if c != nil {
+			check(fmt.Sprintf("workers[%d]", i), c.Autoscaling)
+		}
+	}
+}
+
+// defaultHTTPPort is a service's http_port when the spec leaves it out.
+const defaultHTTPPort = 8080
+
+// healthCheckPort: a service's health check port is its http_port or one
+// of its internal_ports.
+func (v *specValidation) healthCheckPort() {
+	for i, c := range v.spec.Services {
+		if c == nil || c.HealthCheck == nil || c.HealthCheck.Port == 0 {
+			continue
+		}
+		port := c.HealthCheck.Port
+		httpPort := c.HTTPPort
+		if httpPort == 0 {
+			httpPort = defaultHTTPPort
+		}
+		if port == httpPort {
+			continue
+		}
+		found := false
+		for _, p := range c.InternalPorts {
+			found = found || p == port
+		}
+		if !found {
+			v.fail(fmt.Sprintf("services[%d].health_check.port", i),
+				"health check port %d is neither the http_port (%d) nor one of internal_ports", port, httpPort)
+		}
+	}
+}
+
+// routePaths: (deprecated) component routes start with "/" and are unique
+// across all components.
+func (v *specValidation) routePaths() {
+	seen := map[string]string{}
+	check := func(path string, routes []*AppRouteSpec) {
+		for j, r := range routes {
+			if r == nil || r.Path == "" {
+				continue
+			}
+			at := fmt.Sprintf("%s.routes[%d].path", path, j)
+			if !strings.HasPrefix(r.Path, "/") {
+				v.fail(at, "%q must start with /", r.Path)
+			}
+			if first, taken := seen[r.Path]; taken {
+				v.fail(at, "%q is already routed by %s: route paths must be unique within an app", r.Path, first)
+				continue
+			}
+			seen[r.Path] = at
+		}
+	}
+	for i, c := range v.spec.Services {
+		if c != nil {
+			check(fmt.Sprintf("services[%d]", i), c.Routes)
+		}
+	}
+	for i, c := range v.spec.StaticSites {
+		if c != nil {
+			check(fmt.Sprintf("static_sites[%d]", i), c.Routes)
+		}
+	}
+	for i, c := range v.spec.Functions {
+		if c != nil {
+			check(fmt.Sprintf("functions[%d]", i), c.Routes)
+		}
+	}
+}
+
+// staticSiteDocuments: catchall_document and error_document exclude each
+// other.
+func (v *specValidation) staticSiteDocuments() {
+	for i, c := range v.spec.StaticSites {
+		if c != nil && c.CatchallDocument != "" && c.ErrorDocument != "" {
+			v.fail(fmt.Sprintf("static_sites[%d].catchall_document", i), "must not be set together with error_document")
+		}
+	}
+}
+
+// images lists the image sources with their paths.
+func (v *specValidation) images() map[string]*AppImageSourceSpec {
+	out := map[string]*AppImageSourceSpec{}
+	for _, list := range []struct {
+		name   string
+		images []*AppImageSourceSpec
+	}{
+		{"services", imagesOf(v.spec.Services, func(c *AppServiceSpec) *AppImageSourceSpec { return c.Image })},
+		{"static_sites", imagesOf(v.spec.StaticSites, func(c *AppStaticSiteSpec) *AppImageSourceSpec { return c.Image })},
+		{"workers", imagesOf(v.spec.Workers, func(c *AppWorkerSpec) *AppImageSourceSpec { return c.Image })},
+		{"jobs", imagesOf(v.spec.Jobs, func(c *AppJobSpec) *AppImageSourceSpec { return c.Image })},
+	} {
+		for i, img := range list.images {
+			if img != nil {
+				out[fmt.Sprintf("%s[%d].image", list.name, i)] = img
+			}
+		}
+	}
+	return out
+}
+
+func imagesOf[T any](list []*T, get func(*T) *AppImageSourceSpec) []*AppImageSourceSpec {
+	out := make([]*AppImageSourceSpec, len(list))
+	for i, c := range list {
+		if c != nil {
+			out[i] = get(c)
+		}
+	}
+	return out
+}
+
+// imageTagOrDigest: an image names a tag or a digest, not both.
+func (v *specValidation) imageTagOrDigest() {
+	images := v.images()
+	for _, path := range slices.Sorted(maps.Keys(images)) {
+		if img := images[path]; img.Tag != "" && img.Digest != "" {
+			v.fail(path+".tag", "must not be set together with digest")
+		}
+	}
+}
+
+// docrRegistry: a DOCR image leaves registry empty.
+func (v *specValidation) docrRegistry() {
+	images := v.images()
+	for _, path := range slices.Sorted(maps.Keys(images)) {
+		if img := images[path]; img.RegistryType == AppImageSourceSpecRegistryTypeDOCR && img.Registry != "" {
+			v.fail(path+".registry", "must be empty for registry_type DOCR (the registry is the account's)")
+		}
+	}
+}
+
+// productionDatabaseCluster: a production database names its cluster.
+func (v *specValidation) productionDatabaseCluster() {
+	for i, d := range v.spec.Databases {
+		if d != nil && d.Production && d.ClusterName == "" {
+			v.fail(fmt.Sprintf("databases[%d].cluster_name", i), "is required for a production database")
+		}
+	}
+}
+
+// onePrimaryDomain: at most one domain is PRIMARY.
+func (v *specValidation) onePrimaryDomain() {
+	first := ""
+	for i, d := range v.spec.Domains {
+		if d == nil || d.Type != AppDomainSpecTypePrimary {
+			continue
+		}
+		path := fmt.Sprintf("domains[%d].type", i)
+		if first != "" {
+			v.fail(path, "only one domain may be PRIMARY; %s already is", strings.TrimSuffix(first, ".type"))
+			continue
+		}
+		first = path
+	}
+}
+
+// ingressRules lists the ingress rules with their paths.
+func (v *specValidation) ingressRules() ([]string, []*AppIngressSpecRule) {
+	if v.spec.Ingress == nil {
+		return nil, nil
+	}
+	var paths []string
+	var rules []*AppIngressSpecRule
+	for i, r := range v.spec.Ingress.Rules {
+		if r != nil {
+			paths = append(paths, fmt.Sprintf("ingress.rules[%d]", i))
+			rules = append(rules, r)
+		}
+	}
+	return paths, rules
+}
+
+// ingressComponentOrRedirect: a rule routes to a component or redirects,
+// not both.
+func (v *specValidation) ingressComponentOrRedirect() {
+	paths, rules := v.ingressRules()
+	for i, r := range rules {
+		if r.Component != nil && r.Redirect != nil {
+			v.fail(paths[i], "sets both component and redirect: set only one")
+		}
+	}
+}
+
+// ingressComponentExists: a rule's component exists and is a service,
+// static site or functions component.
+func (v *specValidation) ingressComponentExists() {
+	paths, rules := v.ingressRules()
+	for i, r := range rules {
+		if r.Component == nil || r.Component.Name == "" {
+			continue
+		}
+		name := r.Component.Name
+		declared, found := v.components[name]
+		switch {
+		case !found:
+			v.fail(paths[i]+".component.name", "no component is named %q", name)
+		case declared.kind != AppComponentKindService && declared.kind != AppComponentKindStaticSite && declared.kind != AppComponentKindFunctions:
+			v.fail(paths[i]+".component.name", "%q is a %s (%s): ingress rules route to services, static sites and functions only",
+				name, strings.ReplaceAll(string(declared.kind), "_", " "), declared.path)
+		}
+	}
+}
+
+// preservePathPrefixOrRewrite: a rule's component keeps the path prefix or
+// rewrites it, not both.
+func (v *specValidation) preservePathPrefixOrRewrite() {
+	paths, rules := v.ingressRules()
+	for i, r := range rules {
+		if c := r.Component; c != nil && bool(c.PreservePathPrefix) && c.Rewrite != "" {
+			v.fail(paths[i]+".component.rewrite", "must not be set together with preserve_path_prefix")
+		}
+	}
+}
+
+// stringMatches: a string match sets only one of exact, prefix and regex.
+func (v *specValidation) stringMatches() {
+	checkCORS := func(path string, cors *AppCORSPolicy) {
+		if cors == nil {
+			return
+		}
+		for j, m := range cors.AllowOrigins {
+			if m == nil {
+				continue
+			}
+			var set []string
+			if m.Exact != nil {
+				set = append(set, "exact")
+			}
+			if m.Prefix != nil {
+				set = append(set, "prefix")
+			}
+			if m.Regex != "" {
+				set = append(set, "regex")
+			}
+			if len(set) > 1 {
+				v.fail(fmt.Sprintf("%s.cors.allow_origins[%d]", path, j), "sets %s: set only one of exact, prefix and regex", strings.Join(set, " and "))
+			}
+		}
+	}
+	for i, c := range v.spec.Services {
+		if c != nil {
+			checkCORS(fmt.Sprintf("services[%d]", i), c.CORS)
+		}
+	}
+	for i, c := range v.spec.StaticSites {
+		if c != nil {
+			checkCORS(fmt.Sprintf("static_sites[%d]", i), c.CORS)
+		}
+	}
+	for i, c := range v.spec.Functions {
+		if c != nil {
+			checkCORS(fmt.Sprintf("functions[%d]", i), c.CORS)
+		}
+	}
+	paths, rules := v.ingressRules()
+	for i, r := range rules {
+		path := paths[i]
+		checkCORS(path, r.CORS)
+		if r.Match == nil {
+			continue
+		}
+		for _, m := range []struct {
+			name  string
+			match *AppIngressSpecRuleStringMatch
+		}{{"authority", r.Match.Authority}, {"path", r.Match.Path}} {
+			if m.match != nil && m.match.Exact != nil && m.match.Prefix != nil {
+				v.fail(path+".match."+m.name, "sets exact and prefix: set only one")
+			}
+		}
+	}
+}
+
+// bindableReference is ${component.VARIABLE} in an env value.
+var bindableReference = regexp.MustCompile(`\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}`)
+
+// bindableReferences: ${name.VAR} in an env value names _self or a
+// component or database of the spec.
+func (v *specValidation) bindableReferences() {
+	check := func(path string, envs []*AppVariableDefinition) {
+		for j, e := range envs {
+			if e == nil || e.Type == AppVariableTypeSecret {
+				continue // a secret's value is not interpolated (and may be ciphertext)
+			}
+			for _, m := range bindableReference.FindAllStringSubmatch(e.Value, -1) {
+				if m[1] == "_self" {
+					continue
+				}
+				if _, found := v.components[m[1]]; !found {
+					v.fail(fmt.Sprintf("%senvs[%d].value", path, j), "%s refers to %q, which is not a component or database of the app", m[0], m[1])
+				}
+			}
+		}
+	}
+	check("", v.spec.Envs)
+	for _, c := range v.each() {
+		check(c.path+".", c.envs)
+	}
+}

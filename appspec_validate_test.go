@@ -1,0 +1,287 @@
+package digitalocean
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oceankit/digitalocean/internal/apischema"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// validationProblems returns Validate's problems as "path: message".
+func validationProblems(t *testing.T, spec *AppSpec) []string {
+	t.Helper()
+	err := spec.Validate()
+	if err == nil {
+		return nil
+	}
+	var out []string
+	for _, e := range unjoin(err) {
+		var specErr *AppSpecError
+		require.ErrorAs(t, e, &specErr)
+		out = append(out, specErr.Path+": "+specErr.Msg)
+	}
+	return out
+}
+
+func unjoin(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	return []error{err}
+}
+
+func TestValidateNil(t *testing.T) {
+	var spec *AppSpec
+	err := spec.Validate()
+	var specErr *AppSpecError
+	require.ErrorAs(t, err, &specErr)
+	assert.Contains(t, specErr.Msg, "nil")
+}
+
+// Zero false alarms: every app spec of the OpenAPI documents, of testdata,
+// of the quickstart and of testdata/appspecs/valid validates clean.
+func TestValidateAcceptsEveryKnownGoodSpec(t *testing.T) {
+	_, specs, err := apischema.DocumentExamples("testdata/digitalocean-v2-subset.yaml", "testdata/live-api-overlay.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(specs), 5, "app spec examples in the documents")
+	for _, ex := range specs {
+		raw, err := json.Marshal(ex.Value)
+		require.NoError(t, err)
+		var spec AppSpec
+		require.NoError(t, json.Unmarshal(raw, &spec), ex.Where)
+		assert.Empty(t, validationProblems(t, &spec), ex.Where)
+	}
+
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 20)
+	more, err := filepath.Glob("testdata/appspecs/*.*")
+	require.NoError(t, err)
+	files = append(append(files, more...), "examples/quickstart/app.yaml")
+	for _, f := range files {
+		spec, err := LoadAppSpec(f)
+		require.NoError(t, err, f)
+		assert.Empty(t, validationProblems(t, spec), f)
+	}
+}
+
+// The valid specs cover what the issue asks for: every component kind,
+// every source kind, ingress, domains, alerts, log destinations,
+// autoscaling, VPC and egress.
+func TestValidSpecsCoverage(t *testing.T) {
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(t, err)
+	var all strings.Builder
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		all.Write(b)
+	}
+	for _, key := range []string{"services:", "workers:", "jobs:", "static_sites:", "functions:", "databases:",
+		"git:", "github:", "gitlab:", "bitbucket:", "registry_type: DOCR", "registry_type: DOCKER_HUB", "registry_type: GHCR",
+		"ingress:", "redirect:", "domains:", "alerts:", "papertrail:", "datadog:", "logtail:", "open_search:", "headers:",
+		"autoscaling:", "vpc:", "egress:", "maintenance:", "${db.DATABASE_URL}", "kind: SCHEDULED"} {
+		assert.Contains(t, all.String(), key)
+	}
+}
+
+// validBase is a small valid spec the rule tests break one way each.
+func validBase(t *testing.T) *AppSpec {
+	t.Helper()
+	spec, err := ParseAppSpec([]byte(`
+name: base
+services:
+  - name: api
+    github: {repo: acme/api, branch: main}
+    http_port: 8080
+    instance_count: 1
+    envs:
+      - key: DATABASE_URL
+        value: ${db.DATABASE_URL}
+  - name: web-svc
+    github: {repo: acme/web, branch: main}
+static_sites:
+  - name: web
+    github: {repo: acme/site, branch: main}
+    error_document: 404.html
+workers:
+  - name: worker
+    image: {registry_type: DOCR, repository: worker, tag: v1}
+jobs:
+  - name: migrate
+    gitlab: {repo: acme/api, branch: main}
+functions:
+  - name: fn
+    bitbucket: {repo: acme/fn, branch: main}
+databases:
+  - name: db
+    engine: PG
+domains:
+  - domain: example.com
+    type: PRIMARY
+ingress:
+  rules:
+    - match: {path: {prefix: /api}}
+      component: {name: api}
+    - match: {path: {prefix: /}}
+      component: {name: web}
+`))
+	require.NoError(t, err)
+	require.NoError(t, spec.Validate())
+	return spec
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// Each cross-field rule, broken once: Validate reports it at its path.
+func TestValidateCrossFieldRules(t *testing.T) {
+	cases := []struct {
+		rule   string
+		break_ func(s *AppSpec)
+		path   string
+		msg    string
+	}{
+		{"unique-component-names", func(s *AppSpec) { s.Workers[0].Name = "api" }, "workers[0].name", `"api" is already the name of services[0]`},
+		{"unique-component-names", func(s *AppSpec) { s.Databases = append(s.Databases, &AppDatabaseSpec{Name: "web"}) }, "databases[1].name", `"web" is already the name of static_sites[0]`},
+		{"one-source", func(s *AppSpec) { s.Services[0].GitHub = nil }, "services[0]", "has no source"},
+		{"one-source", func(s *AppSpec) { s.Jobs[0].Image = &AppImageSourceSpec{RegistryType: "DOCR", Repository: "x"} }, "jobs[0]", "has 2 sources (gitlab, image)"},
+		{"one-source", func(s *AppSpec) { s.Functions[0].Git = &AppGitSourceSpec{RepoCloneURL: "https://x/y.git"} }, "functions[0]", "has 2 sources (git, bitbucket)"},
+		{"instance-count-or-autoscaling", func(s *AppSpec) {
+			s.Services[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 2}
+		}, "services[0].instance_count", "must not be set when autoscaling is used"},
+		{"autoscaling-bounds", func(s *AppSpec) {
+			s.Workers[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 5, MaxInstanceCount: 2}
+		}, "workers[0].autoscaling.min_instance_count", "5 is more than max_instance_count 2"},
+		{"health-check-port", func(s *AppSpec) { s.Services[0].HealthCheck = &AppServiceSpecHealthCheck{Port: 9090} }, "services[0].health_check.port", "health check port 9090 is neither the http_port (8080) nor one of internal_ports"},
+		{"route-paths", func(s *AppSpec) { s.Services[1].Routes = []*AppRouteSpec{{Path: "api"}} }, "services[1].routes[0].path", `"api" must start with /`},
+		{"route-paths", func(s *AppSpec) {
+			s.Services[1].Routes = []*AppRouteSpec{{Path: "/x"}}
+			s.StaticSites[0].Routes = []*AppRouteSpec{{Path: "/x"}}
+		}, "static_sites[0].routes[0].path", `"/x" is already routed by services[1].routes[0].path`},
+		{"static-site-documents", func(s *AppSpec) { s.StaticSites[0].CatchallDocument = "index.html" }, "static_sites[0].catchall_document", "error_document"},
+		{"image-tag-or-digest", func(s *AppSpec) { s.Workers[0].Image.Digest = "sha256:abc" }, "workers[0].image.tag", "must not be set together with digest"},
+		{"docr-registry", func(s *AppSpec) { s.Workers[0].Image.Registry = "acme" }, "workers[0].image.registry", "must be empty for registry_type DOCR"},
+		{"production-database-cluster", func(s *AppSpec) { s.Databases[0].Production = true }, "databases[0].cluster_name", "is required for a production database"},
+		{"one-primary-domain", func(s *AppSpec) {
+			s.Domains = append(s.Domains, &AppDomainSpec{Domain: "example.org", Type: AppDomainSpecTypePrimary})
+		}, "domains[1].type", "only one domain may be PRIMARY; domains[0] already is"},
+		{"ingress-component-or-redirect", func(s *AppSpec) {
+			s.Ingress.Rules[0].Redirect = &AppIngressSpecRuleRoutingRedirect{Authority: "example.org"}
+		}, "ingress.rules[0]", "sets both component and redirect"},
+		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "apj" }, "ingress.rules[0].component.name", `no component is named "apj"`},
+		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "worker" }, "ingress.rules[0].component.name", `"worker" is a worker (workers[0]): ingress rules route to services, static sites and functions only`},
+		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "db" }, "ingress.rules[0].component.name", `"db" is a database (databases[0])`},
+		{"preserve-path-prefix-or-rewrite", func(s *AppSpec) {
+			s.Ingress.Rules[0].Component.PreservePathPrefix = true
+			s.Ingress.Rules[0].Component.Rewrite = "/v1"
+		}, "ingress.rules[0].component.rewrite", "must not be set together with preserve_path_prefix"},
+		{"one-string-match", func(s *AppSpec) { s.Ingress.Rules[0].Match.Path.Exact = ptrTo("/api") }, "ingress.rules[0].match.path", "sets exact and prefix"},
+		{"one-string-match", func(s *AppSpec) {
+			s.Services[0].CORS = &AppCORSPolicy{AllowOrigins: []*AppStringMatch{{Exact: ptrTo("https://a.example"), Regex: "^https://"}}}
+		}, "services[0].cors.allow_origins[0]", "sets exact and regex"},
+		{"bindable-references", func(s *AppSpec) { s.Services[0].Envs[0].Value = "${dbb.DATABASE_URL}" }, "services[0].envs[0].value", `${dbb.DATABASE_URL} refers to "dbb", which is not a component or database of the app`},
+		{"bindable-references", func(s *AppSpec) {
+			s.Envs = []*AppVariableDefinition{{Key: "X", Value: "postgres://${cache.HOSTNAME}:5432"}}
+		}, "envs[0].value", `"cache"`},
+	}
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		t.Run(tc.rule+" "+tc.path, func(t *testing.T) {
+			spec := validBase(t)
+			tc.break_(spec)
+			got := validationProblems(t, spec)
+			require.Len(t, got, 1, "%v", got)
+			assert.Equal(t, tc.path, strings.SplitN(got[0], ": ", 2)[0])
+			assert.Contains(t, got[0], tc.msg)
+		})
+		covered[tc.rule] = true
+	}
+	for _, r := range appSpecRules {
+		assert.True(t, covered[r.name], "rule %s has no test that breaks it", r.name)
+	}
+	assert.Len(t, appSpecRules, 16)
+}
+
+// Each kind of generated constraint, broken once.
+func TestValidateGeneratedConstraints(t *testing.T) {
+	cases := []struct {
+		kind   string
+		break_ func(s *AppSpec)
+		want   string
+	}{
+		{"required", func(s *AppSpec) { s.Name = "" }, "name: is required"},
+		{"required", func(s *AppSpec) { s.Services[0].Envs[0].Key = "" }, "services[0].envs[0].key: is required"},
+		{"enum", func(s *AppSpec) { s.Region = "mars" }, `region: "mars" is not one of atl, nyc,`},
+		{"enum", func(s *AppSpec) { s.Services[0].InstanceSizeSlug = "apps-s-64vcpu-1tb" }, `services[0].instance_size_slug: "apps-s-64vcpu-1tb" is not one of`},
+		{"enum", func(s *AppSpec) { s.Databases[0].Engine = "ORACLE" }, `databases[0].engine: "ORACLE" is not one of UNSET, MYSQL, PG,`},
+		{"pattern", func(s *AppSpec) { s.Services[1].Name = "Web_Svc" }, `services[1].name: "Web_Svc" does not match the pattern ^[a-z][a-z0-9-]{0,30}[a-z0-9]$`},
+		{"pattern", func(s *AppSpec) { s.Services[0].Envs[0].Key = "DATABASE-URL" }, `services[0].envs[0].key: "DATABASE-URL" does not match the pattern`},
+		{"minLength", func(s *AppSpec) { s.Domains[0].Domain = "a.b" }, "domains[0].domain: must be at least 4 characters long, is 3"},
+		{"maxLength", func(s *AppSpec) { s.Ingress.Rules[0].Match.Path.Prefix = ptrTo("/" + strings.Repeat("a", 256)) }, "ingress.rules[0].match.path.prefix: must be at most 256 characters long, is 257"},
+		{"minimum", func(s *AppSpec) {
+			s.Services[0].Termination = &AppServiceSpecTermination{DrainSeconds: -1}
+		}, "services[0].termination.drain_seconds: must be at least 1, is -1"},
+		{"maximum", func(s *AppSpec) { s.Services[0].HTTPPort = 70000 }, "services[0].http_port: must be at most 65535, is 70000"},
+		{"maximum", func(s *AppSpec) {
+			s.Workers[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 251}
+		}, "workers[0].autoscaling.max_instance_count: must be at most 250, is 251"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind, func(t *testing.T) {
+			spec := validBase(t)
+			tc.break_(spec)
+			got := validationProblems(t, spec)
+			require.NotEmpty(t, got)
+			assert.Contains(t, got[0], tc.want)
+		})
+	}
+}
+
+// Every problem at once, in one joined error whose first element
+// errors.As finds; unknown keys are not problems.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	spec, err := ParseAppSpec([]byte(`
+name: Shop_App
+region: mars
+services:
+  - name: api
+    github: {repo: acme/api, branch: main}
+    image: {registry_type: DOCR, repository: api}
+    instance_count: 2
+    autoscaling: {min_instance_count: 3, max_instance_count: 2}
+ingress:
+  rules:
+    - component: {name: nowhere}
+`))
+	require.NoError(t, err)
+	err = spec.Validate()
+	require.Error(t, err)
+	got := validationProblems(t, spec)
+	assert.Equal(t, []string{
+		`name: "Shop_App" does not match the pattern ^[a-z][a-z0-9-]{0,30}[a-z0-9]$`,
+		`region: "mars" is not one of atl, nyc, sfo, tor, ams, fra, lon, blr, sgp, syd`,
+		"services[0]: has 2 sources (github, image): set only one of git, github, gitlab, bitbucket or image",
+		"services[0].instance_count: must not be set when autoscaling is used (autoscaling sets the count)",
+		"services[0].autoscaling.min_instance_count: 3 is more than max_instance_count 2",
+		`ingress.rules[0].component.name: no component is named "nowhere"`,
+	}, got)
+	var first *AppSpecError
+	require.True(t, errors.As(err, &first))
+	assert.Equal(t, "name", first.Path)
+	assert.Contains(t, err.Error(), "digitalocean: app spec: region: ")
+
+	// A key the SDK does not know is kept and is no problem.
+	future, err := ParseAppSpec([]byte("name: future\nservices:\n  - name: web\n    github: {repo: a/b}\n    future_flag: true\n"))
+	if err == nil {
+		assert.NoError(t, future.Validate())
+	}
+	var withUnknown AppSpec
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"future","future_flag":1,"services":[{"name":"web","github":{"repo":"a/b"},"surprise":{}}]}`), &withUnknown))
+	assert.NoError(t, withUnknown.Validate())
+}

@@ -1,0 +1,383 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// raw is an OpenAPI 3.0 schema object as written in the documents, with the
+// keywords the request validator uses. Properties keep document order.
+type raw struct {
+	Ref                  string     `yaml:"$ref"`
+	Type                 string     `yaml:"type"`
+	Enum                 []string   `yaml:"enum"`
+	Pattern              string     `yaml:"pattern"`
+	MinLength            *int       `yaml:"minLength"`
+	MaxLength            *int       `yaml:"maxLength"`
+	Minimum              *float64   `yaml:"minimum"`
+	Maximum              *float64   `yaml:"maximum"`
+	ExclusiveMinimum     bool       `yaml:"exclusiveMinimum"`
+	ExclusiveMaximum     bool       `yaml:"exclusiveMaximum"`
+	MinItems             *int       `yaml:"minItems"`
+	MaxItems             *int       `yaml:"maxItems"`
+	ReadOnly             bool       `yaml:"readOnly"`
+	Nullable             bool       `yaml:"nullable"`
+	Required             []string   `yaml:"required"`
+	Properties           props      `yaml:"properties"`
+	Items                *raw       `yaml:"items"`
+	AllOf                []*raw     `yaml:"allOf"`
+	OneOf                []*raw     `yaml:"oneOf"`
+	AnyOf                []*raw     `yaml:"anyOf"`
+	AdditionalProperties *yaml.Node `yaml:"additionalProperties"`
+
+	// liveTypes replaces Type with several JSON types the live API accepts
+	// (set by the live-API adjustments, never read from a document).
+	liveTypes []string
+}
+
+type prop struct {
+	name   string
+	schema *raw
+}
+
+type props []prop
+
+func (p *props) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: properties must be a mapping", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		s := new(raw)
+		if err := n.Content[i+1].Decode(s); err != nil {
+			return err
+		}
+		*p = append(*p, prop{name: n.Content[i].Value, schema: s})
+	}
+	return nil
+}
+
+func (p props) get(name string) *raw {
+	for _, pr := range p {
+		if pr.name == name {
+			return pr.schema
+		}
+	}
+	return nil
+}
+
+// document is the part of an OpenAPI document the generator reads.
+type document struct {
+	Paths      map[string]map[string]yaml.Node `yaml:"paths"`
+	Components struct {
+		Schemas map[string]*raw `yaml:"schemas"`
+	} `yaml:"components"`
+}
+
+type operationDoc struct {
+	OperationID string `yaml:"operationId"`
+	RequestBody *struct {
+		Required bool `yaml:"required"`
+		Content  map[string]struct {
+			Schema *raw `yaml:"schema"`
+		} `yaml:"content"`
+	} `yaml:"requestBody"`
+}
+
+// overlay is internal/specgen/overlay.yaml: the live-API fields and enum
+// values the subset lacks.
+type overlay struct {
+	Schemas map[string]*raw `yaml:"schemas"`
+	Fields  []struct {
+		Schema  string `yaml:"schema"`
+		Path    string `yaml:"path"`
+		Name    string `yaml:"name"`
+		Replace bool   `yaml:"replace"`
+		InSpec  bool   `yaml:"in_spec"`
+		Def     raw    `yaml:",inline"`
+	} `yaml:"fields"`
+	Enums []struct {
+		Schema string `yaml:"schema"`
+		Path   string `yaml:"path"`
+		Values []struct {
+			Value string `yaml:"value"`
+		} `yaml:"values"`
+	} `yaml:"enums"`
+}
+
+func readYAML(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// operation is one operation's request body.
+type operation struct {
+	id       string
+	body     *raw
+	required bool
+	source   string
+}
+
+// model holds every schema of subset + overlays in one namespace (the
+// overlay's own names do not collide with the subset's) and the operations.
+type model struct {
+	schemas map[string]*raw
+	ops     map[string]*operation
+}
+
+var methods = []string{"get", "put", "post", "delete", "patch", "head", "options"}
+
+func (m *model) addOperations(d *document, source string) error {
+	paths := make([]string, 0, len(d.Paths))
+	for p := range d.Paths {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		item := d.Paths[p]
+		for _, method := range methods {
+			node, found := item[method]
+			if !found {
+				continue
+			}
+			var op operationDoc
+			if err := node.Decode(&op); err != nil {
+				return fmt.Errorf("%s %s %s: %w", source, method, p, err)
+			}
+			if op.OperationID == "" {
+				return fmt.Errorf("%s %s %s: no operationId", source, method, p)
+			}
+			if _, dup := m.ops[op.OperationID]; dup {
+				return fmt.Errorf("%s: operation %s defined twice", source, op.OperationID)
+			}
+			o := &operation{id: op.OperationID, source: source}
+			if rb := op.RequestBody; rb != nil {
+				media, found := rb.Content["application/json"]
+				if !found || media.Schema == nil {
+					return fmt.Errorf("%s: %s has a request body that is not application/json", source, op.OperationID)
+				}
+				o.body, o.required = media.Schema, rb.Required
+			}
+			m.ops[op.OperationID] = o
+		}
+	}
+	return nil
+}
+
+// refName turns "#/components/schemas/X" and
+// "./digitalocean-v2-subset.yaml#/components/schemas/X" into X.
+func refName(ref string) (string, error) {
+	_, frag, found := strings.Cut(ref, "#")
+	if !found || !strings.HasPrefix(frag, "/components/schemas/") {
+		return "", fmt.Errorf("unsupported $ref %q", ref)
+	}
+	return strings.TrimPrefix(frag, "/components/schemas/"), nil
+}
+
+func (m *model) deref(s *raw) (*raw, error) {
+	for depth := 0; s != nil && s.Ref != ""; depth++ {
+		if depth > 32 {
+			return nil, fmt.Errorf("$ref chain too long at %s", s.Ref)
+		}
+		name, err := refName(s.Ref)
+		if err != nil {
+			return nil, err
+		}
+		next, found := m.schemas[name]
+		if !found {
+			return nil, fmt.Errorf("unknown schema %s", s.Ref)
+		}
+		s = next
+	}
+	return s, nil
+}
+
+// findProp looks for a property through refs and allOf parts; the last
+// declaring part wins, as in the merge.
+func (m *model) findProp(s *raw, name string) (owner, found *raw, err error) {
+	s, err = m.deref(s)
+	if err != nil || s == nil {
+		return nil, nil, err
+	}
+	if p := s.Properties.get(name); p != nil {
+		owner, found = s, p
+	}
+	for _, part := range s.AllOf {
+		o, p, err := m.findProp(part, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if p != nil {
+			owner, found = o, p
+		}
+	}
+	return owner, found, nil
+}
+
+// objectPart is where new properties go: the schema or its last inline
+// allOf object part.
+func (m *model) objectPart(s *raw) (*raw, error) {
+	s, err := m.deref(s)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(s.AllOf) - 1; i >= 0; i-- {
+		if part := s.AllOf[i]; part.Ref == "" && (part.Type == "object" || len(part.Properties) > 0) {
+			return part, nil
+		}
+	}
+	if len(s.AllOf) > 0 {
+		part := &raw{Type: "object"}
+		s.AllOf = append(s.AllOf, part)
+		return part, nil
+	}
+	return s, nil
+}
+
+// walkPath follows a dotted property path from a named schema through
+// refs, allOf parts, single-ref wrappers and array items.
+func (m *model) walkPath(schema, path string) (*raw, error) {
+	cur, found := m.schemas[schema]
+	if !found {
+		return nil, fmt.Errorf("no schema %s", schema)
+	}
+	if path == "" {
+		return cur, nil
+	}
+	for _, seg := range strings.Split(path, ".") {
+		_, p, err := m.findProp(cur, seg)
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return nil, fmt.Errorf("no property %s", seg)
+		}
+		if ref := singleRef(p); ref != nil {
+			p = ref
+		}
+		if p, err = m.deref(p); err != nil {
+			return nil, err
+		}
+		for p.Type == "array" && p.Items != nil {
+			if p, err = m.deref(p.Items); err != nil {
+				return nil, err
+			}
+		}
+		cur = p
+	}
+	return cur, nil
+}
+
+// singleRef returns the $ref of `allOf: [$ref, {description...}]`, nil
+// for any other schema.
+func singleRef(s *raw) *raw {
+	if s == nil || len(s.AllOf) == 0 || len(s.Properties) > 0 || s.Type != "" {
+		return nil
+	}
+	var ref *raw
+	for _, part := range s.AllOf {
+		switch {
+		case part.Ref != "":
+			if ref != nil {
+				return nil
+			}
+			ref = part
+		case structural(part):
+			return nil
+		}
+	}
+	return ref
+}
+
+// structural reports whether a schema constrains values (as opposed to
+// only describing them).
+func structural(s *raw) bool {
+	return s.Ref != "" || s.Type != "" || len(s.Properties) > 0 || len(s.AllOf) > 0 || len(s.OneOf) > 0 ||
+		len(s.AnyOf) > 0 || s.Items != nil || len(s.Enum) > 0 || len(s.Required) > 0 || s.Pattern != "" ||
+		s.MinLength != nil || s.MaxLength != nil || s.Minimum != nil || s.Maximum != nil ||
+		s.MinItems != nil || s.MaxItems != nil || s.AdditionalProperties != nil
+}
+
+// applyOverlay adds the live-API schemas, fields and enum values of
+// internal/specgen/overlay.yaml. A schema name the documents already define
+// keeps the documents' definition.
+func (m *model) applyOverlay(o *overlay) error {
+	names := make([]string, 0, len(o.Schemas))
+	for n := range o.Schemas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, have := m.schemas[n]; !have {
+			m.schemas[n] = o.Schemas[n]
+		}
+	}
+	for _, f := range o.Fields {
+		where := strings.TrimPrefix(f.Schema+"."+f.Path+"."+f.Name, ".")
+		target, err := m.walkPath(f.Schema, f.Path)
+		if err != nil {
+			return fmt.Errorf("overlay field %s: %w", where, err)
+		}
+		owner, existing, err := m.findProp(target, f.Name)
+		if err != nil {
+			return fmt.Errorf("overlay field %s: %w", where, err)
+		}
+		def := f.Def
+		switch {
+		case f.InSpec:
+			if existing == nil {
+				return fmt.Errorf("overlay field %s is marked in_spec but the documents lack it", where)
+			}
+		case f.Replace:
+			if existing == nil {
+				return fmt.Errorf("overlay field %s replaces a property the documents lack", where)
+			}
+			for i := range owner.Properties {
+				if owner.Properties[i].name == f.Name {
+					owner.Properties[i].schema = &def
+				}
+			}
+		case existing != nil:
+			return fmt.Errorf("overlay field %s already exists in the documents", where)
+		default:
+			obj, err := m.objectPart(target)
+			if err != nil {
+				return err
+			}
+			obj.Properties = append(obj.Properties, prop{name: f.Name, schema: &def})
+		}
+	}
+	for _, e := range o.Enums {
+		target, err := m.walkPath(e.Schema, e.Path)
+		if err != nil {
+			return fmt.Errorf("overlay enum %s.%s: %w", e.Schema, e.Path, err)
+		}
+		if len(target.Enum) == 0 {
+			return fmt.Errorf("overlay enum %s.%s: not an enum of the documents", e.Schema, e.Path)
+		}
+		for _, v := range e.Values {
+			if !contains(target.Enum, v.Value) {
+				target.Enum = append(target.Enum, v.Value)
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
