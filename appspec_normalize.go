@@ -59,7 +59,7 @@ type appSpecRewrite struct {
 var appSpecRewrites = [...]appSpecRewrite{
 	{"a.12-a.14", "confirmed; field mapping inferred", routesToIngressRules},
 	{"a.15-a.16", "confirmed for one component; choice for several", addDefaultIngressRule},
-	{"a.18", "confirmed", defaultHTTPPort},
+	{"a.18", "confirmed", fillDefaultHTTPPort},
 	{"a.9-a.10", "confirmed (provider suppresses the diff)", dropGeneralEnvType},
 }
 
@@ -189,8 +189,8 @@ func copyString(p *string) *string {
 	return &s
 }
 
-// defaultHTTPPort fills in the documented default port (a.18).
-func defaultHTTPPort(spec *AppSpec) {
+// fillDefaultHTTPPort fills in the documented default port (a.18).
+func fillDefaultHTTPPort(spec *AppSpec) {
 	for _, c := range spec.Services {
 		if c != nil && c.HTTPPort == 0 && !internalOnly(c) {
 			c.HTTPPort = 8080
