@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	do "github.com/oceankit/digitalocean"
@@ -243,7 +244,7 @@ func validateSpec(spec *do.AppSpec) *reply {
 	checkEnvs := func(where string, envs []*do.AppVariableDefinition) *reply {
 		for _, e := range envs {
 			if e != nil && !envKey.MatchString(e.Key) {
-				return specInvalid(join(where, "envs.key"), "env var key %q is not a valid variable name", e.Key)
+				return specInvalid(strings.TrimPrefix(where+".envs.key", "."), "env var key %q is not a valid variable name", e.Key)
 			}
 		}
 		return nil
