@@ -53,16 +53,6 @@ func TestStrictRequests(t *testing.T) {
 		{"unknown top-level field", `{"spec":{"name":"a1","services":[{"name":"web"}]},"projectid":"x"}`, 400, "bad_request", `"projectid"`},
 		{"unknown field deep in the spec", `{"spec":{"name":"a2","services":[{"name":"web","instance_cuont":2}]}}`, 400, "bad_request", `"spec.services[0].instance_cuont"`},
 		{"keys are case-sensitive", `{"spec":{"Name":"a3","services":[{"name":"web"}]}}`, 400, "bad_request", `"spec.Name"`},
-<<<<<<< HEAD
-		{"missing spec name", `{"spec":{"services":[{"name":"web"}]}}`, 422, "unprocessable_entity", "spec.name is required"},
-		{"missing component name", `{"spec":{"name":"a4","services":[{"instance_count":1}]}}`, 422, "unprocessable_entity", "spec.services[0].name is required"},
-		{"bad region", `{"spec":{"name":"a5","region":"mars","services":[{"name":"web"}]}}`, 422, "unprocessable_entity", `spec.region: "mars" is not one of`},
-		{"bad nested enum", `{"spec":{"name":"a6","services":[{"name":"web","envs":[{"key":"K","scope":"ALWAYS"}]}]}}`, 422, "unprocessable_entity", `spec.services[0].envs[0].scope`},
-		{"bad name pattern", `{"spec":{"name":"Bad_Name","services":[{"name":"web"}]}}`, 400, "invalid_argument", `error validating app spec field "name": `},
-		{"duplicate component", `{"spec":{"name":"a7","services":[{"name":"web"}],"workers":[{"name":"web"}]}}`, 400, "invalid_argument", `field "workers.name": component name "web" is used by another component`},
-		{"no component", `{"spec":{"name":"a8"}}`, 400, "invalid_argument", "at least one"},
-		{"wrong type", `{"spec":{"name":"a9","services":[{"name":"web","instance_count":"two"}]}}`, 400, "bad_request", "instance_count"},
-=======
 		{"missing spec", `{"project_id":"p"}`, 422, "unprocessable_entity", "spec: is required"},
 		{"missing spec name", `{"spec":{"services":[{"name":"web"}]}}`, 400, "invalid_argument", spec + `"name": is required`},
 		{"missing component name", `{"spec":{"name":"a4","services":[{"instance_count":1}]}}`, 400, "invalid_argument", spec + `"services.name": is required`},
@@ -72,7 +62,8 @@ func TestStrictRequests(t *testing.T) {
 		{"out of range", `{"spec":{"name":"a9","services":[{"name":"web","http_port":70000}]}}`, 400, "invalid_argument", spec + `"services.http_port": must be at most 65535, is 70000`},
 		{"too long", `{"spec":{"name":"a-name-that-is-far-too-long-for-an-app","services":[{"name":"web"}]}}`, 400, "invalid_argument", spec + `"name": must be at most 32 characters long, is 38`},
 		{"wrong type", `{"spec":{"name":"a9","services":[{"name":"web","instance_count":"two"}]}}`, 400, "invalid_argument", spec + `"services.instance_count": must be an integer, not the string "two"`},
->>>>>>> feat-schema
+		{"duplicate component", `{"spec":{"name":"a7","services":[{"name":"web"}],"workers":[{"name":"web"}]}}`, 400, "invalid_argument", `field "workers.name": component name "web" is used by another component`},
+		{"no component", `{"spec":{"name":"a8"}}`, 400, "invalid_argument", "at least one"},
 		{"malformed JSON", `{"spec":`, 400, "bad_request", "not valid"},
 		{"trailing data", good + `{}`, 400, "bad_request", "nothing after it"},
 		{"empty body", ``, 400, "bad_request", "required"},

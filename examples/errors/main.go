@@ -88,16 +88,10 @@ func invalidSpec(ctx context.Context, srv *digitaloceantest.Server) error {
 	client := srv.Client()
 	spec := &digitalocean.AppSpec{Name: "Shop_App", Services: []*digitalocean.AppServiceSpec{{Name: "web"}}}
 	_, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
-<<<<<<< HEAD
-	var apiErr *digitalocean.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
-		return fmt.Errorf("want a 400 *Error, got %v", err)
-=======
 	// The live API answers a bad spec with 400 invalid_argument, naming the field.
 	var apiErr *digitalocean.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.ID != "invalid_argument" {
 		return fmt.Errorf("want a 400 invalid_argument, got %v", err)
->>>>>>> feat-schema
 	}
 	fmt.Printf("   %v\n", err)
 	return nil
