@@ -23,6 +23,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -39,7 +40,7 @@ func main() {
 
 	var err error
 	if token := os.Getenv("DIGITALOCEAN_TOKEN"); token != "" {
-		err = runLive(token, *specPath, *app, *statePath, *apply)
+		err = runLive(token, live{specPath: *specPath, app: *app, statePath: *statePath, apply: *apply})
 	} else {
 		fmt.Println("DIGITALOCEAN_TOKEN is not set: running the resource against the fake API")
 		err = runFake(os.Stdout)
@@ -55,34 +56,44 @@ func main() {
 	}
 }
 
-// runLive plans the spec file against the account's app; it writes only
-// with apply.
-func runLive(token, specPath, app, statePath string, apply bool) error {
-	if specPath == "" {
+// live holds the flags of a run against the real API.
+type live struct {
+	specPath, app, statePath string
+	apply                    bool
+}
+
+func runLive(token string, l live) error {
+	if l.specPath == "" {
 		fmt.Println("DIGITALOCEAN_TOKEN is set: pass -spec app.yaml to plan it (read-only), and -apply to apply the plan")
 		return nil
-	}
-	desired, err := digitalocean.LoadAppSpec(specPath)
-	if err != nil {
-		return err
 	}
 	client, err := digitalocean.New(digitalocean.WithToken(token))
 	if err != nil {
 		return err
 	}
-	r := &Resource{Client: client, Logf: func(f string, a ...any) { fmt.Printf("  "+f+"\n", a...) }}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
+	return l.run(ctx, client, os.Stdout)
+}
 
-	st, err := loadState(statePath)
+// run plans the spec file against the account's app; it writes only with
+// apply.
+func (l live) run(ctx context.Context, client *digitalocean.Client, out io.Writer) error {
+	desired, err := digitalocean.LoadAppSpec(l.specPath)
+	if err != nil {
+		return err
+	}
+	r := &Resource{Client: client, Logf: func(f string, a ...any) { fmt.Fprintf(out, "  "+f+"\n", a...) }}
+	st, err := loadState(l.statePath)
 	if err != nil {
 		return err
 	}
 	if !st.Exists() {
-		if app == "" {
-			app = desired.Name
+		ref := l.app
+		if ref == "" {
+			ref = desired.Name
 		}
-		imported, err := r.Import(ctx, app)
+		imported, err := r.Import(ctx, ref)
 		switch {
 		case err == nil:
 			st = imported
@@ -94,12 +105,12 @@ func runLive(token, specPath, app, statePath string, apply bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(p)
-	if !apply {
+	fmt.Fprintln(out, p)
+	if !l.apply {
 		return nil
 	}
 	err = r.Apply(ctx, st, desired, p)
-	if saveErr := saveState(statePath, st); err == nil {
+	if saveErr := saveState(l.statePath, st); err == nil {
 		err = saveErr
 	}
 	return err
