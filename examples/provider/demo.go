@@ -12,12 +12,15 @@ import (
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
+// fakePhase is how long a fake deployment stays in each phase.
+const fakePhase = 50 * time.Millisecond
+
 // runFake runs the demo against a fake API started in-process, with
 // deployments that take a fraction of a second.
 func runFake(out io.Writer) error {
 	srv := digitaloceantest.NewServer(
 		digitaloceantest.WithRealClock(),
-		digitaloceantest.WithPhaseDuration(50*time.Millisecond),
+		digitaloceantest.WithPhaseDuration(fakePhase),
 	)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

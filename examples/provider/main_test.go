@@ -15,7 +15,9 @@ import (
 // happens and no secret is printed.
 func TestDemo(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithRealClock())
+		// Phases as short as runFake's: the demo polls as often as it needs then.
+		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithRealClock(),
+			digitaloceantest.WithPhaseDuration(fakePhase))
 		var out strings.Builder
 		if err := demo(t.Context(), srv, &out); err != nil {
 			t.Fatalf("demo: %v\n%s", err, out.String())

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/oceankit/digitalocean"
 )
@@ -19,9 +21,15 @@ type Resource struct {
 	// adds its own OnProgress (reporting through Logf) before the one set
 	// here. Bound the waits with the context.
 	Wait digitalocean.WaitOptions
+	// Timeout bounds each deployment wait, as a Terraform resource's
+	// create and update timeouts do; zero means DefaultTimeout.
+	Timeout time.Duration
 	// Logf, if set, receives progress lines.
 	Logf func(format string, args ...any)
 }
+
+// DefaultTimeout bounds a deployment wait when Resource.Timeout is zero.
+const DefaultTimeout = 30 * time.Minute
 
 // State is what the resource keeps between runs; it holds no plaintext
 // secret, so it can be stored like a Terraform state file.
@@ -138,7 +146,13 @@ func (r *Resource) settle(ctx context.Context, st *State, app *digitalocean.App,
 	// the deployment does; record it and the secrets first.
 	st.Spec = app.Spec
 	st.Secrets = appliedSecrets(st, desired)
-	if _, err := r.Client.Apps.WaitForAppDeployment(ctx, app, r.waitOptions()); err != nil {
+	timeout := cmp.Or(r.Timeout, DefaultTimeout)
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if _, err := r.Client.Apps.WaitForAppDeployment(waitCtx, app, r.waitOptions()); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return fmt.Errorf("app %s: deployment not done after %s: %w", st.ID, timeout, err)
+		}
 		return fmt.Errorf("app %s: %w", st.ID, err)
 	}
 	return r.Read(ctx, st)

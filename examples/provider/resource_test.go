@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/digitaloceantest"
@@ -85,6 +87,28 @@ func TestCreateWaitsForTheDeploymentAndReportsItsSteps(t *testing.T) {
 		}
 		if !strings.Contains(lines[len(lines)-1], "ACTIVE") || !strings.Contains(lines[len(lines)-1], "steps") {
 			t.Errorf("last progress line %q, want ACTIVE with its steps", lines[len(lines)-1])
+		}
+	})
+}
+
+// A deployment that never ends: Create gives up at the timeout, in fake
+// time, and still returns the state of the app it created.
+func TestCreateGivesUpAtTheTimeoutAndKeepsTheApp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// A clock nobody advances: the fake's deployments never progress.
+		clock := digitaloceantest.NewManualClock(time.Now())
+		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithClock(clock))
+		r := &Resource{Client: srv.Client(), Timeout: 10 * time.Minute}
+		start := time.Now()
+		st, err := r.Create(t.Context(), testSpec("k", "p"))
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not done after 10m0s") {
+			t.Errorf("error = %v, want the timeout named", err)
+		}
+		if waited := time.Since(start); waited != 10*time.Minute {
+			t.Errorf("waited %s, want the 10m timeout", waited)
+		}
+		if !st.Exists() || st.Spec == nil || len(st.Secrets) != 2 {
+			t.Errorf("state = %+v, want the created app with its spec and secret hashes", st)
 		}
 	})
 }
