@@ -31,7 +31,8 @@ type Plan struct {
 	Changes []digitalocean.AppSpecChange
 	// Unknown lists secrets that cannot be compared: a plaintext desired
 	// against the API's ciphertext with no hash in the state (an imported
-	// app). They do not cause an update; the next apply records them.
+	// app). They do not cause an update on their own; the next update
+	// (any other change, or a rotated secret) records them.
 	Unknown []digitalocean.AppSpecChange
 }
 

@@ -123,6 +123,26 @@ func TestCreateOfATakenNameSaysImport(t *testing.T) {
 	})
 }
 
+// A create whose answer is lost is not re-sent; the error says to import
+// the app, and importing it by name adopts it.
+func TestCreateWithAnUnknownOutcomeIsNotResent(t *testing.T) {
+	inBubble(t, func(t *testing.T, srv *digitaloceantest.Server, r *Resource) {
+		srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{Status: http.StatusBadGateway, Applied: true})
+		_, err := r.Create(t.Context(), testSpec("k", "p"))
+		var apiErr *digitalocean.Error
+		if !errors.As(err, &apiErr) || !apiErr.OutcomeUnknown || !strings.Contains(err.Error(), "import it by name") {
+			t.Fatalf("error = %v, want an outcome-unknown error suggesting import", err)
+		}
+		if n := requests(srv, http.MethodPost); n != 1 {
+			t.Errorf("sent the create %d times, want once", n)
+		}
+		st, err := r.Import(t.Context(), "shop")
+		if err != nil || !st.Exists() {
+			t.Errorf("Import after the lost answer: %v, %+v; want the app", err, st)
+		}
+	})
+}
+
 func TestUpdateKeepsTheStateWhenTheDeploymentFails(t *testing.T) {
 	inBubble(t, func(t *testing.T, srv *digitaloceantest.Server, r *Resource) {
 		st := mustCreate(t, r, testSpec("k", "p"))
