@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/oceankit/digitalocean"
+)
+
+// Action is what applying a plan does.
+type Action string
+
+// The actions of a Plan.
+const (
+	NoOp   Action = "no-op"
+	Create Action = "create"
+	Update Action = "update"
+)
+
+// Plan is what an apply would do to reach the desired spec.
+type Plan struct {
+	Action Action
+	// Changes lists what the apply changes, from the app's spec to the
+	// desired one; a secret whose plaintext differs from the one last
+	// applied is a Sensitive change.
+	Changes []digitalocean.AppSpecChange
+	// Unknown lists secrets that cannot be compared: a plaintext desired
+	// against the API's ciphertext with no hash in the state (an imported
+	// app). They do not cause an update on their own; the next update
+	// (any other change, or a rotated secret) records them.
+	Unknown []digitalocean.AppSpecChange
+}
+
+// String renders the plan the way a CLI prints it; it shows no secret.
+func (p *Plan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plan: %s", p.Action)
+	for _, c := range p.Changes {
+		b.WriteString("\n  " + c.String())
+	}
+	for _, c := range p.Unknown {
+		b.WriteString("\n  ? " + c.Path.String() + ": not in state, assumed unchanged")
+	}
+	return b.String()
+}
+
+// Plan compares desired with the app the state tracks, read afresh (st is
+// refreshed, as terraform plan does). desired is validated first: a spec
+// the API would refuse fails here, every problem with its path, before any
+// request is sent.
+func (r *Resource) Plan(ctx context.Context, st *State, desired *digitalocean.AppSpec) (*Plan, error) {
+	if err := desired.Validate(); err != nil {
+		return nil, err
+	}
+	if err := r.Read(ctx, st); err != nil {
+		return nil, err
+	}
+	normalized := digitalocean.NormalizeAppSpec(desired)
+	if !st.Exists() {
+		return &Plan{Action: Create, Changes: digitalocean.DiffAppSpecs(nil, normalized)}, nil
+	}
+	p := &Plan{Action: NoOp}
+	for _, c := range digitalocean.DiffAppSpecs(st.Spec, normalized) {
+		plaintext, undecidable := secretPlaintext(c)
+		switch {
+		case !undecidable:
+			p.Changes = append(p.Changes, c)
+		case st.Secrets[c.Path.String()] == "":
+			p.Unknown = append(p.Unknown, c)
+		case st.Secrets[c.Path.String()] != secretHash(st.Salt, c.Path.String(), plaintext):
+			c.Undecidable = false // decided: the plaintext changed
+			p.Changes = append(p.Changes, c)
+		}
+	}
+	if len(p.Changes) > 0 {
+		p.Action = Update
+	}
+	return p, nil
+}
+
+// Apply carries out a plan Plan made for desired: create, update, or
+// nothing.
+func (r *Resource) Apply(ctx context.Context, st *State, desired *digitalocean.AppSpec, p *Plan) error {
+	switch p.Action {
+	case Create:
+		created, err := r.Create(ctx, desired)
+		if created != nil {
+			*st = *created
+		}
+		return err
+	case Update:
+		return r.Update(ctx, st, desired)
+	}
+	return nil
+}
+
+// secretPlaintext returns the desired plaintext of an Undecidable change:
+// the API's ciphertext against a plaintext. ok is false for every other
+// change.
+func secretPlaintext(c digitalocean.AppSpecChange) (plaintext string, ok bool) {
+	if !c.Undecidable || c.New == nil {
+		return "", false
+	}
+	if err := json.Unmarshal(c.New, &plaintext); err != nil || strings.HasPrefix(plaintext, "EV[") {
+		return "", false
+	}
+	return plaintext, true
+}
+
+// appliedSecrets hashes the plaintext secrets of desired that the API
+// returned encrypted in st.Spec, by path. Finding them with the diff the
+// plan uses keeps both on the same paths.
+func appliedSecrets(st *State, desired *digitalocean.AppSpec) map[string]string {
+	hashes := map[string]string{}
+	for _, c := range digitalocean.DiffAppSpecs(st.Spec, digitalocean.NormalizeAppSpec(desired)) {
+		if plaintext, ok := secretPlaintext(c); ok {
+			hashes[c.Path.String()] = secretHash(st.Salt, c.Path.String(), plaintext)
+		}
+	}
+	return hashes
+}
+
+// secretHash is HMAC-SHA256 of the path and the plaintext, keyed by the
+// state's salt: the same secret at two paths hashes differently.
+func secretHash(salt []byte, path, plaintext string) string {
+	h := hmac.New(sha256.New, salt)
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write([]byte(plaintext))
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/oceankit/digitalocean"
+)
+
+// Resource is an App Platform app managed the way a Terraform resource
+// is: its operations take the desired spec and the State kept from the
+// last run, and return the new State.
+type Resource struct {
+	Client *digitalocean.Client
+	// Wait tunes the deployment waits of Create and Update; the resource
+	// adds its own OnProgress (reporting through Logf) before the one set
+	// here. Bound the waits with the context.
+	Wait digitalocean.WaitOptions
+	// Timeout bounds each deployment wait, as a Terraform resource's
+	// create and update timeouts do; zero means DefaultTimeout.
+	Timeout time.Duration
+	// Logf, if set, receives progress lines.
+	Logf func(format string, args ...any)
+}
+
+// DefaultTimeout bounds a deployment wait when Resource.Timeout is zero.
+const DefaultTimeout = 30 * time.Minute
+
+// State is what the resource keeps between runs; it holds no plaintext
+// secret, so it can be stored like a Terraform state file.
+type State struct {
+	// ID is the app's ID; empty when there is no app (never created,
+	// deleted, or gone).
+	ID string `json:"id,omitempty"`
+	// Spec is the spec as the API returned it after the last apply or
+	// read: defaults filled, routes moved to ingress rules, SECRET values
+	// as EV[...] ciphertexts.
+	Spec *digitalocean.AppSpec `json:"spec,omitempty"`
+	// Secrets holds, for each secret last applied as plaintext, a hash of
+	// it by the value's path (see secretHash).
+	Secrets map[string]string `json:"secret_hashes,omitempty"`
+	// Salt keys those hashes, so that a stolen state does not let one
+	// precomputed table test guesses against every state.
+	Salt []byte `json:"salt,omitempty"`
+}
+
+// Exists reports whether the state tracks an app.
+func (st *State) Exists() bool { return st != nil && st.ID != "" }
+
+// Create creates the app and waits until its first deployment is live.
+// Once the app exists, the returned state tracks it even when the
+// deployment then fails, so that the app is never orphaned.
+func (r *Resource) Create(ctx context.Context, desired *digitalocean.AppSpec) (*State, error) {
+	if err := desired.Validate(); err != nil {
+		return nil, err
+	}
+	app, _, err := r.Client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: desired})
+	var apiErr *digitalocean.Error
+	switch {
+	case errors.Is(err, digitalocean.ErrConflict):
+		return nil, fmt.Errorf("create %s: an app of that name exists; import it: %w", desired.Name, err)
+	case errors.As(err, &apiErr) && apiErr.OutcomeUnknown:
+		return nil, fmt.Errorf("create %s: the app may exist; import it by name before retrying: %w", desired.Name, err)
+	case err != nil:
+		return nil, fmt.Errorf("create %s: %w", desired.Name, err)
+	}
+	st := &State{ID: app.ID, Salt: newSalt()}
+	return st, r.settle(ctx, st, app, desired)
+}
+
+// Read refreshes st from the API. An app that no longer exists clears st
+// (st.Exists() is then false) and is not an error.
+func (r *Resource) Read(ctx context.Context, st *State) error {
+	if !st.Exists() {
+		return nil
+	}
+	app, _, err := r.Client.Apps.Get(ctx, st.ID)
+	if errors.Is(err, digitalocean.ErrNotFound) {
+		*st = State{}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read app %s: %w", st.ID, err)
+	}
+	st.Spec = app.Spec
+	return nil
+}
+
+// Update replaces the app's spec with desired and waits for the
+// deployment it starts.
+func (r *Resource) Update(ctx context.Context, st *State, desired *digitalocean.AppSpec) error {
+	if err := desired.Validate(); err != nil {
+		return err
+	}
+	app, _, err := r.Client.Apps.Update(ctx, st.ID, &digitalocean.AppUpdateRequest{Spec: desired})
+	if err != nil {
+		return fmt.Errorf("update app %s: %w", st.ID, err)
+	}
+	return r.settle(ctx, st, app, desired)
+}
+
+// Delete deletes the app and clears st. An app that is already gone is
+// not an error.
+func (r *Resource) Delete(ctx context.Context, st *State) error {
+	if !st.Exists() {
+		return nil
+	}
+	_, err := r.Client.Apps.Delete(ctx, st.ID)
+	if err != nil && !errors.Is(err, digitalocean.ErrNotFound) {
+		return fmt.Errorf("delete app %s: %w", st.ID, err)
+	}
+	*st = State{}
+	return nil
+}
+
+// appID matches an app ID (a UUID). App names are at most 32 characters,
+// so no name looks like one.
+var appID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// Import starts tracking an existing app, named by its ID or its name.
+// Its secrets' plaintexts are unknown until the next apply records them
+// (see Plan).
+func (r *Resource) Import(ctx context.Context, idOrName string) (*State, error) {
+	var app *digitalocean.App
+	var err error
+	if appID.MatchString(idOrName) {
+		app, _, err = r.Client.Apps.Get(ctx, idOrName)
+	} else {
+		app, _, err = r.Client.Apps.GetByName(ctx, idOrName)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", idOrName, err)
+	}
+	return &State{ID: app.ID, Spec: app.Spec, Salt: newSalt()}, nil
+}
+
+// settle waits for the deployment that Create or Update started, then
+// records what the API now holds and the hashes of the secrets applied.
+func (r *Resource) settle(ctx context.Context, st *State, app *digitalocean.App, desired *digitalocean.AppSpec) error {
+	// The API holds the new spec once the request succeeded, whatever
+	// the deployment does; record it and the secrets first.
+	st.Spec = app.Spec
+	st.Secrets = appliedSecrets(st, desired)
+	timeout := cmp.Or(r.Timeout, DefaultTimeout)
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if _, err := r.Client.Apps.WaitForAppDeployment(waitCtx, app, r.waitOptions()); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			return fmt.Errorf("app %s: deployment not done after %s: %w", st.ID, timeout, err)
+		}
+		return fmt.Errorf("app %s: %w", st.ID, err)
+	}
+	return r.Read(ctx, st)
+}
+
+// waitOptions reports each change of the deployment's phase or steps.
+func (r *Resource) waitOptions() *digitalocean.WaitOptions {
+	opts := r.Wait
+	user, last := opts.OnProgress, ""
+	opts.OnProgress = func(p digitalocean.WaitProgress) {
+		line := "deployment " + p.State
+		if d := p.Deployment; d != nil && d.Progress != nil && d.Progress.TotalSteps > 0 {
+			line = fmt.Sprintf("deployment %s: %s, %d/%d steps", d.ID, p.State, d.Progress.SuccessSteps, d.Progress.TotalSteps)
+		}
+		if line != last && r.Logf != nil {
+			r.Logf("%s", line)
+		}
+		last = line
+		if user != nil {
+			user(p)
+		}
+	}
+	return &opts
+}
+
+func newSalt() []byte {
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt) // crypto/rand.Read never fails
+	return salt
+}
