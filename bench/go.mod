@@ -17,5 +17,6 @@ require (
 	github.com/google/go-querystring v1.2.0 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 	github.com/hashicorp/go-retryablehttp v0.7.7 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
 	golang.org/x/time v0.6.0 // indirect
 )
