@@ -120,7 +120,7 @@ func (p RetryPolicy) next(method string, resp *Response, err error, attempt int,
 			rate = resp.Rate
 		}
 	case errors.As(err, &reqErr):
-		if !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
+		if reqErr.ctxEnded || !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
 			return retryDecision{}
 		}
 	default:
@@ -167,12 +167,18 @@ func serverDelay(apiErr *Error, rate Rate, now time.Time) time.Duration {
 }
 
 // transientNetworkError reports whether a failure to get a response may
-// go away on its own: resets, refused or timed-out connections, EOFs. An
-// ended context, a failing token source, an untrusted certificate or an
-// unknown host will not.
+// go away on its own: resets, refused or timed-out connections, EOFs, an
+// http.Client.Timeout or Transport.ResponseHeaderTimeout (these match
+// context.DeadlineExceeded; the caller's own context ending is told apart
+// before, by RequestError.ctxEnded). A cancellation, a failing token
+// source, an untrusted certificate, an unknown host or a refused redirect
+// will not.
 func transientNetworkError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
 	}
 	var tokenErr *TokenError
 	var certErr *tls.CertificateVerificationError
