@@ -367,10 +367,18 @@ func notSent(err error, ct *connTrace) bool {
 		if ct.gotConn.Load() {
 			return false
 		}
-		var recordErr tls.RecordHeaderError
-		return neverReachedServer(err) || errors.As(err, &recordErr)
+		return neverReachedServer(err) || handshakeGarbage(err)
 	}
 	return neverReachedServer(err)
+}
+
+// handshakeGarbage reports bytes that were not TLS where a record was due:
+// a tls.RecordHeaderError, or net/http's rewording of one that began with
+// "HTTP/". Only the connection trace tells whether it came in the
+// handshake or after the request.
+func handshakeGarbage(err error) bool {
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &recordErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // truncatedJSON reports a JSON body that ended before its value did.
