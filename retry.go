@@ -18,11 +18,13 @@ import (
 // unless WithRetry says otherwise; RetryPolicy{} turns retries off.
 //
 // GET, HEAD, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on
-// network failures such as a reset connection. POST (and PATCH) is re-sent
-// only when it certainly never reached the server (a dial, DNS or TLS
-// handshake failure) or was refused with 429: the API has no idempotency
-// keys, so a POST that may have been applied is never sent twice and its
-// error reports the outcome as unknown.
+// network failures such as a reset connection or an http.Client or
+// response-header timeout (not the caller's own context ending). POST (and
+// PATCH) is re-sent only when it certainly never reached the server (a
+// dial, DNS or TLS handshake failure) or was refused with 429: the API has
+// no idempotency keys, so a POST that may have been applied is never sent
+// twice, by this loop or by the transport, and its error reports the
+// outcome as unknown. See docs/retries.md.
 //
 // Waits use exponential backoff with full jitter; a retry-after header, or
 // on a 429 without one the ratelimit-reset header, sets the wait instead.
