@@ -293,6 +293,9 @@ func TestCreateThenWait(t *testing.T) {
 				return http.StatusOK, []byte(`{"app":{"id":"app-1","spec":{"name":"web"},"pending_deployment":{"id":"dep-1","phase":"PENDING_BUILD"}}}`)
 			}
 			polls++
+			if polls > appsMaxPolls {
+				return http.StatusTeapot, []byte(`{"id":"test_cap","message":"more than 200 polls: the waiter does not stop"}`)
+			}
 			phase := "BUILDING"
 			if polls == 3 {
 				phase = "ACTIVE"
