@@ -179,9 +179,6 @@ func transientNetworkError(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
 	var tokenErr *TokenError
 	var certErr *tls.CertificateVerificationError
 	var authorityErr x509.UnknownAuthorityError
@@ -194,6 +191,8 @@ func transientNetworkError(err error) bool {
 		return false
 	case errors.As(err, &dnsErr):
 		return !dnsErr.IsNotFound
+	case errors.Is(err, context.DeadlineExceeded):
+		return true // a timeout of this attempt: the caller's context is alive
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)

@@ -106,6 +106,7 @@ func TestRetryPolicyNextClassifies(t *testing.T) {
 			return faultNetErr(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}})
 		}, false, false},
 		{"token source failure", func() (*Response, error) { return faultNetErr(&TokenError{Err: errors.New("refresh failed")}) }, false, false},
+		{"token source timeout", func() (*Response, error) { return faultNetErr(&TokenError{Err: context.DeadlineExceeded}) }, false, false},
 		{"context canceled", func() (*Response, error) { return faultNetErr(context.Canceled) }, false, false},
 		{"caller's context deadline", func() (*Response, error) {
 			return nil, &RequestError{Err: context.DeadlineExceeded, ctxEnded: true}
