@@ -10,4 +10,4 @@ require (
 	golang.org/x/oauth2 v0.36.0
 )
 
-require go.uber.org/goleak v1.3.0 // indirect
+require go.uber.org/goleak v1.3.0
