@@ -161,12 +161,20 @@ func TestAppsIteratorStopsOnError(t *testing.T) {
 
 func TestAppsIteratorInvalidOptions(t *testing.T) {
 	c, fake := newAppsClient(t, []byte(`{}`))
+	// Each iterator must yield exactly its error: an iterator that yields
+	// nothing would otherwise pass without asserting anything.
+	yields := 0
 	for _, err := range c.Apps.AllDeployments(context.Background(), "a", &DeploymentListOptions{DeploymentTypes: []DeploymentType{"nope"}}) {
+		yields++
 		assertArgumentError(t, err, "DeploymentListOptions.DeploymentTypes", fake)
 	}
+	assert.Equal(t, 1, yields, "AllDeployments yields its argument error once")
+	yields = 0
 	for _, err := range c.Apps.AllJobInvocations(context.Background(), "", nil) {
+		yields++
 		assertArgumentError(t, err, "appID", fake)
 	}
+	assert.Equal(t, 1, yields, "AllJobInvocations yields its argument error once")
 	var got error
 	for _, err := range c.Apps.All(context.Background(), &AppListOptions{ListOptions: ListOptions{PerPage: -1}}) {
 		got = err

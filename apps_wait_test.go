@@ -23,9 +23,17 @@ type appsDeploymentSequence struct {
 	polls []time.Time
 }
 
+// appsMaxPolls caps the polls one sequence answers, so that a waiter that
+// does not stop fails with a message instead of polling forever on the fake
+// clock.
+const appsMaxPolls = 200
+
 func (d *appsDeploymentSequence) respond(r appsRequest) (int, []byte) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if len(d.polls) >= appsMaxPolls {
+		return http.StatusTeapot, []byte(`{"id":"test_cap","message":"more than 200 polls: the waiter does not stop"}`)
+	}
 	i := min(len(d.polls), len(d.steps)-1)
 	d.polls = append(d.polls, time.Now())
 	if r.Method != http.MethodGet || !strings.HasPrefix(r.Path, "/v2/apps/app-1/deployments/") {
@@ -285,6 +293,9 @@ func TestCreateThenWait(t *testing.T) {
 				return http.StatusOK, []byte(`{"app":{"id":"app-1","spec":{"name":"web"},"pending_deployment":{"id":"dep-1","phase":"PENDING_BUILD"}}}`)
 			}
 			polls++
+			if polls > appsMaxPolls {
+				return http.StatusTeapot, []byte(`{"id":"test_cap","message":"more than 200 polls: the waiter does not stop"}`)
+			}
 			phase := "BUILDING"
 			if polls == 3 {
 				phase = "ACTIVE"

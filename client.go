@@ -34,6 +34,7 @@ type Client struct {
 
 	baseURL   *url.URL // always ends in "/"
 	http      *http.Client
+	auth      *authTransport // hc's transport, which knows the tokens sent
 	userAgent string
 	logger    *slog.Logger
 	retry     RetryPolicy
@@ -90,7 +91,9 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 
 // WithHTTPClient sends requests through hc. Its transport, timeout, cookie
 // jar and redirect policy are kept: the client wraps hc's transport to add
-// authentication and never modifies hc itself.
+// authentication and never modifies hc itself. Without a CheckRedirect of
+// hc's own, a redirect of an API request to another host is refused with a
+// *CrossHostRedirectError; set one to follow such redirects.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -151,16 +154,21 @@ func New(opts ...Option) (*Client, error) {
 		copied := *cfg.httpClient // keep the caller's timeout, jar and redirect policy
 		hc = &copied
 	}
-	hc.Transport = &authTransport{
+	auth := &authTransport{
 		base:   hc.Transport,
 		source: cfg.tokenSource,
 		scheme: base.Scheme,
 		host:   base.Host,
 	}
+	hc.Transport = auth
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = sameHostRedirects(base)
+	}
 
 	c := &Client{
 		baseURL:   base,
 		http:      hc,
+		auth:      auth,
 		userAgent: sdkUserAgent,
 		logger:    cfg.logger,
 		retry:     DefaultRetryPolicy(),
@@ -204,6 +212,42 @@ func parseBaseURL(raw string) (*url.URL, error) {
 // BaseURL returns the endpoint the client sends requests to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
+// maxRedirects is net/http's default limit, kept by sameHostRedirects.
+const maxRedirects = 10
+
+// sameHostRedirects is the default redirect policy: a request that started
+// at the API host (host and port) follows redirects on that host only; the
+// token is dropped on a change of scheme (see authTransport). The API never
+// redirects elsewhere, and following would re-send a PUT body to a host
+// that has no business with it. Requests to other hosts (log URLs) follow
+// redirects as net/http does.
+func sameHostRedirects(base *url.URL) func(*http.Request, []*http.Request) error {
+	apiHost := base.Host
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		first := via[0]
+		if !strings.EqualFold(first.URL.Host, apiHost) || strings.EqualFold(req.URL.Host, apiHost) {
+			return nil
+		}
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &CrossHostRedirectError{From: first.URL.Host, To: req.URL.Host, StatusCode: status}
+	}
+}
+
+// scrubTokens removes the tokens recently sent from an error a server
+// wrote, in case it echoes the Authorization header back.
+func (c *Client) scrubTokens(e *Error) {
+	cur, prev := c.auth.recentTokens()
+	e.ID = scrubSecrets(e.ID, cur, prev)
+	e.Message = scrubSecrets(e.Message, cur, prev)
+	e.RequestID = scrubSecrets(e.RequestID, cur, prev)
+}
+
 // authTransport adds the bearer token to requests for the API's own
 // scheme and host only, so redirects and pre-signed URLs on other hosts
 // never see it.
@@ -218,15 +262,29 @@ type authTransport struct {
 	header atomic.Pointer[bearerHeader]
 }
 
-type bearerHeader struct{ token, value string }
+// bearerHeader also remembers the token before, so that errors of requests
+// still in flight when a refreshing source rotates it are scrubbed too.
+type bearerHeader struct{ token, value, prev string }
 
 func (t *authTransport) bearer(token string) string {
-	if h := t.header.Load(); h != nil && h.token == token {
-		return h.value
+	old := t.header.Load()
+	if old != nil && old.token == token {
+		return old.value
 	}
 	h := &bearerHeader{token: token, value: "Bearer " + token}
+	if old != nil {
+		h.prev = old.token
+	}
 	t.header.Store(h)
 	return h.value
+}
+
+// recentTokens returns the last token sent and the one before it.
+func (t *authTransport) recentTokens() (cur, prev string) {
+	if h := t.header.Load(); h != nil {
+		return h.token, h.prev
+	}
+	return "", ""
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -223,7 +223,11 @@ func listenOn(t *testing.T, addr string, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// With a redirect policy of the user's own, a redirect to another host is
+// followed, without the token. (By default it is refused: see
+// TestFaultSocketRedirectToAnotherHostIsRefused.)
 func TestRedirectToAnotherHostCarriesNoToken(t *testing.T) {
+	follow := WithHTTPClient(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }})
 	for name, addr := range map[string]string{
 		"same IP, other port": "127.0.0.1:0",
 		"other loopback IP":   "127.0.0.2:0",
@@ -234,7 +238,7 @@ func TestRedirectToAnotherHostCarriesNoToken(t *testing.T) {
 			var api requestLog
 			c, srv := newTestClient(t, api.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, elsewhere.URL+"/v2/account", http.StatusTemporaryRedirect)
-			})))
+			})), follow)
 			require.NotEqual(t, srv.Listener.Addr().String(), elsewhere.Listener.Addr().String())
 
 			acct, resp, err := c.Account.Get(context.Background())
@@ -477,8 +481,13 @@ func TestBuiltRequestsShareNoHeaderValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
 	assert.EqualValues(t, 2, req.ContentLength)
-	require.NotNil(t, req.GetBody, "bodies can be replayed on redirects")
+	assert.Nil(t, req.GetBody, "a POST body is never replayed by the transport (HTTP/2 retries, 307s)")
 	assert.Equal(t, "application/json", second.Header.Get("Accept"), "Content-Type shares no array with Accept")
+
+	put := &apiRequest{method: http.MethodPut, url: u, body: []byte(`{}`)}
+	req, err = put.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	require.NotNil(t, req.GetBody, "an idempotent body can be replayed on a same-host redirect")
 }
 
 func TestEscapedIDsReachTheServerAsOneSegment(t *testing.T) {

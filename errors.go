@@ -270,6 +270,8 @@ type RequestError struct {
 	// the server; it was not re-sent.
 	OutcomeUnknown bool
 	Err            error
+
+	ctxEnded bool // Err is the caller's context ending: never retried
 }
 
 func (e *RequestError) Error() string {
@@ -292,13 +294,22 @@ type RetryAbortedError struct {
 	Wait     time.Duration
 	Reason   string
 	Err      error // the last attempt's error
+
+	ctxErr error // the context's error when it ended the wait
 }
 
 func (e *RetryAbortedError) Error() string {
 	return fmt.Sprintf("%v; gave up retrying: %s (next wait %s)", e.Err, e.Reason, e.Wait)
 }
 
-func (e *RetryAbortedError) Unwrap() error { return e.Err }
+// Unwrap gives the last attempt's error and, when the context ended the
+// wait, the context's error, so errors.Is(err, context.Canceled) holds.
+func (e *RetryAbortedError) Unwrap() []error {
+	if e.ctxErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.ctxErr}
+}
 
 // ArgumentError is an invalid argument, reported before any request is sent.
 type ArgumentError struct {
@@ -353,12 +364,89 @@ func certainlyNotSent(err error) bool {
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true
 	}
-	var recordErr tls.RecordHeaderError
-	if errors.As(err, &recordErr) {
-		return true
-	}
 	var certErr *tls.CertificateVerificationError
 	return errors.As(err, &certErr)
+}
+
+// notSent decides RequestError.NotSent. ct is non-nil for requests that
+// traced whether they got a connection: nothing is written before that, so
+// an error after it never counts as not sent, whatever its type (a TLS
+// record error read after the request was written, say). Without a trace a
+// TLS record error is ambiguous and does not count either.
+func notSent(err error, ct *connTrace) bool {
+	if ct != nil {
+		if ct.gotConn.Load() {
+			return false
+		}
+		return neverReachedServer(err) || handshakeGarbage(err)
+	}
+	return neverReachedServer(err)
+}
+
+// handshakeGarbage reports bytes that were not TLS where a record was due:
+// a tls.RecordHeaderError, or net/http's rewording of one that began with
+// "HTTP/". Only the connection trace tells whether it came in the
+// handshake or after the request.
+func handshakeGarbage(err error) bool {
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &recordErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}
+
+// truncatedJSON reports a JSON body that ended before its value did.
+func truncatedJSON(err error) bool {
+	var syntaxErr *json.SyntaxError
+	return errors.As(err, &syntaxErr) && syntaxErr.Error() == "unexpected end of JSON input"
+}
+
+// truncatedBodyError marks a 2xx body that ended mid-value, so that it
+// matches io.ErrUnexpectedEOF like a body cut by the connection does.
+type truncatedBodyError struct{ err error }
+
+func (e *truncatedBodyError) Error() string        { return e.err.Error() + " (body truncated)" }
+func (e *truncatedBodyError) Unwrap() error        { return e.err }
+func (e *truncatedBodyError) Is(target error) bool { return target == io.ErrUnexpectedEOF }
+
+// CrossHostRedirectError is an API request redirected to another host. The
+// API never does that, so the client refuses: following would re-send a
+// PUT body (an app spec with its secrets, say) to that host. Supply your own
+// http.Client.CheckRedirect through WithHTTPClient to decide otherwise.
+type CrossHostRedirectError struct {
+	// From is the API host; To is the host the redirect pointed at.
+	From, To string
+	// StatusCode is the redirect's status, such as 307.
+	StatusCode int
+}
+
+func (e *CrossHostRedirectError) Error() string {
+	return fmt.Sprintf("digitalocean: refused a %d redirect from %s to another host, %s", e.StatusCode, e.From, e.To)
+}
+
+// scrubSecrets replaces every occurrence of the given tokens, and anything
+// shaped like a DigitalOcean token, in a text that came from a server.
+func scrubSecrets(s string, tokens ...string) string {
+	for _, tok := range tokens {
+		if tok != "" && strings.Contains(s, tok) {
+			s = strings.ReplaceAll(s, tok, "REDACTED")
+		}
+	}
+	for _, prefix := range []string{"dop_v1_", "doo_v1_", "dor_v1_"} {
+		for {
+			i := strings.Index(s, prefix)
+			if i < 0 {
+				break
+			}
+			end := i + len(prefix)
+			for end < len(s) && isTokenByte(s[end]) {
+				end++
+			}
+			s = s[:i] + "REDACTED" + s[end:]
+		}
+	}
+	return s
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 // scrubURLError drops the URL (with its query) from a *url.Error, keeping

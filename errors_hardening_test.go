@@ -3,7 +3,10 @@ package digitalocean
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,6 +62,61 @@ func BenchmarkBodyExcerptHostile(b *testing.B) {
 			for b.Loop() {
 				bodyExcerpt(body, 200)
 			}
+		})
+	}
+}
+
+// A 2xx body cut short matches io.ErrUnexpectedEOF whether the body ended
+// cleanly mid-value (a proxy that cut it and fixed the length) or the
+// connection dropped before Content-Length bytes came.
+func TestTruncatedBodyMatchesUnexpectedEOF(t *testing.T) {
+	full := `{"account":{"email":"sammy@digitalocean.com","uuid":"u-1","status":"active"}}`
+	half := full[:len(full)/2]
+	for name, h := range map[string]http.HandlerFunc{
+		"cut in half": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, half)
+		},
+		"cut by the connection": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+			_, _ = io.WriteString(w, half)
+			_ = http.NewResponseController(w).Flush()
+			panic(http.ErrAbortHandler) // drops the connection mid-body
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newTestClient(t, h)
+			acct, resp, err := c.Account.Get(context.Background())
+			assert.Nil(t, acct)
+			require.NotNil(t, resp)
+			var decErr *DecodeError
+			require.ErrorAs(t, err, &decErr)
+			assert.Equal(t, http.StatusOK, decErr.StatusCode)
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "error: %v", err)
+		})
+	}
+}
+
+// A server that echoes the token back in its error message, id or request
+// id does not get it into *Error's message: neither a token shaped like
+// DigitalOcean's nor an opaque OAuth one.
+func TestEchoedTokenIsScrubbedFromError(t *testing.T) {
+	for _, token := range []string{testToken, "opaque-oauth-access-token-0b5c"} {
+		t.Run(token[:6], func(t *testing.T) {
+			c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				echoed := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				writeJSON(w, http.StatusUnauthorized, fmt.Sprintf(
+					`{"id":"unauthorized %[1]s","message":"Unable to authenticate you with token %[1]s.","request_id":"%[1]s"}`, echoed))
+			}), WithToken(token))
+			_, _, err := c.Account.Get(context.Background())
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			for _, text := range []string{err.Error(), apiErr.ID, apiErr.Message, apiErr.RequestID, fmt.Sprintf("%+v", apiErr)} {
+				assert.NotContains(t, text, token)
+			}
+			assert.Contains(t, apiErr.Message, "Unable to authenticate you with token REDACTED")
+			assert.ErrorIs(t, err, ErrUnauthorized)
 		})
 	}
 }

@@ -818,34 +818,71 @@ func TestFaultSocketResetOnPOSTIsNotResent(t *testing.T) {
 	faultNoLeak(t, resp, err, log.String())
 }
 
-func TestFaultSocketRedirectToAnotherHostDropsToken(t *testing.T) {
+// A 307 from the API to another host is refused by default, naming the
+// target, and that host sees nothing: no token, and no POST or PUT body.
+func TestFaultSocketRedirectToAnotherHostIsRefused(t *testing.T) {
 	other := newFaultServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			_, _ = io.WriteString(w, faultInstallJSON)
-			return
-		}
 		_, _ = io.WriteString(w, faultAccountJSON)
 	})
 	api := newFaultServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
 	c, log := faultSocketClient(t, api.URL)
+	otherHost := strings.TrimPrefix(other.URL, "http://")
+
+	for name, call := range map[string]func() (*Response, error){
+		"GET": func() (*Response, error) { return faultGet(context.Background(), c) },
+		"PUT": func() (*Response, error) {
+			return c.call(context.Background(), http.MethodPut, "v2/apps/a-1", nil, map[string]string{"secret": "s3cr3t"}, nil)
+		},
+	} {
+		resp, err := call()
+		var redirectErr *CrossHostRedirectError
+		require.ErrorAs(t, err, &redirectErr, name)
+		assert.Equal(t, otherHost, redirectErr.To, name)
+		assert.Equal(t, http.StatusTemporaryRedirect, redirectErr.StatusCode, name)
+		assert.Contains(t, err.Error(), otherHost, name)
+		assert.Equal(t, 1, faultRequestError(t, err).Attempts, "%s: a refused redirect is not retried", name)
+		faultNoLeak(t, resp, err, log.String())
+	}
+
+	// A POST body is not replayable at all: the 307 comes back as an error.
+	resp, err := faultPost(context.Background(), c)
+	apiErr := faultAPIError(t, err, http.StatusTemporaryRedirect)
+	assert.False(t, apiErr.OutcomeUnknown, "a 307 says the request was not processed")
+	faultNoLeak(t, resp, err, log.String())
+
+	apiRequests, _, apiAuths, _ := api.stats()
+	otherRequests, _, _, _ := other.stats()
+	assert.Equal(t, 3, apiRequests)
+	assert.Equal(t, []string{"Bearer " + faultToken, "Bearer " + faultToken, "Bearer " + faultToken}, apiAuths)
+	assert.Zero(t, otherRequests, "the other host sees no request, body or token")
+}
+
+// With the user's own redirect policy the redirect is followed, without
+// the token; a POST body still never follows.
+func TestFaultSocketRedirectToAnotherHostWithOwnPolicy(t *testing.T) {
+	other := newFaultServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, faultAccountJSON)
+	})
+	api := newFaultServer(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	})
+	c, log := faultSocketClient(t, api.URL,
+		WithHTTPClient(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}))
 
 	acct, resp, err := c.Account.Get(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "ops@example.com", acct.Email)
 	faultNoLeak(t, resp, err, log.String())
 	resp, err = faultPost(context.Background(), c)
-	require.NoError(t, err)
+	faultAPIError(t, err, http.StatusTemporaryRedirect)
 	faultNoLeak(t, resp, err, log.String())
 
-	apiRequests, _, apiAuths, _ := api.stats()
 	otherRequests, _, otherAuths, otherBodies := other.stats()
-	assert.Equal(t, 2, apiRequests)
-	assert.Equal(t, 2, otherRequests)
-	assert.Equal(t, []string{"Bearer " + faultToken, "Bearer " + faultToken}, apiAuths)
-	assert.Equal(t, []string{"", ""}, otherAuths, "the other host never sees the token")
-	assert.JSONEq(t, `{"addon_slugs":["monitoring","kube-state-metrics"],"cluster_uuid":"c-42"}`, string(otherBodies[1]), "307 replays the body")
+	assert.Equal(t, 1, otherRequests, "only the GET was followed")
+	assert.Equal(t, []string{""}, otherAuths, "the other host never sees the token")
+	assert.Empty(t, otherBodies[0])
 }
 
 // Bodies are drained and closed, so sequential requests share one

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,12 +92,62 @@ func FuzzPageNumber(f *testing.F) {
 	})
 }
 
-// FuzzParseRate: header values never produce negative counts, overflowed
-// waits or a panic downstream.
+// fuzzDecimal is an independent reading of a header count: optional
+// surrounding white space, an optional '+', ASCII digits only. Values
+// past the int range report overflow.
+func fuzzDecimal(s string) (n uint64, overflow, ok bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "+")
+	if s == "" {
+		return 0, false, false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, false, false
+		}
+		d := uint64(c - '0')
+		if overflow || n > (math.MaxInt64-d)/10 {
+			overflow = true
+			continue
+		}
+		n = n*10 + d
+	}
+	return n, overflow, true
+}
+
+// fuzzExpectedRetryAfter is what RFC 9110 makes of a retry-after value,
+// written without parseRetryAfter: delta-seconds (saturating at
+// maxRetryAfter) or an HTTP date in the future.
+func fuzzExpectedRetryAfter(v string, now time.Time) time.Duration {
+	if n, overflow, ok := fuzzDecimal(v); ok {
+		if overflow || n > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		return time.Duration(n) * time.Second
+	}
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{http.TimeFormat, time.RFC850, time.ANSIC} {
+		if t, err := time.Parse(layout, v); err == nil {
+			if !t.After(now) {
+				return 0
+			}
+			return min(t.Sub(now), maxRetryAfter)
+		}
+	}
+	return 0
+}
+
+// FuzzParseRate: header values give what an independent reading of the
+// headers expects, never negative counts or overflowed waits, and nothing
+// downstream panics.
 func FuzzParseRate(f *testing.F) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	f.Add("5000", "4999", "1740830400", "30")
+	f.Add(" +12 ", "0", "253402300800", now.Add(90*time.Second).Format(http.TimeFormat))
+	f.Add("-1", "x", "0", now.Add(-time.Hour).Format(time.RFC850))
+	f.Add("99999999999999999999", "1", "1", "99999999999999999999")
+	f.Add("1", "1", "1", now.AddDate(0, 0, 3).Format(time.ANSIC))
 	f.Fuzz(func(t *testing.T, limit, remaining, reset, retryAfter string) {
-		now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 		h := http.Header{}
 		h.Set("Ratelimit-Limit", limit)
 		h.Set("Ratelimit-Remaining", remaining)
@@ -109,8 +160,27 @@ func FuzzParseRate(f *testing.F) {
 		if r.RetryAfter < 0 || r.RetryAfter > maxRetryAfter {
 			t.Fatalf("retry-after %q gave %v", retryAfter, r.RetryAfter)
 		}
-		if r.RetryAfter != parseRetryAfter(retryAfter, now) {
-			t.Fatal("parseRate and parseRetryAfter disagree")
+		if want := fuzzExpectedRetryAfter(retryAfter, now); r.RetryAfter != want {
+			t.Fatalf("retry-after %q gave %v, want %v", retryAfter, r.RetryAfter, want)
+		}
+		for _, c := range []struct {
+			name, value string
+			got         int
+		}{{"limit", limit, r.Limit}, {"remaining", remaining, r.Remaining}} {
+			want := 0
+			if n, overflow, ok := fuzzDecimal(c.value); ok && !overflow {
+				want = int(n)
+			}
+			if c.got != want {
+				t.Fatalf("%s %q gave %d, want %d", c.name, c.value, c.got, want)
+			}
+		}
+		wantReset := time.Time{}
+		if n, overflow, ok := fuzzDecimal(reset); ok && !overflow && n > 0 && n < 253402300800 {
+			wantReset = time.Unix(int64(n), 0)
+		}
+		if !r.Reset.Equal(wantReset) {
+			t.Fatalf("reset %q gave %v, want %v", reset, r.Reset, wantReset)
 		}
 		if !r.Reset.IsZero() && (r.Reset.Year() > 9999 || r.Reset.Unix() <= 0) {
 			t.Fatalf("reset %q gave %v", reset, r.Reset)

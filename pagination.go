@@ -59,6 +59,11 @@ type Response struct {
 	RequestID string
 	// Attempts is the number of times the request was sent.
 	Attempts int
+	// GoneOnRetry is set on a DELETE that succeeded this way: an earlier
+	// attempt may have been applied (a 5xx or a lost connection) and the
+	// retry found nothing (404). The resource is gone, most likely deleted
+	// by that earlier attempt; see docs/retries.md.
+	GoneOnRetry bool
 }
 
 func newResponse(r *http.Response, received time.Time) *Response {

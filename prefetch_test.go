@@ -31,15 +31,26 @@ type fakeList struct {
 
 	mu        sync.Mutex
 	calls     map[int]int // page number → times fetched
+	fetches   int         // all fetches, for fakeListMaxFetches
 	active    int
 	maxActive int
 	cancelled int // fetches that ended because the iteration stopped
 }
 
+// fakeListMaxFetches caps the fetches of one fakeList, so that a test of
+// loop detection or early stopping fails with a message when it regresses
+// instead of paging forever on the fake clock.
+const fakeListMaxFetches = 500
+
 func (f *fakeList) fetch(ctx context.Context, opts ListOptions) ([]int, *Response, error) {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[int]int{}
+	}
+	f.fetches++
+	if f.fetches > fakeListMaxFetches {
+		f.mu.Unlock()
+		return nil, nil, fmt.Errorf("fakeList: more than %d fetches: the iteration does not stop", fakeListMaxFetches)
 	}
 	f.calls[opts.Page]++
 	f.active++

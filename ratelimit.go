@@ -75,6 +75,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 		return time.Duration(n) * time.Second
 	}
+	if digits := strings.TrimPrefix(v, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
+		return maxRetryAfter // delta-seconds too large for an int: as long as allowed
+	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
 		return min(t.Sub(now), maxRetryAfter)
 	}

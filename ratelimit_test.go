@@ -40,12 +40,14 @@ func TestParseRate(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	cases := map[string]time.Duration{
-		"":                    0,
-		"0":                   0,
-		"30":                  30 * time.Second,
-		"-3":                  0,
-		"1.5":                 0,
-		"9223372036854775807": maxRetryAfter, // would overflow time.Duration
+		"":                     0,
+		"0":                    0,
+		"30":                   30 * time.Second,
+		"-3":                   0,
+		"1.5":                  0,
+		"9223372036854775807":  maxRetryAfter, // would overflow time.Duration
+		"99999999999999999999": maxRetryAfter, // would overflow int
+		"+":                    0,
 		now.Add(45 * time.Second).Format(http.TimeFormat): 45 * time.Second,
 		now.Add(-time.Minute).Format(http.TimeFormat):     0, // in the past
 		now.AddDate(1, 0, 0).Format(http.TimeFormat):      maxRetryAfter,

@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -122,6 +124,13 @@ func (r *apiRequest) build(ctx context.Context, userAgent string) (*http.Request
 	}
 	req.URL = r.url
 	req.Host = strings.TrimSuffix(r.url.Host, ":") // as http.NewRequest does
+	if !isIdempotent(r.method) {
+		// A body the transport cannot rewind is never re-sent by it: Go's
+		// HTTP/2 transport replays a request whose stream was reset after
+		// the body was written (golang/go#47635), which would apply a POST
+		// twice. It also keeps a 307/308 from carrying the body elsewhere.
+		req.GetBody = nil
+	}
 	// One backing array for the header values; the keys are canonical.
 	values := make([]string, 3)
 	values[0], values[1], values[2] = "application/json", userAgent, "application/json"
@@ -141,6 +150,10 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 		waited   time.Duration
 		lastResp *Response
 		lastErr  error
+		// mayHaveApplied is set once an attempt failed in a way that lets
+		// the server have acted on it (a 5xx, a connection lost after
+		// sending).
+		mayHaveApplied bool
 	)
 	for attempt := 1; ; attempt++ {
 		if err := c.pace(ctx, r); err != nil {
@@ -153,6 +166,13 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 		if err == nil {
 			return resp, nil
 		}
+		if mayHaveApplied && r.method == http.MethodDelete && resp != nil && resp.StatusCode == http.StatusNotFound {
+			// The earlier attempt most likely deleted it: the resource is
+			// gone, which is what the caller asked for (docs/retries.md).
+			resp.GoneOnRetry = true
+			return resp, nil
+		}
+		mayHaveApplied = mayHaveApplied || attemptMayHaveApplied(err)
 		d := policy.next(r.method, resp, err, attempt, waited, time.Now())
 		if !d.retry {
 			final := c.finalError(r, err, attempt)
@@ -168,7 +188,7 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 		c.logRetry(ctx, r, attempt, d.delay, err)
 		if serr := sleepCtx(ctx, d.delay); serr != nil {
 			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
-				Reason: "context ended while waiting to retry: " + serr.Error()}
+				Reason: "context ended while waiting to retry: " + serr.Error(), ctxErr: serr}
 		}
 		waited += d.delay
 		lastResp, lastErr = resp, err
@@ -179,6 +199,7 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, paceErr error) error {
 	abort := &RetryAbortedError{Attempts: attempts, Err: c.finalError(r, lastErr, attempts), Reason: paceErr.Error()}
 	if w, ok := paceErr.(*RateLimitWaitError); ok {
+		abort.ctxErr = w.Err
 		abort.Wait = max(time.Until(w.Until), 0)
 		abort.Reason = "held back by the " + w.Reason + " until " + w.Until.UTC().Format(time.RFC3339)
 		if errors.Is(w.Err, context.DeadlineExceeded) {
@@ -206,9 +227,39 @@ func (c *Client) finalError(r *apiRequest, err error, attempts int) error {
 	return err
 }
 
+// attemptMayHaveApplied reports whether a failed attempt may have been
+// acted on by the server.
+func attemptMayHaveApplied(err error) bool {
+	var apiErr *Error
+	var reqErr *RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode >= 500
+	case errors.As(err, &reqErr):
+		return !reqErr.NotSent
+	}
+	return false
+}
+
+// connTrace records whether the transport handed a connection to the
+// request: before that, no byte of it can have been written.
+type connTrace struct {
+	trace   httptrace.ClientTrace
+	gotConn atomic.Bool
+}
+
 // attempt sends the request once and decodes the outcome.
 func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out any) (*Response, error) {
-	req, err := r.build(ctx, c.userAgent)
+	reqCtx := ctx
+	var ct *connTrace
+	if !isIdempotent(r.method) {
+		// Only a request that is not re-sent once it may have arrived needs
+		// to know whether it was written; GETs skip the cost.
+		ct = new(connTrace)
+		ct.trace.GotConn = func(httptrace.GotConnInfo) { ct.gotConn.Store(true) }
+		reqCtx = httptrace.WithClientTrace(ctx, &ct.trace)
+	}
+	req, err := r.build(reqCtx, c.userAgent)
 	if err != nil {
 		return nil, err
 	}
@@ -219,9 +270,11 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	httpResp, err := c.http.Do(req)
 	if err != nil {
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
-			NotSent: neverReachedServer(err), Err: scrubURLError(err)}
+			NotSent: notSent(err, ct), Err: scrubURLError(err)}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			reqErr.Err = ctxErr
+			// The caller's own context ended; a transport or http.Client
+			// timeout leaves it alive and is retried as a network failure.
+			reqErr.Err, reqErr.ctxEnded = ctxErr, true
 		}
 		c.logAttempt(ctx, r, nil, attempt, elapsed(start), reqErr)
 		return nil, reqErr
@@ -231,6 +284,9 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	resp.Attempts = attempt
 	c.rate.record(httpResp.StatusCode, resp.Rate, received)
 	consumed, err := decodeBody(r, resp, out)
+	if apiErr, ok := err.(*Error); ok {
+		c.scrubTokens(apiErr)
+	}
 	if consumed {
 		_ = httpResp.Body.Close()
 	} else {
@@ -245,13 +301,16 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 // closing it needs no draining.
 func decodeBody(r *apiRequest, resp *Response, out any) (consumed bool, err error) {
 	status := resp.StatusCode
-	if status >= 400 {
+	if status >= 300 { // 3xx: a redirect the client did not follow
 		return false, newAPIError(r.method, r.url.Path, resp, resp.Attempts)
 	}
 	if out == nil || status == http.StatusNoContent || r.method == http.MethodHead {
 		return false, nil
 	}
 	if err := readJSON(resp.Body, out); err != nil {
+		if truncatedJSON(err) {
+			err = &truncatedBodyError{err}
+		}
 		return false, &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
 	}
 	if p, ok := out.(pager); ok {

@@ -18,11 +18,13 @@ import (
 // unless WithRetry says otherwise; RetryPolicy{} turns retries off.
 //
 // GET, HEAD, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on
-// network failures such as a reset connection. POST (and PATCH) is re-sent
-// only when it certainly never reached the server (a dial, DNS or TLS
-// handshake failure) or was refused with 429: the API has no idempotency
-// keys, so a POST that may have been applied is never sent twice and its
-// error reports the outcome as unknown.
+// network failures such as a reset connection or an http.Client or
+// response-header timeout (not the caller's own context ending). POST (and
+// PATCH) is re-sent only when it certainly never reached the server (a
+// dial, DNS or TLS handshake failure) or was refused with 429: the API has
+// no idempotency keys, so a POST that may have been applied is never sent
+// twice, by this loop or by the transport, and its error reports the
+// outcome as unknown. See docs/retries.md.
 //
 // Waits use exponential backoff with full jitter; a retry-after header, or
 // on a 429 without one the ratelimit-reset header, sets the wait instead.
@@ -120,7 +122,7 @@ func (p RetryPolicy) next(method string, resp *Response, err error, attempt int,
 			rate = resp.Rate
 		}
 	case errors.As(err, &reqErr):
-		if !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
+		if reqErr.ctxEnded || !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
 			return retryDecision{}
 		}
 	default:
@@ -167,11 +169,14 @@ func serverDelay(apiErr *Error, rate Rate, now time.Time) time.Duration {
 }
 
 // transientNetworkError reports whether a failure to get a response may
-// go away on its own: resets, refused or timed-out connections, EOFs. An
-// ended context, a failing token source, an untrusted certificate or an
-// unknown host will not.
+// go away on its own: resets, refused or timed-out connections, EOFs, an
+// http.Client.Timeout or Transport.ResponseHeaderTimeout (these match
+// context.DeadlineExceeded; the caller's own context ending is told apart
+// before, by RequestError.ctxEnded). A cancellation, a failing token
+// source, an untrusted certificate, an unknown host or a refused redirect
+// will not.
 func transientNetworkError(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return false
 	}
 	var tokenErr *TokenError
@@ -186,6 +191,8 @@ func transientNetworkError(err error) bool {
 		return false
 	case errors.As(err, &dnsErr):
 		return !dnsErr.IsNotFound
+	case errors.Is(err, context.DeadlineExceeded):
+		return true // a timeout of this attempt: the caller's context is alive
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)

@@ -106,8 +106,17 @@ func TestRetryPolicyNextClassifies(t *testing.T) {
 			return faultNetErr(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}})
 		}, false, false},
 		{"token source failure", func() (*Response, error) { return faultNetErr(&TokenError{Err: errors.New("refresh failed")}) }, false, false},
+		{"token source timeout", func() (*Response, error) { return faultNetErr(&TokenError{Err: context.DeadlineExceeded}) }, false, false},
 		{"context canceled", func() (*Response, error) { return faultNetErr(context.Canceled) }, false, false},
-		{"context deadline", func() (*Response, error) { return faultNetErr(context.DeadlineExceeded) }, false, false},
+		{"caller's context deadline", func() (*Response, error) {
+			return nil, &RequestError{Err: context.DeadlineExceeded, ctxEnded: true}
+		}, false, false},
+		{"http.Client.Timeout", func() (*Response, error) {
+			return faultNetErr(fmt.Errorf("%w (Client.Timeout exceeded while awaiting headers)", context.DeadlineExceeded))
+		}, true, false},
+		{"cross-host redirect", func() (*Response, error) {
+			return faultNetErr(&CrossHostRedirectError{From: "api.digitalocean.com", To: "elsewhere.example", StatusCode: 307})
+		}, false, false},
 		{"decode error", func() (*Response, error) { return nil, &DecodeError{Err: io.ErrUnexpectedEOF} }, false, false},
 		{"redirect policy", func() (*Response, error) { return faultNetErr(errors.New("stopped after 10 redirects")) }, false, false},
 	}

@@ -17,18 +17,6 @@ import (
 
 var srv *apiServer
 
-func TestMain(m *testing.M) {
-	f, err := loadFixtures()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fixtures:", err)
-		os.Exit(1)
-	}
-	srv = newAPIServer(f)
-	code := m.Run()
-	srv.Close()
-	os.Exit(code)
-}
-
 // Sinks keep results alive so the compiler cannot drop the work.
 var (
 	sinkAny any

@@ -8,6 +8,7 @@ require (
 	github.com/digitalocean/godo v1.237.0
 	github.com/oceankit/digitalocean v0.0.0
 	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/oauth2 v0.36.0
 )

@@ -169,7 +169,9 @@ func TestWaitForDeploymentInBubble(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithRealClock())
 		c := srv.Client()
-		ctx := context.Background()
+		// A cap in fake time: a waiter that never stops fails, not hangs.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		defer cancel()
 		start := time.Now()
 		app, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: sampleSpec("waiter")})
 		require.NoError(t, err)

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 for mod in . conformance bench; do
   [ -f "$mod/go.mod" ] || continue
-  echo "== go test -race ./... in $mod"
-  (cd "$mod" && go test -race -count=1 ./...)
+  echo "== go test -race -count=1 -timeout 120s ./... in $mod"
+  (cd "$mod" && go test -race -count=1 -timeout 120s ./...)
 done

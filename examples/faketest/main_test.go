@@ -127,12 +127,14 @@ func TestDeployApp(t *testing.T) {
 				if tt.setup != nil {
 					tt.setup(t, srv, client)
 				}
-				ctx := t.Context()
-				if tt.timeout > 0 {
-					var cancel context.CancelFunc
-					ctx, cancel = context.WithTimeout(ctx, tt.timeout)
-					defer cancel()
+				// Every case has a deadline in fake time, so that a waiter
+				// that never stops fails instead of hanging.
+				timeout := tt.timeout
+				if timeout == 0 {
+					timeout = time.Hour
 				}
+				ctx, cancel := context.WithTimeout(t.Context(), timeout)
+				defer cancel()
 
 				url, err := deployApp(ctx, client, tt.spec)
 
