@@ -352,7 +352,8 @@ func BenchmarkAppSpecValidate(b *testing.B) {
 	}
 }
 
-// Validate never panics on a spec that parses, and answers the same twice.
+// Validate never panics on a spec that parses, answers the same twice, and
+// answers with a bounded AppSpecErrors whose problems have paths.
 func FuzzAppSpecValidate(f *testing.F) {
 	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
 	require.NoError(f, err)
@@ -370,6 +371,18 @@ func FuzzAppSpecValidate(f *testing.F) {
 		first, second := spec.Validate(), spec.Validate()
 		if (first == nil) != (second == nil) || (first != nil && first.Error() != second.Error()) {
 			t.Fatalf("two answers: %v / %v", first, second)
+		}
+		if first == nil {
+			return
+		}
+		list, ok := first.(AppSpecErrors)
+		if !ok || len(list) == 0 || len(list) > maxAppSpecProblems+1 {
+			t.Fatalf("Validate returned %T with %d problems, want an AppSpecErrors of 1 to %d", first, len(list), maxAppSpecProblems+1)
+		}
+		for i, p := range list[:min(len(list), maxAppSpecProblems)] {
+			if p == nil || p.Path == "" || p.Line != 0 {
+				t.Fatalf("problem %d: %#v: want a path and no line", i, p)
+			}
 		}
 	})
 }
