@@ -386,3 +386,21 @@ func FuzzAppSpecValidate(f *testing.F) {
 		}
 	})
 }
+
+// What the API stores is still a valid spec: normalizing any known-good
+// spec (what the fake stores and a provider's plan compares against) keeps
+// it clean under Validate, changes nothing a second time, and diffs empty
+// against a normalized clone.
+func TestNormalizedKnownGoodSpecsStayValid(t *testing.T) {
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 20)
+	for _, f := range files {
+		spec, err := LoadAppSpec(f)
+		require.NoError(t, err, f)
+		normal := NormalizeAppSpec(spec)
+		assert.Empty(t, validationProblems(t, normal), f)
+		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(normal)), f)
+		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(spec.Clone())), f)
+	}
+}
