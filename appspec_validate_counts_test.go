@@ -66,7 +66,7 @@ func TestValidationDocCountsMatchTheCode(t *testing.T) {
 	doc := string(raw)
 
 	counts := appSpecConstraintCounts()
-	row := regexp.MustCompile("(?m)^\\| (required|enum|pattern|minLength|maxLength|minimum|maximum|maxItems) \\| (\\d+) \\|")
+	row := regexp.MustCompile(`(?m)^\| (required|enum|pattern|minLength|maxLength|minimum|maximum|maxItems) \| (\d+) \|`)
 	rows := row.FindAllStringSubmatch(doc, -1)
 	require.Len(t, rows, 8, "one row per kind of generated constraint")
 	for _, r := range rows {
