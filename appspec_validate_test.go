@@ -404,3 +404,21 @@ func TestNormalizedKnownGoodSpecsStayValid(t *testing.T) {
 		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(spec.Clone())), f)
 	}
 }
+
+// LoadAppSpec does not call Validate: a partial file (a fragment a tool
+// merges into a larger spec) loads, and Validate is a separate step.
+func TestLoadAppSpecDoesNotValidate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "partial.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("region: mars\nservices:\n  - instance_count: 0\ningress:\n  rules:\n    - component: {name: elsewhere}\n"), 0o600))
+	spec, err := LoadAppSpec(path)
+	require.NoError(t, err, "a partial spec loads")
+	// (The generated walker lists an object's missing required keys after
+	// its members' problems, hence name after services[0].name.)
+	assert.ElementsMatch(t, []string{
+		"name: is required",
+		`region: "mars" is not one of atl, nyc, sfo, tor, ams, fra, lon, blr, sgp, syd`,
+		"services[0].name: is required",
+		"services[0]: has no source: set one of git, github, gitlab, bitbucket or image",
+		`ingress.rules[0].component.name: no component is named "elsewhere"`,
+	}, validationProblems(t, spec))
+}
