@@ -278,6 +278,16 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 		assert.Equal(t, `"hunter2"`, string(changes[0].New))
 		assert.False(t, HasAppSpecChanges(changes), "a plan re-sending the same plaintext shows no change")
 		assert.Equal(t, "~ services[name=api].envs[key=TOKEN].value: encrypted value and plaintext cannot be compared", changes[0].String())
+
+		// The other way round (a state holding the plaintext, the API
+		// answering with the ciphertext) is just as undecidable.
+		reverse := DiffAppSpecs(secretSpec("hunter2", "p", "user:pass"), secretSpec(ev1, "p", ev2))
+		require.Len(t, reverse, 2, changeStrings(reverse))
+		for _, c := range reverse {
+			assert.True(t, c.Undecidable, c.Path.String())
+			assert.True(t, c.Sensitive, c.Path.String())
+		}
+		assert.False(t, HasAppSpecChanges(reverse))
 	})
 	t.Run("two ciphertexts are compared", func(t *testing.T) {
 		assert.Empty(t, DiffAppSpecs(secretSpec(ev1, "p", ev1), secretSpec(ev1, "p", ev1)))
@@ -311,6 +321,14 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 		require.Len(t, changes, 1)
 		assert.Equal(t, AppSpecChangeRemoved, changes[0].Kind)
 		assert.False(t, changes[0].Undecidable)
+		assert.True(t, changes[0].Sensitive)
+
+		changes = DiffAppSpecs(secretSpec("", "p", ""), secretSpec("hunter2", "p", ""))
+		require.Len(t, changes, 1)
+		assert.Equal(t, AppSpecChangeAdded, changes[0].Kind)
+		assert.False(t, changes[0].Undecidable)
+		assert.True(t, changes[0].Sensitive)
+		assert.NotContains(t, changes[0].String(), "hunter2")
 
 		generalNow := secretSpec("hunter2", "p", "")
 		generalNow.Services[0].Envs[0].Type = AppVariableTypeGeneral

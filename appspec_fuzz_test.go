@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// FuzzParseAppSpec checks that any input either loads or fails with an
-// *AppSpecError, never panics, and that whatever loads (unknown keys
+// FuzzParseAppSpec checks that any input either loads or fails with a
+// bounded AppSpecErrors of *AppSpecError values, each at a path with its line,
+// never panics, and that whatever loads (unknown keys
 // included) writes back as YAML that loads to the same spec. Run it with a short -fuzzminimizetime: the
 // seeds are whole spec files, slow to minimize. Seeds: the files in testdata/appspecs and
 // testdata/fuzz/FuzzParseAppSpec.
@@ -32,6 +33,15 @@ func FuzzParseAppSpec(f *testing.F) {
 			var specErr *AppSpecError
 			if !errors.As(err, &specErr) {
 				t.Fatalf("error is %T, want *AppSpecError: %v", err, err)
+			}
+			list, ok := err.(AppSpecErrors)
+			if !ok || len(list) == 0 || len(list) > maxAppSpecProblems+1 {
+				t.Fatalf("error is %T with %d problems, want an AppSpecErrors of 1 to %d", err, len(list), maxAppSpecProblems+1)
+			}
+			for i, p := range list[:min(len(list), maxAppSpecProblems)] {
+				if p.Line <= 0 && p.Path != "" { // no line: the whole document (empty, not YAML)
+					t.Fatalf("problem %d at a path has no line: %#v", i, p)
+				}
 			}
 			if spec != nil {
 				t.Fatal("a spec returned with an error")

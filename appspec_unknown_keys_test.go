@@ -124,7 +124,8 @@ func TestAppSpecYAMLInLargerDocumentKeepsUnknownKeys(t *testing.T) {
 // TestAppSpecYAMLRoundTripProperty writes random specs, with unknown keys in
 // every object at every level (inside lists of components and nested
 // objects, some close to a known key, some needing quotes) and random JSON
-// under them, and checks that each loads back into an equal spec.
+// under them, and checks that each loads back into an equal spec, as a bare
+// spec and as a deploy template.
 func TestAppSpecYAMLRoundTripProperty(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 2026))
 	g := &specGenerator{r: r}
@@ -141,6 +142,14 @@ func TestAppSpecYAMLRoundTripProperty(t *testing.T) {
 		back, err := ParseAppSpec(out)
 		require.NoError(t, err, "spec %d:\n%s", i, out)
 		requireSameSpec(t, &spec, back, "spec %d:\n%s", i, out)
+
+		// The same under the deploy template's spec: wrapper, where every
+		// key (and its marker) sits one level deeper.
+		wrapped, err := MarshalDeployTemplateYAML(&spec)
+		require.NoError(t, err)
+		back, err = ParseDeployTemplate(wrapped)
+		require.NoError(t, err, "template %d:\n%s", i, wrapped)
+		requireSameSpec(t, &spec, back, "template %d:\n%s", i, wrapped)
 
 		for _, p := range spec.UnknownFields() {
 			deepest = max(deepest, strings.Count(p, "."))

@@ -2,16 +2,17 @@ package digitalocean
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
 )
 
 // Validate checks the spec offline, without the API, and reports every
-// problem at once: nil when it finds none, else the problems joined with
-// errors.Join, each an *AppSpecError whose Path names the field, as in
-// "services[0].instance_count" (errors.As finds the first).
+// problem at once: nil when it finds none, else an AppSpecErrors (the type
+// ParseAppSpec returns, so callers handle both alike) whose entries are
+// *AppSpecError values with Path naming the field, as in
+// "services[0].instance_count". errors.As with an *AppSpecError finds the
+// first; at most 50 are listed, as for a file.
 //
 // It checks what the spec would send against two sets of rules, listed in
 // docs/validation.md: the constraints of the OpenAPI description
@@ -25,31 +26,34 @@ import (
 // AppsService.Propose for that), but a spec that fails it would be refused.
 func (s *AppSpec) Validate() error {
 	if s == nil {
-		return &AppSpecError{Msg: "no app spec (nil)"}
+		return oneSpecProblem(&AppSpecError{Msg: "no app spec (nil)"})
 	}
 	raw, err := json.Marshal(s)
 	if err != nil {
-		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+		return oneSpecProblem(&AppSpecError{Msg: "cannot encode the spec: " + err.Error()})
 	}
 	value, err := apischema.Decode(raw)
 	if err != nil {
-		return &AppSpecError{Msg: "cannot encode the spec: " + err.Error()}
+		return oneSpecProblem(&AppSpecError{Msg: "cannot encode the spec: " + err.Error()})
 	}
-	var problems []error
+	var problems specProblems
 	for _, p := range apischema.ValidateNamed(value, "app_spec", apischema.Options{SkipReadOnly: true}) {
-		problems = append(problems, &AppSpecError{Path: p.Path, Msg: p.Message})
+		problems.add(&AppSpecError{Path: p.Path, Msg: p.Message})
 	}
 	v := specValidation{spec: s}
 	v.run()
-	problems = append(problems, v.problems...)
-	return errors.Join(problems...)
+	for _, p := range v.problems {
+		problems.add(p)
+	}
+	// No line or column: the sort in err keeps this order.
+	return problems.err()
 }
 
 // specValidation applies the cross-field rules; each rule is a method named
 // after the rule's name in docs/validation.md.
 type specValidation struct {
 	spec     *AppSpec
-	problems []error
+	problems []*AppSpecError
 	// components maps each component name to the path and kind of its
 	// first declaration.
 	components map[string]declaredComponent

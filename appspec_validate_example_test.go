@@ -7,8 +7,9 @@ import (
 	"github.com/oceankit/digitalocean"
 )
 
-// Validate reports every problem of a spec at once, offline, each an
-// *AppSpecError with the path of the field.
+// Validate reports every problem of a spec at once, offline, as an
+// AppSpecErrors (the type ParseAppSpec returns), each an *AppSpecError with
+// the path of the field.
 func ExampleAppSpec_Validate() {
 	spec, err := digitalocean.ParseAppSpec([]byte(`
 name: shop
@@ -31,8 +32,11 @@ ingress:
 		panic(err)
 	}
 	err = spec.Validate()
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		fmt.Println(e)
+	var problems digitalocean.AppSpecErrors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Println(p)
+		}
 	}
 	var first *digitalocean.AppSpecError
 	if errors.As(err, &first) {

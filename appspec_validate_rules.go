@@ -5,9 +5,7 @@ package digitalocean
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -163,9 +161,15 @@ func (v *specValidation) staticSiteDocuments() {
 	}
 }
 
-// images lists the image sources with their paths.
-func (v *specValidation) images() map[string]*AppImageSourceSpec {
-	out := map[string]*AppImageSourceSpec{}
+// pathedImage is an image source with its path.
+type pathedImage struct {
+	path string
+	*AppImageSourceSpec
+}
+
+// images lists the image sources with their paths, in spec order.
+func (v *specValidation) images() []pathedImage {
+	var out []pathedImage
 	for _, list := range []struct {
 		name   string
 		images []*AppImageSourceSpec
@@ -177,7 +181,7 @@ func (v *specValidation) images() map[string]*AppImageSourceSpec {
 	} {
 		for i, img := range list.images {
 			if img != nil {
-				out[fmt.Sprintf("%s[%d].image", list.name, i)] = img
+				out = append(out, pathedImage{fmt.Sprintf("%s[%d].image", list.name, i), img})
 			}
 		}
 	}
@@ -196,20 +200,18 @@ func imagesOf[T any](list []*T, get func(*T) *AppImageSourceSpec) []*AppImageSou
 
 // imageTagOrDigest: an image names a tag or a digest, not both.
 func (v *specValidation) imageTagOrDigest() {
-	images := v.images()
-	for _, path := range slices.Sorted(maps.Keys(images)) {
-		if img := images[path]; img.Tag != "" && img.Digest != "" {
-			v.fail(path+".tag", "must not be set together with digest")
+	for _, img := range v.images() {
+		if img.Tag != "" && img.Digest != "" {
+			v.fail(img.path+".tag", "must not be set together with digest")
 		}
 	}
 }
 
 // docrRegistry: a DOCR image leaves registry empty.
 func (v *specValidation) docrRegistry() {
-	images := v.images()
-	for _, path := range slices.Sorted(maps.Keys(images)) {
-		if img := images[path]; img.RegistryType == AppImageSourceSpecRegistryTypeDOCR && img.Registry != "" {
-			v.fail(path+".registry", "must be empty for registry_type DOCR (the registry is the account's)")
+	for _, img := range v.images() {
+		if img.RegistryType == AppImageSourceSpecRegistryTypeDOCR && img.Registry != "" {
+			v.fail(img.path+".registry", "must be empty for registry_type DOCR (the registry is the account's)")
 		}
 	}
 }

@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,11 +30,64 @@ func validationProblems(t *testing.T, spec *AppSpec) []string {
 	return out
 }
 
+// unjoin returns the problems of an error from Validate, which is always
+// an AppSpecErrors.
 func unjoin(err error) []error {
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		return joined.Unwrap()
+	list, ok := err.(AppSpecErrors)
+	if !ok {
+		panic(fmt.Sprintf("Validate returned %T, want AppSpecErrors: %v", err, err))
 	}
-	return []error{err}
+	return list.Unwrap()
+}
+
+// Validate and ParseAppSpec return the same list type, so one piece of
+// code handles a file's problems and a spec's alike.
+func TestValidateReturnsAppSpecErrors(t *testing.T) {
+	describe := func(err error) []string {
+		var problems AppSpecErrors
+		require.ErrorAs(t, err, &problems)
+		var out []string
+		for _, p := range problems {
+			out = append(out, fmt.Sprintf("%d %s %s", p.Line, p.Path, p.Msg))
+		}
+		return out
+	}
+	_, parseErr := ParseAppSpec([]byte("name: a\nservices:\n  - name: web\n    instance_cont: 1\n"))
+	assert.Equal(t, []string{"4 services[0].instance_cont unknown key \"instance_cont\""}, describe(parseErr))
+
+	spec := &AppSpec{Name: "ab", Services: []*AppServiceSpec{{Name: "web", InstanceCount: -1}}}
+	err := spec.Validate()
+	assert.Equal(t, []string{
+		"0 services[0].instance_count must be at least 1, is -1",
+		"0 services[0] has no source: set one of git, github, gitlab, bitbucket or image",
+	}, describe(err))
+	_, isList := err.(AppSpecErrors)
+	assert.True(t, isList, "Validate returns an AppSpecErrors itself, not wrapped: %T", err)
+
+	var nilSpec *AppSpec
+	assert.Equal(t, []string{"0  no app spec (nil)"}, describe(nilSpec.Validate()))
+
+	var clean error = validBase(t).Validate()
+	assert.True(t, clean == nil, "no problems is an untyped nil, not an empty AppSpecErrors: %#v", clean)
+}
+
+// Validate lists at most 50 problems, then says how many it left out.
+func TestValidateBoundsTheProblems(t *testing.T) {
+	spec := &AppSpec{Name: "many"}
+	for i := range 60 {
+		spec.Workers = append(spec.Workers, &AppWorkerSpec{Name: fmt.Sprintf("w%d", i), Image: &AppImageSourceSpec{
+			RegistryType: AppImageSourceSpecRegistryTypeDOCR, Repository: "r", Registry: "acme"}})
+	}
+	var problems AppSpecErrors
+	require.ErrorAs(t, spec.Validate(), &problems)
+	require.Len(t, problems, maxAppSpecProblems+1)
+	for i, p := range problems[:maxAppSpecProblems] {
+		assert.Equal(t, fmt.Sprintf("workers[%d].image.registry", i), p.Path, "in spec order")
+	}
+	last := problems[maxAppSpecProblems]
+	assert.Empty(t, last.Path)
+	assert.Equal(t, "too many problems: 10 more not reported (the first 50 are listed)", last.Msg)
+	assert.True(t, strings.HasPrefix(problems.Error(), "digitalocean: app spec: more than 50 problems:"), problems.Error())
 }
 
 func TestValidateNil(t *testing.T) {
@@ -274,13 +328,13 @@ ingress:
 	var first *AppSpecError
 	require.True(t, errors.As(err, &first))
 	assert.Equal(t, "name", first.Path)
-	assert.Contains(t, err.Error(), "digitalocean: app spec: region: ")
+	assert.Contains(t, err.Error(), "digitalocean: app spec: 6 problems:\n\tname: ")
+	assert.Contains(t, err.Error(), "\n\tregion: ")
 
 	// A key the SDK does not know is kept and is no problem.
 	future, err := ParseAppSpec([]byte("name: future\nservices:\n  - name: web\n    github: {repo: a/b}\n    future_flag: true\n"))
-	if err == nil {
-		assert.NoError(t, future.Validate())
-	}
+	require.NoError(t, err)
+	assert.NoError(t, future.Validate())
 	var withUnknown AppSpec
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"future","future_flag":1,"services":[{"name":"web","github":{"repo":"a/b"},"surprise":{}}]}`), &withUnknown))
 	assert.NoError(t, withUnknown.Validate())
@@ -298,7 +352,8 @@ func BenchmarkAppSpecValidate(b *testing.B) {
 	}
 }
 
-// Validate never panics on a spec that parses, and answers the same twice.
+// Validate never panics on a spec that parses, answers the same twice, and
+// answers with a bounded AppSpecErrors whose problems have paths.
 func FuzzAppSpecValidate(f *testing.F) {
 	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
 	require.NoError(f, err)
@@ -317,5 +372,53 @@ func FuzzAppSpecValidate(f *testing.F) {
 		if (first == nil) != (second == nil) || (first != nil && first.Error() != second.Error()) {
 			t.Fatalf("two answers: %v / %v", first, second)
 		}
+		if first == nil {
+			return
+		}
+		list, ok := first.(AppSpecErrors)
+		if !ok || len(list) == 0 || len(list) > maxAppSpecProblems+1 {
+			t.Fatalf("Validate returned %T with %d problems, want an AppSpecErrors of 1 to %d", first, len(list), maxAppSpecProblems+1)
+		}
+		for i, p := range list[:min(len(list), maxAppSpecProblems)] {
+			if p == nil || p.Path == "" || p.Line != 0 {
+				t.Fatalf("problem %d: %#v: want a path and no line", i, p)
+			}
+		}
 	})
+}
+
+// What the API stores is still a valid spec: normalizing any known-good
+// spec (what the fake stores and a provider's plan compares against) keeps
+// it clean under Validate, changes nothing a second time, and diffs empty
+// against a normalized clone.
+func TestNormalizedKnownGoodSpecsStayValid(t *testing.T) {
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 20)
+	for _, f := range files {
+		spec, err := LoadAppSpec(f)
+		require.NoError(t, err, f)
+		normal := NormalizeAppSpec(spec)
+		assert.Empty(t, validationProblems(t, normal), f)
+		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(normal)), f)
+		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(spec.Clone())), f)
+	}
+}
+
+// LoadAppSpec does not call Validate: a partial file (a fragment a tool
+// merges into a larger spec) loads, and Validate is a separate step.
+func TestLoadAppSpecDoesNotValidate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "partial.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("region: mars\nservices:\n  - instance_count: 0\ningress:\n  rules:\n    - component: {name: elsewhere}\n"), 0o600))
+	spec, err := LoadAppSpec(path)
+	require.NoError(t, err, "a partial spec loads")
+	// (The generated walker lists an object's missing required keys after
+	// its members' problems, hence name after services[0].name.)
+	assert.ElementsMatch(t, []string{
+		"name: is required",
+		`region: "mars" is not one of atl, nyc, sfo, tor, ams, fra, lon, blr, sgp, syd`,
+		"services[0].name: is required",
+		"services[0]: has no source: set one of git, github, gitlab, bitbucket or image",
+		`ingress.rules[0].component.name: no component is named "elsewhere"`,
+	}, validationProblems(t, spec))
 }

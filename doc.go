@@ -101,7 +101,8 @@
 // MarshalAppSpecYAML writes one back losslessly, unknown keys included, and
 // LoadDeployTemplate reads .do/deploy.template.yaml (see
 // docs/appspec-files.md). AppSpec.Validate checks a spec offline and
-// returns every problem; Apps.Propose validates it against the API.
+// returns every problem (an AppSpecErrors, as ParseAppSpec does);
+// Apps.Propose validates it against the API.
 // NormalizeAppSpec applies what the live API does to a stored spec (routes
 // to ingress rules, defaults), DiffAppSpecs lists semantic changes between
 // two specs (SECRET ciphertext against plaintext is flagged undecidable,

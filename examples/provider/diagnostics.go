@@ -29,7 +29,7 @@ func Diagnostics(err error) []Diagnostic {
 			if x.Field != "" {
 				out = append(out, Diagnostic{Path: x.Field, Summary: x.Message})
 			}
-		case interface{ Unwrap() []error }: // errors.Join, as Validate returns
+		case interface{ Unwrap() []error }: // AppSpecErrors (Validate, ParseAppSpec), errors.Join
 			for _, inner := range x.Unwrap() {
 				walk(inner)
 			}

@@ -45,10 +45,11 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDiagnostics(t *testing.T) {
-	joined := errors.Join(
-		&digitalocean.AppSpecError{Path: "envs[0].type", Msg: "bad type"},
-		&digitalocean.AppSpecError{Path: "services[0].instance_count", Msg: "too many"},
-	)
+	joined := digitalocean.AppSpecErrors{
+		{Path: "envs[0].type", Msg: "bad type"},
+		{Path: "services[0].instance_count", Msg: "too many"},
+	}
+	bad := &digitalocean.AppSpec{Name: "ok", Envs: []*digitalocean.AppVariableDefinition{{Key: "K", Type: "SECRT"}}}
 	tests := []struct {
 		name string
 		err  error
@@ -58,6 +59,9 @@ func TestDiagnostics(t *testing.T) {
 		{"Validate's problems, wrapped", fmt.Errorf("plan: %w", joined), []Diagnostic{
 			{Path: "envs[0].type", Summary: "bad type"},
 			{Path: "services[0].instance_count", Summary: "too many"},
+		}},
+		{"Validate's own answer", bad.Validate(), []Diagnostic{
+			{Path: "envs[0].type", Summary: `"SECRT" is not one of GENERAL, SECRET`},
 		}},
 		{"an API rejection naming a field", fmt.Errorf("create: %w", &digitalocean.Error{StatusCode: 400, Field: "services.name", Message: "bad name"}),
 			[]Diagnostic{{Path: "services.name", Summary: "bad name"}}},
