@@ -130,12 +130,7 @@ func seedOneClicks() []do.OneClick {
 }
 
 func listOneClicks(c *call) reply {
-	typ := c.r.URL.Query().Get("type")
-	switch typ {
-	case "", do.OneClickTypeDroplet, do.OneClickTypeKubernetes:
-	default:
-		return badRequest("type must be droplet or kubernetes, got %q.", typ)
-	}
+	typ := c.r.URL.Query().Get("type") // checked against the documents' enum
 	out := []do.OneClick{}
 	for _, oc := range c.s.state.oneClicks {
 		if typ == "" || oc.Type == typ {
