@@ -97,10 +97,7 @@ func listActions(c *call) reply {
 	for i := len(c.s.state.actions) - 1; i >= 0; i-- { // newest first
 		all = append(all, c.s.state.actions[i].action)
 	}
-	page, envelope, bad := paginate(c, all, true)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, true)
 	envelope["actions"] = page
 	return ok(envelope)
 }

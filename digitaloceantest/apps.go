@@ -383,10 +383,7 @@ func listApps(c *call) reply {
 	for _, a := range c.s.state.apps {
 		all = append(all, c.s.renderApp(a, withProjects))
 	}
-	page, envelope, bad := paginate(c, all, true)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, true)
 	envelope["apps"] = page
 	return ok(envelope)
 }

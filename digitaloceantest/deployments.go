@@ -319,10 +319,7 @@ func listDeployments(c *call) reply {
 			all = append(all, c.s.renderDeployment(d))
 		}
 	}
-	page, envelope, bad := paginate(c, all, true)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, true)
 	envelope["deployments"] = page
 	return ok(envelope)
 }

@@ -111,10 +111,7 @@ func listEvents(c *call) reply {
 			all = append(all, c.s.renderEvent(a.events[i]))
 		}
 	}
-	page, envelope, bad := paginate(c, all, false)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, false)
 	envelope["events"] = page
 	return ok(envelope)
 }

@@ -120,10 +120,7 @@ func listJobInvocations(c *call) reply {
 			all = append(all, j.inv)
 		}
 	}
-	page, envelope, bad := paginate(c, all, false)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, false)
 	envelope["job_invocations"] = page
 	return ok(envelope)
 }
