@@ -167,6 +167,7 @@ func appsCases() []opCase {
 	cases = append(cases, appsCatalogAndAlertCases()...)
 	cases = append(cases, appsRollbackAndMetricsCases()...)
 	cases = append(cases, appsLiveCases()...)
+	cases = append(cases, appsLiveParameterCases()...)
 	return cases
 }
 

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -93,6 +94,60 @@ func appsLiveCases() []opCase {
 				require.NotNil(t, r)
 				assert.True(t, r.IsEnabled)
 				assert.JSONEq(t, `{"enable":true}`, string(calls[0].body))
+			}),
+	}
+}
+
+// appsLiveParameterCases send the query parameters of the overlay's
+// x-parameter-additions (tail_lines, component_name, deployment_types on
+// events), which loadSpec adds to the spec's operations so the validator
+// checks them; an undeclared key would be a violation.
+func appsLiveParameterCases() []opCase {
+	logs := func(name, op string, opts do.LogsOptions, path string, want url.Values) opCase {
+		return newCase(name, []string{op},
+			func(ctx context.Context, c *do.Client) (*do.AppLogs, error) {
+				return drop(c.Apps.GetLogs(ctx, appID, &opts))
+			},
+			func(t *testing.T, l *do.AppLogs, calls []call) {
+				assertLogs(t, l)
+				assert.Equal(t, path, calls[0].url.Path)
+				assert.Equal(t, want, calls[0].url.Query())
+			})
+	}
+	return []opCase{
+		logs("Apps.GetLogs/app-tail-all-component", "apps_get_logs_active_deployment_aggregate",
+			do.LogsOptions{Type: do.AppLogTypeRun, Follow: true, TailLines: do.TailAllLines, ComponentFilter: "api"},
+			"/v2/apps/"+appID+"/logs",
+			url.Values{"type": {"RUN"}, "follow": {"true"}, "tail_lines": {"-1"}, "component_name": {"api"}}),
+		logs("Apps.GetLogs/deployment-tail-component", "apps_get_logs_aggregate",
+			do.LogsOptions{DeploymentID: deploymentID, Type: do.AppLogTypeBuild, TailLines: 100, ComponentFilter: "web"},
+			"/v2/apps/"+appID+"/deployments/"+deploymentID+"/logs",
+			url.Values{"type": {"BUILD"}, "tail_lines": {"100"}, "component_name": {"web"}}),
+		logs("Apps.GetLogs/component-tail", "apps_get_logs_active_deployment",
+			do.LogsOptions{Component: "api", Type: do.AppLogTypeRun, TailLines: 5},
+			"/v2/apps/"+appID+"/components/api/logs",
+			url.Values{"type": {"RUN"}, "tail_lines": {"5"}}),
+		logs("Apps.GetLogs/deployment-component-tail", "apps_get_logs",
+			do.LogsOptions{DeploymentID: deploymentID, Component: "api", Type: do.AppLogTypeDeploy, TailLines: 20},
+			"/v2/apps/"+appID+"/deployments/"+deploymentID+"/components/api/logs",
+			url.Values{"type": {"DEPLOY"}, "tail_lines": {"20"}}),
+		newCase("Apps.GetEventLogs/tail", []string{"apps_get_event_logs"},
+			func(ctx context.Context, c *do.Client) (*do.AppLogs, error) {
+				return drop(c.Apps.GetEventLogs(ctx, appID, eventID, &do.EventLogsOptions{TailLines: 50}))
+			},
+			func(t *testing.T, l *do.AppLogs, calls []call) {
+				assertLogs(t, l)
+				assert.Equal(t, url.Values{"type": {"AUTOSCALE_EVENT"}, "tail_lines": {"50"}}, calls[0].url.Query())
+			}),
+		newCase("Apps.ListEvents/deployment-types", []string{"apps_list_events"},
+			func(ctx context.Context, c *do.Client) ([]do.AppEvent, error) {
+				return drop(c.Apps.ListEvents(ctx, appID, &do.EventListOptions{
+					DeploymentTypes: []do.DeploymentType{do.DeploymentTypeManual, do.DeploymentTypeDeployOnPush},
+				}))
+			},
+			func(t *testing.T, es []do.AppEvent, calls []call) {
+				require.NotEmpty(t, es)
+				assert.Equal(t, []string{"MANUAL", "DEPLOY_ON_PUSH"}, calls[0].url.Query()["deployment_types"])
 			}),
 	}
 }

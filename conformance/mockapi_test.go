@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,6 +97,15 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st.mu.Lock()
 	st.calls = append(st.calls, call{op: opID, url: req.URL, body: body})
 	st.mu.Unlock()
+
+	// kin-openapi ignores query keys an operation does not declare; a
+	// misspelled or invented parameter is a violation here, so that every
+	// key the SDK sends is one the spec (or the overlay's
+	// x-parameter-additions) defines and the validator checks.
+	if undeclared := undeclaredQueryKeys(route, req.URL.Query()); len(undeclared) > 0 {
+		st.violate("%s (%s %s): query parameters not in the spec: %v", opID, req.Method, req.URL, undeclared)
+		return jsonResponse(req, http.StatusUnprocessableEntity, map[string]any{"id": "unprocessable_entity", "message": "undeclared query parameter"}), nil
+	}
 
 	reqInput := &openapi3filter.RequestValidationInput{
 		Request:    req,
@@ -331,6 +341,23 @@ func renameHistoricLogs(v any) (any, error) {
 		out["historic_urls"] = h
 	}
 	return out, nil
+}
+
+// undeclaredQueryKeys lists, sorted, the query keys that neither the
+// operation nor its path item declares.
+func undeclaredQueryKeys(route *routers.Route, query url.Values) []string {
+	var out []string
+	for key := range query {
+		declared := hasQueryParam(route.Operation, key)
+		if route.PathItem != nil && route.PathItem.Parameters.GetByInAndName("query", key) != nil {
+			declared = true
+		}
+		if !declared {
+			out = append(out, key)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func hasQueryParam(op *openapi3.Operation, name string) bool {

@@ -23,6 +23,13 @@ const (
 	overlayPath = "../testdata/live-api-overlay.yaml"
 )
 
+// A string of format int64 (tail_lines, the int64 counters of responses)
+// holds an int64 as proto3's JSON mapping writes it: a decimal integer.
+// kin-openapi defines the format for numbers only, and would not check it.
+func init() {
+	openapi3.DefineStringFormatValidator("int64", openapi3.NewRegexpFormatValidator(`^-?[0-9]+$`))
+}
+
 // apiSpec is the loaded OpenAPI description, the spec and the live-API
 // overlay, with a router over each.
 type apiSpec struct {
@@ -54,11 +61,6 @@ func loadSpec(t testing.TB) *apiSpec {
 			specErr = fmt.Errorf("validate spec: %w", err)
 			return
 		}
-		router, err := gorillamux.NewRouter(doc)
-		if err != nil {
-			specErr = fmt.Errorf("build router: %w", err)
-			return
-		}
 		overlayLoader := openapi3.NewLoader()
 		overlayLoader.IsExternalRefsAllowed = true
 		overlay, err := overlayLoader.LoadFromFile(overlayPath)
@@ -68,6 +70,15 @@ func loadSpec(t testing.TB) *apiSpec {
 		}
 		if err := overlay.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
 			specErr = fmt.Errorf("validate overlay: %w", err)
+			return
+		}
+		if err := addParameterAdditions(doc, overlay); err != nil {
+			specErr = fmt.Errorf("overlay x-parameter-additions: %w", err)
+			return
+		}
+		router, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			specErr = fmt.Errorf("build router: %w", err)
 			return
 		}
 		overlayRouter, err := gorillamux.NewRouter(overlay)
@@ -81,6 +92,54 @@ func loadSpec(t testing.TB) *apiSpec {
 		t.Fatal(specErr)
 	}
 	return loadedSpec
+}
+
+// addParameterAdditions adds the overlay's x-parameter-additions (query
+// parameters the live API takes on operations of the spec: tail_lines,
+// component_name, deployment_types on events) to those operations of the
+// loaded spec, in memory: kin-openapi ignores the extension, so without this
+// the validator would never check what the SDK sends for them.
+func addParameterAdditions(doc, overlay *openapi3.T) error {
+	raw, err := json.Marshal(overlay.Extensions["x-parameter-additions"])
+	if err != nil {
+		return err
+	}
+	var additions []struct {
+		OperationID string `json:"operationId"`
+		Method      string `json:"method"`
+		Path        string `json:"path"`
+		Parameters  []struct {
+			Ref string `json:"$ref"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(raw, &additions); err != nil {
+		return err
+	}
+	if len(additions) == 0 {
+		return fmt.Errorf("the overlay has none")
+	}
+	for _, a := range additions {
+		item := doc.Paths.Find(a.Path)
+		if item == nil {
+			return fmt.Errorf("%s: no path %s in the spec", a.OperationID, a.Path)
+		}
+		op := item.GetOperation(strings.ToUpper(a.Method))
+		if op == nil || op.OperationID != a.OperationID {
+			return fmt.Errorf("%s: not the operation of %s %s", a.OperationID, a.Method, a.Path)
+		}
+		for _, ref := range a.Parameters {
+			name, found := strings.CutPrefix(ref.Ref, "#/components/parameters/")
+			param := overlay.Components.Parameters[name]
+			if !found || param == nil || param.Value == nil {
+				return fmt.Errorf("%s: unknown parameter %q", a.OperationID, ref.Ref)
+			}
+			if op.Parameters.GetByInAndName(param.Value.In, param.Value.Name) != nil {
+				return fmt.Errorf("%s: the spec already has %s parameter %s; drop the addition", a.OperationID, param.Value.In, param.Value.Name)
+			}
+			op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: param.Value})
+		}
+	}
+	return nil
 }
 
 // specOperation is one operation of the spec with its path and method.

@@ -31,6 +31,8 @@ func TestSpecTransportRejectsBadRequests(t *testing.T) {
 		{name: "non-integer path parameter", method: "GET", url: "/v2/actions/abc", status: 422, violation: `parameter "action_id"`},
 		{name: "missing required query parameter", method: "GET", url: "/v2/apps/" + appID + "/logs", status: 422, violation: `parameter "type"`},
 		{name: "query value outside the enum", method: "GET", url: "/v2/apps/" + appID + "/logs?type=VERBOSE", status: 422, violation: `parameter "type"`},
+		{name: "query parameter the spec does not define", method: "GET", url: "/v2/apps/" + appID + "/logs?type=RUN&tail_line=5", status: 422, violation: `query parameters not in the spec: [tail_line]`},
+		{name: "tail_lines that is not an integer", method: "GET", url: "/v2/apps/" + appID + "/logs?type=RUN&tail_lines=ten", status: 422, violation: `parameter "tail_lines"`},
 		{name: "per_page above the maximum", method: "GET", url: "/v2/actions?per_page=201", status: 422, violation: `parameter "per_page"`},
 		{name: "date that is not a date-time", method: "GET", url: "/v2/apps/" + appID + "/metrics/bandwidth_daily?date=yesterday", status: 422, violation: `parameter "date"`},
 		{name: "missing required body", method: "POST", url: "/v2/apps", status: 422, violation: "request body has an error"},

@@ -363,33 +363,27 @@ func firstOf(rs ...*reply) *reply {
 	return nil
 }
 
-// boolQuery reads an optional boolean query parameter.
-func boolQuery(c *call, name string) (bool, *reply) {
-	v := c.r.URL.Query().Get(name)
-	if v == "" {
-		return false, nil
+// boolQuery reads an optional boolean query parameter, which
+// validateParameters has checked is true or false.
+func boolQuery(c *call, name string) bool { return c.r.URL.Query().Get(name) == "true" }
+
+// querySet reads a repeated query parameter (form style, one key per
+// value) into a set; validateParameters has checked its values.
+func querySet(c *call, name string) map[string]bool {
+	set := map[string]bool{}
+	for _, v := range c.r.URL.Query()[name] {
+		set[v] = true
 	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		r := badRequest("%s must be true or false, got %q.", name, v)
-		return false, &r
-	}
-	return b, nil
+	return set
 }
 
 func listApps(c *call) reply {
-	withProjects, bad := boolQuery(c, "with_projects")
-	if bad != nil {
-		return *bad
-	}
+	withProjects := boolQuery(c, "with_projects")
 	all := make([]*do.App, 0, len(c.s.state.apps))
 	for _, a := range c.s.state.apps {
 		all = append(all, c.s.renderApp(a, withProjects))
 	}
-	page, envelope, bad := paginate(c, all, true)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, true)
 	envelope["apps"] = page
 	return ok(envelope)
 }

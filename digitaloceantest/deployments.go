@@ -311,10 +311,7 @@ func listDeployments(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
-	types, bad := enumQuery[do.DeploymentType](c, "deployment_types")
-	if bad != nil {
-		return *bad
-	}
+	types := querySet(c, "deployment_types")
 	all := []*do.Deployment{}
 	for i := len(a.deployments) - 1; i >= 0; i-- { // newest first
 		d := a.deployments[i]
@@ -322,28 +319,9 @@ func listDeployments(c *call) reply {
 			all = append(all, c.s.renderDeployment(d))
 		}
 	}
-	page, envelope, bad := paginate(c, all, true)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, true)
 	envelope["deployments"] = page
 	return ok(envelope)
-}
-
-// enumQuery reads a repeated enum query parameter into a set.
-func enumQuery[T ~string](c *call, name string) (map[string]bool, *reply) {
-	allowed, _ := enumValues(enumType[T]())
-	set := map[string]bool{}
-	for _, v := range c.r.URL.Query()[name] {
-		for _, part := range strings.Split(v, ",") {
-			if !allowed[part] {
-				r := badRequest("%s: %q is not one of %s.", name, part, enumList(allowed))
-				return nil, &r
-			}
-			set[part] = true
-		}
-	}
-	return set, nil
 }
 
 func createDeployment(c *call) reply {

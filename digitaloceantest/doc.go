@@ -45,11 +45,16 @@
 //   - Strictness: requests need "Authorization: Bearer <token>"; every
 //     request body is checked against its operation's schema in the
 //     OpenAPI documents (a table generated from them, never from the SDK's
-//     Go types): malformed JSON and unknown keys get 400 bad_request, a
-//     problem in an app spec 400 invalid_argument naming the field as the
-//     live API does, other missing required keys, types, enums, patterns
-//     and ranges 422 unprocessable_entity (docs/validation.md), so a
-//     malformed request fails in a test rather than in production.
+//     Go types or enum constants): malformed JSON and unknown keys get 400
+//     bad_request, a problem in an app spec 400 invalid_argument naming
+//     the field as the live API does, other missing required keys, types,
+//     enums, patterns and ranges 422 unprocessable_entity. Query
+//     parameters are checked against the operation's parameters in the
+//     same documents (with live-api-overlay.yaml's x-parameter-additions):
+//     an unknown key, a missing required one or a value of the wrong type,
+//     enum or range gets 400 bad_request; a path parameter of the wrong
+//     type (a non-numeric action id) 404 (docs/validation.md). A malformed
+//     request fails in a test rather than in production.
 //   - Logs: log URLs point at a second host, carry a pre-signed token and
 //     need no Authorization header; Server.LogRequestsWithAuth counts
 //     requests that leaked one. Live logs are streamed one line per chunk.
@@ -88,6 +93,9 @@
 //     are stored as sent (a.5). Propose returns the rewritten spec but
 //     encrypts nothing (a.6). An empty SECRET value stays empty. The
 //     ciphertext is random bytes: nothing can decrypt it.
+//   - Unknown query parameters are refused; the live API may ignore
+//     them. per_page above 200 is refused as the documents say;
+//     the live API may serve 200.
 //   - The 400 body's id is "invalid_argument" (d.2 leaves it open), and an
 //     app-wide problem (no component at all) names the field "services".
 //     The fake checks fewer rules than the API; malformed or mistyped

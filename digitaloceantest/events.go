@@ -97,16 +97,10 @@ func listEvents(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
-	types, bad := enumQuery[do.AppEventType](c, "event_types")
-	if bad != nil {
-		return *bad
-	}
+	types := querySet(c, "event_types")
 	// deployment_types: the live API's filter on the deployment's cause
 	// (testdata/live-api-overlay.yaml, x-parameter-additions).
-	causes := map[string]bool{}
-	for _, t := range c.r.URL.Query()["deployment_types"] {
-		causes[t] = true
-	}
+	causes := querySet(c, "deployment_types")
 	all := []*do.AppEvent{}
 	for i := len(a.events) - 1; i >= 0; i-- { // newest first
 		e := a.events[i]
@@ -117,10 +111,7 @@ func listEvents(c *call) reply {
 			all = append(all, c.s.renderEvent(a.events[i]))
 		}
 	}
-	page, envelope, bad := paginate(c, all, false)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, false)
 	envelope["events"] = page
 	return ok(envelope)
 }

@@ -111,10 +111,7 @@ func listJobInvocations(c *call) reply {
 		return *bad
 	}
 	q := c.r.URL.Query()
-	names := map[string]bool{}
-	for _, v := range q["job_names"] {
-		names[v] = true
-	}
+	names := querySet(c, "job_names")
 	depID := q.Get("deployment_id")
 	all := []do.JobInvocation{}
 	for i := len(a.jobs) - 1; i >= 0; i-- { // newest first
@@ -123,10 +120,7 @@ func listJobInvocations(c *call) reply {
 			all = append(all, j.inv)
 		}
 	}
-	page, envelope, bad := paginate(c, all, false)
-	if bad != nil {
-		return *bad
-	}
+	page, envelope := paginate(c, all, false)
 	envelope["job_invocations"] = page
 	return ok(envelope)
 }

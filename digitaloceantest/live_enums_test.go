@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The fake accepts the enum values the live API has beyond the spec (the
-// SDK's constants from the generator overlay), and still rejects values
-// nobody has.
+// The fake accepts the enum values the live API has beyond the spec
+// (internal/specgen/overlay.yaml, generated into the schema table), and
+// still rejects values nobody has.
 func TestStrictAcceptsLiveAPIEnumValues(t *testing.T) {
 	srv := digitaloceantest.New(t)
 	spec := &do.AppSpec{

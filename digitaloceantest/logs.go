@@ -107,31 +107,14 @@ func tailLines(c *call) (int, *reply) {
 	return max(n, 0), nil
 }
 
-// logType reads the required type query parameter; UNSPECIFIED means RUN.
-func logType(c *call, allowed ...do.AppLogType) (do.AppLogType, *reply) {
-	v := c.r.URL.Query().Get("type")
-	if v == "" {
-		r := badRequest("type is required.")
-		return "", &r
+// logType reads the type query parameter, which validateParameters has
+// checked is there and in the operation's enum; UNSPECIFIED means RUN.
+func logType(c *call) do.AppLogType {
+	if t := do.AppLogType(c.r.URL.Query().Get("type")); t != do.AppLogTypeUnspecified {
+		return t
 	}
-	for _, a := range allowed {
-		if string(a) == v {
-			if a == do.AppLogTypeUnspecified {
-				return do.AppLogTypeRun, nil
-			}
-			return a, nil
-		}
-	}
-	names := make([]string, len(allowed))
-	for i, a := range allowed {
-		names[i] = string(a)
-	}
-	r := badRequest("type: %q is not one of %s.", v, strings.Join(names, ", "))
-	return "", &r
+	return do.AppLogTypeRun
 }
-
-var deploymentLogTypes = []do.AppLogType{do.AppLogTypeUnspecified, do.AppLogTypeBuild, do.AppLogTypeDeploy,
-	do.AppLogTypeRun, do.AppLogTypeRunRestarted, do.AppLogTypeAutoscaleEvent}
 
 // getDeploymentLogs serves the four deployment log operations: active or
 // given deployment, one or every component.
@@ -140,14 +123,7 @@ func getDeploymentLogs(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
-	typ, bad := logType(c, deploymentLogTypes...)
-	if bad != nil {
-		return *bad
-	}
-	follow, bad := boolQuery(c, "follow")
-	if bad != nil {
-		return *bad
-	}
+	typ, follow := logType(c), boolQuery(c, "follow")
 	d := a.active
 	if id := c.param("deployment_id"); id != "" {
 		d = a.findDeployment(id)
@@ -178,16 +154,10 @@ func getJobInvocationLogs(c *call) reply {
 		return *bad
 	}
 	a, _ := appOf(c)
-	if _, bad := logType(c, do.AppLogTypeJobInvocation); bad != nil {
-		return *bad
-	}
 	if dep := c.r.URL.Query().Get("deployment_id"); dep != "" && dep != j.inv.DeploymentID {
 		return notFound()
 	}
-	follow, bad := boolQuery(c, "follow")
-	if bad != nil {
-		return *bad
-	}
+	follow := boolQuery(c, "follow")
 	tail, bad := tailLines(c)
 	if bad != nil {
 		return *bad
@@ -200,14 +170,7 @@ func getEventLogs(c *call) reply {
 	if bad != nil {
 		return *bad
 	}
-	typ, bad := logType(c, deploymentLogTypes...)
-	if bad != nil {
-		return *bad
-	}
-	follow, bad := boolQuery(c, "follow")
-	if bad != nil {
-		return *bad
-	}
+	typ, follow := logType(c), boolQuery(c, "follow")
 	tail, bad := tailLines(c)
 	if bad != nil {
 		return *bad

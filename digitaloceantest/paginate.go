@@ -18,27 +18,18 @@ type pageLinks struct {
 }
 
 // paginate cuts one page out of items as the API does: page and per_page
-// query parameters (default 20, at most 200), absolute links to the pages
-// that make sense (none when everything fits on one page) and, with
-// withMeta, meta.total. It returns the page and the envelope to add the
-// items to.
-func paginate[T any](c *call, items []T, withMeta bool) ([]T, map[string]any, *reply) {
+// query parameters (default 20; validateParameters has checked them against
+// the documents: integers, at least 1, per_page at most 200), absolute
+// links to the pages that make sense (none when everything fits on one
+// page) and, with withMeta, meta.total. It returns the page and the
+// envelope to add the items to.
+func paginate[T any](c *call, items []T, withMeta bool) ([]T, map[string]any) {
 	q := c.r.URL.Query()
 	page, perPage := 1, defaultPerPage
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			r := badRequest("page must be a positive integer, got %q.", v)
-			return nil, nil, &r
-		}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 {
 		page = n
 	}
-	if v := q.Get("per_page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			r := badRequest("per_page must be a positive integer, got %q.", v)
-			return nil, nil, &r
-		}
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && n > 0 {
 		perPage = min(n, maxPerPage)
 	}
 	total := len(items)
@@ -71,5 +62,5 @@ func paginate[T any](c *call, items []T, withMeta bool) ([]T, map[string]any, *r
 	if links != (pageLinks{}) { // a single page has no links object
 		envelope["links"] = map[string]any{"pages": links}
 	}
-	return items[start:end], envelope, nil
+	return items[start:end], envelope
 }

@@ -239,8 +239,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, rt *route, par
 			return apiError(http.StatusUnsupportedMediaType, "Content-Type must be application/json, got "+quoteOrEmpty(ct)+".")
 		}
 	}
-	// Every body is judged by the operation's schema in the documents
-	// before its handler runs, so routes added later are covered too.
+	// Every query and body is judged by the operation's parameters and
+	// schema in the documents before its handler runs, so routes added
+	// later are covered too.
+	if bad := validateParameters(rt.op, r.URL.Query(), params); bad != nil {
+		return *bad
+	}
 	if bad := validateRequest(rt.op, body); bad != nil {
 		return *bad
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -75,6 +76,44 @@ func validateRequest(op string, body []byte) *reply {
 		r := invalidAppSpec(inSpec[0].Path, inSpec[0].Message)
 		return &r
 	}
+}
+
+// validateParameters checks a request's path and query parameters against
+// the operation's parameters in the OpenAPI documents (with
+// live-api-overlay.yaml's x-parameter-additions), before any handler runs:
+//
+//   - a path parameter of the wrong type or range (an action id that is
+//     not a positive integer): 404 not_found, as the path names nothing;
+//   - a query key the operation does not define, a missing required one,
+//     a value of the wrong type, outside the enum or the range: 400
+//     bad_request naming the parameter, every problem listed (the live
+//     API's gRPC gateway answers an unparsable query with 400).
+//
+// Handlers then read values the documents allow, never checking them
+// against the SDK's enum constants.
+func validateParameters(op string, query url.Values, path map[string]string) *reply {
+	o, known := apischema.OperationFor(op)
+	if !known {
+		return nil
+	}
+	if len(apischema.ValidatePath(o, path)) > 0 {
+		r := notFound()
+		return &r
+	}
+	problems := apischema.ValidateQuery(o, query)
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		if p.Kind == apischema.Unknown {
+			msgs[i] = fmt.Sprintf("unknown query parameter %q", p.Path)
+			continue
+		}
+		msgs[i] = "query parameter " + p.String()
+	}
+	r := badRequest("%s.", strings.Join(msgs, "; "))
+	return &r
 }
 
 // appSpecOperations take an app spec and answer its problems as the live

@@ -1,4 +1,5 @@
-// Package apischema holds the request schemas of the OpenAPI documents
+// Package apischema holds the request schemas and the path and query
+// parameters of the OpenAPI documents
 // (testdata/digitalocean-v2-subset.yaml, testdata/live-api-overlay.yaml and
 // the live-API additions of internal/specgen/overlay.yaml) as a generated Go
 // table, and a validator that checks a decoded JSON value against them.
@@ -52,12 +53,28 @@ type Schema struct {
 	ReadOnly, Nullable     bool
 }
 
-// Operation is the request body of one operation.
+// Operation is the request of one operation: its path and query
+// parameters and its body.
 type Operation struct {
+	// Parameters are the operation's path and query parameters, those of
+	// the documents and the overlay's x-parameter-additions, in document
+	// order (header parameters are left out).
+	Parameters []Parameter
 	// Body is the body's schema, nil when the operation takes no body.
 	Body *Schema
 	// BodyRequired reports whether the documents require a body.
 	BodyRequired bool
+}
+
+// Parameter is one path or query parameter of an operation.
+type Parameter struct {
+	Name string
+	// In is "path" or "query".
+	In       string
+	Required bool
+	// Schema is the parameter's schema; a query parameter whose schema is
+	// an array takes one key per element (form style, explode).
+	Schema *Schema
 }
 
 // The table is built on first use, so that programs that never validate
@@ -81,7 +98,7 @@ func Lookup(name string) *Schema {
 	return schemas[name]
 }
 
-// OperationFor returns the request body of an operationId.
+// OperationFor returns the request of an operationId.
 func OperationFor(operationID string) (Operation, bool) {
 	table()
 	op, found := operations[operationID]

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 type raw struct {
 	Ref                  string     `yaml:"$ref"`
 	Type                 string     `yaml:"type"`
+	Format               string     `yaml:"format"`
 	Enum                 []string   `yaml:"enum"`
 	Pattern              string     `yaml:"pattern"`
 	MinLength            *int       `yaml:"minLength"`
@@ -73,12 +75,31 @@ func (p props) get(name string) *raw {
 type document struct {
 	Paths      map[string]map[string]yaml.Node `yaml:"paths"`
 	Components struct {
-		Schemas map[string]*raw `yaml:"schemas"`
+		Schemas    map[string]*raw       `yaml:"schemas"`
+		Parameters map[string]*parameter `yaml:"parameters"`
 	} `yaml:"components"`
+	// ParameterAdditions are live-api-overlay.yaml's query parameters for
+	// operations of the subset.
+	ParameterAdditions []struct {
+		OperationID string       `yaml:"operationId"`
+		Method      string       `yaml:"method"`
+		Path        string       `yaml:"path"`
+		Parameters  []*parameter `yaml:"parameters"`
+	} `yaml:"x-parameter-additions"`
+}
+
+// parameter is an OpenAPI parameter object or a $ref to one.
+type parameter struct {
+	Ref      string `yaml:"$ref"`
+	Name     string `yaml:"name"`
+	In       string `yaml:"in"`
+	Required bool   `yaml:"required"`
+	Schema   *raw   `yaml:"schema"`
 }
 
 type operationDoc struct {
-	OperationID string `yaml:"operationId"`
+	OperationID string       `yaml:"operationId"`
+	Parameters  []*parameter `yaml:"parameters"`
 	RequestBody *struct {
 		Required bool `yaml:"required"`
 		Content  map[string]struct {
@@ -119,19 +140,24 @@ func readYAML(path string, v any) error {
 	return nil
 }
 
-// operation is one operation's request body.
+// operation is one operation's request: parameters and body.
 type operation struct {
-	id       string
-	body     *raw
-	required bool
-	source   string
+	id           string
+	method, path string
+	params       []*parameter // resolved, path and query only
+	body         *raw
+	required     bool
+	source       string
 }
 
 // model holds every schema of subset + overlays in one namespace (the
-// overlay's own names do not collide with the subset's) and the operations.
+// overlay's own names do not collide with the subset's), the operations,
+// and each document's named parameters (by document file name, as $refs
+// name them).
 type model struct {
 	schemas map[string]*raw
 	ops     map[string]*operation
+	params  map[string]map[string]*parameter
 }
 
 var methods = []string{"get", "put", "post", "delete", "patch", "head", "options"}
@@ -144,6 +170,12 @@ func (m *model) addOperations(d *document, source string) error {
 	sort.Strings(paths)
 	for _, p := range paths {
 		item := d.Paths[p]
+		var shared []*parameter // path-item parameters, common to its operations
+		if node, found := item["parameters"]; found {
+			if err := node.Decode(&shared); err != nil {
+				return fmt.Errorf("%s %s parameters: %w", source, p, err)
+			}
+		}
 		for _, method := range methods {
 			node, found := item[method]
 			if !found {
@@ -159,7 +191,12 @@ func (m *model) addOperations(d *document, source string) error {
 			if _, dup := m.ops[op.OperationID]; dup {
 				return fmt.Errorf("%s: operation %s defined twice", source, op.OperationID)
 			}
-			o := &operation{id: op.OperationID, source: source}
+			o := &operation{id: op.OperationID, method: method, path: p, source: source}
+			for _, par := range append(append([]*parameter(nil), shared...), op.Parameters...) {
+				if err := m.addParam(o, source, par); err != nil {
+					return err
+				}
+			}
 			if rb := op.RequestBody; rb != nil {
 				media, found := rb.Content["application/json"]
 				if !found || media.Schema == nil {
@@ -168,6 +205,75 @@ func (m *model) addOperations(d *document, source string) error {
 				o.body, o.required = media.Schema, rb.Required
 			}
 			m.ops[op.OperationID] = o
+		}
+	}
+	return nil
+}
+
+// addParam resolves a parameter of a document and adds it to o when it is
+// a path or query parameter; one named twice is an error.
+func (m *model) addParam(o *operation, source string, p *parameter) error {
+	resolved, err := m.resolveParam(source, p)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", source, o.id, err)
+	}
+	if resolved.In != "path" && resolved.In != "query" {
+		return nil // headers: the transport's business
+	}
+	if resolved.Name == "" || resolved.Schema == nil {
+		return fmt.Errorf("%s: %s: a %s parameter without a name or a schema", source, o.id, resolved.In)
+	}
+	for _, have := range o.params {
+		if have.Name == resolved.Name && have.In == resolved.In {
+			return fmt.Errorf("%s: %s: %s parameter %s is already defined", source, o.id, resolved.In, resolved.Name)
+		}
+	}
+	o.params = append(o.params, resolved)
+	return nil
+}
+
+// resolveParam follows a parameter $ref ("#/components/parameters/X" in
+// the same document, "./other.yaml#/components/parameters/X" in another).
+func (m *model) resolveParam(source string, p *parameter) (*parameter, error) {
+	if p.Ref == "" {
+		return p, nil
+	}
+	file, frag, found := strings.Cut(p.Ref, "#")
+	if !found || !strings.HasPrefix(frag, "/components/parameters/") {
+		return nil, fmt.Errorf("unsupported parameter $ref %q", p.Ref)
+	}
+	doc := filepath.Base(source)
+	if file != "" {
+		doc = filepath.Base(file)
+	}
+	target, known := m.params[doc][strings.TrimPrefix(frag, "/components/parameters/")]
+	if !known {
+		return nil, fmt.Errorf("unknown parameter %s", p.Ref)
+	}
+	if target.Ref != "" {
+		return nil, fmt.Errorf("parameter %s is itself a $ref", p.Ref)
+	}
+	return target, nil
+}
+
+// addParameterAdditions adds the overlay's x-parameter-additions to their
+// operations, which must exist with the method and path the addition
+// names; a parameter the documents already have is an error, so that a
+// fixed subset drops its addition.
+func (m *model) addParameterAdditions(d *document, source string) error {
+	for _, a := range d.ParameterAdditions {
+		o, found := m.ops[a.OperationID]
+		if !found {
+			return fmt.Errorf("%s: x-parameter-additions: unknown operation %s", source, a.OperationID)
+		}
+		if !strings.EqualFold(o.method, a.Method) || o.path != a.Path {
+			return fmt.Errorf("%s: x-parameter-additions: %s is %s %s, not %s %s", source, a.OperationID,
+				strings.ToUpper(o.method), o.path, a.Method, a.Path)
+		}
+		for _, p := range a.Parameters {
+			if err := m.addParam(o, source, p); err != nil {
+				return fmt.Errorf("x-parameter-additions: %w", err)
+			}
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -47,6 +48,13 @@ func generate(subsetPath, livePath, fieldsPath string) ([]byte, error) {
 	ops := map[string]apischema.Operation{}
 	for id, op := range m.ops {
 		o := apischema.Operation{BodyRequired: op.required}
+		for _, p := range op.params {
+			ps, err := c.convert(paramSchema(p.Schema), 0)
+			if err != nil {
+				return nil, fmt.Errorf("operation %s, parameter %s: %w", id, p.Name, err)
+			}
+			o.Parameters = append(o.Parameters, apischema.Parameter{Name: p.Name, In: p.In, Required: p.Required, Schema: ps})
+		}
 		if op.body != nil {
 			if o.Body, err = c.convert(op.body, 0); err != nil {
 				return nil, fmt.Errorf("operation %s: %w", id, err)
@@ -63,7 +71,7 @@ func generate(subsetPath, livePath, fieldsPath string) ([]byte, error) {
 }
 
 func load(subsetPath, livePath, fieldsPath string) (*model, error) {
-	m := &model{schemas: map[string]*raw{}, ops: map[string]*operation{}}
+	m := &model{schemas: map[string]*raw{}, ops: map[string]*operation{}, params: map[string]map[string]*parameter{}}
 	for _, path := range []string{subsetPath, livePath} {
 		var d document
 		if err := readYAML(path, &d); err != nil {
@@ -75,7 +83,11 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 			}
 			m.schemas[n] = s
 		}
+		m.params[filepath.Base(path)] = d.Components.Parameters
 		if err := m.addOperations(&d, path); err != nil {
+			return nil, err
+		}
+		if err := m.addParameterAdditions(&d, path); err != nil {
 			return nil, err
 		}
 	}
@@ -149,6 +161,22 @@ func (m *model) liveAPI() error {
 		toggle.Properties = append(toggle.Properties, prop{name: "Enable", schema: &raw{Type: "boolean"}})
 	}
 	return nil
+}
+
+// decimalInteger is what a string parameter of format int64 holds on the
+// wire: a plain decimal integer, possibly negative (the proto3 JSON form of
+// an int64; live-api-overlay.yaml, tail_lines).
+const decimalInteger = `^-?[0-9]+$`
+
+// paramSchema is a parameter's schema with format int64 on a string turned
+// into the pattern it implies; the request bodies' formats stay unchecked.
+func paramSchema(s *raw) *raw {
+	if s.Type == "string" && s.Format == "int64" && s.Pattern == "" {
+		c := *s
+		c.Pattern = decimalInteger
+		return &c
+	}
+	return s
 }
 
 // converter turns document schemas into table schemas; named schemas are
@@ -449,11 +477,22 @@ func emit(schemas map[string]*apischema.Schema, ops map[string]apischema.Operati
 		fmt.Fprintf(&b, "%q: %s,\n", name, literal(schemas[name], false))
 	}
 	b.WriteString("}\n}\n\n")
-	b.WriteString("// buildOperations returns the request body of every operation.\n")
+	b.WriteString("// buildOperations returns the parameters and request body of every operation.\n")
 	b.WriteString("func buildOperations() map[string]Operation {\n\treturn map[string]Operation{\n")
 	for _, id := range sortedKeys(ops) {
 		op := ops[id]
 		var fields []string
+		if len(op.Parameters) > 0 {
+			var ps []string
+			for _, p := range op.Parameters {
+				f := fmt.Sprintf("Name: %q, In: %q", p.Name, p.In)
+				if p.Required {
+					f += ", Required: true"
+				}
+				ps = append(ps, "{"+f+", Schema: "+literal(p.Schema, true)+"}")
+			}
+			fields = append(fields, "Parameters: []Parameter{\n"+strings.Join(ps, ",\n")+",\n}")
+		}
 		if op.Body != nil {
 			fields = append(fields, "Body: "+literal(op.Body, true))
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,53 @@ func TestGenerateRejectsBrokenInput(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("fields:\n  - schema: app_spec\n    name: name\n    type: string\n"), 0o644))
 	_, err = generate(subset, live, bad)
 	assert.ErrorContains(t, err, "already exists")
+}
+
+// Each operation's path and query parameters reach the table, with the
+// overlay's x-parameter-additions added to their operations.
+func TestParametersAndAdditions(t *testing.T) {
+	m, err := load(subset, live, fields)
+	require.NoError(t, err)
+	names := func(op string) []string {
+		var out []string
+		for _, p := range m.ops[op].params {
+			out = append(out, p.In+":"+p.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"path:app_id", "query:follow", "query:type", "query:pod_connection_timeout",
+		"query:tail_lines", "query:component_name"}, names("apps_get_logs_active_deployment_aggregate"))
+	assert.Contains(t, names("apps_get_logs_aggregate"), "query:component_name")
+	assert.Contains(t, names("apps_get_event_logs"), "query:tail_lines")
+	assert.Contains(t, names("apps_list_events"), "query:deployment_types")
+	assert.Equal(t, []string{"path:action_id"}, names("actions_get"))
+	assert.Empty(t, names("apps_list_instanceSizes"))
+
+	src, err := generate(subset, live, fields)
+	require.NoError(t, err)
+	assert.Contains(t, string(src), `{Name: "tail_lines", In: "query", Schema: &Schema{Types: TypeString, Pattern: "^-?[0-9]+$"}}`,
+		"format int64 on a string parameter is a decimal integer")
+	assert.Contains(t, string(src), `{Name: "deployment_types", In: "query", Schema: &Schema{Types: TypeArray, Items: &Schema{Types: TypeString, Enum: []string{"MANUAL",`)
+}
+
+// An addition for an operation that is not there, on another path, or for
+// a parameter the documents already have, stops the generator.
+func TestParameterAdditionsRejectMistakes(t *testing.T) {
+	doc, err := os.ReadFile(live)
+	require.NoError(t, err)
+	for name, edit := range map[string][3]string{
+		"unknown operation": {"  - operationId: apps_list_events\n", "  - operationId: apps_list_eventz\n", "unknown operation apps_list_eventz"},
+		"other path":        {"    path: /v2/apps/{app_id}/events\n", "    path: /v2/apps/{app_id}/eventz\n", "not GET /v2/apps/{app_id}/eventz"},
+		"already there": {"      - $ref: '#/components/parameters/event_deployment_types'\n",
+			"      - $ref: '#/components/parameters/event_deployment_types'\n      - $ref: './digitalocean-v2-subset.yaml#/components/parameters/page'\n",
+			"query parameter page is already defined"},
+		"unknown parameter": {"      - $ref: '#/components/parameters/event_deployment_types'\n", "      - $ref: '#/components/parameters/nope'\n", "unknown parameter"},
+	} {
+		edited := strings.Replace(string(doc), edit[0], edit[1], 1)
+		require.NotEqual(t, string(doc), edited, name)
+		path := t.TempDir() + "/live-api-overlay.yaml"
+		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+		_, err := generate(subset, path, fields)
+		assert.ErrorContains(t, err, edit[2], name)
+	}
 }
