@@ -665,7 +665,7 @@ func TestFaultPacingCancelled(t *testing.T) {
 		start := time.Now()
 		_, err = faultGet(ctx, c)
 		assert.Equal(t, 5*time.Second, time.Since(start))
-		assert.ErrorIs(t, err, context.Canceled)
+		require.ErrorIs(t, err, context.Canceled)
 		assert.ErrorIs(t, err, ErrRateLimited)
 		assert.Contains(t, err.Error(), "context ended while waiting")
 		assert.Len(t, rt.requests(), 1)
