@@ -192,6 +192,7 @@ func TestPagination(t *testing.T) {
 	for _, err := range c.Apps.All(ctx, &do.AppListOptions{ListOptions: do.ListOptions{PerPage: 7}}) {
 		require.NoError(t, err)
 		count++
+		require.LessOrEqual(t, count, 45, "the iterator does not end")
 	}
 	assert.Equal(t, 45, count)
 
