@@ -314,3 +314,43 @@ func TestPacingJitterStaysWithinDeadline(t *testing.T) {
 		}
 	})
 }
+
+// The same holds for the wait a 429's retry-after imposes on every
+// goroutine sharing the client: they come back spread, not at one instant.
+func TestPacingAfterSharedRetryAfterIsJittered(t *testing.T) {
+	const workers = 8
+	synctest.Test(t, func(t *testing.T) {
+		var until time.Time
+		rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+			if n == 1 {
+				until = time.Now().Add(10 * time.Second)
+				return faultResp(429, `{"id":"too_many_requests","message":"slow down"}`, "Retry-After", "10"), nil
+			}
+			return faultOK(n, nil)
+		}}
+		c, _ := faultClient(t, rt, WithRetry(RetryPolicy{}))
+		_, err := faultGet(t.Context(), c)
+		require.ErrorIs(t, err, ErrRateLimited)
+
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				_, err := faultGet(t.Context(), c)
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		seen := rt.requests()
+		require.Len(t, seen, workers+1)
+		maxJitter := min(DefaultRetryPolicy().BaseDelay, 10*time.Second/10)
+		distinct := map[time.Time]bool{}
+		var after []time.Duration
+		for i, s := range seen[1:] {
+			after = append(after, s.at.Sub(until))
+			assert.False(t, s.at.Before(until), "request %d sent before the retry-after ended", i)
+			assert.LessOrEqual(t, s.at.Sub(until), maxJitter, "request %d: the jitter is bounded", i)
+			distinct[s.at] = true
+		}
+		assert.Greater(t, len(distinct), workers/2, "wake-ups are spread: %v", after)
+	})
+}
