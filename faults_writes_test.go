@@ -347,6 +347,7 @@ func TestFaultResponseHeaderTimeoutIsRetried(t *testing.T) {
 			select {
 			case <-release:
 			case <-r.Context().Done():
+			case <-time.After(10 * time.Second): // a bound on a hang: the test then fails
 			}
 			return
 		}
