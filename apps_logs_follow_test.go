@@ -333,3 +333,26 @@ func TestFollowLogsValidation(t *testing.T) {
 	}
 	assert.Empty(t, srv.Requests(), "nothing is sent for bad options")
 }
+
+// A resume tail that starts inside a group of lines sharing the newest
+// timestamp: the replayed lines of that group are matched by text, so the
+// ones already yielded are skipped and the rest come through, none lost.
+func TestFollowLogsResumesInsideAGroupOfSameTimestampLines(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFollowFixture(t)
+		f.emit(t, "g1", "g2", "g3", "g4") // one timestamp
+		// The first stream sends the start line, g1 and g2, then drops.
+		f.srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 3})
+		reconnects := 0
+		opts := &do.FollowLogsOptions{
+			LogsOptions:     do.LogsOptions{Type: do.AppLogTypeRun, ComponentFilter: "web"},
+			ResumeTailLines: 3, // g2, g3, g4: the tail starts inside the group
+			OnReconnect:     func(int, time.Duration, error) { reconnects++ },
+		}
+		got, err := follow(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), until("g4"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"server listening on :8080", "g1", "g2", "g3", "g4"}, got, "no line lost or repeated")
+		assert.Equal(t, 1, reconnects)
+		assert.Equal(t, []string{"", "3"}, logTails(f.srv), "no second, unlimited request: the tail reached back")
+	})
+}

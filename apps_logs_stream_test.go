@@ -70,6 +70,16 @@ func newLogTestClient(t *testing.T, ls *logServer, extra ...Option) *Client {
 	return c
 }
 
+// waitHangup blocks a log handler until the client hangs up, or for at
+// most 10 s: a client that never does makes the test fail, not hang.
+func waitHangup(t *testing.T, r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-time.After(10 * time.Second): // a bound on a hang, not timing logic
+		assert.Fail(t, "the client never hung up the live stream")
+	}
+}
+
 func waitLogServerClosed(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
@@ -117,7 +127,7 @@ func TestStreamLogsHTTPLinesInOrderAndBreakCloses(t *testing.T) {
 			fmt.Fprintf(w, "web 2024-05-01T12:00:0%dZ line %d\r\n", i, i)
 			flusher.Flush()
 		}
-		<-r.Context().Done() // a live stream never ends by itself
+		waitHangup(t, r) // a live stream never ends by itself
 		close(closed)
 	})
 	c := newLogTestClient(t, ls)
@@ -159,7 +169,7 @@ func TestStreamLogsContextCancelEndsStream(t *testing.T) {
 	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "first\n")
 		w.(http.Flusher).Flush()
-		<-r.Context().Done()
+		waitHangup(t, r)
 		close(closed)
 	})
 	c := newLogTestClient(t, ls)
@@ -168,7 +178,7 @@ func TestStreamLogsContextCancelEndsStream(t *testing.T) {
 
 	var texts []string
 	var lastErr error
-	for line, err := range c.Apps.StreamLogs(ctx, ls.URL+"/live") {
+	for line, err := range capped(t, c.Apps.StreamLogs(ctx, ls.URL+"/live"), 10) {
 		if err != nil {
 			lastErr = err
 			continue // the iterator must stop by itself after an error
@@ -248,7 +258,7 @@ func TestStreamLogsLongLineFails(t *testing.T) {
 	c := newLogTestClient(t, ls)
 	var texts []string
 	var lastErr error
-	for line, err := range c.Apps.StreamLogs(t.Context(), ls.URL+"/live") {
+	for line, err := range capped(t, c.Apps.StreamLogs(t.Context(), ls.URL+"/live"), 10) {
 		if err != nil {
 			lastErr = err
 			continue
@@ -285,7 +295,7 @@ func TestLogNon2xxIsTypedErrorWithoutSecret(t *testing.T) {
 
 	var streamErr error
 	n := 0
-	for _, err := range c.Apps.StreamLogs(t.Context(), url) {
+	for _, err := range capped(t, c.Apps.StreamLogs(t.Context(), url), 10) {
 		streamErr = err
 		n++
 	}
@@ -399,8 +409,13 @@ func TestStreamLogsWebsocketBreakAndCancel(t *testing.T) {
 				break
 			}
 		}
-		_, _, err = conn.Read(r.Context()) // returns once the client hangs up
+		// Returns once the client hangs up; the bound makes a client that
+		// never does fail the test instead of hanging it.
+		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+		defer cancel()
+		_, _, err = conn.Read(ctx)
 		assert.Error(t, err)
+		assert.NoError(t, ctx.Err(), "the client hung up")
 		closed <- struct{}{}
 	})
 	c := newLogTestClient(t, ls)
@@ -421,7 +436,7 @@ func TestStreamLogsWebsocketBreakAndCancel(t *testing.T) {
 	defer cancel()
 	var lastErr error
 	texts = nil
-	for line, err := range c.Apps.StreamLogs(ctx, wsURL) {
+	for line, err := range capped(t, c.Apps.StreamLogs(ctx, wsURL), 10) {
 		if err != nil {
 			lastErr = err
 			continue

@@ -147,7 +147,7 @@ func TestAppsIteratorStopsOnError(t *testing.T) {
 	})
 	var errs []error
 	n := 0
-	for _, err := range c.Apps.AllEvents(context.Background(), "a", &EventListOptions{ListOptions: ListOptions{PerPage: 4}}) {
+	for _, err := range capped(t, c.Apps.AllEvents(context.Background(), "a", &EventListOptions{ListOptions: ListOptions{PerPage: 4}}), 100) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -164,21 +164,24 @@ func TestAppsIteratorInvalidOptions(t *testing.T) {
 	// Each iterator must yield exactly its error: an iterator that yields
 	// nothing would otherwise pass without asserting anything.
 	yields := 0
-	for _, err := range c.Apps.AllDeployments(context.Background(), "a", &DeploymentListOptions{DeploymentTypes: []DeploymentType{"nope"}}) {
+	for _, err := range capped(t, c.Apps.AllDeployments(context.Background(), "a", &DeploymentListOptions{DeploymentTypes: []DeploymentType{"nope"}}), 10) {
 		yields++
 		assertArgumentError(t, err, "DeploymentListOptions.DeploymentTypes", fake)
 	}
 	assert.Equal(t, 1, yields, "AllDeployments yields its argument error once")
 	yields = 0
-	for _, err := range c.Apps.AllJobInvocations(context.Background(), "", nil) {
+	for _, err := range capped(t, c.Apps.AllJobInvocations(context.Background(), "", nil), 10) {
 		yields++
 		assertArgumentError(t, err, "appID", fake)
 	}
 	assert.Equal(t, 1, yields, "AllJobInvocations yields its argument error once")
 	var got error
-	for _, err := range c.Apps.All(context.Background(), &AppListOptions{ListOptions: ListOptions{PerPage: -1}}) {
+	yields = 0
+	for _, err := range capped(t, c.Apps.All(context.Background(), &AppListOptions{ListOptions: ListOptions{PerPage: -1}}), 10) {
+		yields++
 		got = err
 	}
+	assert.Equal(t, 1, yields, "All yields its argument error once")
 	assertArgumentError(t, got, "ListOptions.PerPage", fake)
 	assert.Equal(t, 0, len(fake.requests()), fmt.Sprint(fake.requests()))
 }

@@ -373,16 +373,19 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 	})))
 
 	const goroutines = 64
+	// A bound on a hang: a request stuck for good fails the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*goroutines)
 	for range goroutines {
 		wg.Go(func() {
-			acct, _, err := c.Account.Get(context.Background())
+			acct, _, err := c.Account.Get(ctx)
 			if err == nil && acct.Email != "a@b.c" {
 				err = errors.New("wrong account " + acct.Email)
 			}
 			errs <- err
-			actions, resp, err := c.Actions.List(context.Background(), &ListOptions{PerPage: 5})
+			actions, resp, err := c.Actions.List(ctx, &ListOptions{PerPage: 5})
 			if err == nil && (len(actions) != 1 || resp.Meta.Total != 1) {
 				err = errors.New("wrong actions page")
 			}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,38 @@ func TestEchoedTokenIsScrubbedFromError(t *testing.T) {
 			assert.ErrorIs(t, err, ErrUnauthorized)
 		})
 	}
+}
+
+// A token rotated while a request was in flight is still scrubbed from
+// that request's error: the client remembers the token before the current
+// one. The tokens here are not shaped like DigitalOcean's, so only the
+// remembered value can catch them.
+func TestEchoedRotatedTokenIsScrubbedFromError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rotated := make(chan struct{})
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			echoed := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if echoed == "tok-1" {
+				<-rotated // answers only once tok-2 has been sent
+				writeJSON(w, http.StatusUnauthorized, fmt.Sprintf(`{"id":"unauthorized","message":"token %s has expired"}`, echoed))
+				return
+			}
+			close(rotated)
+			writeJSON(w, http.StatusOK, `{"account":{"email":"a@b.c"}}`)
+		})
+		c := newMemClient(t, h, WithTokenSource(&refreshingSource{})) // a new token on every call
+		errc := make(chan error, 1)
+		go func() {
+			_, _, err := c.Account.Get(t.Context())
+			errc <- err
+		}()
+		synctest.Wait() // the first request waits in the handler, sent with tok-1
+		_, _, err := c.Account.Get(t.Context())
+		require.NoError(t, err, "the second request is sent with tok-2")
+		err = <-errc // synctest reports a deadlock rather than hanging
+		var apiErr *Error
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotContains(t, err.Error(), "tok-1")
+		assert.Equal(t, "token REDACTED has expired", apiErr.Message)
+	})
 }

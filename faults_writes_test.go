@@ -76,6 +76,9 @@ func h2WriteFrame(w io.Writer, typ, flags byte, stream uint32, payload []byte) e
 
 func (s *h2ResetServer) serve(c *tls.Conn) {
 	defer c.Close()
+	// A bound on a hang: a client that never hangs up fails the test
+	// (goleak, the assertions) instead of blocking its cleanup forever.
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	preface := make([]byte, len(http2Preface))
 	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != http2Preface {
 		return
@@ -201,6 +204,7 @@ func newGarbageServer(t *testing.T, afterRequest bool, garbage string) (string, 
 			}
 			wg.Go(func() {
 				defer raw.Close()
+				_ = raw.SetDeadline(time.Now().Add(10 * time.Second)) // a bound on a hang, as above
 				if afterRequest {
 					conn := tls.Server(raw, cfg)
 					req, err := http.ReadRequest(bufio.NewReader(conn))
@@ -343,6 +347,7 @@ func TestFaultResponseHeaderTimeoutIsRetried(t *testing.T) {
 			select {
 			case <-release:
 			case <-r.Context().Done():
+			case <-time.After(10 * time.Second): // a bound on a hang: the test then fails
 			}
 			return
 		}

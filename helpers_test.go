@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,6 +28,24 @@ const testToken = "dop_v1_TEST-TOKEN-7c1e9a"
 // memBaseURL is the base URL of clients built by newMemClient; nothing
 // listens there, the in-memory transport answers instead.
 const memBaseURL = "https://api.digitalocean.test"
+
+// capped fails the test once seq has yielded more than limit pairs and
+// stops it there: a test that loops over an iterator fails, rather than
+// hangs, if the iterator never ends.
+func capped[K, V any](t testing.TB, seq iter.Seq2[K, V], limit int) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		n := 0
+		for k, v := range seq {
+			if n++; n > limit {
+				t.Errorf("the iterator yielded more than %d values: it does not end", limit)
+				return
+			}
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
 
 // newTestClient starts an httptest server running h and returns a client
 // pointed at it, authenticated with testToken and with retries off (pass

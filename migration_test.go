@@ -143,6 +143,7 @@ func TestMigrationGuide(t *testing.T) {
 			for action, err := range client.Actions.All(ctx, nil) {
 				require.NoError(t, err)
 				all = append(all, action.ID)
+				require.Less(t, len(all), 100, "the iterator does not end")
 			}
 			assert.Equal(t, ids, all)
 
@@ -282,9 +283,12 @@ func TestMigrationGuide(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, deps, 2)
 			phases := map[string]digitalocean.DeploymentPhase{}
+			yields := 0
 			for dep, err := range client.Apps.AllDeployments(ctx, app.ID, nil) {
 				require.NoError(t, err)
 				phases[dep.ID] = dep.Phase
+				yields++
+				require.Less(t, yields, 100, "the iterator does not end")
 			}
 			assert.Equal(t, map[string]digitalocean.DeploymentPhase{
 				first.ID: digitalocean.DeploymentPhaseSuperseded,
@@ -323,7 +327,10 @@ func TestMigrationGuide(t *testing.T) {
 				require.NoError(t, body.Close())
 				text = strings.Split(strings.TrimSpace(string(raw)), "\n")
 			default:
-				for line, err := range client.Apps.StreamLogs(ctx, build.LiveURL) {
+				// A bound in fake time: a build log that never ends fails.
+				buildCtx, cancel := context.WithTimeout(ctx, time.Hour)
+				defer cancel()
+				for line, err := range client.Apps.StreamLogs(buildCtx, build.LiveURL) {
 					require.NoError(t, err)
 					text = append(text, line.Message)
 				}

@@ -314,7 +314,7 @@ func TestAllStopsAtTheFirstError(t *testing.T) {
 	})))
 	var errs []error
 	var ids []int
-	for a, err := range c.Actions.All(context.Background(), &ListOptions{PerPage: 3}) {
+	for a, err := range capped(t, c.Actions.All(context.Background(), &ListOptions{PerPage: 3}), 100) {
 		if err != nil {
 			errs = append(errs, err)
 			continue // a well-behaved iterator ends after an error anyway
@@ -350,7 +350,7 @@ func TestListOptionsValidation(t *testing.T) {
 			assert.Nil(t, resp)
 
 			var iterErrs []error
-			for _, err := range c.Actions.All(context.Background(), &tc.opts) {
+			for _, err := range capped(t, c.Actions.All(context.Background(), &tc.opts), 10) {
 				iterErrs = append(iterErrs, err)
 			}
 			require.Len(t, iterErrs, 1)
@@ -373,17 +373,22 @@ func TestPaginateDirectly(t *testing.T) {
 		return []string{fmt.Sprint("item", page.Page)}, resp, nil
 	}
 	var got []string
-	for s, err := range paginate(context.Background(), &ListOptions{PerPage: 7}, fetch) {
+	for s, err := range capped(t, paginate(context.Background(), &ListOptions{PerPage: 7}, fetch), 10) {
 		require.NoError(t, err)
 		got = append(got, s)
 	}
 	assert.Equal(t, []string{"item1", "item2", "item3"}, got)
 	assert.Equal(t, []ListOptions{{Page: 1, PerPage: 7}, {Page: 2, PerPage: 7}, {Page: 3, PerPage: 7}}, asked)
 
+	// The error is yielded once: counting the yields makes an iterator
+	// that yields nothing fail too.
 	boom := errors.New("boom")
-	for _, err := range paginate(context.Background(), nil, func(context.Context, ListOptions) ([]int, *Response, error) {
+	yields := 0
+	for _, err := range capped(t, paginate(context.Background(), nil, func(context.Context, ListOptions) ([]int, *Response, error) {
 		return nil, nil, boom
-	}) {
+	}), 10) {
+		yields++
 		assert.ErrorIs(t, err, boom)
 	}
+	assert.Equal(t, 1, yields, "the fetch error is yielded once, then the end")
 }

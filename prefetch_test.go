@@ -196,6 +196,7 @@ func TestPrefetchEarlyBreakCancelsAndWaitsForFetches(t *testing.T) {
 				break
 			}
 		}
+		require.Equal(t, 25, seen, "the loop ran up to its break")
 		// The iterator has returned: every fetch it started has ended.
 		assert.Zero(t, f.stillActive(), "no fetch outlives the loop")
 		calls, _ := f.fetchCounts()

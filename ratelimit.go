@@ -161,13 +161,24 @@ func (s *rateState) sendAfter(now time.Time) (time.Time, string) {
 
 // pace waits, bounded by ctx, until the shared rate-limit state and the
 // optional client-side limiter allow another request, instead of drawing a
-// 429. A wait that would pass the context deadline fails at once.
+// 429. A wait that would pass the context deadline fails at once. A wait
+// the server set gets the same bounded jitter as a retry's.
 func (c *Client) pace(ctx context.Context, r *apiRequest) error {
 	now := time.Now()
 	until, why := c.rate.sendAfter(now)
 	deadline, hasDeadline := ctx.Deadline()
 	if hasDeadline && until.After(deadline) {
 		return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
+	}
+	if wait := until.Sub(now); wait > 0 {
+		// Every goroutine held back by the shared state would otherwise
+		// wake at the same instant (the reset) and hit the API together.
+		// The jitter never takes the wait past the deadline.
+		jitter := serverWaitJitter(wait, c.retry.withDefaults().BaseDelay)
+		if hasDeadline {
+			jitter = min(jitter, deadline.Sub(until))
+		}
+		until = until.Add(jitter)
 	}
 	if c.limiter != nil {
 		slot, ok := c.limiter.reserve(until, deadline)

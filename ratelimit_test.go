@@ -251,3 +251,106 @@ func TestClientRateLimitCountsRetries(t *testing.T) {
 		assert.Equal(t, 2, faultMaxInWindow(faultSendTimes(rt), time.Minute))
 	})
 }
+
+// Goroutines held back by ratelimit-remaining: 0 do not all wake at the
+// reset instant: each waits at least until the reset, at most a bounded
+// jitter past it, and the send times are spread.
+func TestPacingAfterExhaustedWindowIsJittered(t *testing.T) {
+	const workers = 8
+	synctest.Test(t, func(t *testing.T) {
+		var reset time.Time
+		rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+			if n == 1 {
+				reset = time.Now().Add(30 * time.Second).Truncate(time.Second)
+				return faultResp(200, faultAccountJSON, "Ratelimit-Limit", "5000", "Ratelimit-Remaining", "0",
+					"Ratelimit-Reset", strconv.FormatInt(reset.Unix(), 10)), nil
+			}
+			return faultResp(200, faultAccountJSON, "Ratelimit-Limit", "5000", "Ratelimit-Remaining", "4000",
+				"Ratelimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)), nil
+		}}
+		c, _ := faultClient(t, rt)
+		_, err := faultGet(t.Context(), c)
+		require.NoError(t, err)
+
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				_, err := faultGet(t.Context(), c)
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		seen := rt.requests()
+		require.Len(t, seen, workers+1)
+		maxJitter := min(DefaultRetryPolicy().BaseDelay, 30*time.Second/10)
+		distinct := map[time.Time]bool{}
+		var after []time.Duration // send times after the reset, for the message
+		for i, s := range seen[1:] {
+			after = append(after, s.at.Sub(reset))
+			assert.False(t, s.at.Before(reset), "request %d sent at %v, before the reset %v", i, s.at, reset)
+			assert.LessOrEqual(t, s.at.Sub(reset), maxJitter, "request %d: the jitter is bounded", i)
+			distinct[s.at] = true
+		}
+		assert.Greater(t, len(distinct), workers/2, "wake-ups are spread, not all at the reset: %v", after)
+	})
+}
+
+// The jitter never takes a pacing wait past the context deadline: a
+// request whose deadline falls just after the reset is still sent.
+func TestPacingJitterStaysWithinDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: faultOK}
+		c, _ := faultClient(t, rt)
+		for i := range 20 { // the jitter is random: try it often
+			reset := time.Now().Add(30 * time.Second)
+			c.rate.mu.Lock()
+			c.rate.last = Rate{Limit: 5000, Remaining: 0, Reset: reset}
+			c.rate.mu.Unlock()
+			ctx, cancel := context.WithDeadline(t.Context(), reset.Add(time.Millisecond))
+			_, err := faultGet(ctx, c)
+			cancel()
+			require.NoError(t, err, "try %d", i)
+			require.Len(t, rt.requests(), i+1)
+		}
+	})
+}
+
+// The same holds for the wait a 429's retry-after imposes on every
+// goroutine sharing the client: they come back spread, not at one instant.
+func TestPacingAfterSharedRetryAfterIsJittered(t *testing.T) {
+	const workers = 8
+	synctest.Test(t, func(t *testing.T) {
+		var until time.Time
+		rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+			if n == 1 {
+				until = time.Now().Add(10 * time.Second)
+				return faultResp(429, `{"id":"too_many_requests","message":"slow down"}`, "Retry-After", "10"), nil
+			}
+			return faultOK(n, nil)
+		}}
+		c, _ := faultClient(t, rt, WithRetry(RetryPolicy{}))
+		_, err := faultGet(t.Context(), c)
+		require.ErrorIs(t, err, ErrRateLimited)
+
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				_, err := faultGet(t.Context(), c)
+				assert.NoError(t, err)
+			})
+		}
+		wg.Wait()
+		seen := rt.requests()
+		require.Len(t, seen, workers+1)
+		maxJitter := min(DefaultRetryPolicy().BaseDelay, 10*time.Second/10)
+		distinct := map[time.Time]bool{}
+		var after []time.Duration
+		for i, s := range seen[1:] {
+			after = append(after, s.at.Sub(until))
+			assert.False(t, s.at.Before(until), "request %d sent before the retry-after ended", i)
+			assert.LessOrEqual(t, s.at.Sub(until), maxJitter, "request %d: the jitter is bounded", i)
+			distinct[s.at] = true
+		}
+		assert.Greater(t, len(distinct), workers/2, "wake-ups are spread: %v", after)
+	})
+}

@@ -132,12 +132,19 @@ func (p RetryPolicy) next(method string, resp *Response, err error, attempt int,
 	if server := serverDelay(apiErr, rate, now); server > 0 {
 		// Honour the server's wait, plus a little jitter so that clients
 		// told the same instant don't all come back at once.
-		delay = server + rand.N(min(p.BaseDelay, server/10)+1)
+		delay = server + serverWaitJitter(server, p.BaseDelay)
 	}
 	if waited+delay > p.MaxWait {
 		return retryDecision{giveUp: fmt.Sprintf("waiting %s more would pass RetryPolicy.MaxWait (%s)", delay.Round(time.Millisecond), p.MaxWait)}
 	}
 	return retryDecision{retry: true, delay: delay}
+}
+
+// serverWaitJitter is added to a wait the server set (retry-after,
+// ratelimit-reset): uniform in [0, min(base, wait/10)], so that requests
+// released at one instant spread out without coming back much later.
+func serverWaitJitter(wait, base time.Duration) time.Duration {
+	return rand.N(min(base, wait/10) + 1)
 }
 
 // backoff is exponential with full jitter: uniform in [0, min(MaxDelay,

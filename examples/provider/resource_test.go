@@ -213,7 +213,10 @@ func TestImportByNameOrIDThenPlanShowsNoChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.Client.Apps.WaitForAppDeployment(ctx, app, nil); err != nil {
+		// A cap in fake time: a deployment that never settles fails, not hangs.
+		waitCtx, cancel := context.WithTimeout(ctx, time.Hour)
+		defer cancel()
+		if _, err := r.Client.Apps.WaitForAppDeployment(waitCtx, app, nil); err != nil {
 			t.Fatal(err)
 		}
 		for _, ref := range []string{"shop", app.ID} {
