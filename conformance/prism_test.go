@@ -40,7 +40,11 @@ func TestPrism(t *testing.T) {
 		t.Fatal("PRISM_OVERLAY_URL is not set: run scripts/prism.sh, which starts a Prism for the overlay and sets it")
 	}
 	spec := loadSpec(t)
-	rec := &prismRecorder{spec: spec, base: http.DefaultTransport, overlay: overlayBase}
+	// An own transport, so that its idle connections to Prism can be closed
+	// before goleak looks for goroutines left behind.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(transport.CloseIdleConnections)
+	rec := &prismRecorder{spec: spec, base: transport, overlay: overlayBase}
 	client, err := do.New(
 		do.WithToken("dop_v1_prism_dummy_token"),
 		do.WithBaseURL(base),
