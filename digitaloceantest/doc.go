@@ -57,7 +57,10 @@
 //     request fails in a test rather than in production.
 //   - Logs: log URLs point at a second host, carry a pre-signed token and
 //     need no Authorization header; Server.LogRequestsWithAuth counts
-//     requests that leaked one. Live logs are streamed one line per chunk.
+//     requests that leaked one. Live logs are websockets, one
+//     {"data": "<line>\n"} message per line, ended by close 1000 when the
+//     logs end (at once after the backlog without follow); a plain GET
+//     gets 426 (WithChunkedLiveLogs serves chunked HTTP instead).
 //     tail_lines (<= 0: no limit) and component_name are honoured; URLs
 //     expire after LogURLLifetime (403); FailNextLogStreams drops or
 //     expires live streams (mid-line too) and ExpireLogURLs expires every
