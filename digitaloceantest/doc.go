@@ -104,8 +104,11 @@
 //     The fake checks fewer rules than the API; malformed or mistyped
 //     requests are refused by the schema checks above.
 //   - A superseded deployment's running step stays RUNNING.
-//   - Live logs are chunked HTTP, not websocket messages as on the live
-//     API (the SDK reads both).
+//   - Live log URLs are http:// on the fake's plain host (clients dial
+//     them as ws://, as doctl does); the live API's are https:// (wss).
+//     Without follow the backlog ends with close 1000 and an expired URL's
+//     stream with close 1000 too, both inferred (c.9); the 426 for a plain
+//     GET is the fake's choice.
 //   - The console closes a session idle for ConsoleIdleTimeout (100 s)
 //     with 1001; the live value is not documented. Its refusal statuses
 //     (400, 403, 426) are the fake's choice.
