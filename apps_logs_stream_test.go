@@ -700,3 +700,24 @@ func TestStreamLogsHTTPDropIsAnError(t *testing.T) {
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.NotContains(t, err.Error(), "signed")
 }
+
+// TestStreamLogsWebsocketOtherCloseIsAnError: a close other than 1000 or
+// 1001 ends the stream with a *RequestError naming the code, not a drop.
+func TestStreamLogsWebsocketOtherCloseIsAnError(t *testing.T) {
+	ls := newLogServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, []byte(`{"data":"one\n"}`)))
+		_ = conn.Close(websocket.StatusInternalError, "log backend unavailable")
+	})
+	c := newLogTestClient(t, ls)
+	texts, err := drainLogStream(c, ls.URL+"/live?token=signed")
+	assert.Equal(t, []string{"one"}, texts)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, websocket.StatusInternalError, websocket.CloseStatus(err))
+	assert.NotErrorIs(t, err, io.ErrUnexpectedEOF, "a close frame is not a drop")
+	assert.NotContains(t, err.Error(), "signed")
+}
