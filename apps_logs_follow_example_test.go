@@ -26,7 +26,8 @@ func ExampleAppsService_FollowLogs() {
 		fmt.Println(err)
 		return
 	}
-	// The first live stream drops in the middle of its third line.
+	// The first live websocket is cut, without a close frame, while its
+	// third line is on its way.
 	srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 2, MidLine: true})
 
 	lines := client.Apps.FollowLogs(ctx, app.ID, &digitalocean.FollowLogsOptions{

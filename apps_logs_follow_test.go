@@ -25,9 +25,9 @@ type followFixture struct {
 	depID string
 }
 
-func newFollowFixture(t *testing.T) *followFixture {
+func newFollowFixture(t *testing.T, opts ...digitaloceantest.Option) *followFixture {
 	t.Helper()
-	srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork())
+	srv := digitaloceantest.New(t, append([]digitaloceantest.Option{digitaloceantest.WithInMemoryNetwork()}, opts...)...)
 	c := srv.Client(do.WithRetry(do.RetryPolicy{})) // FollowLogs's own loop is under test
 	app, _, err := c.Apps.Create(context.Background(), &do.AppCreateRequest{Spec: &do.AppSpec{
 		Name: "follow", Region: do.AppRegionSlugNYC,
@@ -101,9 +101,75 @@ func TestFollowLogsResumesAfterMidLineDrop(t *testing.T) {
 		assert.Equal(t, []string{"server listening on :8080", "l1", "l2", "l3", "l4"}, got, "no line lost or repeated")
 		require.Len(t, causes, 1)
 		assert.ErrorIs(t, causes[0], io.ErrUnexpectedEOF, "the drop mid-line is the cause")
-		assert.Len(t, f.srv.LogRequests(), 2)
+		assert.Equal(t, []int{http.StatusSwitchingProtocols, http.StatusSwitchingProtocols}, logStatuses(f.srv), "both streams are websockets")
 		assert.Zero(t, f.srv.LogRequestsWithAuth(), "the token never goes to the log host")
 		assert.Equal(t, []string{"", "500"}, logTails(f.srv), "first TailLines as given, then DefaultResumeTailLines")
+	})
+}
+
+func logStatuses(srv *digitaloceantest.Server) []int {
+	var out []int
+	for _, r := range srv.LogRequests() {
+		out = append(out, r.Status)
+	}
+	return out
+}
+
+// TestFollowLogsResumesAfterWebsocketDrop: a live websocket cut without a
+// close frame between two lines, twice, inside a group of lines sharing a
+// timestamp: FollowLogs resumes with no line lost or repeated.
+func TestFollowLogsResumesAfterWebsocketDrop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFollowFixture(t)
+		f.emit(t, "same", "same", "other", "same")
+		// The first stream drops after 2 lines, the second (which replays
+		// them) after 4.
+		f.srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 2})
+		f.srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 4})
+		var causes []error
+		opts := &do.FollowLogsOptions{
+			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, ComponentFilter: "web"},
+			OnReconnect: func(_ int, _ time.Duration, cause error) { causes = append(causes, cause) },
+		}
+		emitted := false
+		got, err := follow(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), func(m string) bool {
+			if m == "other" && !emitted {
+				f.emit(t, "last")
+				emitted = true
+			}
+			return m == "last"
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"server listening on :8080", "same", "same", "other", "same", "last"}, got, "no line lost or repeated")
+		require.Len(t, causes, 2)
+		for _, cause := range causes {
+			var reqErr *do.RequestError
+			assert.ErrorAs(t, cause, &reqErr)
+			assert.ErrorIs(t, cause, io.ErrUnexpectedEOF, "a websocket gone without a close frame is a drop")
+		}
+		assert.Equal(t, []int{101, 101, 101}, logStatuses(f.srv))
+		assert.Zero(t, f.srv.LogRequestsWithAuth(), "the token never goes to the log host")
+	})
+}
+
+// TestFollowLogsOverChunkedFallback: a log host that answers the websocket
+// upgrade with a plain chunked 200 is still followed across a drop.
+func TestFollowLogsOverChunkedFallback(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFollowFixture(t, digitaloceantest.WithChunkedLiveLogs())
+		f.emit(t, "l1", "l2", "l3")
+		f.srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 2, MidLine: true})
+		var causes []error
+		opts := &do.FollowLogsOptions{
+			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, ComponentFilter: "web"},
+			OnReconnect: func(_ int, _ time.Duration, cause error) { causes = append(causes, cause) },
+		}
+		got, err := follow(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), until("l3"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"server listening on :8080", "l1", "l2", "l3"}, got)
+		require.Len(t, causes, 1)
+		assert.ErrorIs(t, causes[0], io.ErrUnexpectedEOF, "the chunked body cut mid-line")
+		assert.Equal(t, []int{http.StatusOK, http.StatusOK}, logStatuses(f.srv), "plain HTTP answers")
 	})
 }
 

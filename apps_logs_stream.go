@@ -151,17 +151,24 @@ func (e *errRecorder) Read(p []byte) (int, error) {
 // StreamLogs follows the live log at liveURL, the LiveURL of an AppLogs
 // from one of the GetLogs calls, yielding each line as it arrives.
 //
-// An https:// URL is read as a chunked HTTP response, line by line; a
-// wss:// URL as websocket text messages of one or more lines. The stream
-// ends when the server closes it, when the loop breaks (the connection is
+// The live URL is always dialled as a websocket, as doctl does, whatever
+// its scheme: http means ws, https means wss, ws and wss are used as
+// given. Each message holds one or more lines, in App Platform's
+// {"data": "..."} envelope or as plain text. For compatibility with log
+// hosts that predate websockets, a server that answers the upgrade with a
+// plain 2xx response is read as a chunked HTTP body, line by line.
+//
+// The stream ends when the server closes it (websocket close 1000 or 1001,
+// or the end of an HTTP body), when the loop breaks (the connection is
 // closed at once), or when ctx ends (yielding ctx's error). The client's
 // http.Client Timeout does not apply: a live log has no natural end.
-// A connection that drops (a cut chunked body, a websocket gone without a
-// close frame) ends it with a *RequestError matching io.ErrUnexpectedEOF;
+// A connection that drops (a websocket gone without a close frame, a cut
+// HTTP body) ends it with a *RequestError matching io.ErrUnexpectedEOF;
 // a line cut off with it is not yielded. FollowLogs resumes after drops.
 //
 // The URL is pre-signed and usually on another host: the API token is
-// never sent with it, whatever its host.
+// never sent with it, whatever its host, nor any header but User-Agent,
+// and errors name it without its query.
 func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[LogLine, error] {
 	return func(yield func(LogLine, error) bool) {
 		u, err := parseLogURL("liveURL", liveURL, "http", "https", "ws", "wss")
@@ -169,31 +176,27 @@ func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[
 			yield(LogLine{}, err)
 			return
 		}
-		if u.Scheme == "ws" || u.Scheme == "wss" {
-			s.streamWebsocket(ctx, u, yield)
+		s.streamWebsocket(ctx, u, yield)
+	}
+}
+
+// streamHTTP reads a live log served as a plain HTTP body.
+func streamHTTP(ctx context.Context, u *url.URL, body io.ReadCloser, yield func(LogLine, error) bool) {
+	defer body.Close()
+	for line, err := range ReadLogLines(body) {
+		switch {
+		case err == nil, errors.Is(err, ErrLogLineTooLong):
+		case ctx.Err() != nil:
+			err = ctx.Err() // the read failed because ctx ended
+		default:
+			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+		}
+		if !yield(line, err) || err != nil {
 			return
 		}
-		body, err := s.getLog(ctx, u, false)
-		if err != nil {
-			yield(LogLine{}, err)
-			return
-		}
-		defer body.Close()
-		for line, err := range ReadLogLines(body) {
-			switch {
-			case err == nil, errors.Is(err, ErrLogLineTooLong):
-			case ctx.Err() != nil:
-				err = ctx.Err() // the read failed because ctx ended
-			default:
-				err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
-			}
-			if !yield(line, err) || err != nil {
-				return
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			yield(LogLine{}, err)
-		}
+	}
+	if err := ctx.Err(); err != nil {
+		yield(LogLine{}, err)
 	}
 }
 
@@ -265,20 +268,41 @@ func redactedURL(u *url.URL) string {
 	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
 }
 
-// streamWebsocket follows a live log served as websocket messages.
+// websocketURL is the URL a live log is dialled at: http means ws and
+// anything else wss, as in doctl.
+func websocketURL(u *url.URL) string {
+	ws := *u
+	switch u.Scheme {
+	case "http", "ws":
+		ws.Scheme = "ws"
+	default:
+		ws.Scheme = "wss"
+	}
+	return ws.String()
+}
+
+// streamWebsocket follows a live log served as websocket messages, or as
+// an HTTP body by a server that answers the upgrade with a plain 2xx.
 func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield func(LogLine, error) bool) {
 	header := http.Header{}
 	header.Set("User-Agent", s.client.userAgent)
-	conn, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient: s.logHTTPClient(false),
+	hc := s.logHTTPClient(false)
+	plain := &plainAnswerTransport{base: hc.Transport}
+	hc.Transport = plain
+	conn, resp, err := websocket.Dial(ctx, websocketURL(u), &websocket.DialOptions{
+		HTTPClient: hc,
 		HTTPHeader: header,
 	})
 	if err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case plain.resp != nil:
+			streamHTTP(ctx, u, plain.resp.Body, yield)
+			return
+		case ctx.Err() != nil:
 			err = ctx.Err()
-		} else if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
 			err = newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
-		} else {
+		default:
 			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
 		}
 		yield(LogLine{}, err)
@@ -295,12 +319,12 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 				yield(LogLine{}, ctx.Err())
 			case websocket.CloseStatus(err) == websocket.StatusNormalClosure,
 				websocket.CloseStatus(err) == websocket.StatusGoingAway:
-			case errors.Is(err, io.EOF):
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 				// Gone without a close frame: a drop, not the end of the log.
 				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1,
 					Err: fmt.Errorf("%w: the connection closed without a websocket close frame", io.ErrUnexpectedEOF)})
 			default:
-				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: err})
+				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)})
 			}
 			return
 		}
@@ -310,6 +334,29 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 			}
 		}
 	}
+}
+
+// plainAnswerTransport keeps a 2xx answer to a websocket upgrade, a log
+// host streaming plain HTTP, for StreamLogs to read: the websocket dial
+// sees an empty body and fails, instead of reading and closing the stream.
+type plainAnswerTransport struct {
+	base http.RoundTripper // nil means http.DefaultTransport
+	resp *http.Response
+}
+
+func (t *plainAnswerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(r)
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	t.resp = resp
+	stub := *resp
+	stub.Body = http.NoBody
+	return &stub, nil
 }
 
 // logMessageText unwraps a websocket log message: App Platform sends

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -117,11 +118,15 @@ func TestParseLogLine(t *testing.T) {
 	}
 }
 
+// TestStreamLogsHTTPLinesInOrderAndBreakCloses: a log host that answers
+// the websocket upgrade with a plain 200 (live logs before websockets) is
+// read as a chunked body.
 func TestStreamLogsHTTPLinesInOrderAndBreakCloses(t *testing.T) {
 	closed := make(chan struct{})
 	ls := newLogServer(t, false, func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "/live", r.URL.Path)
 		assert.Equal(t, "signed", r.URL.Query().Get("token"))
+		assert.Equal(t, "websocket", r.Header.Get("Upgrade"), "a websocket is tried first")
 		flusher := w.(http.Flusher)
 		for i := 1; i <= 3; i++ {
 			fmt.Fprintf(w, "web 2024-05-01T12:00:0%dZ line %d\r\n", i, i)
@@ -194,14 +199,18 @@ func TestStreamLogsContextCancelEndsStream(t *testing.T) {
 // logRecordingTransport checks that log requests go through the user's own
 // transport, not a fresh default one.
 type logRecordingTransport struct {
-	mu    sync.Mutex
-	hosts []string
-	base  http.RoundTripper
+	mu       sync.Mutex
+	hosts    []string
+	schemes  []string
+	upgrades []string
+	base     http.RoundTripper
 }
 
 func (rt *logRecordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	rt.mu.Lock()
 	rt.hosts = append(rt.hosts, r.URL.Host)
+	rt.schemes = append(rt.schemes, r.URL.Scheme)
+	rt.upgrades = append(rt.upgrades, r.Header.Get("Upgrade"))
 	rt.mu.Unlock()
 	return rt.base.RoundTrip(r)
 }
@@ -363,6 +372,81 @@ func TestLogURLValidation(t *testing.T) {
 	var argErr *ArgumentError
 	require.ErrorAs(t, err, &argErr)
 	assert.Equal(t, "historicURL", argErr.Name)
+}
+
+// TestStreamLogsDialsEveryLiveURLAsWebsocket: as doctl does, an https
+// live URL is dialled as wss and an http one as ws, the token query
+// carried over, with no Authorization header nor the API token anywhere.
+func TestStreamLogsDialsEveryLiveURLAsWebsocket(t *testing.T) {
+	for _, tls := range []bool{true, false} {
+		var mu sync.Mutex
+		var headers []http.Header
+		var queries []string
+		ls := newLogServer(t, tls, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			headers = append(headers, r.Header.Clone())
+			queries = append(queries, r.URL.RawQuery)
+			mu.Unlock()
+			conn, err := websocket.Accept(w, r, nil)
+			if !assert.NoError(t, err, "not a websocket upgrade") {
+				return
+			}
+			defer conn.CloseNow()
+			for _, l := range []string{"web 2024-05-01T12:00:01Z one", "web 2024-05-01T12:00:02Z two"} {
+				assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, fmt.Appendf(nil, `{"data":%q}`, l+"\n")))
+			}
+			_ = conn.Close(websocket.StatusNormalClosure, "")
+		})
+		c := newLogTestClient(t, ls)
+		texts, err := drainLogStream(c, ls.URL+"/live?token=signed")
+		require.NoError(t, err, "tls %v", tls)
+		assert.Equal(t, []string{"web 2024-05-01T12:00:01Z one", "web 2024-05-01T12:00:02Z two"}, texts)
+		ls.assertNoToken(t)
+		mu.Lock()
+		require.Len(t, headers, 1)
+		assert.Equal(t, "token=signed", queries[0])
+		for name, values := range headers[0] {
+			assert.NotEqual(t, "Authorization", name)
+			assert.NotEqual(t, "Cookie", name)
+			for _, v := range values {
+				assert.NotContains(t, v, logTestToken, "header %s", name)
+			}
+		}
+		mu.Unlock()
+	}
+}
+
+// TestStreamLogsHTTPSURLGoesThroughTLS: the https live URL reaches the
+// user's transport as an upgrade on https (wss), never plain http.
+func TestStreamLogsHTTPSURLGoesThroughTLS(t *testing.T) {
+	ls := newLogServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		_ = conn.Close(websocket.StatusNormalClosure, "")
+	})
+	rt := &logRecordingTransport{base: ls.Client().Transport}
+	c, err := New(WithToken(logTestToken), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	_, err = drainLogStream(c, ls.URL+"/live?token=signed")
+	require.NoError(t, err)
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	require.Len(t, rt.schemes, 1)
+	assert.Equal(t, "https", rt.schemes[0])
+	assert.Equal(t, "websocket", rt.upgrades[0])
+	assert.Equal(t, "wss://127.0.0.1/live?token=signed", websocketURL(mustParseURL(t, "https://127.0.0.1/live?token=signed")))
+	assert.Equal(t, "ws://127.0.0.1/live", websocketURL(mustParseURL(t, "http://127.0.0.1/live")))
+	assert.Equal(t, "wss://127.0.0.1/live", websocketURL(mustParseURL(t, "wss://127.0.0.1/live")))
+	assert.Equal(t, "ws://127.0.0.1/live", websocketURL(mustParseURL(t, "ws://127.0.0.1/live")))
+}
+
+func mustParseURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	require.NoError(t, err)
+	return u
 }
 
 func TestStreamLogsWebsocket(t *testing.T) {
@@ -614,5 +698,26 @@ func TestStreamLogsHTTPDropIsAnError(t *testing.T) {
 	var reqErr *RequestError
 	require.ErrorAs(t, err, &reqErr)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.NotContains(t, err.Error(), "signed")
+}
+
+// TestStreamLogsWebsocketOtherCloseIsAnError: a close other than 1000 or
+// 1001 ends the stream with a *RequestError naming the code, not a drop.
+func TestStreamLogsWebsocketOtherCloseIsAnError(t *testing.T) {
+	ls := newLogServer(t, true, func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if !assert.NoError(t, err) {
+			return
+		}
+		assert.NoError(t, conn.Write(r.Context(), websocket.MessageText, []byte(`{"data":"one\n"}`)))
+		_ = conn.Close(websocket.StatusInternalError, "log backend unavailable")
+	})
+	c := newLogTestClient(t, ls)
+	texts, err := drainLogStream(c, ls.URL+"/live?token=signed")
+	assert.Equal(t, []string{"one"}, texts)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, websocket.StatusInternalError, websocket.CloseStatus(err))
+	assert.NotErrorIs(t, err, io.ErrUnexpectedEOF, "a close frame is not a drop")
 	assert.NotContains(t, err.Error(), "signed")
 }

@@ -57,7 +57,10 @@
 //     request fails in a test rather than in production.
 //   - Logs: log URLs point at a second host, carry a pre-signed token and
 //     need no Authorization header; Server.LogRequestsWithAuth counts
-//     requests that leaked one. Live logs are streamed one line per chunk.
+//     requests that leaked one. Live logs are websockets, one
+//     {"data": "<line>\n"} message per line, ended by close 1000 when the
+//     logs end (at once after the backlog without follow); a plain GET
+//     gets 426 (WithChunkedLiveLogs serves chunked HTTP instead).
 //     tail_lines (<= 0: no limit) and component_name are honoured; URLs
 //     expire after LogURLLifetime (403); FailNextLogStreams drops or
 //     expires live streams (mid-line too) and ExpireLogURLs expires every
@@ -101,8 +104,11 @@
 //     The fake checks fewer rules than the API; malformed or mistyped
 //     requests are refused by the schema checks above.
 //   - A superseded deployment's running step stays RUNNING.
-//   - Live logs are chunked HTTP, not websocket messages as on the live
-//     API (the SDK reads both).
+//   - Live log URLs are http:// on the fake's plain host (clients dial
+//     them as ws://, as doctl does); the live API's are https:// (wss).
+//     Without follow the backlog ends with close 1000 and an expired URL's
+//     stream with close 1000 too, both inferred (c.9); the 426 for a plain
+//     GET is the fake's choice.
 //   - The console closes a session idle for ConsoleIdleTimeout (100 s)
 //     with 1001; the live value is not documented. Its refusal statuses
 //     (400, 403, 426) are the fake's choice.

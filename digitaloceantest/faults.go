@@ -150,13 +150,16 @@ type LogStreamFault struct {
 	// AfterLines is how many whole lines the stream sends first (counted
 	// from the first line it sends, after tail_lines).
 	AfterLines int
-	// MidLine then sends the first half of the next line, waiting for one
-	// to exist, before the connection drops.
+	// MidLine then waits for the next line to exist and drops the
+	// connection while sending it: a websocket is cut without a close
+	// frame and the line's message never arrives whole; a chunked body
+	// (WithChunkedLiveLogs) gets the first half of the line, then is cut.
 	MidLine bool
 	// ExpireURL makes the stream's URL expire: later requests with it get
 	// 403, as after its X-Expires. Without MidLine the stream then ends
-	// cleanly; without MidLine or ExpireURL the connection drops between
-	// two lines.
+	// normally (websocket close 1000, the end of a chunked body); without
+	// MidLine or ExpireURL the connection drops between two lines, without
+	// a close frame.
 	ExpireURL bool
 }
 
@@ -198,18 +201,19 @@ func (s *Server) takeLogStreamFault() *LogStreamFault {
 }
 
 // strikeLogStream carries out fault on a live stream; next is the line
-// that would have come next ("" if none has yet).
-func (s *Server) strikeLogStream(w http.ResponseWriter, t *logTarget, f *LogStreamFault, next string, flush func()) {
+// due next, "" when there is none yet.
+func (s *Server) strikeLogStream(t *logTarget, f *LogStreamFault, next string, sink liveSink) {
 	if f.ExpireURL {
 		s.mu.Lock()
 		t.expired = true
 		s.mu.Unlock()
 	}
-	if f.MidLine {
-		_, _ = w.Write([]byte(next[:max(len(next)/2, 1)]))
-		flush()
-	} else if f.ExpireURL {
-		return // the chunked body ends cleanly
+	switch {
+	case f.MidLine:
+		sink.drop(next[:max(len(next)/2, 1)])
+	case f.ExpireURL:
+		sink.end()
+	default:
+		sink.drop("")
 	}
-	panic(http.ErrAbortHandler) // closes the connection mid-body
 }

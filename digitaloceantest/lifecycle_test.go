@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/coder/websocket"
 	do "github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 	"github.com/stretchr/testify/assert"
@@ -205,22 +206,24 @@ func TestLogHostFlagsAuthorization(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, u.Query().Get("token"), "the URL is pre-signed")
 
-	get := func(rawURL string, withAuth bool) int {
-		req, err := http.NewRequest("GET", rawURL, nil)
-		require.NoError(t, err)
+	// The live URL is a websocket, dialled as doctl does.
+	dial := func(rawURL string, withAuth bool) int {
+		header := http.Header{}
 		if withAuth {
-			req.Header.Set("Authorization", "Bearer "+srv.Token())
+			header.Set("Authorization", "Bearer "+srv.Token())
 		}
-		resp, err := srv.HTTPClient().Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
+		conn, resp, err := websocket.Dial(ctx, rawURL, &websocket.DialOptions{HTTPClient: srv.HTTPClient(), HTTPHeader: header})
+		if err == nil {
+			_ = conn.CloseNow()
+		}
+		require.NotNil(t, resp, "dial error: %v", err)
 		return resp.StatusCode
 	}
-	assert.Equal(t, 200, get(logs.LiveURL, false))
+	assert.Equal(t, 101, dial(logs.LiveURL, false))
 	assert.Zero(t, srv.LogRequestsWithAuth())
-	assert.Equal(t, 200, get(logs.LiveURL, true), "the log host does not need the token...")
+	assert.Equal(t, 101, dial(logs.LiveURL, true), "the log host does not need the token...")
 	assert.Equal(t, 1, srv.LogRequestsWithAuth(), "...but flags a client that leaks it")
 	u.RawQuery = "token=forged"
-	assert.Equal(t, 403, get(u.String(), false))
+	assert.Equal(t, 403, dial(u.String(), false))
 	require.Len(t, srv.LogRequests(), 3)
 }

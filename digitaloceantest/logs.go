@@ -1,12 +1,15 @@
 package digitaloceantest
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/coder/websocket"
 	do "github.com/oceankit/digitalocean"
 )
 
@@ -184,8 +187,8 @@ func getEventLogs(c *call) reply {
 
 // waitChange waits for a state change; on a wall clock, where nothing else
 // moves the state on, it also wakes up now and then. It reports false when
-// the client left or the server closed.
-func (s *Server) waitChange(r *http.Request, changed <-chan struct{}, realTime bool) bool {
+// ctx ends (the client left) or the server closed.
+func (s *Server) waitChange(ctx context.Context, changed <-chan struct{}, realTime bool) bool {
 	var tick <-chan time.Time
 	if realTime {
 		timer := time.NewTimer(max(s.cfg.phaseDuration/10, 10*time.Millisecond))
@@ -197,7 +200,7 @@ func (s *Server) waitChange(r *http.Request, changed <-chan struct{}, realTime b
 		return true
 	case <-tick:
 		return true
-	case <-r.Context().Done():
+	case <-ctx.Done():
 		return false
 	case <-s.closed:
 		return false
@@ -229,7 +232,9 @@ func (e errNoActive) Error() string {
 }
 
 // logHandler serves the log host: pre-signed URLs that need no (and must
-// get no) Authorization header. Live logs are chunked, one line per chunk.
+// get no) Authorization header. Live logs are websockets, as on the live
+// API (or chunked HTTP with WithChunkedLiveLogs); archived logs are plain
+// bodies.
 func (s *Server) logHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := LogRequest{Path: r.URL.Path, HadAuthorization: r.Header.Get("Authorization") != ""}
@@ -238,25 +243,36 @@ func (s *Server) logHandler() http.Handler {
 		t := s.state.logTokens[r.URL.Query().Get("token")]
 		usable := t != nil && t.usable(s.nowLocked())
 		s.mu.Unlock()
+		live := strings.HasSuffix(r.URL.Path, "/live")
 		status := http.StatusOK
 		switch {
 		case r.Method != http.MethodGet:
 			status = http.StatusMethodNotAllowed
 		case !usable:
 			status = http.StatusForbidden
+		case live && !s.cfg.chunkedLiveLogs && !strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
+			status = http.StatusUpgradeRequired
+		case live && !s.cfg.chunkedLiveLogs:
+			status = http.StatusSwitchingProtocols
 		}
 		rec.Status = status
 		s.mu.Lock()
 		s.state.logRequests = append(s.state.logRequests, rec)
 		s.mu.Unlock()
-		if status != http.StatusOK {
+		switch {
+		case status == http.StatusUpgradeRequired:
+			http.Error(w, "The live log is a websocket.", status)
+			return
+		case status != http.StatusOK && status != http.StatusSwitchingProtocols:
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired or the signature does not match</Message></Error>`))
 			return
-		}
-		if strings.HasSuffix(r.URL.Path, "/live") {
-			s.streamLive(w, r, t, s.takeLogStreamFault())
+		case status == http.StatusSwitchingProtocols:
+			s.serveLiveWebsocket(w, r, t)
+			return
+		case live:
+			s.streamLive(r.Context(), t, s.takeLogStreamFault(), newChunkedSink(w))
 			return
 		}
 		s.mu.Lock()
@@ -272,21 +288,118 @@ func (s *Server) logHandler() http.Handler {
 	})
 }
 
-// streamLive writes the target's lines one chunk each (the last tail_lines
-// of them when asked), then, when following, new lines as they come, until
-// the logs can no longer grow, the URL expires, the client leaves, the
-// server closes or fault strikes.
-func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget, fault *LogStreamFault) {
+// serveLiveWebsocket streams a live log over a websocket. The handler is
+// counted in Server.liveLogs, as a hijacked connection outlives the HTTP
+// server's own bookkeeping.
+func (s *Server) serveLiveWebsocket(w http.ResponseWriter, r *http.Request, t *logTarget) {
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		http.Error(w, "closed", http.StatusServiceUnavailable)
+		return
+	default:
+		s.liveLogs.Add(1)
+	}
+	s.mu.Unlock()
+	defer s.liveLogs.Done()
+	fault := s.takeLogStreamFault()
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return // Accept has answered
+	}
+	defer conn.CloseNow()
+	// The client sends nothing: reading only notices when it leaves. The
+	// server's Close ends the stream too, also a write the client is not
+	// reading.
+	ctx, cancel := context.WithCancel(conn.CloseRead(context.Background()))
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	s.streamLive(ctx, t, fault, &websocketSink{ctx: ctx, conn: conn})
+}
+
+// liveSink is how a live log reaches the client: websocket messages, or
+// chunks of an HTTP body.
+type liveSink interface {
+	// line sends one whole line.
+	line(text string) error
+	// end ends the stream normally: websocket close 1000, the end of the
+	// body.
+	end()
+	// drop cuts the connection without a normal end, after sending the
+	// first half of a line where the transport can.
+	drop(half string)
+}
+
+// websocketSink sends each line as a {"data": "<line>\n"} message.
+type websocketSink struct {
+	ctx  context.Context
+	conn *websocket.Conn
+}
+
+func (ws *websocketSink) line(text string) error {
+	msg, _ := json.Marshal(map[string]string{"data": text + "\n"})
+	return ws.conn.Write(ws.ctx, websocket.MessageText, msg)
+}
+
+func (ws *websocketSink) end() { _ = ws.conn.Close(websocket.StatusNormalClosure, "") }
+
+// drop cuts the connection without a close frame; a message is whole or
+// not at all, so no half line reaches the client.
+func (ws *websocketSink) drop(string) { _ = ws.conn.CloseNow() }
+
+// chunkedSink writes each line as a chunk of an HTTP body.
+type chunkedSink struct {
+	w       http.ResponseWriter
+	flusher http.Flusher
+}
+
+func newChunkedSink(w http.ResponseWriter) *chunkedSink {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	flusher, _ := w.(http.Flusher)
-	flush := func() {
-		if flusher != nil {
-			flusher.Flush()
-		}
+	cs := &chunkedSink{w: w}
+	cs.flusher, _ = w.(http.Flusher)
+	cs.flush() // a live log answers at once, lines or not
+	return cs
+}
+
+func (cs *chunkedSink) flush() {
+	if cs.flusher != nil {
+		cs.flusher.Flush()
 	}
-	flush() // a live log answers at once, lines or not
+}
+
+func (cs *chunkedSink) line(text string) error {
+	if _, err := cs.w.Write([]byte(text + "\n")); err != nil {
+		return err
+	}
+	cs.flush()
+	return nil
+}
+
+func (cs *chunkedSink) end() {}
+
+func (cs *chunkedSink) drop(half string) {
+	if half != "" {
+		_, _ = cs.w.Write([]byte(half))
+		cs.flush()
+	}
+	panic(http.ErrAbortHandler) // closes the connection mid-body
+}
+
+// streamLive sends the target's lines (the last tail_lines of them when
+// asked), then, when following, new lines as they come. It ends the stream
+// normally when the logs can no longer grow (at once when not following)
+// or the URL expires, and stops when ctx ends (the client left), the
+// server closes or fault strikes.
+func (s *Server) streamLive(ctx context.Context, t *logTarget, fault *LogStreamFault, sink liveSink) {
 	start, sent := -1, 0
 	_, realTime := s.cfg.clock.(realClock)
 	for {
@@ -302,26 +415,27 @@ func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, t *logTarget
 		changed := s.changed
 		s.mu.Unlock()
 		if !usable {
-			return // an expired URL's stream ends
+			sink.end() // an expired URL's stream ends
+			return
 		}
 		for ; sent < len(lines); sent++ {
 			if fault != nil && sent-start == fault.AfterLines {
-				s.strikeLogStream(w, t, fault, lines[sent].String(), flush)
+				s.strikeLogStream(t, fault, lines[sent].String(), sink)
 				return
 			}
-			if _, err := w.Write([]byte(lines[sent].String() + "\n")); err != nil {
+			if sink.line(lines[sent].String()) != nil {
 				return
 			}
-			flush()
 		}
 		if fault != nil && !fault.MidLine && sent-start == fault.AfterLines {
-			s.strikeLogStream(w, t, fault, "", flush)
+			s.strikeLogStream(t, fault, "", sink)
 			return
 		}
 		if !more {
+			sink.end()
 			return
 		}
-		if !s.waitChange(r, changed, realTime) {
+		if !s.waitChange(ctx, changed, realTime) {
 			return
 		}
 	}

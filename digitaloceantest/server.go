@@ -31,6 +31,8 @@ type Server struct {
 	api, logs *host
 	routes    []route
 	consoles  consoleHub
+	// liveLogs counts the handlers of live log websockets.
+	liveLogs sync.WaitGroup
 
 	mu    sync.Mutex
 	state *state
@@ -66,14 +68,15 @@ func (h *host) close() {
 type Option func(*config)
 
 type config struct {
-	token         string
-	clock         Clock
-	phaseDuration time.Duration
-	inMemory      bool
-	account       digitalocean.Account
-	teamEmails    []string
-	rateLimit     int
-	seedActions   bool
+	token           string
+	clock           Clock
+	phaseDuration   time.Duration
+	inMemory        bool
+	chunkedLiveLogs bool
+	account         digitalocean.Account
+	teamEmails      []string
+	rateLimit       int
+	seedActions     bool
 }
 
 // WithToken sets the bearer token the fake accepts (and Client sends).
@@ -105,6 +108,13 @@ func WithPhaseDuration(d time.Duration) Option {
 // every wait then blocks durably, so retries, rate-limit pauses and
 // deployment waits run in fake time.
 func WithInMemoryNetwork() Option { return func(c *config) { c.inMemory = true } }
+
+// WithChunkedLiveLogs makes the log host serve live log URLs as chunked
+// HTTP, one line per chunk, answering websocket upgrades with a plain 200:
+// the form live logs had before App Platform moved them to websockets
+// (doctl v1.57.0). For tests of a client's fallback; the live API is
+// understood to serve websockets only.
+func WithChunkedLiveLogs() Option { return func(c *config) { c.chunkedLiveLogs = true } }
 
 // WithAccount sets the account that GET /v2/account returns.
 func WithAccount(a digitalocean.Account) Option { return func(c *config) { c.account = a } }
@@ -183,10 +193,13 @@ func startMemHost(base string, h http.Handler) *host {
 // idempotent.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
+		s.mu.Lock() // no live log handler starts after this
 		close(s.closed)
+		s.mu.Unlock()
 		s.api.close()
 		s.logs.close()
 		s.consoles.shutdown()
+		s.liveLogs.Wait()
 		s.transport.CloseIdleConnections()
 	})
 }
