@@ -14,34 +14,34 @@ import (
 // included.
 func (v *specValidation) uniqueComponentNames() {
 	v.components = map[string]declaredComponent{}
-	for _, c := range v.each() {
-		if c.name == "" {
+	for c := range v.each() {
+		if c.Name == "" {
 			continue // the generated "required" constraint reports it
 		}
-		if first, taken := v.components[c.name]; taken {
-			v.fail(c.path+".name", "%q is already the name of %s: component names must be unique within an app", c.name, first.path)
+		if first, taken := v.components[c.Name]; taken {
+			v.fail(c.path()+".name", "%q is already the name of %s: component names must be unique within an app", c.Name, first.path)
 			continue
 		}
-		v.components[c.name] = declaredComponent{path: c.path, kind: c.kind}
+		v.components[c.Name] = declaredComponent{path: c.path(), kind: c.Kind}
 	}
 }
 
 // oneSource: every component but a database has exactly one source.
 func (v *specValidation) oneSource() {
-	for _, c := range v.each() {
-		if c.kind == AppComponentKindDatabase {
+	for c := range v.each() {
+		if c.Kind == AppComponentKindDatabase {
 			continue
 		}
 		keys := "git, github, gitlab, bitbucket or image"
-		if c.kind == AppComponentKindFunctions {
+		if c.Kind == AppComponentKindFunctions {
 			keys = "git, github, gitlab or bitbucket"
 		}
-		switch len(c.sources) {
+		switch sources := c.sources().keys(); len(sources) {
 		case 0:
-			v.fail(c.path, "has no source: set one of %s", keys)
+			v.fail(c.path(), "has no source: set one of %s", keys)
 		case 1:
 		default:
-			v.fail(c.path, "has %d sources (%s): set only one of %s", len(c.sources), strings.Join(c.sources, ", "), keys)
+			v.fail(c.path(), "has %d sources (%s): set only one of %s", len(sources), strings.Join(sources, ", "), keys)
 		}
 	}
 }
@@ -382,7 +382,7 @@ func (v *specValidation) bindableReferences() {
 		}
 	}
 	check("", v.spec.Envs)
-	for _, c := range v.each() {
-		check(c.path+".", c.envs)
+	for c := range v.each() {
+		check(c.path()+".", c.Envs())
 	}
 }
