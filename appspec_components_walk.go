@@ -90,48 +90,16 @@ func yieldPlaced[T any](list []*T, name string, yield func(placedComponent) bool
 	return true
 }
 
-// routes returns the (deprecated) routes of a service, static site or
-// functions component; nil for other kinds.
-func (c AppComponent) routes() []*AppRouteSpec {
-	switch {
-	case c.Service != nil:
-		return c.Service.Routes
-	case c.StaticSite != nil:
-		return c.StaticSite.Routes
-	case c.Functions != nil:
-		return c.Functions.Routes
-	}
-	return nil
+// componentFields are the fields of several kinds that Validate's rules
+// read; a kind without one leaves it zero.
+type componentFields struct {
+	routes      []*AppRouteSpec // deprecated, as is cors
+	cors        *AppCORSPolicy
+	autoscaling *AppAutoscalingSpec
+	sources     componentSources
 }
 
-// cors returns the (deprecated) CORS policy of a service, static site or
-// functions component; nil for other kinds.
-func (c AppComponent) cors() *AppCORSPolicy {
-	switch {
-	case c.Service != nil:
-		return c.Service.CORS
-	case c.StaticSite != nil:
-		return c.StaticSite.CORS
-	case c.Functions != nil:
-		return c.Functions.CORS
-	}
-	return nil
-}
-
-// autoscaling returns the autoscaling of a service or worker; nil for other
-// kinds, which have none.
-func (c AppComponent) autoscaling() *AppAutoscalingSpec {
-	switch {
-	case c.Service != nil:
-		return c.Service.Autoscaling
-	case c.Worker != nil:
-		return c.Worker.Autoscaling
-	}
-	return nil
-}
-
-// componentSources are a component's source fields; functions have no
-// image, databases no source at all.
+// componentSources are a component's source fields.
 type componentSources struct {
 	git       *AppGitSourceSpec
 	gitHub    *AppGitHubSourceSpec
@@ -140,25 +108,31 @@ type componentSources struct {
 	image     *AppImageSourceSpec
 }
 
-func (c AppComponent) sources() componentSources {
+// fields returns the component's componentFields: functions have no image
+// or autoscaling, databases none of them.
+func (c AppComponent) fields() componentFields {
 	switch {
 	case c.Service != nil:
 		s := c.Service
-		return componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}
+		return componentFields{routes: s.Routes, cors: s.CORS, autoscaling: s.Autoscaling,
+			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Worker != nil:
 		s := c.Worker
-		return componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}
+		return componentFields{autoscaling: s.Autoscaling,
+			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Job != nil:
 		s := c.Job
-		return componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}
+		return componentFields{sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.StaticSite != nil:
 		s := c.StaticSite
-		return componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}
+		return componentFields{routes: s.Routes, cors: s.CORS,
+			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Functions != nil:
 		s := c.Functions
-		return componentSources{git: s.Git, gitHub: s.GitHub, gitLab: s.GitLab, bitbucket: s.Bitbucket}
+		return componentFields{routes: s.Routes, cors: s.CORS,
+			sources: componentSources{git: s.Git, gitHub: s.GitHub, gitLab: s.GitLab, bitbucket: s.Bitbucket}}
 	}
-	return componentSources{}
+	return componentFields{}
 }
 
 // keys lists the JSON keys of the sources that are set, in spec order.

@@ -39,9 +39,9 @@ func TestPlacedComponentsPathsAndOrders(t *testing.T) {
 	}
 }
 
-// routes, cors, autoscaling and sources read the kind's own fields and give
-// zero values for kinds without them.
-func TestAppComponentRoutingAutoscalingAndSources(t *testing.T) {
+// fields reads the kind's own routes, cors, autoscaling and sources and
+// leaves zero what a kind does not have.
+func TestAppComponentFieldsWhateverTheKind(t *testing.T) {
 	routes := func(path string) []*AppRouteSpec { return []*AppRouteSpec{{Path: path}} }
 	cors := func(origin string) *AppCORSPolicy {
 		return &AppCORSPolicy{AllowOrigins: []*AppStringMatch{{Exact: &origin}}}
@@ -74,16 +74,17 @@ func TestAppComponentRoutingAutoscalingAndSources(t *testing.T) {
 	for c := range spec.Components() {
 		seen++
 		var g got
-		if r := c.routes(); len(r) > 0 {
-			g.route = r[0].Path
+		f := c.fields()
+		if len(f.routes) > 0 {
+			g.route = f.routes[0].Path
 		}
-		if p := c.cors(); p != nil {
-			g.origin = *p.AllowOrigins[0].Exact
+		if f.cors != nil {
+			g.origin = *f.cors.AllowOrigins[0].Exact
 		}
-		if a := c.autoscaling(); a != nil {
-			g.maxInstances = a.MaxInstanceCount
+		if f.autoscaling != nil {
+			g.maxInstances = f.autoscaling.MaxInstanceCount
 		}
-		g.sources = c.sources().keys()
+		g.sources = f.sources.keys()
 		assert.Equal(t, want[c.Name], g, c.Name)
 	}
 	assert.Equal(t, len(want), seen)

@@ -36,7 +36,7 @@ func (v *specValidation) oneSource() {
 		if c.Kind == AppComponentKindFunctions {
 			keys = "git, github, gitlab or bitbucket"
 		}
-		switch sources := c.sources().keys(); len(sources) {
+		switch sources := c.fields().sources.keys(); len(sources) {
 		case 0:
 			v.fail(c.path(), "has no source: set one of %s", keys)
 		case 1:
@@ -50,7 +50,7 @@ func (v *specValidation) oneSource() {
 // autoscaling is.
 func (v *specValidation) instanceCountOrAutoscaling() {
 	for c := range v.each() {
-		if c.InstanceCount() != 0 && c.autoscaling() != nil {
+		if c.InstanceCount() != 0 && c.fields().autoscaling != nil {
 			v.fail(c.path()+".instance_count", "must not be set when autoscaling is used (autoscaling sets the count)")
 		}
 	}
@@ -59,7 +59,7 @@ func (v *specValidation) instanceCountOrAutoscaling() {
 // autoscalingBounds: min_instance_count <= max_instance_count.
 func (v *specValidation) autoscalingBounds() {
 	for c := range v.each() {
-		auto := c.autoscaling()
+		auto := c.fields().autoscaling
 		if auto != nil && auto.MinInstanceCount > 0 && auto.MaxInstanceCount > 0 && auto.MinInstanceCount > auto.MaxInstanceCount {
 			v.fail(c.path()+".autoscaling.min_instance_count", "%d is more than max_instance_count %d", auto.MinInstanceCount, auto.MaxInstanceCount)
 		}
@@ -116,7 +116,7 @@ func (v *specValidation) routePaths() {
 		}
 	}
 	for c := range v.each() {
-		check(c.path(), c.routes())
+		check(c.path(), c.fields().routes)
 	}
 }
 
@@ -274,7 +274,7 @@ func (v *specValidation) stringMatches() {
 		}
 	}
 	for c := range v.each() {
-		checkCORS(c.path(), c.cors())
+		checkCORS(c.path(), c.fields().cors)
 	}
 	paths, rules := v.ingressRules()
 	for i, r := range rules {
