@@ -59,36 +59,8 @@ func (c AppComponent) Spec() any {
 // no components.
 func (a *AppSpec) Components() iter.Seq[AppComponent] {
 	return func(yield func(AppComponent) bool) {
-		if a == nil {
-			return
-		}
-		for _, c := range a.Services {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindService, Service: c}) {
-				return
-			}
-		}
-		for _, c := range a.Workers {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindWorker, Worker: c}) {
-				return
-			}
-		}
-		for _, c := range a.Jobs {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindJob, Job: c}) {
-				return
-			}
-		}
-		for _, c := range a.StaticSites {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindStaticSite, StaticSite: c}) {
-				return
-			}
-		}
-		for _, c := range a.Databases {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindDatabase, Database: c}) {
-				return
-			}
-		}
-		for _, c := range a.Functions {
-			if c != nil && !yield(AppComponent{Name: c.Name, Kind: AppComponentKindFunctions, Functions: c}) {
+		for c := range a.placedComponents(componentsOrder) {
+			if !yield(c.AppComponent) {
 				return
 			}
 		}

@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
 )
@@ -99,79 +100,8 @@ var appSpecRules = []struct {
 	{"bindable-references", (*specValidation).bindableReferences},
 }
 
-// component is one component with its JSON path, whatever its kind.
-type component struct {
-	path    string
-	kind    AppComponentKind
-	name    string
-	sources []string // the source keys that are set
-	envs    []*AppVariableDefinition
-}
-
-// each lists the components in spec order, kind by kind.
-func (v *specValidation) each() []component {
-	var out []component
-	add := func(list string, i int, kind AppComponentKind, name string, envs []*AppVariableDefinition, sources ...any) {
-		c := component{path: fmt.Sprintf("%s[%d]", list, i), kind: kind, name: name, envs: envs}
-		for j := 0; j+1 < len(sources); j += 2 {
-			if !isNilPointer(sources[j+1]) {
-				c.sources = append(c.sources, sources[j].(string))
-			}
-		}
-		out = append(out, c)
-	}
-	s := v.spec
-	for i, c := range s.Services {
-		if c != nil {
-			add("services", i, AppComponentKindService, c.Name, c.Envs,
-				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
-		}
-	}
-	for i, c := range s.StaticSites {
-		if c != nil {
-			add("static_sites", i, AppComponentKindStaticSite, c.Name, c.Envs,
-				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
-		}
-	}
-	for i, c := range s.Workers {
-		if c != nil {
-			add("workers", i, AppComponentKindWorker, c.Name, c.Envs,
-				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
-		}
-	}
-	for i, c := range s.Jobs {
-		if c != nil {
-			add("jobs", i, AppComponentKindJob, c.Name, c.Envs,
-				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket, "image", c.Image)
-		}
-	}
-	for i, c := range s.Functions {
-		if c != nil {
-			add("functions", i, AppComponentKindFunctions, c.Name, c.Envs,
-				"git", c.Git, "github", c.GitHub, "gitlab", c.GitLab, "bitbucket", c.Bitbucket)
-		}
-	}
-	for i, c := range s.Databases {
-		if c != nil {
-			add("databases", i, AppComponentKindDatabase, c.Name, nil)
-		}
-	}
-	return out
-}
-
-// isNilPointer reports whether a source field holds a nil pointer.
-func isNilPointer(p any) bool {
-	switch x := p.(type) {
-	case *AppGitSourceSpec:
-		return x == nil
-	case *AppGitHubSourceSpec:
-		return x == nil
-	case *AppGitLabSourceSpec:
-		return x == nil
-	case *AppBitbucketSourceSpec:
-		return x == nil
-	case *AppImageSourceSpec:
-		return x == nil
-	}
-	return p == nil
+// each iterates over the components in spec order, kind by kind, with
+// their JSON paths.
+func (v *specValidation) each() iter.Seq[placedComponent] {
+	return v.spec.placedComponents(validationOrder)
 }

@@ -14,34 +14,34 @@ import (
 // included.
 func (v *specValidation) uniqueComponentNames() {
 	v.components = map[string]declaredComponent{}
-	for _, c := range v.each() {
-		if c.name == "" {
+	for c := range v.each() {
+		if c.Name == "" {
 			continue // the generated "required" constraint reports it
 		}
-		if first, taken := v.components[c.name]; taken {
-			v.fail(c.path+".name", "%q is already the name of %s: component names must be unique within an app", c.name, first.path)
+		if first, taken := v.components[c.Name]; taken {
+			v.fail(c.path()+".name", "%q is already the name of %s: component names must be unique within an app", c.Name, first.path)
 			continue
 		}
-		v.components[c.name] = declaredComponent{path: c.path, kind: c.kind}
+		v.components[c.Name] = declaredComponent{path: c.path(), kind: c.Kind}
 	}
 }
 
 // oneSource: every component but a database has exactly one source.
 func (v *specValidation) oneSource() {
-	for _, c := range v.each() {
-		if c.kind == AppComponentKindDatabase {
+	for c := range v.each() {
+		if c.Kind == AppComponentKindDatabase {
 			continue
 		}
 		keys := "git, github, gitlab, bitbucket or image"
-		if c.kind == AppComponentKindFunctions {
+		if c.Kind == AppComponentKindFunctions {
 			keys = "git, github, gitlab or bitbucket"
 		}
-		switch len(c.sources) {
+		switch sources := c.fields().sources.keys(); len(sources) {
 		case 0:
-			v.fail(c.path, "has no source: set one of %s", keys)
+			v.fail(c.path(), "has no source: set one of %s", keys)
 		case 1:
 		default:
-			v.fail(c.path, "has %d sources (%s): set only one of %s", len(c.sources), strings.Join(c.sources, ", "), keys)
+			v.fail(c.path(), "has %d sources (%s): set only one of %s", len(sources), strings.Join(sources, ", "), keys)
 		}
 	}
 }
@@ -49,38 +49,19 @@ func (v *specValidation) oneSource() {
 // instanceCountOrAutoscaling: instance_count must not be set when
 // autoscaling is.
 func (v *specValidation) instanceCountOrAutoscaling() {
-	check := func(path string, count int64, auto *AppAutoscalingSpec) {
-		if count != 0 && auto != nil {
-			v.fail(path+".instance_count", "must not be set when autoscaling is used (autoscaling sets the count)")
-		}
-	}
-	for i, c := range v.spec.Services {
-		if c != nil {
-			check(fmt.Sprintf("services[%d]", i), c.InstanceCount, c.Autoscaling)
-		}
-	}
-	for i, c := range v.spec.Workers {
-		if c != nil {
-			check(fmt.Sprintf("workers[%d]", i), c.InstanceCount, c.Autoscaling)
+	for c := range v.each() {
+		if c.InstanceCount() != 0 && c.fields().autoscaling != nil {
+			v.fail(c.path()+".instance_count", "must not be set when autoscaling is used (autoscaling sets the count)")
 		}
 	}
 }
 
 // autoscalingBounds: min_instance_count <= max_instance_count.
 func (v *specValidation) autoscalingBounds() {
-	check := func(path string, auto *AppAutoscalingSpec) {
+	for c := range v.each() {
+		auto := c.fields().autoscaling
 		if auto != nil && auto.MinInstanceCount > 0 && auto.MaxInstanceCount > 0 && auto.MinInstanceCount > auto.MaxInstanceCount {
-			v.fail(path+".autoscaling.min_instance_count", "%d is more than max_instance_count %d", auto.MinInstanceCount, auto.MaxInstanceCount)
-		}
-	}
-	for i, c := range v.spec.Services {
-		if c != nil {
-			check(fmt.Sprintf("services[%d]", i), c.Autoscaling)
-		}
-	}
-	for i, c := range v.spec.Workers {
-		if c != nil {
-			check(fmt.Sprintf("workers[%d]", i), c.Autoscaling)
+			v.fail(c.path()+".autoscaling.min_instance_count", "%d is more than max_instance_count %d", auto.MinInstanceCount, auto.MaxInstanceCount)
 		}
 	}
 }
@@ -134,20 +115,8 @@ func (v *specValidation) routePaths() {
 			seen[r.Path] = at
 		}
 	}
-	for i, c := range v.spec.Services {
-		if c != nil {
-			check(fmt.Sprintf("services[%d]", i), c.Routes)
-		}
-	}
-	for i, c := range v.spec.StaticSites {
-		if c != nil {
-			check(fmt.Sprintf("static_sites[%d]", i), c.Routes)
-		}
-	}
-	for i, c := range v.spec.Functions {
-		if c != nil {
-			check(fmt.Sprintf("functions[%d]", i), c.Routes)
-		}
+	for c := range v.each() {
+		check(c.path(), c.fields().routes)
 	}
 }
 
@@ -170,29 +139,9 @@ type pathedImage struct {
 // images lists the image sources with their paths, in spec order.
 func (v *specValidation) images() []pathedImage {
 	var out []pathedImage
-	for _, list := range []struct {
-		name   string
-		images []*AppImageSourceSpec
-	}{
-		{"services", imagesOf(v.spec.Services, func(c *AppServiceSpec) *AppImageSourceSpec { return c.Image })},
-		{"static_sites", imagesOf(v.spec.StaticSites, func(c *AppStaticSiteSpec) *AppImageSourceSpec { return c.Image })},
-		{"workers", imagesOf(v.spec.Workers, func(c *AppWorkerSpec) *AppImageSourceSpec { return c.Image })},
-		{"jobs", imagesOf(v.spec.Jobs, func(c *AppJobSpec) *AppImageSourceSpec { return c.Image })},
-	} {
-		for i, img := range list.images {
-			if img != nil {
-				out = append(out, pathedImage{fmt.Sprintf("%s[%d].image", list.name, i), img})
-			}
-		}
-	}
-	return out
-}
-
-func imagesOf[T any](list []*T, get func(*T) *AppImageSourceSpec) []*AppImageSourceSpec {
-	out := make([]*AppImageSourceSpec, len(list))
-	for i, c := range list {
-		if c != nil {
-			out[i] = get(c)
+	for c := range v.each() {
+		if img := c.Image(); img != nil {
+			out = append(out, pathedImage{c.path() + ".image", img})
 		}
 	}
 	return out
@@ -324,20 +273,8 @@ func (v *specValidation) stringMatches() {
 			}
 		}
 	}
-	for i, c := range v.spec.Services {
-		if c != nil {
-			checkCORS(fmt.Sprintf("services[%d]", i), c.CORS)
-		}
-	}
-	for i, c := range v.spec.StaticSites {
-		if c != nil {
-			checkCORS(fmt.Sprintf("static_sites[%d]", i), c.CORS)
-		}
-	}
-	for i, c := range v.spec.Functions {
-		if c != nil {
-			checkCORS(fmt.Sprintf("functions[%d]", i), c.CORS)
-		}
+	for c := range v.each() {
+		checkCORS(c.path(), c.fields().cors)
 	}
 	paths, rules := v.ingressRules()
 	for i, r := range rules {
@@ -382,7 +319,7 @@ func (v *specValidation) bindableReferences() {
 		}
 	}
 	check("", v.spec.Envs)
-	for _, c := range v.each() {
-		check(c.path+".", c.envs)
+	for c := range v.each() {
+		check(c.path()+".", c.Envs())
 	}
 }
