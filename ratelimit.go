@@ -173,10 +173,11 @@ func (c *Client) pace(ctx context.Context, r *apiRequest) error {
 	if wait := until.Sub(now); wait > 0 {
 		// Every goroutine held back by the shared state would otherwise
 		// wake at the same instant (the reset) and hit the API together.
-		// The jitter never takes the wait past the deadline.
+		// The jitter never takes the wait to the deadline: a wait ending
+		// at the deadline itself would race the context's own timer.
 		jitter := serverWaitJitter(wait, c.retry.withDefaults().BaseDelay)
-		if hasDeadline {
-			jitter = min(jitter, deadline.Sub(until))
+		if margin := deadline.Sub(until); hasDeadline && jitter >= margin {
+			jitter = margin / 2
 		}
 		until = until.Add(jitter)
 	}
