@@ -215,28 +215,24 @@ func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, paceErr 
 func (c *Client) finalError(r *apiRequest, err error, attempts int) error {
 	// Without idempotency keys a non-idempotent request that may have reached
 	// the server is never re-sent; say so, so the caller can check.
-	unsafe := !isIdempotent(r.method)
+	unknown := !isIdempotent(r.method) && attemptMayHaveApplied(err)
 	switch e := err.(type) {
 	case *Error:
-		e.Attempts = attempts
-		e.OutcomeUnknown = unsafe && e.StatusCode >= 500
+		e.Attempts, e.OutcomeUnknown = attempts, unknown
 	case *RequestError:
-		e.Attempts = attempts
-		e.OutcomeUnknown = unsafe && !e.NotSent
+		e.Attempts, e.OutcomeUnknown = attempts, unknown
 	}
 	return err
 }
 
 // attemptMayHaveApplied reports whether a failed attempt may have been
-// acted on by the server.
+// acted on by the server: a 5xx, or a request that may have been sent.
 func attemptMayHaveApplied(err error) bool {
-	var apiErr *Error
-	var reqErr *RequestError
-	switch {
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode >= 500
-	case errors.As(err, &reqErr):
-		return !reqErr.NotSent
+	switch e := err.(type) {
+	case *Error:
+		return e.StatusCode >= 500
+	case *RequestError:
+		return !e.NotSent
 	}
 	return false
 }
