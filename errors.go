@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -347,25 +346,6 @@ func requirePositive(name string, v int) error {
 		return &ArgumentError{Name: name, Reason: fmt.Sprintf("must be at least 1, got %d", v)}
 	}
 	return nil
-}
-
-// certainlyNotSent reports whether a transport error happened before any
-// byte of the request could reach the server.
-func certainlyNotSent(err error) bool {
-	var tokenErr *TokenError
-	if errors.As(err, &tokenErr) {
-		return true // the token is fetched before the request is sent
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var certErr *tls.CertificateVerificationError
-	return errors.As(err, &certErr)
 }
 
 // notSent decides RequestError.NotSent. ct is non-nil for requests that

@@ -206,19 +206,22 @@ func transientNetworkError(err error) bool {
 }
 
 // neverReachedServer reports whether a transport error certainly happened
-// before the server could see the request: besides certainlyNotSent's dial,
-// DNS and certificate failures, a TLS handshake the server refused or that
-// timed out, and a proxy that would not connect.
+// before the server could see the request: a failing token source (the
+// token is fetched before sending), a dial, DNS or certificate failure, a
+// TLS handshake the server refused or that timed out, and a proxy that
+// would not connect.
 func neverReachedServer(err error) bool {
-	if certainlyNotSent(err) {
+	var (
+		tokenErr *TokenError
+		dnsErr   *net.DNSError
+		certErr  *tls.CertificateVerificationError
+		alert    tls.AlertError
+		opErr    *net.OpError
+	)
+	switch {
+	case errors.As(err, &tokenErr), errors.As(err, &dnsErr), errors.As(err, &certErr), errors.As(err, &alert):
 		return true
-	}
-	var alert tls.AlertError
-	if errors.As(err, &alert) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "proxyconnect" {
+	case errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect"):
 		return true
 	}
 	// net/http's handshake timeout has no exported type.
