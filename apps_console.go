@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -142,28 +141,14 @@ func (s *AppsService) DialConsole(ctx context.Context, execURL string, opts *Con
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	where := redactedURL(u)
-	header := http.Header{}
-	header.Set("User-Agent", s.client.userAgent)
 	// ctx may end only the dial here: the session's end is the console's
 	// to handle, so that it can still send its close frame.
 	dialCtx, cancelDial := context.WithCancel(context.WithoutCancel(ctx))
 	stopDial := context.AfterFunc(ctx, cancelDial)
-	conn, resp, err := websocket.Dial(dialCtx, u.String(), &websocket.DialOptions{
-		HTTPClient: s.logHTTPClient(false),
-		HTTPHeader: header,
-	})
+	conn, err := s.dialPresigned(ctx, dialCtx, u, s.logHTTPClient(false))
 	stopDial()
 	if err != nil {
 		cancelDial()
-		switch {
-		case ctx.Err() != nil:
-			err = ctx.Err()
-		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
-			err = newAPIError(http.MethodGet, where, newResponse(resp, time.Now()), 1)
-		default:
-			err = &RequestError{Method: http.MethodGet, Path: where, Attempts: 1, Err: scrubURLError(err)}
-		}
 		return nil, err
 	}
 	conn.SetReadLimit(maxConsoleMessageBytes)

@@ -189,7 +189,7 @@ func streamHTTP(ctx context.Context, u *url.URL, body io.ReadCloser, yield func(
 		case ctx.Err() != nil:
 			err = ctx.Err() // the read failed because ctx ended
 		default:
-			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+			err = logRequestError(u, err)
 		}
 		if !yield(line, err) || err != nil {
 			return
@@ -254,7 +254,7 @@ func (s *AppsService) getLog(ctx context.Context, u *url.URL, keepTimeout bool) 
 	resp, err := s.logHTTPClient(keepTimeout).Do(req)
 	if err != nil {
 		// The URL's query is a credential: keep it out of the error.
-		return nil, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+		return nil, logRequestError(u, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
@@ -268,8 +268,8 @@ func redactedURL(u *url.URL) string {
 	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
 }
 
-// websocketURL is the URL a live log is dialled at: http means ws and
-// anything else wss, as in doctl.
+// websocketURL is the URL a live log or console is dialled at: http means
+// ws and anything else wss, as in doctl.
 func websocketURL(u *url.URL) string {
 	ws := *u
 	switch u.Scheme {
@@ -281,30 +281,45 @@ func websocketURL(u *url.URL) string {
 	return ws.String()
 }
 
+// logRequestError is the error of a request to a pre-signed log or
+// console URL that got no answer: it names the URL without its query.
+func logRequestError(u *url.URL, err error) *RequestError {
+	return &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+}
+
+// dialPresigned dials the websocket at a pre-signed URL through hc, a
+// token-free client from logHTTPClient, sending no header but User-Agent.
+// The error is ctx's
+// once ctx has ended, an *APIError for a non-upgrade answer, and a
+// *RequestError without the URL's query otherwise. dialCtx bounds the dial
+// alone, for callers whose session outlives it; it may be ctx.
+func (s *AppsService) dialPresigned(ctx, dialCtx context.Context, u *url.URL, hc *http.Client) (*websocket.Conn, error) {
+	header := http.Header{}
+	header.Set("User-Agent", s.client.userAgent)
+	conn, resp, err := websocket.Dial(dialCtx, websocketURL(u), &websocket.DialOptions{HTTPClient: hc, HTTPHeader: header})
+	switch {
+	case err == nil:
+		return conn, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
+		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
+	}
+	return nil, logRequestError(u, err)
+}
+
 // streamWebsocket follows a live log served as websocket messages, or as
 // an HTTP body by a server that answers the upgrade with a plain 2xx.
 func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield func(LogLine, error) bool) {
-	header := http.Header{}
-	header.Set("User-Agent", s.client.userAgent)
 	hc := s.logHTTPClient(false)
 	plain := &plainAnswerTransport{base: hc.Transport}
 	hc.Transport = plain
-	conn, resp, err := websocket.Dial(ctx, websocketURL(u), &websocket.DialOptions{
-		HTTPClient: hc,
-		HTTPHeader: header,
-	})
+	conn, err := s.dialPresigned(ctx, ctx, u, hc)
+	if err != nil && plain.resp != nil { // a log host streaming plain HTTP
+		streamHTTP(ctx, u, plain.resp.Body, yield)
+		return
+	}
 	if err != nil {
-		switch {
-		case plain.resp != nil:
-			streamHTTP(ctx, u, plain.resp.Body, yield)
-			return
-		case ctx.Err() != nil:
-			err = ctx.Err()
-		case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
-			err = newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
-		default:
-			err = &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
-		}
 		yield(LogLine{}, err)
 		return
 	}
@@ -321,10 +336,10 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 				websocket.CloseStatus(err) == websocket.StatusGoingAway:
 			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 				// Gone without a close frame: a drop, not the end of the log.
-				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1,
-					Err: fmt.Errorf("%w: the connection closed without a websocket close frame", io.ErrUnexpectedEOF)})
+				yield(LogLine{}, logRequestError(u,
+					fmt.Errorf("%w: the connection closed without a websocket close frame", io.ErrUnexpectedEOF)))
 			default:
-				yield(LogLine{}, &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)})
+				yield(LogLine{}, logRequestError(u, err))
 			}
 			return
 		}

@@ -3,10 +3,8 @@ package digitaloceantest
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	do "github.com/oceankit/digitalocean"
@@ -204,12 +202,6 @@ func instanceCount(n int64, auto *do.AppAutoscalingSpec) int {
 	return 1
 }
 
-var (
-	componentName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}[a-z0-9]$`)
-	envKey        = regexp.MustCompile(`^[_A-Za-z][_A-Za-z0-9]*$`)
-	domainName    = regexp.MustCompile(`^((xn--)?[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.)+[a-zA-Z]{2,}\.?$`)
-)
-
 // specInvalid is the API's answer to a spec that fails validation
 // (live-api-behaviour.md d.1–d.4): 400 invalid_argument, one problem, the
 // field named by its dotted path without indexes or component names.
@@ -219,40 +211,24 @@ func specInvalid(field, format string, args ...any) *reply {
 	return &r
 }
 
-// validateSpec checks what the schema says beyond types and enums, and
-// reports the first problem only, as the API does.
+// validateSpec checks what validateRequest, run first against the
+// documents' schema (names, env keys, ranges, domains), cannot: null
+// components, unique names, autoscaling bounds, at least one component,
+// ingress targets. It reports the first problem only, as the API does.
 func validateSpec(spec *do.AppSpec) *reply {
-	const namePattern = "use 2 to 32 lower-case letters, digits and dashes, starting with a letter"
-	if !componentName.MatchString(spec.Name) {
-		return specInvalid("name", "app name %q is invalid: %s", spec.Name, namePattern)
-	}
 	if kind := nullComponent(spec); kind != "" {
 		return specInvalid(kind, "a component must be an object, not null")
 	}
 	seen := map[string]bool{}
 	components := 0
 	checkName := func(kind, name string) *reply {
-		if !componentName.MatchString(name) {
-			return specInvalid(kind+".name", "component name %q is invalid: %s", name, namePattern)
-		}
 		if seen[name] {
 			return specInvalid(kind+".name", "component name %q is used by another component: names must be unique within an app", name)
 		}
 		seen[name] = true
 		return nil
 	}
-	checkEnvs := func(where string, envs []*do.AppVariableDefinition) *reply {
-		for _, e := range envs {
-			if e != nil && !envKey.MatchString(e.Key) {
-				return specInvalid(strings.TrimPrefix(where+".envs.key", "."), "env var key %q is not a valid variable name", e.Key)
-			}
-		}
-		return nil
-	}
 	checkInstances := func(where string, count int64, auto *do.AppAutoscalingSpec) *reply {
-		if count < 0 {
-			return specInvalid(where+".instance_count", "instance count must be at least 1")
-		}
 		if count != 0 && auto != nil {
 			return specInvalid(where+".instance_count", "instance count must not be set when autoscaling is used")
 		}
@@ -262,34 +238,31 @@ func validateSpec(spec *do.AppSpec) *reply {
 		return nil
 	}
 	for _, c := range spec.Services {
-		if r := firstOf(checkName("services", c.Name), checkEnvs("services", c.Envs), checkInstances("services", c.InstanceCount, c.Autoscaling)); r != nil {
+		if r := firstOf(checkName("services", c.Name), checkInstances("services", c.InstanceCount, c.Autoscaling)); r != nil {
 			return r
-		}
-		if c.HTTPPort < 0 || c.HTTPPort > 65535 {
-			return specInvalid("services.http_port", "http port %d is out of range 1 to 65535", c.HTTPPort)
 		}
 		components++
 	}
 	for _, c := range spec.Workers {
-		if r := firstOf(checkName("workers", c.Name), checkEnvs("workers", c.Envs), checkInstances("workers", c.InstanceCount, c.Autoscaling)); r != nil {
+		if r := firstOf(checkName("workers", c.Name), checkInstances("workers", c.InstanceCount, c.Autoscaling)); r != nil {
 			return r
 		}
 		components++
 	}
 	for _, c := range spec.Jobs {
-		if r := firstOf(checkName("jobs", c.Name), checkEnvs("jobs", c.Envs), checkInstances("jobs", c.InstanceCount, nil)); r != nil {
+		if r := checkName("jobs", c.Name); r != nil {
 			return r
 		}
 		components++
 	}
 	for _, c := range spec.StaticSites {
-		if r := firstOf(checkName("static_sites", c.Name), checkEnvs("static_sites", c.Envs)); r != nil {
+		if r := checkName("static_sites", c.Name); r != nil {
 			return r
 		}
 		components++
 	}
 	for _, c := range spec.Functions {
-		if r := firstOf(checkName("functions", c.Name), checkEnvs("functions", c.Envs)); r != nil {
+		if r := checkName("functions", c.Name); r != nil {
 			return r
 		}
 		components++
@@ -301,14 +274,6 @@ func validateSpec(spec *do.AppSpec) *reply {
 	}
 	if components == 0 {
 		return specInvalid("services", "an app needs at least one service, worker, job, static site or functions component")
-	}
-	for _, d := range spec.Domains {
-		if d != nil && (len(d.Domain) < 4 || len(d.Domain) > 253 || !domainName.MatchString(d.Domain)) {
-			return specInvalid("domains.domain", "domain %q is not a valid hostname", d.Domain)
-		}
-	}
-	if r := checkEnvs("", spec.Envs); r != nil {
-		return r
 	}
 	return checkIngressTargets(spec)
 }

@@ -56,22 +56,8 @@ func secretValues(spec *do.AppSpec) []*string {
 	}
 	envs(spec.Envs)
 	for c := range spec.Components() {
-		switch s := c.Spec().(type) {
-		case *do.AppServiceSpec:
-			envs(s.Envs)
-			image(s.Image)
-		case *do.AppWorkerSpec:
-			envs(s.Envs)
-			image(s.Image)
-		case *do.AppJobSpec:
-			envs(s.Envs)
-			image(s.Image)
-		case *do.AppStaticSiteSpec:
-			envs(s.Envs)
-			image(s.Image)
-		case *do.AppFunctionsSpec:
-			envs(s.Envs)
-		}
+		envs(c.Envs())   // nil for a database
+		image(c.Image()) // nil for functions and databases
 	}
 	return out
 }
