@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/oceankit/digitalocean/internal/fieldoverlay"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -106,38 +106,6 @@ type operationDoc struct {
 			Schema *raw `yaml:"schema"`
 		} `yaml:"content"`
 	} `yaml:"requestBody"`
-}
-
-// overlay is internal/specgen/overlay.yaml: the live-API fields and enum
-// values the subset lacks.
-type overlay struct {
-	Schemas map[string]*raw `yaml:"schemas"`
-	Fields  []struct {
-		Schema  string `yaml:"schema"`
-		Path    string `yaml:"path"`
-		Name    string `yaml:"name"`
-		Replace bool   `yaml:"replace"`
-		InSpec  bool   `yaml:"in_spec"`
-		Def     raw    `yaml:",inline"`
-	} `yaml:"fields"`
-	Enums []struct {
-		Schema string `yaml:"schema"`
-		Path   string `yaml:"path"`
-		Values []struct {
-			Value string `yaml:"value"`
-		} `yaml:"values"`
-	} `yaml:"enums"`
-}
-
-func readYAML(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }
 
 // operation is one operation's request: parameters and body.
@@ -416,7 +384,7 @@ func structural(s *raw) bool {
 // applyOverlay adds the live-API schemas, fields and enum values of
 // internal/specgen/overlay.yaml. A schema name the documents already define
 // keeps the documents' definition.
-func (m *model) applyOverlay(o *overlay) error {
+func (m *model) applyOverlay(o *fieldoverlay.File[raw]) error {
 	names := make([]string, 0, len(o.Schemas))
 	for n := range o.Schemas {
 		names = append(names, n)

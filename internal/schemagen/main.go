@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
+	"github.com/oceankit/digitalocean/internal/fieldoverlay"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -74,7 +75,7 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 	m := &model{schemas: map[string]*raw{}, ops: map[string]*operation{}, params: map[string]map[string]*parameter{}}
 	for _, path := range []string{subsetPath, livePath} {
 		var d document
-		if err := readYAML(path, &d); err != nil {
+		if err := fieldoverlay.ReadYAML(path, &d, false); err != nil {
 			return nil, err
 		}
 		for n, s := range d.Components.Schemas {
@@ -91,11 +92,12 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 			return nil, err
 		}
 	}
-	var o overlay
-	if err := readYAML(fieldsPath, &o); err != nil {
+	// Not strict: raw has only the keywords the validator uses.
+	o, err := fieldoverlay.Read[raw](fieldsPath, false)
+	if err != nil {
 		return nil, err
 	}
-	if err := m.applyOverlay(&o); err != nil {
+	if err := m.applyOverlay(o); err != nil {
 		return nil, err
 	}
 	if err := m.liveAPI(); err != nil {
