@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oceankit/digitalocean/internal/fieldoverlay"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -41,35 +41,11 @@ type raw struct {
 	liveTypes []string
 }
 
-type prop struct {
-	name   string
-	schema *raw
-}
-
-type props []prop
-
-func (p *props) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: properties must be a mapping", n.Line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		s := new(raw)
-		if err := n.Content[i+1].Decode(s); err != nil {
-			return err
-		}
-		*p = append(*p, prop{name: n.Content[i].Value, schema: s})
-	}
-	return nil
-}
-
-func (p props) get(name string) *raw {
-	for _, pr := range p {
-		if pr.name == name {
-			return pr.schema
-		}
-	}
-	return nil
-}
+// prop is one named property; props keeps their document order.
+type (
+	prop  = oasdoc.Prop[raw]
+	props = oasdoc.Props[raw]
+)
 
 // document is the part of an OpenAPI document the generator reads.
 type document struct {
@@ -282,7 +258,7 @@ func (m *model) findProp(s *raw, name string) (owner, found *raw, err error) {
 	if err != nil || s == nil {
 		return nil, nil, err
 	}
-	if p := s.Properties.get(name); p != nil {
+	if p := s.Properties.Get(name); p != nil {
 		owner, found = s, p
 	}
 	for _, part := range s.AllOf {
@@ -384,7 +360,7 @@ func structural(s *raw) bool {
 // applyOverlay adds the live-API schemas, fields and enum values of
 // internal/specgen/overlay.yaml. A schema name the documents already define
 // keeps the documents' definition.
-func (m *model) applyOverlay(o *fieldoverlay.File[raw]) error {
+func (m *model) applyOverlay(o *oasdoc.Overlay[raw]) error {
 	names := make([]string, 0, len(o.Schemas))
 	for n := range o.Schemas {
 		names = append(names, n)
@@ -416,8 +392,8 @@ func (m *model) applyOverlay(o *fieldoverlay.File[raw]) error {
 				return fmt.Errorf("overlay field %s replaces a property the documents lack", where)
 			}
 			for i := range owner.Properties {
-				if owner.Properties[i].name == f.Name {
-					owner.Properties[i].schema = &def
+				if owner.Properties[i].Name == f.Name {
+					owner.Properties[i].Schema = &def
 				}
 			}
 		case existing != nil:
@@ -427,7 +403,7 @@ func (m *model) applyOverlay(o *fieldoverlay.File[raw]) error {
 			if err != nil {
 				return err
 			}
-			obj.Properties = append(obj.Properties, prop{name: f.Name, schema: &def})
+			obj.Properties = append(obj.Properties, prop{Name: f.Name, Schema: &def})
 		}
 	}
 	for _, e := range o.Enums {

@@ -20,7 +20,7 @@ import (
 	"strings"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
-	"github.com/oceankit/digitalocean/internal/fieldoverlay"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -75,7 +75,7 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 	m := &model{schemas: map[string]*raw{}, ops: map[string]*operation{}, params: map[string]map[string]*parameter{}}
 	for _, path := range []string{subsetPath, livePath} {
 		var d document
-		if err := fieldoverlay.ReadYAML(path, &d, false); err != nil {
+		if err := oasdoc.ReadYAML(path, &d, false); err != nil {
 			return nil, err
 		}
 		for n, s := range d.Components.Schemas {
@@ -93,7 +93,7 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 		}
 	}
 	// Not strict: raw has only the keywords the validator uses.
-	o, err := fieldoverlay.Read[raw](fieldsPath, false)
+	o, err := oasdoc.ReadOverlay[raw](fieldsPath, false)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (m *model) liveAPI() error {
 	// Logtail type has only Token). A required key with no property is
 	// otherwise an error of the generator (see convert).
 	logtail, found := m.schemas["app_log_destination_logtail_spec"]
-	if !found || !contains(logtail.Required, "endpoint") || logtail.Properties.get("endpoint") != nil {
+	if !found || !contains(logtail.Required, "endpoint") || logtail.Properties.Get("endpoint") != nil {
 		return fmt.Errorf("live API: the logtail erratum is gone; drop its adjustment")
 	}
 	logtail.Required = slices.DeleteFunc(slices.Clone(logtail.Required), func(r string) bool { return r == "endpoint" })
@@ -159,8 +159,8 @@ func (m *model) liveAPI() error {
 	if !found {
 		return fmt.Errorf("live API: no schema apps_toggle_database_trusted_source_request")
 	}
-	if toggle.Properties.get("Enable") == nil {
-		toggle.Properties = append(toggle.Properties, prop{name: "Enable", schema: &raw{Type: "boolean"}})
+	if toggle.Properties.Get("Enable") == nil {
+		toggle.Properties = append(toggle.Properties, prop{Name: "Enable", Schema: &raw{Type: "boolean"}})
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func (c *converter) convert(s *raw, depth int) (*apischema.Schema, error) {
 		out.Maximum, out.HasMaximum = *s.Maximum, true
 	}
 	for _, r := range s.Required {
-		if s.Properties.get(r) == nil && len(s.Properties) > 0 {
+		if s.Properties.Get(r) == nil && len(s.Properties) > 0 {
 			return nil, fmt.Errorf("required property %s is not defined", r)
 		}
 		out.Required = append(out.Required, r)
@@ -296,11 +296,11 @@ func (c *converter) convert(s *raw, depth int) (*apischema.Schema, error) {
 	if len(s.Properties) > 0 {
 		out.Properties = make(map[string]*apischema.Schema, len(s.Properties))
 		for _, p := range s.Properties {
-			ps, err := c.convert(p.schema, depth+1)
+			ps, err := c.convert(p.Schema, depth+1)
 			if err != nil {
-				return nil, fmt.Errorf("property %s: %w", p.name, err)
+				return nil, fmt.Errorf("property %s: %w", p.Name, err)
 			}
-			out.Properties[p.name] = ps
+			out.Properties[p.Name] = ps
 		}
 	}
 	if s.Items != nil {
@@ -451,8 +451,8 @@ func mergeInto(dst, src *raw) {
 	for _, p := range src.Properties {
 		merged := false
 		for i := range dst.Properties {
-			if dst.Properties[i].name == p.name {
-				dst.Properties[i].schema = &raw{AllOf: []*raw{dst.Properties[i].schema, p.schema}}
+			if dst.Properties[i].Name == p.Name {
+				dst.Properties[i].Schema = &raw{AllOf: []*raw{dst.Properties[i].Schema, p.Schema}}
 				merged = true
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oceankit/digitalocean/internal/fieldoverlay"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -48,39 +48,12 @@ type Schema struct {
 	AddedValueDocs map[string]string `yaml:"-"`
 }
 
-// Prop is one named property of an object schema.
-type Prop struct {
-	Name   string
-	Schema *Schema
-}
-
-// Props keeps the document order of an object's properties.
-type Props []Prop
-
-// UnmarshalYAML reads a mapping node pair by pair.
-func (p *Props) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: properties must be a mapping", n.Line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		s := new(Schema)
-		if err := n.Content[i+1].Decode(s); err != nil {
-			return err
-		}
-		*p = append(*p, Prop{Name: n.Content[i].Value, Schema: s})
-	}
-	return nil
-}
-
-// Get returns the named property or nil.
-func (p Props) Get(name string) *Schema {
-	for _, pr := range p {
-		if pr.Name == name {
-			return pr.Schema
-		}
-	}
-	return nil
-}
+// Prop is one named property of an object schema; Props keeps their
+// document order.
+type (
+	Prop  = oasdoc.Prop[Schema]
+	Props = oasdoc.Props[Schema]
+)
 
 // Parameter is an operation parameter.
 type Parameter struct {
@@ -141,7 +114,7 @@ var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delet
 
 func loadSpec(path string) (*Spec, error) {
 	var s Spec
-	if err := fieldoverlay.ReadYAML(path, &s, false); err != nil {
+	if err := oasdoc.ReadYAML(path, &s, false); err != nil {
 		return nil, err
 	}
 	paths := make([]string, 0, len(s.Paths))
@@ -193,16 +166,16 @@ func (s *Spec) parameter(p *Parameter) (*Parameter, string) {
 // The live-API field overlay (overlay.yaml), read into this generator's
 // Schema.
 type (
-	Overlay          = fieldoverlay.File[Schema]
-	OverlayField     = fieldoverlay.Field[Schema]
-	OverlayEnum      = fieldoverlay.Enum
-	OverlayEnumValue = fieldoverlay.EnumValue
-	OverlayAlias     = fieldoverlay.Alias
+	Overlay          = oasdoc.Overlay[Schema]
+	OverlayField     = oasdoc.OverlayField[Schema]
+	OverlayEnum      = oasdoc.OverlayEnum
+	OverlayEnumValue = oasdoc.OverlayEnumValue
+	OverlayAlias     = oasdoc.OverlayAlias
 )
 
 // loadOverlay reads overlay.yaml; a key Schema lacks is an error.
 func loadOverlay(path string) (*Overlay, error) {
-	return fieldoverlay.Read[Schema](path, true)
+	return oasdoc.ReadOverlay[Schema](path, true)
 }
 
 // applyOverlay merges the overlay into the spec's schemas.

@@ -1,4 +1,4 @@
-package fieldoverlay
+package oasdoc
 
 import (
 	"os"
@@ -19,10 +19,10 @@ func TestReadStrictness(t *testing.T) {
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read[schema](path, true); err == nil || !strings.Contains(err.Error(), "source") {
+	if _, err := ReadOverlay[schema](path, true); err == nil || !strings.Contains(err.Error(), "source") {
 		t.Fatalf("strict read: err = %v, want an error naming the unknown key", err)
 	}
-	f, err := Read[schema](path, false)
+	f, err := ReadOverlay[schema](path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestReadStrictness(t *testing.T) {
 	if err := os.WriteFile(path, []byte("fields: [\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read[schema](path, false); err == nil || !strings.HasPrefix(err.Error(), path+": ") {
+	if _, err := ReadOverlay[schema](path, false); err == nil || !strings.HasPrefix(err.Error(), path+": ") {
 		t.Fatalf("bad YAML: err = %v, want it to name %s", err, path)
 	}
 }
