@@ -2,8 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/oceankit/digitalocean/internal/oasdoc"
@@ -107,12 +108,7 @@ type model struct {
 var methods = []string{"get", "put", "post", "delete", "patch", "head", "options"}
 
 func (m *model) addOperations(d *document, source string) error {
-	paths := make([]string, 0, len(d.Paths))
-	for p := range d.Paths {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(d.Paths)) {
 		item := d.Paths[p]
 		var shared []*parameter // path-item parameters, common to its operations
 		if node, found := item["parameters"]; found {
@@ -361,12 +357,7 @@ func structural(s *raw) bool {
 // internal/specgen/overlay.yaml. A schema name the documents already define
 // keeps the documents' definition.
 func (m *model) applyOverlay(o *oasdoc.Overlay[raw]) error {
-	names := make([]string, 0, len(o.Schemas))
-	for n := range o.Schemas {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(o.Schemas)) {
 		if _, have := m.schemas[n]; !have {
 			m.schemas[n] = o.Schemas[n]
 		}
@@ -415,19 +406,10 @@ func (m *model) applyOverlay(o *oasdoc.Overlay[raw]) error {
 			return fmt.Errorf("overlay enum %s.%s: not an enum of the documents", e.Schema, e.Path)
 		}
 		for _, v := range e.Values {
-			if !contains(target.Enum, v.Value) {
+			if !slices.Contains(target.Enum, v.Value) {
 				target.Enum = append(target.Enum, v.Value)
 			}
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -11,11 +11,11 @@ import (
 	"fmt"
 	"go/format"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -137,7 +137,7 @@ func (m *model) liveAPI() error {
 		"app_ingress_spec_rule_string_match_exact":  "exact",
 	} {
 		match, found := m.schemas[name]
-		if !found || !contains(match.Required, key) {
+		if !found || !slices.Contains(match.Required, key) {
 			return fmt.Errorf("live API: %s does not require %s", name, key)
 		}
 		match.Required = slices.DeleteFunc(slices.Clone(match.Required), func(r string) bool { return r == key })
@@ -148,7 +148,7 @@ func (m *model) liveAPI() error {
 	// Logtail type has only Token). A required key with no property is
 	// otherwise an error of the generator (see convert).
 	logtail, found := m.schemas["app_log_destination_logtail_spec"]
-	if !found || !contains(logtail.Required, "endpoint") || logtail.Properties.Get("endpoint") != nil {
+	if !found || !slices.Contains(logtail.Required, "endpoint") || logtail.Properties.Get("endpoint") != nil {
 		return fmt.Errorf("live API: the logtail erratum is gone; drop its adjustment")
 	}
 	logtail.Required = slices.DeleteFunc(slices.Clone(logtail.Required), func(r string) bool { return r == "endpoint" })
@@ -351,7 +351,7 @@ func (c *converter) alternatives(out *apischema.Schema, alts []*raw, depth int) 
 			allEnums = false
 		}
 		for _, v := range d.Enum {
-			if !contains(union, v) {
+			if !slices.Contains(union, v) {
 				union = append(union, v)
 			}
 		}
@@ -438,7 +438,7 @@ func mergeInto(dst, src *raw) {
 	dst.ReadOnly = dst.ReadOnly || src.ReadOnly
 	dst.Nullable = dst.Nullable || src.Nullable
 	for _, r := range src.Required {
-		if !contains(dst.Required, r) {
+		if !slices.Contains(dst.Required, r) {
 			dst.Required = append(dst.Required, r)
 		}
 	}
@@ -475,13 +475,13 @@ func emit(schemas map[string]*apischema.Schema, ops map[string]apischema.Operati
 	b.WriteString("package apischema\n\n")
 	b.WriteString("// buildSchemas returns the named schemas reachable from request bodies and app_spec.\n")
 	b.WriteString("func buildSchemas() map[string]*Schema {\n\treturn map[string]*Schema{\n")
-	for _, name := range sortedKeys(schemas) {
+	for _, name := range slices.Sorted(maps.Keys(schemas)) {
 		fmt.Fprintf(&b, "%q: %s,\n", name, literal(schemas[name], false))
 	}
 	b.WriteString("}\n}\n\n")
 	b.WriteString("// buildOperations returns the parameters and request body of every operation.\n")
 	b.WriteString("func buildOperations() map[string]Operation {\n\treturn map[string]Operation{\n")
-	for _, id := range sortedKeys(ops) {
+	for _, id := range slices.Sorted(maps.Keys(ops)) {
 		op := ops[id]
 		var fields []string
 		if len(op.Parameters) > 0 {
@@ -507,15 +507,6 @@ func emit(schemas map[string]*apischema.Schema, ops map[string]apischema.Operati
 	return format.Source(b.Bytes())
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // literal writes a schema as a composite literal; pointer says whether the
 // context needs &Schema (elements of map[string]*Schema elide it).
 func literal(s *apischema.Schema, pointer bool) string {
@@ -529,7 +520,7 @@ func literal(s *apischema.Schema, pointer bool) string {
 	}
 	if len(s.Properties) > 0 {
 		var ps []string
-		for _, k := range sortedKeys(s.Properties) {
+		for _, k := range slices.Sorted(maps.Keys(s.Properties)) {
 			ps = append(ps, fmt.Sprintf("%q: %s", k, literal(s.Properties[k], false)))
 		}
 		add("Properties: map[string]*Schema{\n%s,\n}", strings.Join(ps, ",\n"))
