@@ -6,6 +6,14 @@
 // has its own schema type; S is that type.
 package oasdoc
 
+// The documents, relative to the module root (where go generate runs the
+// generators and their headers name them).
+const (
+	SubsetPath       = "testdata/digitalocean-v2-subset.yaml" // the OpenAPI spec subset
+	LiveOverlayPath  = "testdata/live-api-overlay.yaml"       // the live-API operations the spec lacks
+	FieldOverlayPath = "internal/specgen/overlay.yaml"        // the live-API fields, schemas and enum values
+)
+
 // Overlay is the field overlay document.
 type Overlay[S any] struct {
 	// Schemas are new named schemas (referenced as #/components/schemas/NAME).
