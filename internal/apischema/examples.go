@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 )
 
 // Example is a value found in an OpenAPI document: an app spec or a request
@@ -34,13 +33,9 @@ var curlBody = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(
 // AppSpec.Validate accept the documents' own examples.
 func DocumentExamples(paths ...string) (bodies, specs []Example, err error) {
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
 		var doc map[string]any
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		if err := oasdoc.ReadYAML(path, &doc, false); err != nil {
+			return nil, nil, err
 		}
 		base := path[strings.LastIndex(path, "/")+1:]
 		pathItems, _ := doc["paths"].(map[string]any)
