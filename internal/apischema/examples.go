@@ -3,13 +3,13 @@ package apischema
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 )
 
 // Example is a value found in an OpenAPI document: an app spec or a request
@@ -33,19 +33,15 @@ var curlBody = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(
 // AppSpec.Validate accept the documents' own examples.
 func DocumentExamples(paths ...string) (bodies, specs []Example, err error) {
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, nil, err
-		}
 		var doc map[string]any
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		if err := oasdoc.ReadYAML(path, &doc, false); err != nil {
+			return nil, nil, err
 		}
 		base := path[strings.LastIndex(path, "/")+1:]
 		pathItems, _ := doc["paths"].(map[string]any)
-		for _, p := range sortedMapKeys(pathItems) {
+		for _, p := range slices.Sorted(maps.Keys(pathItems)) {
 			item, _ := pathItems[p].(map[string]any)
-			for _, method := range sortedMapKeys(item) {
+			for _, method := range slices.Sorted(maps.Keys(item)) {
 				op, _ := item[method].(map[string]any)
 				id, _ := op["operationId"].(string)
 				if id == "" {
@@ -69,7 +65,7 @@ func DocumentExamples(paths ...string) (bodies, specs []Example, err error) {
 		walk = func(v any, at string, inExample bool) {
 			switch x := v.(type) {
 			case map[string]any:
-				for _, k := range sortedMapKeys(x) {
+				for _, k := range slices.Sorted(maps.Keys(x)) {
 					child := x[k]
 					if inExample && k == "spec" {
 						if m, isMap := child.(map[string]any); isMap && m["name"] != nil {
@@ -119,7 +115,7 @@ func requestExamples(op map[string]any) []Example {
 			out = append(out, Example{Where: "example", Value: toJSON(ex)})
 		}
 		examples, _ := media["examples"].(map[string]any)
-		for _, name := range sortedMapKeys(examples) {
+		for _, name := range slices.Sorted(maps.Keys(examples)) {
 			if e, isMap := examples[name].(map[string]any); isMap && e["value"] != nil {
 				out = append(out, Example{Where: "examples." + name, Value: toJSON(e["value"])})
 			}
@@ -154,13 +150,4 @@ func toJSON(v any) any {
 		return v
 	}
 	return out
-}
-
-func sortedMapKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,7 +127,7 @@ func (w *walker) walk(v any, s *Schema, path string) {
 		w.number(x, s, path)
 	}
 	if len(s.Enum) > 0 {
-		if lit, scalar := scalarText(v); scalar && !contains(s.Enum, lit) {
+		if lit, scalar := scalarText(v); scalar && !slices.Contains(s.Enum, lit) {
 			w.add(path, NotInEnum, "%s is not one of %s", quoteIfString(v, lit), strings.Join(s.Enum, ", "))
 		}
 	}
@@ -323,15 +324,6 @@ func quoteIfString(v any, lit string) string {
 		return strconv.Quote(lit)
 	}
 	return lit
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func join(path, key string) string {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -41,35 +42,11 @@ type raw struct {
 	liveTypes []string
 }
 
-type prop struct {
-	name   string
-	schema *raw
-}
-
-type props []prop
-
-func (p *props) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: properties must be a mapping", n.Line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		s := new(raw)
-		if err := n.Content[i+1].Decode(s); err != nil {
-			return err
-		}
-		*p = append(*p, prop{name: n.Content[i].Value, schema: s})
-	}
-	return nil
-}
-
-func (p props) get(name string) *raw {
-	for _, pr := range p {
-		if pr.name == name {
-			return pr.schema
-		}
-	}
-	return nil
-}
+// prop is one named property; props keeps their document order.
+type (
+	prop  = oasdoc.Prop[raw]
+	props = oasdoc.Props[raw]
+)
 
 // document is the part of an OpenAPI document the generator reads.
 type document struct {
@@ -108,38 +85,6 @@ type operationDoc struct {
 	} `yaml:"requestBody"`
 }
 
-// overlay is internal/specgen/overlay.yaml: the live-API fields and enum
-// values the subset lacks.
-type overlay struct {
-	Schemas map[string]*raw `yaml:"schemas"`
-	Fields  []struct {
-		Schema  string `yaml:"schema"`
-		Path    string `yaml:"path"`
-		Name    string `yaml:"name"`
-		Replace bool   `yaml:"replace"`
-		InSpec  bool   `yaml:"in_spec"`
-		Def     raw    `yaml:",inline"`
-	} `yaml:"fields"`
-	Enums []struct {
-		Schema string `yaml:"schema"`
-		Path   string `yaml:"path"`
-		Values []struct {
-			Value string `yaml:"value"`
-		} `yaml:"values"`
-	} `yaml:"enums"`
-}
-
-func readYAML(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := yaml.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
 // operation is one operation's request: parameters and body.
 type operation struct {
 	id           string
@@ -163,12 +108,7 @@ type model struct {
 var methods = []string{"get", "put", "post", "delete", "patch", "head", "options"}
 
 func (m *model) addOperations(d *document, source string) error {
-	paths := make([]string, 0, len(d.Paths))
-	for p := range d.Paths {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(d.Paths)) {
 		item := d.Paths[p]
 		var shared []*parameter // path-item parameters, common to its operations
 		if node, found := item["parameters"]; found {
@@ -314,7 +254,7 @@ func (m *model) findProp(s *raw, name string) (owner, found *raw, err error) {
 	if err != nil || s == nil {
 		return nil, nil, err
 	}
-	if p := s.Properties.get(name); p != nil {
+	if p := s.Properties.Get(name); p != nil {
 		owner, found = s, p
 	}
 	for _, part := range s.AllOf {
@@ -416,13 +356,8 @@ func structural(s *raw) bool {
 // applyOverlay adds the live-API schemas, fields and enum values of
 // internal/specgen/overlay.yaml. A schema name the documents already define
 // keeps the documents' definition.
-func (m *model) applyOverlay(o *overlay) error {
-	names := make([]string, 0, len(o.Schemas))
-	for n := range o.Schemas {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+func (m *model) applyOverlay(o *oasdoc.Overlay[raw]) error {
+	for _, n := range slices.Sorted(maps.Keys(o.Schemas)) {
 		if _, have := m.schemas[n]; !have {
 			m.schemas[n] = o.Schemas[n]
 		}
@@ -448,8 +383,8 @@ func (m *model) applyOverlay(o *overlay) error {
 				return fmt.Errorf("overlay field %s replaces a property the documents lack", where)
 			}
 			for i := range owner.Properties {
-				if owner.Properties[i].name == f.Name {
-					owner.Properties[i].schema = &def
+				if owner.Properties[i].Name == f.Name {
+					owner.Properties[i].Schema = &def
 				}
 			}
 		case existing != nil:
@@ -459,7 +394,7 @@ func (m *model) applyOverlay(o *overlay) error {
 			if err != nil {
 				return err
 			}
-			obj.Properties = append(obj.Properties, prop{name: f.Name, schema: &def})
+			obj.Properties = append(obj.Properties, prop{Name: f.Name, Schema: &def})
 		}
 	}
 	for _, e := range o.Enums {
@@ -471,19 +406,10 @@ func (m *model) applyOverlay(o *overlay) error {
 			return fmt.Errorf("overlay enum %s.%s: not an enum of the documents", e.Schema, e.Path)
 		}
 		for _, v := range e.Values {
-			if !contains(target.Enum, v.Value) {
+			if !slices.Contains(target.Enum, v.Value) {
 				target.Enum = append(target.Enum, v.Value)
 			}
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

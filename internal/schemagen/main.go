@@ -11,22 +11,23 @@ import (
 	"fmt"
 	"go/format"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/oceankit/digitalocean/internal/apischema"
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
 func main() {
-	subset := flag.String("subset", "testdata/digitalocean-v2-subset.yaml", "the OpenAPI subset")
-	live := flag.String("overlay", "testdata/live-api-overlay.yaml", "the live-API operations overlay")
-	fields := flag.String("fields", "internal/specgen/overlay.yaml", "the live-API fields and enum values")
+	subset := flag.String("subset", oasdoc.SubsetPath, "the OpenAPI subset")
+	live := flag.String("overlay", oasdoc.LiveOverlayPath, "the live-API operations overlay")
+	fields := flag.String("fields", oasdoc.FieldOverlayPath, "the live-API fields and enum values")
 	out := flag.String("out", "internal/apischema/schemas.gen.go", "the file to write")
 	flag.Parse()
 	src, err := generate(*subset, *live, *fields)
@@ -74,7 +75,7 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 	m := &model{schemas: map[string]*raw{}, ops: map[string]*operation{}, params: map[string]map[string]*parameter{}}
 	for _, path := range []string{subsetPath, livePath} {
 		var d document
-		if err := readYAML(path, &d); err != nil {
+		if err := oasdoc.ReadYAML(path, &d, false); err != nil {
 			return nil, err
 		}
 		for n, s := range d.Components.Schemas {
@@ -91,11 +92,12 @@ func load(subsetPath, livePath, fieldsPath string) (*model, error) {
 			return nil, err
 		}
 	}
-	var o overlay
-	if err := readYAML(fieldsPath, &o); err != nil {
+	// Not strict: raw has only the keywords the validator uses.
+	o, err := oasdoc.ReadOverlay[raw](fieldsPath, false)
+	if err != nil {
 		return nil, err
 	}
-	if err := m.applyOverlay(&o); err != nil {
+	if err := m.applyOverlay(o); err != nil {
 		return nil, err
 	}
 	if err := m.liveAPI(); err != nil {
@@ -135,7 +137,7 @@ func (m *model) liveAPI() error {
 		"app_ingress_spec_rule_string_match_exact":  "exact",
 	} {
 		match, found := m.schemas[name]
-		if !found || !contains(match.Required, key) {
+		if !found || !slices.Contains(match.Required, key) {
 			return fmt.Errorf("live API: %s does not require %s", name, key)
 		}
 		match.Required = slices.DeleteFunc(slices.Clone(match.Required), func(r string) bool { return r == key })
@@ -146,7 +148,7 @@ func (m *model) liveAPI() error {
 	// Logtail type has only Token). A required key with no property is
 	// otherwise an error of the generator (see convert).
 	logtail, found := m.schemas["app_log_destination_logtail_spec"]
-	if !found || !contains(logtail.Required, "endpoint") || logtail.Properties.get("endpoint") != nil {
+	if !found || !slices.Contains(logtail.Required, "endpoint") || logtail.Properties.Get("endpoint") != nil {
 		return fmt.Errorf("live API: the logtail erratum is gone; drop its adjustment")
 	}
 	logtail.Required = slices.DeleteFunc(slices.Clone(logtail.Required), func(r string) bool { return r == "endpoint" })
@@ -157,8 +159,8 @@ func (m *model) liveAPI() error {
 	if !found {
 		return fmt.Errorf("live API: no schema apps_toggle_database_trusted_source_request")
 	}
-	if toggle.Properties.get("Enable") == nil {
-		toggle.Properties = append(toggle.Properties, prop{name: "Enable", schema: &raw{Type: "boolean"}})
+	if toggle.Properties.Get("Enable") == nil {
+		toggle.Properties = append(toggle.Properties, prop{Name: "Enable", Schema: &raw{Type: "boolean"}})
 	}
 	return nil
 }
@@ -286,7 +288,7 @@ func (c *converter) convert(s *raw, depth int) (*apischema.Schema, error) {
 		out.Maximum, out.HasMaximum = *s.Maximum, true
 	}
 	for _, r := range s.Required {
-		if s.Properties.get(r) == nil && len(s.Properties) > 0 {
+		if s.Properties.Get(r) == nil && len(s.Properties) > 0 {
 			return nil, fmt.Errorf("required property %s is not defined", r)
 		}
 		out.Required = append(out.Required, r)
@@ -294,11 +296,11 @@ func (c *converter) convert(s *raw, depth int) (*apischema.Schema, error) {
 	if len(s.Properties) > 0 {
 		out.Properties = make(map[string]*apischema.Schema, len(s.Properties))
 		for _, p := range s.Properties {
-			ps, err := c.convert(p.schema, depth+1)
+			ps, err := c.convert(p.Schema, depth+1)
 			if err != nil {
-				return nil, fmt.Errorf("property %s: %w", p.name, err)
+				return nil, fmt.Errorf("property %s: %w", p.Name, err)
 			}
-			out.Properties[p.name] = ps
+			out.Properties[p.Name] = ps
 		}
 	}
 	if s.Items != nil {
@@ -349,7 +351,7 @@ func (c *converter) alternatives(out *apischema.Schema, alts []*raw, depth int) 
 			allEnums = false
 		}
 		for _, v := range d.Enum {
-			if !contains(union, v) {
+			if !slices.Contains(union, v) {
 				union = append(union, v)
 			}
 		}
@@ -436,7 +438,7 @@ func mergeInto(dst, src *raw) {
 	dst.ReadOnly = dst.ReadOnly || src.ReadOnly
 	dst.Nullable = dst.Nullable || src.Nullable
 	for _, r := range src.Required {
-		if !contains(dst.Required, r) {
+		if !slices.Contains(dst.Required, r) {
 			dst.Required = append(dst.Required, r)
 		}
 	}
@@ -449,8 +451,8 @@ func mergeInto(dst, src *raw) {
 	for _, p := range src.Properties {
 		merged := false
 		for i := range dst.Properties {
-			if dst.Properties[i].name == p.name {
-				dst.Properties[i].schema = &raw{AllOf: []*raw{dst.Properties[i].schema, p.schema}}
+			if dst.Properties[i].Name == p.Name {
+				dst.Properties[i].Schema = &raw{AllOf: []*raw{dst.Properties[i].Schema, p.Schema}}
 				merged = true
 			}
 		}
@@ -468,18 +470,18 @@ func mergeInto(dst, src *raw) {
 // emit writes the table as Go source.
 func emit(schemas map[string]*apischema.Schema, ops map[string]apischema.Operation) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString("// Code generated by internal/schemagen from testdata/digitalocean-v2-subset.yaml,\n")
-	b.WriteString("// testdata/live-api-overlay.yaml and internal/specgen/overlay.yaml. DO NOT EDIT.\n\n")
+	fmt.Fprintf(&b, "// Code generated by internal/schemagen from %s,\n// %s and %s. DO NOT EDIT.\n\n",
+		oasdoc.SubsetPath, oasdoc.LiveOverlayPath, oasdoc.FieldOverlayPath)
 	b.WriteString("package apischema\n\n")
 	b.WriteString("// buildSchemas returns the named schemas reachable from request bodies and app_spec.\n")
 	b.WriteString("func buildSchemas() map[string]*Schema {\n\treturn map[string]*Schema{\n")
-	for _, name := range sortedKeys(schemas) {
+	for _, name := range slices.Sorted(maps.Keys(schemas)) {
 		fmt.Fprintf(&b, "%q: %s,\n", name, literal(schemas[name], false))
 	}
 	b.WriteString("}\n}\n\n")
 	b.WriteString("// buildOperations returns the parameters and request body of every operation.\n")
 	b.WriteString("func buildOperations() map[string]Operation {\n\treturn map[string]Operation{\n")
-	for _, id := range sortedKeys(ops) {
+	for _, id := range slices.Sorted(maps.Keys(ops)) {
 		op := ops[id]
 		var fields []string
 		if len(op.Parameters) > 0 {
@@ -505,15 +507,6 @@ func emit(schemas map[string]*apischema.Schema, ops map[string]apischema.Operati
 	return format.Source(b.Bytes())
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // literal writes a schema as a composite literal; pointer says whether the
 // context needs &Schema (elements of map[string]*Schema elide it).
 func literal(s *apischema.Schema, pointer bool) string {
@@ -527,7 +520,7 @@ func literal(s *apischema.Schema, pointer bool) string {
 	}
 	if len(s.Properties) > 0 {
 		var ps []string
-		for _, k := range sortedKeys(s.Properties) {
+		for _, k := range slices.Sorted(maps.Keys(s.Properties)) {
 			ps = append(ps, fmt.Sprintf("%q: %s", k, literal(s.Properties[k], false)))
 		}
 		add("Properties: map[string]*Schema{\n%s,\n}", strings.Join(ps, ",\n"))

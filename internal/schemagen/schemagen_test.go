@@ -44,7 +44,7 @@ func TestOverlayAndLiveAPIApplied(t *testing.T) {
 	require.NoError(t, err)
 	appSpec := m.schemas["app_spec"]
 	for _, name := range []string{"envs", "alerts", "features"} {
-		assert.NotNil(t, appSpec.Properties.get(name), "app_spec.%s from the overlay", name)
+		assert.NotNil(t, appSpec.Properties.Get(name), "app_spec.%s from the overlay", name)
 	}
 	rule, err := m.walkPath("app_alert_spec_rule", "")
 	require.NoError(t, err)
@@ -54,7 +54,7 @@ func TestOverlayAndLiveAPIApplied(t *testing.T) {
 	_, ppp, err := m.findProp(m.schemas["app_ingress_spec_rule_routing_component"], "preserve_path_prefix")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"boolean", "string"}, ppp.liveTypes)
-	assert.NotNil(t, m.schemas["apps_toggle_database_trusted_source_request"].Properties.get("Enable"))
+	assert.NotNil(t, m.schemas["apps_toggle_database_trusted_source_request"].Properties.Get("Enable"))
 }
 
 func TestGenerateRejectsBrokenInput(t *testing.T) {

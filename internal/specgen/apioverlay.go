@@ -2,8 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -23,9 +24,9 @@ func mergeAPIOverlay(s *Spec, specPath, docPath string, taken func(kind, name st
 	stem := strings.TrimSuffix(filepath.Base(docPath), filepath.Ext(docPath))
 	rename := map[string]map[string]string{"schemas": {}, "parameters": {}, "responses": {}}
 	for kind, names := range map[string][]string{
-		"schemas":    keys(doc.Components.Schemas),
-		"parameters": keys(doc.Components.Parameters),
-		"responses":  keys(doc.Components.Responses),
+		"schemas":    slices.Sorted(maps.Keys(doc.Components.Schemas)),
+		"parameters": slices.Sorted(maps.Keys(doc.Components.Parameters)),
+		"responses":  slices.Sorted(maps.Keys(doc.Components.Responses)),
 	} {
 		for _, n := range names {
 			rename[kind][n] = n
@@ -89,7 +90,7 @@ func mergeAPIOverlay(s *Spec, specPath, docPath string, taken func(kind, name st
 			fixSchema(mt.Schema)
 		}
 	}
-	for _, n := range keys(doc.Components.Schemas) {
+	for _, n := range slices.Sorted(maps.Keys(doc.Components.Schemas)) {
 		sc := doc.Components.Schemas[n]
 		fixSchema(sc)
 		if sc.Source == "" {
@@ -100,11 +101,11 @@ func mergeAPIOverlay(s *Spec, specPath, docPath string, taken func(kind, name st
 		}
 		s.Components.Schemas[rename["schemas"][n]] = sc
 	}
-	for _, n := range keys(doc.Components.Parameters) {
+	for _, n := range slices.Sorted(maps.Keys(doc.Components.Parameters)) {
 		fixParam(doc.Components.Parameters[n])
 		s.Components.Parameters[rename["parameters"][n]] = doc.Components.Parameters[n]
 	}
-	for _, n := range keys(doc.Components.Responses) {
+	for _, n := range slices.Sorted(maps.Keys(doc.Components.Responses)) {
 		fixResponse(doc.Components.Responses[n])
 		s.Components.Responses[rename["responses"][n]] = doc.Components.Responses[n]
 	}
@@ -131,13 +132,4 @@ func mergeAPIOverlay(s *Spec, specPath, docPath string, taken func(kind, name st
 		s.Operations = append(s.Operations, op)
 	}
 	return refErr
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

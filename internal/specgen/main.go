@@ -12,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 )
 
 // inputs are the generator's documents. The paths are printed in the file
@@ -23,9 +25,9 @@ type inputs struct {
 }
 
 var defaultInputs = inputs{
-	Spec:       "testdata/digitalocean-v2-subset.yaml",
-	APIOverlay: "testdata/live-api-overlay.yaml",
-	Overlay:    "internal/specgen/overlay.yaml",
+	Spec:       oasdoc.SubsetPath,
+	APIOverlay: oasdoc.LiveOverlayPath,
+	Overlay:    oasdoc.FieldOverlayPath,
 }
 
 func main() {

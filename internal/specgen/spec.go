@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/oceankit/digitalocean/internal/oasdoc"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -48,39 +48,12 @@ type Schema struct {
 	AddedValueDocs map[string]string `yaml:"-"`
 }
 
-// Prop is one named property of an object schema.
-type Prop struct {
-	Name   string
-	Schema *Schema
-}
-
-// Props keeps the document order of an object's properties.
-type Props []Prop
-
-// UnmarshalYAML reads a mapping node pair by pair.
-func (p *Props) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: properties must be a mapping", n.Line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		s := new(Schema)
-		if err := n.Content[i+1].Decode(s); err != nil {
-			return err
-		}
-		*p = append(*p, Prop{Name: n.Content[i].Value, Schema: s})
-	}
-	return nil
-}
-
-// Get returns the named property or nil.
-func (p Props) Get(name string) *Schema {
-	for _, pr := range p {
-		if pr.Name == name {
-			return pr.Schema
-		}
-	}
-	return nil
-}
+// Prop is one named property of an object schema; Props keeps their
+// document order.
+type (
+	Prop  = oasdoc.Prop[Schema]
+	Props = oasdoc.Props[Schema]
+)
 
 // Parameter is an operation parameter.
 type Parameter struct {
@@ -140,13 +113,9 @@ type Spec struct {
 var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true}
 
 func loadSpec(path string) (*Spec, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var s Spec
-	if err := yaml.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := oasdoc.ReadYAML(path, &s, false); err != nil {
+		return nil, err
 	}
 	paths := make([]string, 0, len(s.Paths))
 	for p := range s.Paths {
@@ -194,81 +163,19 @@ func (s *Spec) parameter(p *Parameter) (*Parameter, string) {
 	return s.Components.Parameters[name], name
 }
 
-// Overlay adds what the live API has beyond the spec.
-type Overlay struct {
-	// Schemas are new named schemas (referenced as #/components/schemas/NAME).
-	Schemas map[string]*Schema `yaml:"schemas"`
-	// Fields add a property to (or, with replace, retype a property of) an
-	// object schema of the spec.
-	Fields []*OverlayField `yaml:"fields"`
-	// Enums add values the live API uses to enums of the spec.
-	Enums []*OverlayEnum `yaml:"enums"`
-	// Aliases are second spellings of a property that responses may use.
-	Aliases []*OverlayAlias `yaml:"aliases"`
-}
+// The live-API field overlay (overlay.yaml), read into this generator's
+// Schema.
+type (
+	Overlay          = oasdoc.Overlay[Schema]
+	OverlayField     = oasdoc.OverlayField[Schema]
+	OverlayEnum      = oasdoc.OverlayEnum
+	OverlayEnumValue = oasdoc.OverlayEnumValue
+	OverlayAlias     = oasdoc.OverlayAlias
+)
 
-// OverlayAlias is a second JSON spelling of a property: decoding accepts
-// either (the property's own spelling wins when both are set); encoding
-// writes the property's own.
-type OverlayAlias struct {
-	// Schema is the schema that has the property.
-	Schema string `yaml:"schema"`
-	// Name is the property; Alias its other spelling.
-	Name  string `yaml:"name"`
-	Alias string `yaml:"alias"`
-	// Source says where the second spelling comes from.
-	Source string `yaml:"source"`
-}
-
-// OverlayEnum adds values to a string enum of the spec.
-type OverlayEnum struct {
-	// Schema is the spec schema the path starts from.
-	Schema string `yaml:"schema"`
-	// Path is the dot-separated property path from Schema to the enum
-	// ("" when Schema is the enum); arrays are stepped through.
-	Path string `yaml:"path"`
-	// Source says where the values come from.
-	Source string `yaml:"source"`
-	// Values are the values the spec lacks, in the order to emit them.
-	Values []OverlayEnumValue `yaml:"values"`
-}
-
-// OverlayEnumValue is one enum value with what it means.
-type OverlayEnumValue struct {
-	Value       string `yaml:"value"`
-	Description string `yaml:"description"`
-}
-
-// OverlayField is one field the overlay adds or retypes.
-type OverlayField struct {
-	// Schema is the spec schema the path starts from.
-	Schema string `yaml:"schema"`
-	// Path is a dot-separated property path from Schema to the object that
-	// gets the field ("" for Schema itself); arrays are stepped through.
-	Path string `yaml:"path"`
-	// Name is the JSON property name.
-	Name string `yaml:"name"`
-	// Replace retypes a property the spec has (a type disagreement).
-	Replace bool `yaml:"replace"`
-	// InSpec marks a field the live-API list names but that this spec
-	// revision already has; the spec definition is kept.
-	InSpec bool `yaml:"in_spec"`
-	// Def is the field's schema, with source and description.
-	Def Schema `yaml:",inline"`
-}
-
+// loadOverlay reads overlay.yaml; a key Schema lacks is an error.
 func loadOverlay(path string) (*Overlay, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var o Overlay
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&o); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &o, nil
+	return oasdoc.ReadOverlay[Schema](path, true)
 }
 
 // applyOverlay merges the overlay into the spec's schemas.
