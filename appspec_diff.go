@@ -156,6 +156,10 @@ var appSpecKeyedLists = map[string]string{
 // appSpecSets are the scalar lists whose order means nothing.
 var appSpecSets = map[string]bool{"internal_ports": true, "features": true}
 
+// defaultInstanceSize is the instance_size_slug the API fills in for a
+// component that leaves it out.
+const defaultInstanceSize = string(InstanceSizeSlugAppsS1VCPU0_5GB)
+
 // appSpecDefaults lists, by the member holding the object (for list
 // elements, the list), the values the API treats as absent: an enum's
 // unset value, or the default the OpenAPI description declares (and, for
@@ -164,9 +168,9 @@ var appSpecSets = map[string]bool{"internal_ports": true, "features": true}
 // with the default spelled out and one without do not differ.
 var appSpecDefaults = map[string]map[string]any{
 	"envs":         {"type": string(AppVariableTypeGeneral), "scope": []any{string(AppVariableScopeUnset), string(AppVariableScopeRunAndBuildTime)}},
-	"services":     {"http_port": json.Number("8080"), "instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb"},
-	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb"},
-	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb", "kind": string(AppJobSpecKindUnspecified)},
+	"services":     {"http_port": json.Number(strconv.Itoa(defaultHTTPPort)), "instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
+	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
+	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize, "kind": string(AppJobSpecKindUnspecified)},
 	"static_sites": {"index_document": "index.html", "error_document": "404.html"},
 	"domains":      {"type": string(AppDomainSpecTypeUnspecified)},
 	"image":        {"registry_type": string(AppImageSourceSpecRegistryTypeUnspecified), "tag": "latest"},

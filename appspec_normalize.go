@@ -189,11 +189,15 @@ func copyString(p *string) *string {
 	return &s
 }
 
+// defaultHTTPPort is a service's http_port when the spec leaves it out
+// (a.18); Validate and DiffAppSpecs assume it too.
+const defaultHTTPPort = 8080
+
 // fillDefaultHTTPPort fills in the documented default port (a.18).
 func fillDefaultHTTPPort(spec *AppSpec) {
 	for _, c := range spec.Services {
 		if c != nil && c.HTTPPort == 0 && !internalOnly(c) {
-			c.HTTPPort = 8080
+			c.HTTPPort = defaultHTTPPort
 		}
 	}
 }

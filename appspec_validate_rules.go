@@ -66,9 +66,6 @@ func (v *specValidation) autoscalingBounds() {
 	}
 }
 
-// defaultHTTPPort is a service's http_port when the spec leaves it out.
-const defaultHTTPPort = 8080
-
 // healthCheckPort: a service's health check port is its http_port or one
 // of its internal_ports.
 func (v *specValidation) healthCheckPort() {
