@@ -188,14 +188,8 @@ func appSpecTree(spec *AppSpec) (map[string]any, error) {
 	if spec == nil {
 		return map[string]any{}, nil
 	}
-	raw, err := json.Marshal(spec)
+	v, err := spec.jsonValue()
 	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
 	m, _ := prune(v, "").(map[string]any)
