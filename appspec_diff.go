@@ -500,19 +500,10 @@ func (d *specDiff) components(old, new map[string]any) {
 		return out
 	}
 	oldComps, newComps := collect(old), collect(new)
-	ids := make([]elementID, 0, len(oldComps)+len(newComps))
-	for id := range oldComps {
-		ids = append(ids, id)
-	}
-	for id := range newComps {
-		if _, ok := oldComps[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
 	pathOf := func(kind string, id elementID) AppSpecPath {
 		return AppSpecPath{{Field: kind, Key: "name", Value: id.value, Nth: id.nth, Index: -1}}
 	}
-	for _, id := range ids {
+	for _, id := range unionIDs(oldComps, newComps) {
 		o, inOld := oldComps[id]
 		n, inNew := newComps[id]
 		switch {
@@ -573,27 +564,26 @@ func keyString(v any) string {
 	return string(rawJSON(v))
 }
 
-func unionIDs(a, b map[elementID]map[string]any) []elementID {
-	ids := make([]elementID, 0, len(a)+len(b))
-	for id := range a {
-		ids = append(ids, id)
+// compare orders elementIDs by key value, then by position.
+func (x elementID) compare(y elementID) int {
+	if c := strings.Compare(x.value, y.value); c != 0 {
+		return c
 	}
-	for id := range b {
-		if _, ok := a[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	slices.SortFunc(ids, func(x, y elementID) int {
-		if c := strings.Compare(x.value, y.value); c != 0 {
-			return c
-		}
-		return x.nth - y.nth
-	})
-	return ids
+	return x.nth - y.nth
+}
+
+// unionIDs lists the IDs of a and b, each once, sorted.
+func unionIDs[V any](a, b map[elementID]V) []elementID {
+	return sortedUnion(a, b, elementID.compare)
 }
 
 func unionKeys(a, b map[string]any) []string {
-	keys := make([]string, 0, len(a)+len(b))
+	return sortedUnion(a, b, strings.Compare)
+}
+
+// sortedUnion lists the keys of a and b, each once, sorted by cmp.
+func sortedUnion[K comparable, V any](a, b map[K]V, cmp func(K, K) int) []K {
+	keys := make([]K, 0, len(a)+len(b))
 	for k := range a {
 		keys = append(keys, k)
 	}
@@ -602,7 +592,7 @@ func unionKeys(a, b map[string]any) []string {
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, cmp)
 	return keys
 }
 
