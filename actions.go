@@ -131,15 +131,13 @@ func (s *ActionsService) Wait(ctx context.Context, id int, opts *WaitOptions) (*
 		return nil, err
 	}
 	var last *Action
-	polls := 0
-	err := poll(ctx, opts, func(ctx context.Context) (bool, error) {
+	err := poll(ctx, opts, func(ctx context.Context, n int) (bool, error) {
 		a, _, err := s.Get(ctx, id)
 		if err != nil {
 			return false, err
 		}
 		last = a
-		polls++
-		opts.report(WaitProgress{Poll: polls, State: string(a.Status), Action: a})
+		opts.report(WaitProgress{Poll: n, State: string(a.Status), Action: a})
 		switch a.Status {
 		case ActionStatusCompleted:
 			return true, nil

@@ -60,15 +60,13 @@ func (s *AppsService) WaitForDeployment(ctx context.Context, appID, deploymentID
 		return nil, err
 	}
 	var last *Deployment
-	polls := 0
-	err := poll(ctx, opts, func(ctx context.Context) (bool, error) {
+	err := poll(ctx, opts, func(ctx context.Context, n int) (bool, error) {
 		d, _, err := s.GetDeployment(ctx, appID, deploymentID)
 		if err != nil {
 			return false, err
 		}
 		last = d
-		polls++
-		opts.report(WaitProgress{Poll: polls, State: string(d.Phase), Deployment: d})
+		opts.report(WaitProgress{Poll: n, State: string(d.Phase), Deployment: d})
 		switch d.Phase {
 		case DeploymentPhaseActive:
 			return true, nil

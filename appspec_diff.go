@@ -156,6 +156,10 @@ var appSpecKeyedLists = map[string]string{
 // appSpecSets are the scalar lists whose order means nothing.
 var appSpecSets = map[string]bool{"internal_ports": true, "features": true}
 
+// defaultInstanceSize is the instance_size_slug the API fills in for a
+// component that leaves it out.
+const defaultInstanceSize = string(InstanceSizeSlugAppsS1VCPU0_5GB)
+
 // appSpecDefaults lists, by the member holding the object (for list
 // elements, the list), the values the API treats as absent: an enum's
 // unset value, or the default the OpenAPI description declares (and, for
@@ -164,9 +168,9 @@ var appSpecSets = map[string]bool{"internal_ports": true, "features": true}
 // with the default spelled out and one without do not differ.
 var appSpecDefaults = map[string]map[string]any{
 	"envs":         {"type": string(AppVariableTypeGeneral), "scope": []any{string(AppVariableScopeUnset), string(AppVariableScopeRunAndBuildTime)}},
-	"services":     {"http_port": json.Number("8080"), "instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb"},
-	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb"},
-	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": "apps-s-1vcpu-0.5gb", "kind": string(AppJobSpecKindUnspecified)},
+	"services":     {"http_port": json.Number(strconv.Itoa(defaultHTTPPort)), "instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
+	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
+	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize, "kind": string(AppJobSpecKindUnspecified)},
 	"static_sites": {"index_document": "index.html", "error_document": "404.html"},
 	"domains":      {"type": string(AppDomainSpecTypeUnspecified)},
 	"image":        {"registry_type": string(AppImageSourceSpecRegistryTypeUnspecified), "tag": "latest"},
@@ -184,14 +188,8 @@ func appSpecTree(spec *AppSpec) (map[string]any, error) {
 	if spec == nil {
 		return map[string]any{}, nil
 	}
-	raw, err := json.Marshal(spec)
+	v, err := spec.jsonValue()
 	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
 	m, _ := prune(v, "").(map[string]any)
@@ -502,19 +500,10 @@ func (d *specDiff) components(old, new map[string]any) {
 		return out
 	}
 	oldComps, newComps := collect(old), collect(new)
-	ids := make([]elementID, 0, len(oldComps)+len(newComps))
-	for id := range oldComps {
-		ids = append(ids, id)
-	}
-	for id := range newComps {
-		if _, ok := oldComps[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
 	pathOf := func(kind string, id elementID) AppSpecPath {
 		return AppSpecPath{{Field: kind, Key: "name", Value: id.value, Nth: id.nth, Index: -1}}
 	}
-	for _, id := range ids {
+	for _, id := range unionIDs(oldComps, newComps) {
 		o, inOld := oldComps[id]
 		n, inNew := newComps[id]
 		switch {
@@ -575,27 +564,26 @@ func keyString(v any) string {
 	return string(rawJSON(v))
 }
 
-func unionIDs(a, b map[elementID]map[string]any) []elementID {
-	ids := make([]elementID, 0, len(a)+len(b))
-	for id := range a {
-		ids = append(ids, id)
+// compare orders elementIDs by key value, then by position.
+func (x elementID) compare(y elementID) int {
+	if c := strings.Compare(x.value, y.value); c != 0 {
+		return c
 	}
-	for id := range b {
-		if _, ok := a[id]; !ok {
-			ids = append(ids, id)
-		}
-	}
-	slices.SortFunc(ids, func(x, y elementID) int {
-		if c := strings.Compare(x.value, y.value); c != 0 {
-			return c
-		}
-		return x.nth - y.nth
-	})
-	return ids
+	return x.nth - y.nth
+}
+
+// unionIDs lists the IDs of a and b, each once, sorted.
+func unionIDs[V any](a, b map[elementID]V) []elementID {
+	return sortedUnion(a, b, elementID.compare)
 }
 
 func unionKeys(a, b map[string]any) []string {
-	keys := make([]string, 0, len(a)+len(b))
+	return sortedUnion(a, b, strings.Compare)
+}
+
+// sortedUnion lists the keys of a and b, each once, sorted by cmp.
+func sortedUnion[K comparable, V any](a, b map[K]V, cmp func(K, K) int) []K {
+	keys := make([]K, 0, len(a)+len(b))
 	for k := range a {
 		keys = append(keys, k)
 	}
@@ -604,7 +592,7 @@ func unionKeys(a, b map[string]any) []string {
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
+	slices.SortFunc(keys, cmp)
 	return keys
 }
 

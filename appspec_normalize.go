@@ -189,11 +189,15 @@ func copyString(p *string) *string {
 	return &s
 }
 
+// defaultHTTPPort is a service's http_port when the spec leaves it out
+// (a.18); Validate and DiffAppSpecs assume it too.
+const defaultHTTPPort = 8080
+
 // fillDefaultHTTPPort fills in the documented default port (a.18).
 func fillDefaultHTTPPort(spec *AppSpec) {
 	for _, c := range spec.Services {
 		if c != nil && c.HTTPPort == 0 && !internalOnly(c) {
-			c.HTTPPort = 8080
+			c.HTTPPort = defaultHTTPPort
 		}
 	}
 }
@@ -213,18 +217,7 @@ func dropGeneralEnvType(spec *AppSpec) {
 func appSpecEnvLists(spec *AppSpec) [][]*AppVariableDefinition {
 	lists := [][]*AppVariableDefinition{spec.Envs}
 	for c := range spec.Components() {
-		switch s := c.Spec().(type) {
-		case *AppServiceSpec:
-			lists = append(lists, s.Envs)
-		case *AppWorkerSpec:
-			lists = append(lists, s.Envs)
-		case *AppJobSpec:
-			lists = append(lists, s.Envs)
-		case *AppStaticSiteSpec:
-			lists = append(lists, s.Envs)
-		case *AppFunctionsSpec:
-			lists = append(lists, s.Envs)
-		}
+		lists = append(lists, c.Envs())
 	}
 	return lists
 }

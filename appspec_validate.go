@@ -29,11 +29,7 @@ func (s *AppSpec) Validate() error {
 	if s == nil {
 		return oneSpecProblem(&AppSpecError{Msg: "no app spec (nil)"})
 	}
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return oneSpecProblem(&AppSpecError{Msg: "cannot encode the spec: " + err.Error()})
-	}
-	value, err := apischema.Decode(raw)
+	value, err := s.jsonValue()
 	if err != nil {
 		return oneSpecProblem(&AppSpecError{Msg: "cannot encode the spec: " + err.Error()})
 	}
@@ -48,6 +44,17 @@ func (s *AppSpec) Validate() error {
 	}
 	// No line or column: the sort in err keeps this order.
 	return problems.err()
+}
+
+// jsonValue is the spec as it would be sent, decoded into plain JSON values
+// (maps, slices, strings, json.Number, bools), unknown keys included: what
+// the schema rules and DiffAppSpecs look at.
+func (s *AppSpec) jsonValue() (any, error) {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	return apischema.Decode(raw)
 }
 
 // specValidation applies the cross-field rules; each rule is a method named

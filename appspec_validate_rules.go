@@ -4,8 +4,10 @@ package digitalocean
 // of appSpecRules; docs/validation.md gives each rule's source.
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -66,9 +68,6 @@ func (v *specValidation) autoscalingBounds() {
 	}
 }
 
-// defaultHTTPPort is a service's http_port when the spec leaves it out.
-const defaultHTTPPort = 8080
-
 // healthCheckPort: a service's health check port is its http_port or one
 // of its internal_ports.
 func (v *specValidation) healthCheckPort() {
@@ -76,19 +75,8 @@ func (v *specValidation) healthCheckPort() {
 		if c == nil || c.HealthCheck == nil || c.HealthCheck.Port == 0 {
 			continue
 		}
-		port := c.HealthCheck.Port
-		httpPort := c.HTTPPort
-		if httpPort == 0 {
-			httpPort = defaultHTTPPort
-		}
-		if port == httpPort {
-			continue
-		}
-		found := false
-		for _, p := range c.InternalPorts {
-			found = found || p == port
-		}
-		if !found {
+		port, httpPort := c.HealthCheck.Port, cmp.Or(c.HTTPPort, defaultHTTPPort)
+		if port != httpPort && !slices.Contains(c.InternalPorts, port) {
 			v.fail(fmt.Sprintf("services[%d].health_check.port", i),
 				"health check port %d is neither the http_port (%d) nor one of internal_ports", port, httpPort)
 		}

@@ -62,12 +62,13 @@ func (o *WaitOptions) intervals() (first, ceiling time.Duration) {
 }
 
 // poll calls check until it reports done or fails, sleeping with capped
-// exponential backoff in between. A failed check (for example a network
-// error that outlived the client's retries) ends the wait with that error.
-func poll(ctx context.Context, opts *WaitOptions, check func(context.Context) (bool, error)) error {
+// exponential backoff in between; n counts the calls, from 1. A failed
+// check (for example a network error that outlived the client's retries)
+// ends the wait with that error.
+func poll(ctx context.Context, opts *WaitOptions, check func(ctx context.Context, n int) (bool, error)) error {
 	delay, ceiling := opts.intervals()
-	for {
-		done, err := check(ctx)
+	for n := 1; ; n++ {
+		done, err := check(ctx, n)
 		if done || err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ func TestWaitOptionsIntervals(t *testing.T) {
 func pollTimes(t *testing.T, opts *WaitOptions, n int) []time.Duration {
 	t.Helper()
 	var at []time.Time
-	err := poll(context.Background(), opts, func(context.Context) (bool, error) {
+	err := poll(context.Background(), opts, func(context.Context, int) (bool, error) {
 		at = append(at, time.Now())
 		return len(at) == n, nil
 	})
@@ -76,7 +76,7 @@ func TestPollCheckErrorEndsWait(t *testing.T) {
 		boom := errors.New("boom")
 		calls := 0
 		start := time.Now()
-		err := poll(context.Background(), nil, func(context.Context) (bool, error) {
+		err := poll(context.Background(), nil, func(context.Context, int) (bool, error) {
 			calls++
 			if calls == 2 {
 				return false, boom
@@ -91,7 +91,7 @@ func TestPollCheckErrorEndsWait(t *testing.T) {
 
 func TestPollDoneWithErrorReturnsError(t *testing.T) {
 	boom := errors.New("failed state")
-	err := poll(context.Background(), nil, func(context.Context) (bool, error) { return true, boom })
+	err := poll(context.Background(), nil, func(context.Context, int) (bool, error) { return true, boom })
 	assert.Same(t, boom, err)
 }
 
@@ -101,7 +101,7 @@ func TestPollContextCancelled(t *testing.T) {
 		time.AfterFunc(2500*time.Millisecond, cancel)
 		calls := 0
 		start := time.Now()
-		err := poll(ctx, nil, func(context.Context) (bool, error) {
+		err := poll(ctx, nil, func(context.Context, int) (bool, error) {
 			calls++
 			return false, nil
 		})

@@ -67,12 +67,15 @@ func (r *Resource) Plan(ctx context.Context, st *State, desired *digitalocean.Ap
 	p := &Plan{Action: NoOp}
 	for _, c := range digitalocean.DiffAppSpecs(st.Spec, normalized) {
 		plaintext, undecidable := secretPlaintext(c)
-		switch {
-		case !undecidable:
+		if !undecidable {
 			p.Changes = append(p.Changes, c)
-		case st.Secrets[c.Path.String()] == "":
+			continue
+		}
+		path := c.Path.String()
+		switch applied := st.Secrets[path]; {
+		case applied == "":
 			p.Unknown = append(p.Unknown, c)
-		case st.Secrets[c.Path.String()] != secretHash(st.Salt, c.Path.String(), plaintext):
+		case applied != secretHash(st.Salt, path, plaintext):
 			c.Undecidable = false // decided: the plaintext changed
 			p.Changes = append(p.Changes, c)
 		}
@@ -119,7 +122,8 @@ func appliedSecrets(st *State, desired *digitalocean.AppSpec) map[string]string 
 	hashes := map[string]string{}
 	for _, c := range digitalocean.DiffAppSpecs(st.Spec, digitalocean.NormalizeAppSpec(desired)) {
 		if plaintext, ok := secretPlaintext(c); ok {
-			hashes[c.Path.String()] = secretHash(st.Salt, c.Path.String(), plaintext)
+			path := c.Path.String()
+			hashes[path] = secretHash(st.Salt, path, plaintext)
 		}
 	}
 	return hashes
