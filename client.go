@@ -244,7 +244,10 @@ func sameHostRedirects(base *url.URL) func(*http.Request, []*http.Request) error
 func (c *Client) scrubTokens(e *Error) {
 	cur, prev := c.auth.recentTokens()
 	e.ID = scrubSecrets(e.ID, cur, prev)
-	e.Message = scrubSecrets(e.Message, cur, prev)
+	if msg := scrubSecrets(e.Message, cur, prev); msg != e.Message {
+		// Field was read from the message: read it again from what is left.
+		e.Message, e.Field = msg, apiErrorField(msg)
+	}
 	e.RequestID = scrubSecrets(e.RequestID, cur, prev)
 }
 

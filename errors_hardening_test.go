@@ -155,3 +155,17 @@ func TestEchoedRotatedTokenIsScrubbedFromError(t *testing.T) {
 		assert.Equal(t, "token REDACTED has expired", apiErr.Message)
 	})
 }
+
+// A token echoed inside the field path of a spec-validation message is
+// scrubbed from Field too: Field is read from the message after scrubbing.
+func TestEchoedTokenIsScrubbedFromField(t *testing.T) {
+	const token = "abc.short" // shaped like a path segment, not like a token
+	c, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusBadRequest, `{"id":"invalid_argument","message":"error validating app spec field \"services.`+token+`\": bad"}`)
+	}), WithToken(token))
+	_, _, err := c.Account.Get(context.Background())
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.NotContains(t, apiErr.Field, token)
+	assert.NotContains(t, apiErr.Message, token)
+}
