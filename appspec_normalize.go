@@ -213,18 +213,7 @@ func dropGeneralEnvType(spec *AppSpec) {
 func appSpecEnvLists(spec *AppSpec) [][]*AppVariableDefinition {
 	lists := [][]*AppVariableDefinition{spec.Envs}
 	for c := range spec.Components() {
-		switch s := c.Spec().(type) {
-		case *AppServiceSpec:
-			lists = append(lists, s.Envs)
-		case *AppWorkerSpec:
-			lists = append(lists, s.Envs)
-		case *AppJobSpec:
-			lists = append(lists, s.Envs)
-		case *AppStaticSiteSpec:
-			lists = append(lists, s.Envs)
-		case *AppFunctionsSpec:
-			lists = append(lists, s.Envs)
-		}
+		lists = append(lists, c.Envs())
 	}
 	return lists
 }
