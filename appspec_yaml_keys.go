@@ -35,19 +35,6 @@ func markedUnknown(key, value *yaml.Node) bool {
 		strings.Contains(value.LineComment, unknownKeyMarker)
 }
 
-// foldedSpecKey returns the known key that encoding/json would match key to
-// case-insensitively, or "". Such a key cannot be kept as unknown: in JSON
-// it would set that field.
-func foldedSpecKey(key string, known []string) string {
-	folded := foldKey(key)
-	for _, k := range known {
-		if foldKey(k) == folded {
-			return k
-		}
-	}
-	return ""
-}
-
 // closestSpecKey returns the known key that an unknown key most likely
 // misspells, or "". After lower-casing both and reading '-' as '_', the
 // key misspells a known one when

@@ -212,7 +212,7 @@ func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfi
 		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
 		Msg: fmt.Sprintf("unknown key %q", name),
 	}
-	switch folded := foldedSpecKey(name, fields.Names); {
+	switch folded := fields.Fold(name); {
 	case folded != "":
 		// Marked or not: in JSON it would set the field it matches.
 		problem.Suggestion = folded
