@@ -175,15 +175,18 @@ func unwrapSpec(root *yaml.Node, required bool) (*yaml.Node, error) {
 
 // listKeys joins quoted keys as `"a", "b" and "c"`, at most 5 of them.
 func listKeys(keys []string) string {
-	more := ""
 	if len(keys) > 5 {
-		more = fmt.Sprintf(" and %d more keys", len(keys)-5)
-		keys = keys[:5]
+		return strings.Join(keys[:5], ", ") + fmt.Sprintf(" and %d more keys", len(keys)-5)
 	}
-	if more == "" && len(keys) > 1 {
-		return strings.Join(keys[:len(keys)-1], ", ") + " and " + keys[len(keys)-1]
+	return joinWithAnd(keys)
+}
+
+// joinWithAnd joins items as "a, b and c".
+func joinWithAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
 	}
-	return strings.Join(keys, ", ") + more
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // singleDocument parses data and returns the root node of its one document.

@@ -194,12 +194,8 @@ func misplacedSpecKey(key string) string {
 		}
 		names = append(names, h)
 	}
-	list := strings.Join(names, ", ")
-	if len(names) > 1 {
-		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-	}
 	if len(homes) > 3 {
-		list = strings.Join(names, ", ") + " and others"
+		return strings.Join(names, ", ") + " and others"
 	}
-	return list
+	return joinWithAnd(names)
 }
