@@ -87,17 +87,8 @@ func (a *AppSpec) Component(name string) (AppComponent, bool) {
 // Envs returns the component's environment variables; nil for a database,
 // which has none.
 func (c AppComponent) Envs() []*AppVariableDefinition {
-	switch {
-	case c.Service != nil:
-		return c.Service.Envs
-	case c.Worker != nil:
-		return c.Worker.Envs
-	case c.Job != nil:
-		return c.Job.Envs
-	case c.StaticSite != nil:
-		return c.StaticSite.Envs
-	case c.Functions != nil:
-		return c.Functions.Envs
+	if envs := c.fields().envs; envs != nil {
+		return *envs
 	}
 	return nil
 }
@@ -106,20 +97,11 @@ func (c AppComponent) Envs() []*AppVariableDefinition {
 // points into. It reports false, changing nothing, for a kind that has
 // none (a database).
 func (c AppComponent) SetEnvs(envs []*AppVariableDefinition) bool {
-	switch {
-	case c.Service != nil:
-		c.Service.Envs = envs
-	case c.Worker != nil:
-		c.Worker.Envs = envs
-	case c.Job != nil:
-		c.Job.Envs = envs
-	case c.StaticSite != nil:
-		c.StaticSite.Envs = envs
-	case c.Functions != nil:
-		c.Functions.Envs = envs
-	default:
+	field := c.fields().envs
+	if field == nil {
 		return false
 	}
+	*field = envs
 	return true
 }
 
@@ -135,97 +117,25 @@ func (c AppComponent) Env(key string) (*AppVariableDefinition, bool) {
 }
 
 // SourceDir returns the component's source directory; "" for a database.
-func (c AppComponent) SourceDir() string {
-	switch {
-	case c.Service != nil:
-		return c.Service.SourceDir
-	case c.Worker != nil:
-		return c.Worker.SourceDir
-	case c.Job != nil:
-		return c.Job.SourceDir
-	case c.StaticSite != nil:
-		return c.StaticSite.SourceDir
-	case c.Functions != nil:
-		return c.Functions.SourceDir
-	}
-	return ""
-}
+func (c AppComponent) SourceDir() string { return c.fields().sourceDir }
 
 // InstanceSizeSlug returns the instance size of a service, worker or job;
 // "" for other kinds (sized by the platform or, for a database, by Size).
-func (c AppComponent) InstanceSizeSlug() InstanceSizeSlug {
-	switch {
-	case c.Service != nil:
-		return c.Service.InstanceSizeSlug
-	case c.Worker != nil:
-		return c.Worker.InstanceSizeSlug
-	case c.Job != nil:
-		return c.Job.InstanceSizeSlug
-	}
-	return ""
-}
+func (c AppComponent) InstanceSizeSlug() InstanceSizeSlug { return c.fields().instanceSize }
 
 // InstanceCount returns the instance count of a service, worker or job (0
 // when unset, which the API treats as 1); 0 for other kinds.
-func (c AppComponent) InstanceCount() int64 {
-	switch {
-	case c.Service != nil:
-		return c.Service.InstanceCount
-	case c.Worker != nil:
-		return c.Worker.InstanceCount
-	case c.Job != nil:
-		return c.Job.InstanceCount
-	}
-	return 0
-}
+func (c AppComponent) InstanceCount() int64 { return c.fields().instanceCount }
 
 // Image returns the container image source of a service, worker, job or
 // static site (where image.registry_credentials lives); nil when the
 // component builds from another source or has no image.
-func (c AppComponent) Image() *AppImageSourceSpec {
-	switch {
-	case c.Service != nil:
-		return c.Service.Image
-	case c.Worker != nil:
-		return c.Worker.Image
-	case c.Job != nil:
-		return c.Job.Image
-	case c.StaticSite != nil:
-		return c.StaticSite.Image
-	}
-	return nil
-}
+func (c AppComponent) Image() *AppImageSourceSpec { return c.fields().sources.image }
 
 // Alerts returns the component's alert rules; nil for static sites and
 // databases, which have none.
-func (c AppComponent) Alerts() []*AppAlertSpec {
-	switch {
-	case c.Service != nil:
-		return c.Service.Alerts
-	case c.Worker != nil:
-		return c.Worker.Alerts
-	case c.Job != nil:
-		return c.Job.Alerts
-	case c.Functions != nil:
-		return c.Functions.Alerts
-	}
-	return nil
-}
+func (c AppComponent) Alerts() []*AppAlertSpec { return c.fields().alerts }
 
 // LogDestinations returns the component's log forwarding destinations; nil
 // for a database.
-func (c AppComponent) LogDestinations() []*AppLogDestination {
-	switch {
-	case c.Service != nil:
-		return c.Service.LogDestinations
-	case c.Worker != nil:
-		return c.Worker.LogDestinations
-	case c.Job != nil:
-		return c.Job.LogDestinations
-	case c.StaticSite != nil:
-		return c.StaticSite.LogDestinations
-	case c.Functions != nil:
-		return c.Functions.LogDestinations
-	}
-	return nil
-}
+func (c AppComponent) LogDestinations() []*AppLogDestination { return c.fields().logDestinations }

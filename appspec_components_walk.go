@@ -90,13 +90,20 @@ func yieldPlaced[T any](list []*T, name string, yield func(placedComponent) bool
 	return true
 }
 
-// componentFields are the fields of several kinds that Validate's rules
-// read; a kind without one leaves it zero.
+// componentFields are the fields several kinds share, read by the
+// AppComponent accessors and Validate's rules; a kind without one leaves it
+// zero. envs points into the spec so that SetEnvs can write it.
 type componentFields struct {
-	routes      []*AppRouteSpec // deprecated, as is cors
-	cors        *AppCORSPolicy
-	autoscaling *AppAutoscalingSpec
-	sources     componentSources
+	envs            *[]*AppVariableDefinition
+	sourceDir       string
+	instanceSize    InstanceSizeSlug
+	instanceCount   int64
+	alerts          []*AppAlertSpec
+	logDestinations []*AppLogDestination
+	routes          []*AppRouteSpec // deprecated, as is cors
+	cors            *AppCORSPolicy
+	autoscaling     *AppAutoscalingSpec
+	sources         componentSources
 }
 
 // componentSources are a component's source fields.
@@ -108,28 +115,37 @@ type componentSources struct {
 	image     *AppImageSourceSpec
 }
 
-// fields returns the component's componentFields: functions have no image
-// or autoscaling, databases none of them.
+// fields returns the component's componentFields: only services, workers
+// and jobs are sized, functions have no image or autoscaling, static sites
+// no alerts, databases none of them.
 func (c AppComponent) fields() componentFields {
 	switch {
 	case c.Service != nil:
 		s := c.Service
-		return componentFields{routes: s.Routes, cors: s.CORS, autoscaling: s.Autoscaling,
+		return componentFields{envs: &s.Envs, sourceDir: s.SourceDir, instanceSize: s.InstanceSizeSlug,
+			instanceCount: s.InstanceCount, alerts: s.Alerts, logDestinations: s.LogDestinations,
+			routes: s.Routes, cors: s.CORS, autoscaling: s.Autoscaling,
 			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Worker != nil:
 		s := c.Worker
-		return componentFields{autoscaling: s.Autoscaling,
-			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
+		return componentFields{envs: &s.Envs, sourceDir: s.SourceDir, instanceSize: s.InstanceSizeSlug,
+			instanceCount: s.InstanceCount, alerts: s.Alerts, logDestinations: s.LogDestinations,
+			autoscaling: s.Autoscaling,
+			sources:     componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Job != nil:
 		s := c.Job
-		return componentFields{sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
+		return componentFields{envs: &s.Envs, sourceDir: s.SourceDir, instanceSize: s.InstanceSizeSlug,
+			instanceCount: s.InstanceCount, alerts: s.Alerts, logDestinations: s.LogDestinations,
+			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.StaticSite != nil:
 		s := c.StaticSite
-		return componentFields{routes: s.Routes, cors: s.CORS,
+		return componentFields{envs: &s.Envs, sourceDir: s.SourceDir, logDestinations: s.LogDestinations,
+			routes: s.Routes, cors: s.CORS,
 			sources: componentSources{s.Git, s.GitHub, s.GitLab, s.Bitbucket, s.Image}}
 	case c.Functions != nil:
 		s := c.Functions
-		return componentFields{routes: s.Routes, cors: s.CORS,
+		return componentFields{envs: &s.Envs, sourceDir: s.SourceDir, alerts: s.Alerts,
+			logDestinations: s.LogDestinations, routes: s.Routes, cors: s.CORS,
 			sources: componentSources{git: s.Git, gitHub: s.GitHub, gitLab: s.GitLab, bitbucket: s.Bitbucket}}
 	}
 	return componentFields{}

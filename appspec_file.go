@@ -28,12 +28,7 @@ const maxAppSpecBytes = 4 << 20
 // LoadAppSpec reads an app spec file, YAML or JSON, as ParseAppSpec does.
 // Problems in the file are an AppSpecErrors whose entries name the file.
 func LoadAppSpec(path string) (*AppSpec, error) {
-	data, err := readSpecFile(path)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := ParseAppSpec(data)
-	return spec, inFile(err, path)
+	return readSpecFile(path, false)
 }
 
 // ParseAppSpec reads an app spec, YAML or JSON, as found in an app spec
@@ -54,12 +49,7 @@ func ParseAppSpec(data []byte) (*AppSpec, error) {
 // under a top-level "spec:" key, the only key allowed there. Problems are
 // reported as LoadAppSpec reports them, with paths starting "spec.".
 func LoadDeployTemplate(path string) (*AppSpec, error) {
-	data, err := readSpecFile(path)
-	if err != nil {
-		return nil, err
-	}
-	spec, err := ParseDeployTemplate(data)
-	return spec, inFile(err, path)
+	return readSpecFile(path, true)
 }
 
 // ParseDeployTemplate reads a deploy template: an app spec, YAML or JSON,
@@ -80,7 +70,9 @@ func (a *AppSpec) UnmarshalYAML(node *yaml.Node) error {
 	return nil
 }
 
-func readSpecFile(path string) ([]byte, error) {
+// readSpecFile reads a bare or wrapped app spec file, as
+// parseSpecDocument reads the document, and names the file in its problems.
+func readSpecFile(path string, template bool) (*AppSpec, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
@@ -90,7 +82,8 @@ func readSpecFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
 	}
-	return data, nil
+	spec, err := parseSpecDocument(data, template)
+	return spec, inFile(err, path)
 }
 
 // inFile sets File on every problem of err.
@@ -175,15 +168,18 @@ func unwrapSpec(root *yaml.Node, required bool) (*yaml.Node, error) {
 
 // listKeys joins quoted keys as `"a", "b" and "c"`, at most 5 of them.
 func listKeys(keys []string) string {
-	more := ""
 	if len(keys) > 5 {
-		more = fmt.Sprintf(" and %d more keys", len(keys)-5)
-		keys = keys[:5]
+		return strings.Join(keys[:5], ", ") + fmt.Sprintf(" and %d more keys", len(keys)-5)
 	}
-	if more == "" && len(keys) > 1 {
-		return strings.Join(keys[:len(keys)-1], ", ") + " and " + keys[len(keys)-1]
+	return joinWithAnd(keys)
+}
+
+// joinWithAnd joins items as "a, b and c".
+func joinWithAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
 	}
-	return strings.Join(keys, ", ") + more
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // singleDocument parses data and returns the root node of its one document.

@@ -190,6 +190,21 @@ func TestLoadDeployTemplate(t *testing.T) {
 	assert.Equal(t, "services", specErr.Suggestion)
 }
 
+// A bare spec is no deploy template, read from a file as from bytes.
+func TestLoadDeployTemplateRequiresWrapper(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "deploy.template.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("name: a\n"), 0o600))
+	_, err := LoadDeployTemplate(path)
+	var specErr *AppSpecError
+	require.ErrorAs(t, err, &specErr)
+	assert.Equal(t, path, specErr.File)
+	assert.Contains(t, specErr.Msg, `top-level "spec:" key`)
+
+	spec, err := LoadAppSpec(path)
+	require.NoError(t, err)
+	assert.Equal(t, "a", spec.Name)
+}
+
 func TestDeployTemplateWrapperErrors(t *testing.T) {
 	tests := []struct {
 		name, doc string

@@ -288,7 +288,7 @@ func (g *specGenerator) unknownKey(fields *jsonfields.Set) string {
 	default:
 		key = "future_" + g.string()
 	}
-	if _, known := fields.ByName[key]; known || foldedSpecKey(key, fields.Names) != "" {
+	if _, known := fields.Lookup(key); known {
 		return ""
 	}
 	if closestSpecKey(key, fields.Names) != "" {

@@ -115,11 +115,12 @@ const droppedProblemsPrefix = "too many problems: "
 type specProblems struct {
 	list    AppSpecErrors
 	dropped int
-	total   int // problems added, listed or not
 }
 
+// count is the number of problems added, listed or not.
+func (p *specProblems) count() int { return len(p.list) + p.dropped }
+
 func (p *specProblems) add(e *AppSpecError) {
-	p.total++
 	if len(p.list) < maxAppSpecProblems {
 		p.list = append(p.list, e)
 		return

@@ -35,19 +35,6 @@ func markedUnknown(key, value *yaml.Node) bool {
 		strings.Contains(value.LineComment, unknownKeyMarker)
 }
 
-// foldedSpecKey returns the known key that encoding/json would match key to
-// case-insensitively, or "". Such a key cannot be kept as unknown: in JSON
-// it would set that field.
-func foldedSpecKey(key string, known []string) string {
-	folded := foldKey(key)
-	for _, k := range known {
-		if foldKey(k) == folded {
-			return k
-		}
-	}
-	return ""
-}
-
 // closestSpecKey returns the known key that an unknown key most likely
 // misspells, or "". After lower-casing both and reading '-' as '_', the
 // key misspells a known one when
@@ -207,12 +194,8 @@ func misplacedSpecKey(key string) string {
 		}
 		names = append(names, h)
 	}
-	list := strings.Join(names, ", ")
-	if len(names) > 1 {
-		list = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-	}
 	if len(homes) > 3 {
-		list = strings.Join(names, ", ") + " and others"
+		return strings.Join(names, ", ") + " and others"
 	}
-	return list
+	return joinWithAnd(names)
 }

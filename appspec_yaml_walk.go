@@ -97,9 +97,9 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 		w.natural(n, path, depth)
 		return
 	case decodesItself(t):
-		start, before := len(w.out), w.problems.total
+		start, before := len(w.out), w.problems.count()
 		w.natural(n, path, depth)
-		if w.problems.total > before || w.stopped {
+		if w.problems.count() > before || w.stopped {
 			return
 		}
 		if err := json.Unmarshal(w.out[start:], reflect.New(t).Interface()); err != nil {
@@ -212,7 +212,7 @@ func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfi
 		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
 		Msg: fmt.Sprintf("unknown key %q", name),
 	}
-	switch folded := foldedSpecKey(name, fields.Names); {
+	switch folded := fields.Fold(name); {
 	case folded != "":
 		// Marked or not: in JSON it would set the field it matches.
 		problem.Suggestion = folded

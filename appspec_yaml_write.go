@@ -21,20 +21,18 @@ import (
 // reads the file back into an equal spec: the comment tells it the key is
 // no typo.
 func MarshalAppSpecYAML(spec *AppSpec) ([]byte, error) {
-	if spec == nil {
-		return nil, &ArgumentError{Name: "spec", Reason: "must not be nil"}
-	}
-	node, err := spec.yamlNode()
-	if err != nil {
-		return nil, err
-	}
-	return encodeSpecYAML(node)
+	return encodeSpecYAML(spec, false)
 }
 
 // MarshalDeployTemplateYAML writes spec as a deploy template
 // (.do/deploy.template.yaml): the YAML of MarshalAppSpecYAML under a
 // top-level "spec:" key. LoadDeployTemplate reads it back.
 func MarshalDeployTemplateYAML(spec *AppSpec) ([]byte, error) {
+	return encodeSpecYAML(spec, true)
+}
+
+// encodeSpecYAML writes spec as YAML, wrapped under "spec:" for a template.
+func encodeSpecYAML(spec *AppSpec, template bool) ([]byte, error) {
 	if spec == nil {
 		return nil, &ArgumentError{Name: "spec", Reason: "must not be nil"}
 	}
@@ -42,10 +40,9 @@ func MarshalDeployTemplateYAML(spec *AppSpec) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encodeSpecYAML(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{yamlStringNode("spec"), node}})
-}
-
-func encodeSpecYAML(node *yaml.Node) ([]byte, error) {
+	if template {
+		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{yamlStringNode("spec"), node}}
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

@@ -78,10 +78,19 @@ func (s *Set) Lookup(key string) (reflect.Type, bool) {
 	if t, ok := s.ByName[key]; ok {
 		return t, true
 	}
-	for _, name := range s.Names {
-		if strings.EqualFold(name, key) {
-			return s.ByName[name], true
-		}
+	if name := s.Fold(key); name != "" {
+		return s.ByName[name], true
 	}
 	return nil, false
+}
+
+// Fold returns the first key in Names that differs from key only in case,
+// as encoding/json matches keys case-insensitively, or "".
+func (s *Set) Fold(key string) string {
+	for _, name := range s.Names {
+		if strings.EqualFold(name, key) {
+			return name
+		}
+	}
+	return ""
 }
