@@ -284,8 +284,39 @@ func websocketURL(u *url.URL) string {
 // logRequestError is the error of a request to a pre-signed log or
 // console URL that got no answer: it names the URL without its query.
 func logRequestError(u *url.URL, err error) *RequestError {
-	return &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: scrubURLError(err)}
+	return &RequestError{Method: http.MethodGet, Path: redactedURL(u), Attempts: 1, Err: withoutQuery(scrubURLError(err), u)}
 }
+
+// withoutQuery hides u's query, a credential, in err's text: a transport
+// (a proxy, a user's middleware) may name the URL it failed on. The cause
+// stays reachable through Unwrap for errors.Is and errors.As.
+func withoutQuery(err error, u *url.URL) error {
+	if err == nil || u.RawQuery == "" {
+		return err
+	}
+	secrets := []string{u.RawQuery}
+	for _, values := range u.Query() {
+		for _, v := range values {
+			if len(v) >= 8 { // short values (a flag, a small number) are no credential
+				secrets = append(secrets, v, url.QueryEscape(v))
+			}
+		}
+	}
+	msg := err.Error()
+	if scrubbed := scrubSecrets(msg, secrets...); scrubbed != msg {
+		return &redactedError{msg: scrubbed, err: err}
+	}
+	return err
+}
+
+// redactedError is an error whose text had a credential taken out.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // dialPresigned dials the websocket at a pre-signed URL through hc, a
 // token-free client from logHTTPClient, sending no header but User-Agent.

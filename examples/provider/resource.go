@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/oceankit/digitalocean"
@@ -118,21 +117,11 @@ func (r *Resource) Delete(ctx context.Context, st *State) error {
 	return nil
 }
 
-// appID matches an app ID (a UUID). App names are at most 32 characters,
-// so no name looks like one.
-var appID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
 // Import starts tracking an existing app, named by its ID or its name.
 // Its secrets' plaintexts are unknown until the next apply records them
 // (see Plan).
 func (r *Resource) Import(ctx context.Context, idOrName string) (*State, error) {
-	var app *digitalocean.App
-	var err error
-	if appID.MatchString(idOrName) {
-		app, _, err = r.Client.Apps.Get(ctx, idOrName)
-	} else {
-		app, _, err = r.Client.Apps.GetByName(ctx, idOrName)
-	}
+	app, _, err := r.Client.Apps.Find(ctx, idOrName)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", idOrName, err)
 	}
@@ -153,9 +142,33 @@ func (r *Resource) settle(ctx context.Context, st *State, app *digitalocean.App,
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			return fmt.Errorf("app %s: deployment not done after %s: %w", st.ID, timeout, err)
 		}
+		var failed *digitalocean.DeploymentFailedError
+		if errors.As(err, &failed) {
+			r.reportFailure(ctx, failed)
+		}
 		return fmt.Errorf("app %s: %w", st.ID, err)
 	}
 	return r.Read(ctx, st)
+}
+
+// failureLogLines is how much of a failed deployment's log is reported.
+const failureLogLines = 20
+
+// reportFailure logs the end of the failing step's log, so that the user
+// sees why the build or deploy failed without opening the control panel.
+func (r *Resource) reportFailure(ctx context.Context, failed *digitalocean.DeploymentFailedError) {
+	if r.Logf == nil {
+		return
+	}
+	f, _, err := r.Client.Apps.GetDeploymentFailure(ctx, failed.AppID, failed.Deployment.ID,
+		&digitalocean.DeploymentFailureOptions{TailLines: failureLogLines})
+	if err != nil {
+		r.Logf("deployment %s failed; its log could not be read: %v", failed.Deployment.ID, err)
+		return
+	}
+	for _, line := range f.Log {
+		r.Logf("%s log: %s", f.LogType, line.Text)
+	}
 }
 
 // waitOptions reports each change of the deployment's phase or steps.

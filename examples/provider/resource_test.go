@@ -152,10 +152,15 @@ func TestUpdateKeepsTheStateWhenTheDeploymentFails(t *testing.T) {
 		}
 		desired := testSpec("k", "p")
 		desired.Services[0].InstanceCount = 2
+		var lines []string
+		r.Logf = func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }
 		err := r.Update(t.Context(), st, desired)
 		var failed *digitalocean.DeploymentFailedError
 		if !errors.As(err, &failed) {
 			t.Fatalf("error = %v, want a *DeploymentFailedError", err)
+		}
+		if log := strings.Join(lines, "\n"); !strings.Contains(log, "BUILD log: web ") || !strings.Contains(log, "failed: exit status 1") {
+			t.Errorf("progress lines do not show the failing log's tail:\n%s", log)
 		}
 		if st.ID != id || st.Spec.Services[0].InstanceCount != 2 {
 			t.Errorf("state %s with instance_count %d, want app %s with the spec the API holds (2)", st.ID, st.Spec.Services[0].InstanceCount, id)
