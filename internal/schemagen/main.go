@@ -131,16 +131,31 @@ func (m *model) liveAPI() error {
 
 	// testdata/live-api-fields.md: the live API matches a path by exact
 	// and an authority by prefix too (added by the overlay), so the one key
-	// each match object requires in the subset is one of two choices.
-	for name, key := range map[string]string{
-		"app_ingress_spec_rule_string_match_prefix": "prefix",
-		"app_ingress_spec_rule_string_match_exact":  "exact",
+	// each match object requires in the subset becomes one of two: an
+	// anyOf of two alternatives, each requiring one key. The requirement
+	// itself stays: live-api-behaviour.md fact 33, `authority: {}` is
+	// refused (400). Each alternative carries its key's schema, so that a
+	// nullable key's "" counts as set (fact 11), and allows any other key.
+	for name, keys := range map[string][2]string{
+		"app_ingress_spec_rule_string_match_prefix": {"prefix", "exact"},
+		"app_ingress_spec_rule_string_match_exact":  {"exact", "prefix"},
 	} {
 		match, found := m.schemas[name]
-		if !found || !slices.Contains(match.Required, key) {
-			return fmt.Errorf("live API: %s does not require %s", name, key)
+		if !found || !slices.Contains(match.Required, keys[0]) || len(match.AnyOf) > 0 {
+			return fmt.Errorf("live API: %s does not require %s alone", name, keys[0])
 		}
-		match.Required = slices.DeleteFunc(slices.Clone(match.Required), func(r string) bool { return r == key })
+		match.Required = slices.DeleteFunc(slices.Clone(match.Required), func(r string) bool { return r == keys[0] })
+		for _, key := range keys {
+			p := match.Properties.Get(key)
+			if p == nil {
+				return fmt.Errorf("live API: %s has no property %s", name, key)
+			}
+			match.AnyOf = append(match.AnyOf, &raw{
+				Properties:           props{{Name: key, Schema: p}},
+				AdditionalProperties: &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+				Required:             []string{key},
+			})
+		}
 	}
 
 	// Subset erratum: app_log_destination_logtail_spec requires an
