@@ -1,10 +1,14 @@
 package digitaloceantest_test
 
 import (
+	"encoding/json"
+	"path/filepath"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The fake refuses an ingress match without a key, as the live API does
@@ -29,5 +33,25 @@ func TestFakeRefusesAnEmptyIngressMatch(t *testing.T) {
 	for i, match := range []string{`{"authority":{"exact":""},"path":{"prefix":"/"}}`, `{"authority":{"prefix":"api."},"path":{"exact":"/x"}}`} {
 		code, body := post(t, srv, "POST", "/v2/apps", spec("fine-"+string(rune('a'+i)), match))
 		assert.Equal(t, 200, code, "%s: %v", match, body)
+	}
+}
+
+// The fake's request validation accepts every scenario of Terraform's
+// digitalocean_app acceptance tests (run against the live API, so accepted
+// there), on propose and create.
+func TestFakeAcceptsTerraformScenarios(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	files, err := filepath.Glob("../testdata/appspecs/terraform/*.yaml")
+	require.NoError(t, err)
+	require.Len(t, files, 23)
+	for _, f := range files {
+		spec, err := do.LoadAppSpec(f)
+		require.NoError(t, err, f)
+		body, err := json.Marshal(map[string]any{"spec": spec})
+		require.NoError(t, err)
+		for _, path := range []string{"/v2/apps/propose", "/v2/apps"} {
+			code, problem := post(t, srv, "POST", path, string(body))
+			assert.Equal(t, 200, code, "%s %s: %v", path, f, problem)
+		}
 	}
 }

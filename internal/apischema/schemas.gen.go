@@ -130,17 +130,17 @@ func buildSchemas() map[string]*Schema {
 			"exact":  {Types: TypeString, MaxLength: 256, Nullable: true},
 			"prefix": {Types: TypeString, Nullable: true},
 		}, AnyOf: []*Schema{{Types: TypeObject, Properties: map[string]*Schema{
-			"exact": {Types: TypeString, MaxLength: 256, Nullable: true},
+			"exact": {Nullable: true},
 		}, Required: []string{"exact"}, AdditionalProperties: &Schema{}}, {Types: TypeObject, Properties: map[string]*Schema{
-			"prefix": {Types: TypeString, Nullable: true},
+			"prefix": {Nullable: true},
 		}, Required: []string{"prefix"}, AdditionalProperties: &Schema{}}}},
 		"app_ingress_spec_rule_string_match_prefix": {Types: TypeObject, Properties: map[string]*Schema{
 			"exact":  {Types: TypeString, Nullable: true},
 			"prefix": {Types: TypeString, MaxLength: 256, Nullable: true},
 		}, AnyOf: []*Schema{{Types: TypeObject, Properties: map[string]*Schema{
-			"prefix": {Types: TypeString, MaxLength: 256, Nullable: true},
+			"prefix": {Nullable: true},
 		}, Required: []string{"prefix"}, AdditionalProperties: &Schema{}}, {Types: TypeObject, Properties: map[string]*Schema{
-			"exact": {Types: TypeString, Nullable: true},
+			"exact": {Nullable: true},
 		}, Required: []string{"exact"}, AdditionalProperties: &Schema{}}}},
 		"app_ingress_spec_secure_header": {Types: TypeObject, Properties: map[string]*Schema{
 			"key":           {Types: TypeString},

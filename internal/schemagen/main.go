@@ -134,8 +134,9 @@ func (m *model) liveAPI() error {
 	// each match object requires in the subset becomes one of two: an
 	// anyOf of two alternatives, each requiring one key. The requirement
 	// itself stays: live-api-behaviour.md fact 33, `authority: {}` is
-	// refused (400). Each alternative carries its key's schema, so that a
-	// nullable key's "" counts as set (fact 11), and allows any other key.
+	// refused (400). Each alternative says whether its key is nullable, so
+	// that "" counts as set (fact 11), and allows any other key; the
+	// key's own constraints stay on the match object.
 	for name, keys := range map[string][2]string{
 		"app_ingress_spec_rule_string_match_prefix": {"prefix", "exact"},
 		"app_ingress_spec_rule_string_match_exact":  {"exact", "prefix"},
@@ -151,7 +152,7 @@ func (m *model) liveAPI() error {
 				return fmt.Errorf("live API: %s has no property %s", name, key)
 			}
 			match.AnyOf = append(match.AnyOf, &raw{
-				Properties:           props{{Name: key, Schema: p}},
+				Properties:           props{{Name: key, Schema: &raw{Nullable: p.Nullable}}},
 				AdditionalProperties: &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
 				Required:             []string{key},
 			})
