@@ -18,6 +18,9 @@ import (
 // "0001-01-01T00:00:00") is the body normalised and decoded again, so
 // leniency costs nothing on well-formed responses.
 
+// encodeBody encodes a request body.
+func encodeBody(in any) ([]byte, error) { return json.Marshal(in) }
+
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // readJSON decodes the JSON body r into out (see unmarshalLenient).

@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -71,7 +70,7 @@ func (c *Client) call(ctx context.Context, method, path string, q, in, out any) 
 	}
 	var body []byte
 	if in != nil {
-		if body, err = json.Marshal(in); err != nil {
+		if body, err = encodeBody(in); err != nil {
 			return nil, fmt.Errorf("digitalocean: encode %s %s body: %w", method, path, err)
 		}
 	}

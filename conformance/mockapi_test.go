@@ -40,9 +40,10 @@ type specTransport struct {
 
 // call is one request the mock answered.
 type call struct {
-	op   string // operationId
-	url  *url.URL
-	body []byte // request body, nil when none
+	op     string // operationId
+	method string
+	url    *url.URL
+	body   []byte // request body, nil when none
 }
 
 func newSpecTransport(spec *apiSpec) *specTransport {
@@ -95,7 +96,7 @@ func (st *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	opID := route.Operation.OperationID
 	st.mu.Lock()
-	st.calls = append(st.calls, call{op: opID, url: req.URL, body: body})
+	st.calls = append(st.calls, call{op: opID, method: req.Method, url: req.URL, body: body})
 	st.mu.Unlock()
 
 	// kin-openapi ignores query keys an operation does not declare; a
