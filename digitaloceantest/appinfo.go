@@ -308,7 +308,11 @@ func proposeApp(c *call) reply {
 			return notFound()
 		}
 	}
-	out := &do.AppProposeResponse{Spec: do.NormalizeAppSpec(req.Spec), // rewritten, not encrypted: nothing is stored
+	raw, bad := requestSpec(c.body)
+	if bad != nil {
+		return *bad
+	}
+	out := &do.AppProposeResponse{Spec: proposedSpec(raw), // rewritten, not encrypted: nothing is stored
 		AppNameAvailable: true, MaxFreeStaticApps: "3"}
 	if other := c.s.findAppByName(req.Spec.Name); other != nil && other != self {
 		out.AppNameAvailable = false

@@ -60,18 +60,6 @@ func (s *Server) findAppByName(name string) *appState {
 	return nil
 }
 
-// cloneSpec deep-copies a spec, keeping its unknown keys.
-func cloneSpec(spec *do.AppSpec) *do.AppSpec { return spec.Clone() }
-
-// storedSpec is spec as the API stores it on create and update: rewritten
-// as the live API does (the SDK's NormalizeAppSpec, one table shared with
-// the fake) and with its secrets encrypted.
-func storedSpec(spec *do.AppSpec) *do.AppSpec {
-	out := do.NormalizeAppSpec(spec)
-	encryptSecrets(out)
-	return out
-}
-
 // renderApp is the app as the API returns it.
 func (s *Server) renderApp(a *appState, withProject bool) *do.App {
 	out := &do.App{
@@ -308,15 +296,46 @@ func checkIngressTargets(spec *do.AppSpec) *reply {
 		if rule == nil || rule.Component == nil {
 			continue
 		}
-		c, found := spec.Component(rule.Component.Name)
-		switch {
-		case !found:
-			return specInvalid("ingress.rules.component.name", "component %q does not exist", rule.Component.Name)
-		case c.Kind != do.AppComponentKindService && c.Kind != do.AppComponentKindStaticSite && c.Kind != do.AppComponentKindFunctions:
-			return specInvalid("ingress.rules.component.name", "component %q is a %s: rules route to services, static sites and functions only", c.Name, c.Kind)
+		name := rule.Component.Name
+		switch kind := componentKind(spec, name); kind {
+		case "":
+			return specInvalid("ingress.rules.component.name", "component %q does not exist", name)
+		case "worker", "job", "database":
+			return specInvalid("ingress.rules.component.name", "component %q is a %s: rules route to services, static sites and functions only", name, kind)
 		}
 	}
 	return nil
+}
+
+// componentKind is the kind of the spec's component called name, or ""
+// when it has none.
+func componentKind(spec *do.AppSpec, name string) string {
+	has := func(names ...string) bool { return slices.Contains(names, name) }
+	switch {
+	case has(namesOf(spec.Services, func(c *do.AppServiceSpec) string { return c.Name })...):
+		return "service"
+	case has(namesOf(spec.StaticSites, func(c *do.AppStaticSiteSpec) string { return c.Name })...):
+		return "static site"
+	case has(namesOf(spec.Functions, func(c *do.AppFunctionsSpec) string { return c.Name })...):
+		return "functions component"
+	case has(namesOf(spec.Workers, func(c *do.AppWorkerSpec) string { return c.Name })...):
+		return "worker"
+	case has(namesOf(spec.Jobs, func(c *do.AppJobSpec) string { return c.Name })...):
+		return "job"
+	case has(namesOf(spec.Databases, func(c *do.AppDatabaseSpec) string { return c.Name })...):
+		return "database"
+	}
+	return ""
+}
+
+// namesOf lists the names of a component list (validateSpec has refused
+// null components).
+func namesOf[T any](list []*T, name func(*T) string) []string {
+	out := make([]string, 0, len(list))
+	for _, c := range list {
+		out = append(out, name(c))
+	}
+	return out
 }
 
 func firstOf(rs ...*reply) *reply {
@@ -361,6 +380,10 @@ func createApp(c *call) reply {
 	if bad := validateSpec(req.Spec); bad != nil {
 		return *bad
 	}
+	raw, bad := requestSpec(c.body)
+	if bad != nil {
+		return *bad
+	}
 	if c.s.findAppByName(req.Spec.Name) != nil {
 		return apiError(http.StatusConflict, fmt.Sprintf("an app with the name %q already exists", req.Spec.Name))
 	}
@@ -368,7 +391,7 @@ func createApp(c *call) reply {
 		id:        c.s.state.newID("app"),
 		created:   c.now,
 		updated:   c.now,
-		spec:      storedSpec(req.Spec),
+		spec:      storeSpec(raw),
 		projectID: req.ProjectID,
 		alertDest: map[string]alertDestinations{},
 	}
@@ -419,13 +442,17 @@ func updateApp(c *call) reply {
 	if bad := validateSpec(req.Spec); bad != nil {
 		return *bad
 	}
+	raw, bad := requestSpec(c.body)
+	if bad != nil {
+		return *bad
+	}
 	if other := c.s.findAppByName(req.Spec.Name); other != nil && other != a {
 		return apiError(http.StatusConflict, fmt.Sprintf("an app with the name %q already exists", req.Spec.Name))
 	}
 	if bad := a.refusePinned(); bad != nil {
 		return *bad
 	}
-	a.spec = storedSpec(req.Spec)
+	a.spec = storeSpec(raw)
 	a.updated = c.now
 	d := c.s.startDeployment(a, c.now, deploymentCause{
 		text: "app spec updated", typ: do.DeploymentTypeManual,

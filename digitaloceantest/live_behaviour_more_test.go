@@ -101,3 +101,30 @@ func TestEveryDeploymentObjectCarriesProgress(t *testing.T) {
 	}
 	assert.Equal(t, 3, withDeployment, "one deployment event per deployment: create, update, CreateDeployment")
 }
+
+// Envs read back in another order than sent (fact 32): sorted by key, in
+// the create answer, every read and the deployment's spec.
+func TestEnvsReadBackSortedByKey(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	c := srv.Client()
+	ctx := context.Background()
+	spec := sampleSpec("envs")
+	spec.Envs = []*do.AppVariableDefinition{{Key: "ZONE", Value: "1"}, {Key: "APP", Value: "2"}, {Key: "MODE", Value: "3"}}
+	spec.Workers[0].Envs = []*do.AppVariableDefinition{{Key: "B", Value: "1"}, {Key: "A", Value: "2"}}
+	app, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: spec})
+	require.NoError(t, err)
+	keys := func(envs []*do.AppVariableDefinition) []string {
+		var out []string
+		for _, e := range envs {
+			out = append(out, e.Key)
+		}
+		return out
+	}
+	dep, _, err := c.Apps.GetDeployment(ctx, app.ID, app.PendingDeployment.ID)
+	require.NoError(t, err)
+	for _, s := range []*do.AppSpec{app.Spec, mustGet(t, c, app.ID).Spec, dep.Spec} {
+		assert.Equal(t, []string{"APP", "MODE", "ZONE"}, keys(s.Envs))
+		assert.Equal(t, []string{"A", "B"}, keys(s.Workers[0].Envs))
+	}
+	assert.Equal(t, "ZONE", spec.Envs[0].Key, "the caller's spec is not touched")
+}

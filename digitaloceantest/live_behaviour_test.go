@@ -334,29 +334,3 @@ func TestProposeRewritesWithoutEncrypting(t *testing.T) {
 		assert.True(t, strings.HasSuffix(v, "plain"), "%q is returned as sent", v)
 	}
 }
-
-// The fake stores specs through the SDK's NormalizeAppSpec (one table of
-// rewrites for both), so a desired spec normalized by a client compares
-// equal to what the fake returns when nothing secret is involved.
-func TestStoredSpecIsTheNormalizedSpec(t *testing.T) {
-	srv := digitaloceantest.New(t)
-	c := srv.Client()
-	ctx := context.Background()
-	specs := []*do.AppSpec{sampleSpec("sample"), {
-		Name: "mixed",
-		Envs: []*do.AppVariableDefinition{{Key: "A", Value: "1", Type: do.AppVariableTypeGeneral}},
-		Services: []*do.AppServiceSpec{{Name: "api", GitHub: &do.AppGitHubSourceSpec{Repo: "acme/api", Branch: "main"},
-			Routes: []*do.AppRouteSpec{{Path: "/api"}}, CORS: &do.AppCORSPolicy{AllowHeaders: []string{"X-A"}}}},
-		StaticSites: []*do.AppStaticSiteSpec{{Name: "web", GitHub: &do.AppGitHubSourceSpec{Repo: "acme/web", Branch: "main"},
-			Routes: []*do.AppRouteSpec{{Path: "/"}}}},
-	}}
-	for _, spec := range specs {
-		want, err := json.Marshal(do.NormalizeAppSpec(spec))
-		require.NoError(t, err)
-		app, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: spec})
-		require.NoError(t, err)
-		got, err := json.Marshal(mustGet(t, c, app.ID).Spec)
-		require.NoError(t, err)
-		assert.JSONEq(t, string(want), string(got), spec.Name)
-	}
-}

@@ -4,12 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"regexp"
-
-	do "github.com/oceankit/digitalocean"
 )
 
 // The API encrypts secret values in place when it stores a spec, and hands
-// back only the ciphertext from then on (live-api-behaviour.md a.1–a.8):
+// back only the ciphertext from then on (live-api-behaviour.md facts 1–8):
 // SECRET env vars at app level and in every component, and
 // image.registry_credentials. A value that already is a ciphertext is kept
 // byte for byte; a plaintext, even one sent before, gets a new nonce and so
@@ -19,10 +17,10 @@ import (
 var ciphertext = regexp.MustCompile(`^EV\[1:[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}\]$`)
 
 // encryptSecrets replaces every plaintext secret of spec with a ciphertext.
-func encryptSecrets(spec *do.AppSpec) {
-	for _, v := range secretValues(spec) {
-		if *v != "" && !ciphertext.MatchString(*v) {
-			*v = encryptValue(*v)
+func encryptSecrets(spec specObject) {
+	for _, holder := range secretHolders(spec) {
+		if plain, _ := holder.in[holder.key].(string); plain != "" && !ciphertext.MatchString(plain) {
+			holder.in[holder.key] = encryptValue(plain)
 		}
 	}
 }
@@ -39,25 +37,29 @@ func encryptValue(plain string) string {
 	return "EV[1:" + enc.EncodeToString(nonce) + ":" + enc.EncodeToString(sealed) + "]"
 }
 
-// secretValues points at every secret-bearing value of spec.
-func secretValues(spec *do.AppSpec) []*string {
-	var out []*string
-	envs := func(list []*do.AppVariableDefinition) {
+// secretHolder is a JSON object and the key of a secret value in it.
+type secretHolder struct {
+	in  specObject
+	key string
+}
+
+// secretHolders finds every secret-bearing value of spec: SECRET envs
+// anywhere (fact 5) and the registry credentials of every image source.
+func secretHolders(spec specObject) []secretHolder {
+	var out []secretHolder
+	for _, list := range envLists(spec) {
 		for _, e := range list {
-			if e != nil && e.Type == do.AppVariableTypeSecret {
-				out = append(out, &e.Value)
+			if env, ok := e.(map[string]any); ok && env["type"] == "SECRET" {
+				out = append(out, secretHolder{env, "value"})
 			}
 		}
 	}
-	image := func(img *do.AppImageSourceSpec) {
-		if img != nil {
-			out = append(out, &img.RegistryCredentials)
+	for _, list := range componentLists {
+		for _, c := range objects(spec, list) {
+			if image := object(c, "image"); image != nil {
+				out = append(out, secretHolder{image, "registry_credentials"})
+			}
 		}
-	}
-	envs(spec.Envs)
-	for c := range spec.Components() {
-		envs(c.Envs())   // nil for a database
-		image(c.Image()) // nil for functions and databases
 	}
 	return out
 }
