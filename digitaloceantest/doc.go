@@ -5,8 +5,8 @@
 //
 // The fake behaves like the API as its OpenAPI description tells it, and
 // where the live API does more than the description says, like the live API
-// (testdata/live-api-behaviour.md in the SDK's repository, section (a) and
-// (d); fact numbers below refer to it):
+// (testdata/live-api-behaviour.md in the SDK's repository; "fact N" is its
+// numbered fact, d.N an item of its section (d)):
 //
 //   - State: creating an app starts a deployment that moves through
 //     PENDING_BUILD, BUILDING, DEPLOYING and ACTIVE as the fake's clock
@@ -15,24 +15,25 @@
 //     API does; events, job invocations, instances, alerts, health and logs
 //     follow it. Actions complete over time.
 //   - Stored specs: a created or updated spec is stored, returned and
-//     deployed as the live API rewrites it, by the same table as the SDK's
-//     NormalizeAppSpec: component routes and cors become top-level
-//     ingress.rules (a.12–a.14), a lone service or static site gets the rule
-//     "/" (a.15), services get http_port 8080 unless internal-only (a.16,
-//     a.18), env type GENERAL reads back absent (a.9). instance_count,
-//     sizes, regions and legacy slugs stay as given (a.19–a.21).
+//     deployed as the live API rewrites it, by the fake's own model of
+//     those rewrites (livespec.go, table below), which shares no code with
+//     the SDK's normaliser, so that tests against the fake can catch a
+//     wrong rule in it.
 //   - Secrets: SECRET env values, at app level and in every component, and
 //     image.registry_credentials come back as EV[1:<nonce>:<sealed>]
 //     ciphertext in the create or update response and every later read
-//     (a.1–a.5). A ciphertext sent back is kept byte for byte; a plaintext,
-//     even one sent before, gets a new ciphertext (a.3, a.4).
-//   - Create and update: the answer carries pending_deployment (a.24); a
+//     (facts 1–5). A ciphertext sent back is kept byte for byte; a
+//     plaintext, even one sent before, gets a new ciphertext (facts 3, 4).
+//   - Control panel: Server.EditInControlPanel changes a spec as a user
+//     does in the control panel; the next update overwrites what was set
+//     there with what it sends (fact 35).
+//   - Create and update: the answer carries pending_deployment (fact 24); a
 //     spec.name another app has is 409 conflict, on create and on an update
-//     that renames (a.26). Alerts of the spec, app-level and per component,
-//     are listed by ListAlerts with IDs, one per rule (a.27).
+//     that renames (fact 26). Alerts of the spec, app-level and per component,
+//     are listed by ListAlerts with IDs, one per rule (fact 27).
 //   - Deployments: every deployment carries progress, one step per phase; a
-//     superseded or canceled deployment keeps the progress it had (a.25).
-//     Lists are newest first (a.24).
+//     superseded or canceled deployment keeps the progress it had (fact 25).
+//     Lists are newest first (fact 24).
 //   - Spec errors: a spec that breaks a rule of the API (names, env keys,
 //     instance counts, domains, ingress targets, …) is answered, on create,
 //     update and propose, with 400 and {"id": "invalid_argument", "message":
@@ -77,25 +78,58 @@
 //     status, a delay or a dropped connection; Server.SetRateLimit
 //     exhausts the rate limit.
 //
+// # The rewrite table
+//
+// What the fake does to a spec it stores, in order, and the facts of
+// live-api-behaviour.md it follows:
+//
+//	rewrite                                                        facts
+//	each component route → an ingress rule {match.path.prefix:     12, 13, 14
+//	  route path, component: name + preserve_path_prefix}, carrying
+//	  the component's cors; routes and cors leave the component
+//	one service or static site, nothing routed → rule "/" to it    15
+//	  (with its cors)
+//	internal-only service (internal_ports, no http_port): no rule, 16, 10
+//	  no port
+//	services without http_port get 8080                            18
+//	env type GENERAL reads back absent                             9, 10
+//	envs read back sorted by key (stable), not in the order sent   32
+//	SECRET env values and image.registry_credentials → EV[1:…:…];  1–5, 8
+//	  a ciphertext sent back is kept, a plaintext re-encrypted
+//	an update replaces the whole spec, control-panel settings too  35
+//	kept as given: instance_count, instance_size_slug, region,     19–21
+//	  legacy size slugs
+//
 // # Known differences from the live API
 //
 // Where the facts file marks a behaviour not established, the fake makes a
 // choice, and it may differ from the live API:
 //
 //   - Several routable components with no routes and no ingress rules get
-//     no generated rule (a.15); a lone functions component gets none
-//     either. Routes sent next to ingress rules are appended after them.
-//     A component's cors with no route to carry it stays on the component.
+//     no generated rule (fact 15); a lone functions component gets none
+//     either. An explicit ingress without rules is treated as no ingress.
+//     Rules made of routes are appended after the spec's own rules, in the
+//     order app_spec lists components (services, static sites,
+//     functions). A component's cors with no rule to carry it stays on the
+//     component.
 //   - An internal-only service is one with no http_port and some
-//     internal_ports; it gets no port and no rule (a.16). The live API may
-//     decide otherwise when internal_ports does not include 8080.
-//   - Defaults for instance_size_slug, region, features and jobs[].kind are
-//     not written into the spec (a.20, a.22, a.23).
+//     internal_ports; it gets no port and no rule (fact 16). The live API
+//     may decide otherwise when internal_ports does not include 8080.
+//   - Envs are sorted by key: the live API returns "another order" (fact
+//     32, uncertain), which order is not known. Compare envs by key.
+//   - Defaults for instance_size_slug, region, features, alerts and
+//     jobs[].kind are not written into the spec (facts 20, 22, 23); the
+//     features and alerts a live spec may carry unasked (fact 36,
+//     uncertain) never appear. Env scope is kept as sent.
+//   - Ingress string matches come back as sent; the live API may return
+//     an empty object or an empty string for them (fact 11).
 //   - Only SECRET env values and image.registry_credentials are encrypted;
 //     log destination keys, OpenSearch passwords and secure header values
-//     are stored as sent (a.5). Propose returns the rewritten spec but
-//     encrypts nothing (a.6). An empty SECRET value stays empty. The
+//     are stored as sent (fact 5). Propose returns the rewritten spec but
+//     encrypts nothing (fact 6). An empty SECRET value stays empty. The
 //     ciphertext is random bytes: nothing can decrypt it.
+//   - Every update starts a deployment of every component, whether the
+//     spec changed or not (fact 31 says so for a re-encrypted secret).
 //   - Unknown query parameters are refused; the live API may ignore
 //     them. per_page above 200 is refused as the documents say;
 //     the live API may serve 200.
@@ -113,7 +147,7 @@
 //     with 1001; the live value is not documented. Its refusal statuses
 //     (400, 403, 426) are the fake's choice.
 //   - Detect never answers pending: true; toggling trusted sources starts
-//     an UPDATE_DATABASE_TRUSTED_SOURCES deployment (a.30, inferred).
+//     an UPDATE_DATABASE_TRUSTED_SOURCES deployment (fact 30, inferred).
 //   - Alert IDs are derived from the app, the component and the rule (and
 //     which of that component's alerts on the rule it is), so they survive
 //     updates that reorder alerts; whether the live API keeps them is not

@@ -15,8 +15,11 @@ func Example() {
 	ctx := context.Background()
 
 	app, _, err := client.Apps.Create(ctx, &do.AppCreateRequest{Spec: &do.AppSpec{
-		Name:     "hello",
-		Services: []*do.AppServiceSpec{{Name: "web"}},
+		Name: "hello",
+		Services: []*do.AppServiceSpec{{
+			Name:   "web",
+			GitHub: &do.AppGitHubSourceSpec{Repo: "digitalocean/sample-golang", Branch: "main"},
+		}},
 	}})
 	if err != nil {
 		fmt.Println(err)

@@ -191,8 +191,10 @@ var rewriteCases = []planCase{{
 }, {
 	name:    "default rule for a lone static site, with its cors (fact 15)",
 	desired: `{"static_sites":[{"name":"site",` + gh + `,"cors":{"allow_headers":["X-A"]}}]}`,
-	change:  func(spec map[string]any) { component(spec, "static_sites")["cors"].(map[string]any)["allow_headers"] = []any{"X-B"} },
-	want:    "ingress.rules[0].cors.allow_headers",
+	change: func(spec map[string]any) {
+		component(spec, "static_sites")["cors"].(map[string]any)["allow_headers"] = []any{"X-B"}
+	},
+	want: "ingress.rules[0].cors.allow_headers",
 }, {
 	name:    "no rule for an internal-only service (fact 16)",
 	desired: `{"ingress":{},"services":[{"name":"go-service",` + gh + `,"internal_ports":[8080]}]}`,
