@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	do "github.com/oceankit/digitalocean"
@@ -318,4 +319,30 @@ func TestPlanSeesControlPanelDrift(t *testing.T) {
 	assert.Empty(t, live.DedicatedIPs)
 	_, apply = plan(live.Spec, desired)
 	assert.False(t, apply)
+}
+
+// Terraform's digitalocean_app acceptance scenarios (testdata/appspecs/
+// terraform, specs written from the facts): each created and read back,
+// then applied again, plans nothing.
+func TestPlanTerraformScenariosAgainstTheFakesModel(t *testing.T) {
+	files, err := filepath.Glob("../testdata/appspecs/terraform/*.yaml")
+	require.NoError(t, err)
+	require.Len(t, files, 23)
+	srv := digitaloceantest.New(t)
+	client := srv.Client()
+	ctx := context.Background()
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			desired, err := do.LoadAppSpec(file)
+			require.NoError(t, err)
+			app, _, err := client.Apps.Create(ctx, &do.AppCreateRequest{Spec: desired})
+			require.NoError(t, err)
+			changes, apply := plan(mustGet(t, client, app.ID).Spec, desired)
+			assert.False(t, apply, "created: %v", changes)
+			_, _, err = client.Apps.Update(ctx, app.ID, &do.AppUpdateRequest{Spec: desired})
+			require.NoError(t, err)
+			changes, apply = plan(mustGet(t, client, app.ID).Spec, desired)
+			assert.False(t, apply, "applied again: %v", changes)
+		})
+	}
 }
