@@ -13,6 +13,7 @@ func ExampleDiffAppSpecs() {
 		Name: "shop",
 		Services: []*digitalocean.AppServiceSpec{{
 			Name:     "api",
+			GitHub:   &digitalocean.AppGitHubSourceSpec{Repo: "acme/shop", Branch: "main"},
 			HTTPPort: 8080,
 			Envs: []*digitalocean.AppVariableDefinition{
 				{Key: "LOG_LEVEL", Value: "info"},
@@ -25,6 +26,7 @@ func ExampleDiffAppSpecs() {
 		Name: "shop",
 		Services: []*digitalocean.AppServiceSpec{{
 			Name:          "api",
+			GitHub:        &digitalocean.AppGitHubSourceSpec{Repo: "acme/shop", Branch: "main"},
 			HTTPPort:      8080,
 			InstanceCount: 2,
 			Envs: []*digitalocean.AppVariableDefinition{
