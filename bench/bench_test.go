@@ -85,6 +85,7 @@ func BenchmarkAccountGet(b *testing.B) {
 	runImpls(b, []impl{
 		{"sdk", sdkAccountGet(newSDK(b, base))},
 		{"bare-sdk-types", bareAccountGet[sdkAccountRoot](newBare(b, base))},
+		{"bare-v2-sdk-types", bareAccountGet[sdkAccountRoot](newBareV2(b, base))},
 		{"godo", godoAccountGet(newGodo(b, base))},
 		{"godo-plain", godoAccountGet(newGodoPlain(b, base))},
 		{"bare-godo-types", bareAccountGet[godoAccountRoot](newBare(b, base))},
@@ -122,6 +123,7 @@ func BenchmarkActionsList200(b *testing.B) {
 	runImpls(b, []impl{
 		{"sdk", sdkActionsList(newSDK(b, base))},
 		{"bare-sdk-types", bareGet[sdkActionsPage](newBare(b, base), "v2/actions?per_page=200")},
+		{"bare-v2-sdk-types", bareGet[sdkActionsPage](newBareV2(b, base), "v2/actions?per_page=200")},
 		{"godo", godoActionsList(newGodo(b, base))},
 		{"godo-plain", godoActionsList(newGodoPlain(b, base))},
 		{"bare-godo-types", bareGet[godoActionsPage](newBare(b, base), "v2/actions?per_page=200")},
@@ -166,6 +168,7 @@ func BenchmarkAppsGet(b *testing.B) {
 	runImpls(b, []impl{
 		{"sdk", sdkAppsGet(newSDK(b, base), id)},
 		{"bare-sdk-types", bareGet[sdkAppRoot](newBare(b, base), "v2/apps/"+id)},
+		{"bare-v2-sdk-types", bareGet[sdkAppRoot](newBareV2(b, base), "v2/apps/"+id)},
 		{"godo", godoAppsGet(newGodo(b, base), id)},
 		{"godo-plain", godoAppsGet(newGodoPlain(b, base), id)},
 		{"bare-godo-types", bareGet[godoAppRoot](newBare(b, base), "v2/apps/"+id)},
@@ -194,6 +197,7 @@ func BenchmarkAppsList50(b *testing.B) {
 	runImpls(b, []impl{
 		{"sdk", sdkAppsList(newSDK(b, base))},
 		{"bare-sdk-types", bareGet[sdkAppsPage](newBare(b, base), "v2/apps?per_page=50")},
+		{"bare-v2-sdk-types", bareGet[sdkAppsPage](newBareV2(b, base), "v2/apps?per_page=50")},
 		{"godo", godoAppsList(newGodo(b, base))},
 		{"godo-plain", godoAppsList(newGodoPlain(b, base))},
 		{"bare-godo-types", bareGet[godoAppsPage](newBare(b, base), "v2/apps?per_page=50")},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/digitalocean/godo"
+	jsonv2 "github.com/go-json-experiment/json"
 	"golang.org/x/oauth2"
 
 	do "github.com/oceankit/digitalocean"
@@ -66,15 +67,27 @@ func newGodoPlain(tb testing.TB, base string) *godo.Client {
 	return c
 }
 
-// bareClient is the floor: net/http and encoding/json, nothing else.
+// bareClient is the floor: net/http and one JSON decoder, nothing else.
+// With v2 unset it decodes with encoding/json (v1), streaming from the
+// body; with v2 set, with github.com/go-json-experiment/json (which,
+// built with Go 1.27 or later, is the standard library's encoding/json/v2)
+// reading the whole body, the way v2 decodes a stream.
 type bareClient struct {
 	hc   *http.Client
 	base string
 	auth string
+	v2   bool
 }
 
 func newBare(tb testing.TB, base string) *bareClient {
 	return &bareClient{hc: &http.Client{Transport: newTransport(tb)}, base: base, auth: "Bearer " + benchToken}
+}
+
+// newBareV2 is newBare decoding with JSON v2.
+func newBareV2(tb testing.TB, base string) *bareClient {
+	c := newBare(tb, base)
+	c.v2 = true
+	return c
 }
 
 func (c *bareClient) get(ctx context.Context, path string, out any) error {
@@ -92,7 +105,11 @@ func (c *bareClient) get(ctx context.Context, path string, out any) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
-	err = json.NewDecoder(resp.Body).Decode(out)
+	if c.v2 {
+		err = jsonv2.UnmarshalRead(resp.Body, out)
+	} else {
+		err = json.NewDecoder(resp.Body).Decode(out)
+	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return err
 }

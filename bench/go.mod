@@ -1,11 +1,12 @@
 module github.com/oceankit/digitalocean/bench
 
-go 1.25.0
+go 1.26
 
 replace github.com/oceankit/digitalocean => ../
 
 require (
 	github.com/digitalocean/godo v1.237.0
+	github.com/go-json-experiment/json v1.27.2
 	github.com/oceankit/digitalocean v0.0.0
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0

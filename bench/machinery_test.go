@@ -52,25 +52,29 @@ func (t *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-// newMemoryClients is this SDK and the bare client over one memoryTransport.
-func newMemoryClients(tb testing.TB) (*do.Client, *bareClient) {
+// newMemoryClients is this SDK and the bare clients (JSON v1, JSON v2)
+// over one memoryTransport.
+func newMemoryClients(tb testing.TB) (*do.Client, *bareClient, *bareClient) {
 	const base = "http://api.test/"
 	tr := newMemoryTransport(srv.f)
 	sdk, err := do.New(do.WithToken(benchToken), do.WithBaseURL(base), do.WithHTTPClient(&http.Client{Transport: tr}))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return sdk, &bareClient{hc: &http.Client{Transport: tr}, base: base, auth: "Bearer " + benchToken}
+	bare := &bareClient{hc: &http.Client{Transport: tr}, base: base, auth: "Bearer " + benchToken}
+	bareV2 := *bare
+	bareV2.v2 = true
+	return sdk, bare, &bareV2
 }
 
 // BenchmarkMachinery runs workloads 1 to 4 over memoryTransport: this SDK
-// against net/http + encoding/json decoding into the same types, so the
-// difference is the SDK's own per-request cost.
+// against net/http + encoding/json (v1) and net/http + JSON v2 decoding
+// into the same types, so the difference is the SDK's own per-request cost.
 func BenchmarkMachinery(b *testing.B) {
-	sdk, bare := newMemoryClients(b)
+	sdk, bare, bareV2 := newMemoryClients(b)
 	for _, w := range requestWorkloads() {
 		b.Run("workload="+w.name, func(b *testing.B) {
-			runImpls(b, []impl{{"sdk", w.sdk(sdk)}, {"bare-sdk-types", w.bare(bare)}})
+			runImpls(b, []impl{{"sdk", w.sdk(sdk)}, {"bare-sdk-types", w.bare(bare)}, {"bare-v2-sdk-types", w.bare(bareV2)}})
 		})
 	}
 }

@@ -18,8 +18,8 @@ import (
 // ratio of two separate benchmarks. ns/op is the pair; sdk-ns/op and
 // other-ns/op are each side's share.
 //
-// The others: bare net/http + encoding/json into this SDK's types (the
-// machinery target) and godo as godo.NewFromToken builds it, over loopback;
+// The others: bare net/http + encoding/json (v1) and bare net/http + JSON
+// v2 into this SDK's types (the machinery target and the v2 floor) and godo as godo.NewFromToken builds it, over loopback;
 // bare again over the in-memory transport, which leaves the client alone.
 func BenchmarkPaired(b *testing.B) {
 	workloads := requestWorkloads()
@@ -28,14 +28,21 @@ func BenchmarkPaired(b *testing.B) {
 		b.Run("net=loopback/workload="+w.name+"/vs=bare", func(b *testing.B) {
 			runPaired(b, w.sdk(newSDK(b, base)), w.bare(newBare(b, base)))
 		})
+		b.Run("net=loopback/workload="+w.name+"/vs=bare-v2", func(b *testing.B) {
+			runPaired(b, w.sdk(newSDK(b, base)), w.bare(newBareV2(b, base)))
+		})
 		b.Run("net=loopback/workload="+w.name+"/vs=godo", func(b *testing.B) {
 			runPaired(b, w.sdk(newSDK(b, base)), w.godo(newGodoOver(b, base, newTransport(b))))
 		})
 	}
 	for _, w := range workloads {
 		b.Run("net=memory/workload="+w.name+"/vs=bare", func(b *testing.B) {
-			sdk, bare := newMemoryClients(b)
+			sdk, bare, _ := newMemoryClients(b)
 			runPaired(b, w.sdk(sdk), w.bare(bare))
+		})
+		b.Run("net=memory/workload="+w.name+"/vs=bare-v2", func(b *testing.B) {
+			sdk, _, bareV2 := newMemoryClients(b)
+			runPaired(b, w.sdk(sdk), w.bare(bareV2))
 		})
 	}
 }
