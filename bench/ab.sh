@@ -2,6 +2,7 @@
 # Before/after comparison of two commits of the SDK, interleaved.
 #
 #   bench/ab.sh BEFORE AFTER [ROUNDS]    e.g. bench/ab.sh f84a4e6 main 3
+#   AB_WORKLOADS=ActionsList200 bench/ab.sh 86cafe7 f84a4e6 4   one workload
 #
 # Each commit's SDK is checked out into bench/out/ab/<name>/ and its bench
 # test binary is built with THIS tree's harness (bench/*_test.go, go.mod,
@@ -41,14 +42,15 @@ build() {
 } | tee "$out/env.txt"
 
 rm -f "$out"/before.txt "$out"/after.txt
+workloads=${AB_WORKLOADS:-AccountGet|ActionsList200|AppsGet|AppsList50}
 # run NAME: one round of one binary. The sub-benchmarks get a tree=NAME
 # label by rewriting the names, so benchstat can put the trees side by side.
 run() {
 	local bin="$out/$1.test"
 	{
-		"$bin" -test.run '^$' -test.benchmem -test.bench '^BenchmarkMachinery$' -test.benchtime 500ms
-		"$bin" -test.run '^$' -test.benchmem -test.bench '^Benchmark(AccountGet|ActionsList200|AppsGet|AppsList50)$' -test.benchtime 300ms
-		"$bin" -test.run '^$' -test.benchmem -test.bench '^BenchmarkPaired$' -test.benchtime 1s
+		"$bin" -test.run '^$' -test.benchmem -test.bench "^BenchmarkMachinery\$/^workload=($workloads)\$" -test.benchtime 500ms
+		"$bin" -test.run '^$' -test.benchmem -test.bench "^Benchmark($workloads)\$" -test.benchtime 300ms
+		"$bin" -test.run '^$' -test.benchmem -test.bench "^BenchmarkPaired\$/./^workload=($workloads)\$/" -test.benchtime 1s
 	} | sed -E "s/^(Benchmark[^ \t]*)-([0-9]+)([ \t])/\1\/tree=$1-\2\3/" >>"$out/$1.txt"
 }
 for ((r = 0; r < rounds; r++)); do
