@@ -59,8 +59,11 @@ func (c AppComponent) Spec() any {
 // no components.
 func (a *AppSpec) Components() iter.Seq[AppComponent] {
 	return func(yield func(AppComponent) bool) {
-		for c := range a.placedComponents(componentsOrder) {
-			if !yield(c.AppComponent) {
+		if a == nil {
+			return
+		}
+		for _, kind := range componentsOrder {
+			if !a.yieldComponents(kind, yield) {
 				return
 			}
 		}
@@ -130,7 +133,7 @@ func (c AppComponent) InstanceCount() int64 { return c.fields().instanceCount }
 // Image returns the container image source of a service, worker, job or
 // static site (where image.registry_credentials lives); nil when the
 // component builds from another source or has no image.
-func (c AppComponent) Image() *AppImageSourceSpec { return c.fields().sources.image }
+func (c AppComponent) Image() *AppImageSourceSpec { return c.fields().image }
 
 // Alerts returns the component's alert rules; nil for static sites and
 // databases, which have none.

@@ -1,15 +1,27 @@
 package digitalocean
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 type componentRef struct {
 	Name string
 	Kind AppComponentKind
+}
+
+// loadSpecFile reads an app spec file through AppSpec's UnmarshalYAML (the
+// root package cannot import appspec).
+func loadSpecFile(t *testing.T, path string) (*AppSpec, error) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	spec := new(AppSpec)
+	return spec, yaml.Unmarshal(raw, spec)
 }
 
 func componentRefs(spec *AppSpec) []componentRef {
@@ -21,7 +33,7 @@ func componentRefs(spec *AppSpec) []componentRef {
 }
 
 func TestAppSpecComponentsOrder(t *testing.T) {
-	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	spec, err := loadSpecFile(t, "appspec/testdata/appspecs/storefront.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, []componentRef{
 		{"api", AppComponentKindService},
@@ -35,7 +47,7 @@ func TestAppSpecComponentsOrder(t *testing.T) {
 		{"cache", AppComponentKindDatabase},
 	}, componentRefs(spec))
 
-	fn, err := LoadAppSpec("testdata/appspecs/functions.yaml")
+	fn, err := loadSpecFile(t, "appspec/testdata/appspecs/functions.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, []componentRef{
 		{"site", AppComponentKindStaticSite},
@@ -44,9 +56,9 @@ func TestAppSpecComponentsOrder(t *testing.T) {
 }
 
 func TestAppSpecComponentsSetsOnlyItsKind(t *testing.T) {
-	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	spec, err := loadSpecFile(t, "appspec/testdata/appspecs/storefront.yaml")
 	require.NoError(t, err)
-	fn, err := LoadAppSpec("testdata/appspecs/functions.yaml")
+	fn, err := loadSpecFile(t, "appspec/testdata/appspecs/functions.yaml")
 	require.NoError(t, err)
 	spec.Functions = fn.Functions
 
@@ -91,7 +103,7 @@ func TestAppSpecComponentsSetsOnlyItsKind(t *testing.T) {
 }
 
 func TestAppSpecComponentByName(t *testing.T) {
-	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	spec, err := loadSpecFile(t, "appspec/testdata/appspecs/storefront.yaml")
 	require.NoError(t, err)
 
 	c, ok := spec.Component("nightly-report")
@@ -113,7 +125,7 @@ func TestAppSpecComponentByName(t *testing.T) {
 }
 
 func TestAppSpecComponentModifiesSpec(t *testing.T) {
-	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	spec, err := loadSpecFile(t, "appspec/testdata/appspecs/storefront.yaml")
 	require.NoError(t, err)
 
 	web, ok := spec.Component("web")
@@ -133,10 +145,10 @@ func TestAppSpecComponentModifiesSpec(t *testing.T) {
 	}
 
 	// The change survives a marshal round trip: it is in the spec itself.
-	out, err := MarshalAppSpecYAML(spec)
+	out, err := yaml.Marshal(spec)
 	require.NoError(t, err)
-	again, err := ParseAppSpec(out)
-	require.NoError(t, err)
+	again := new(AppSpec)
+	require.NoError(t, yaml.Unmarshal(out, again))
 	web, ok = again.Component("web")
 	require.True(t, ok)
 	assert.Equal(t, int64(5), web.Service.InstanceCount)

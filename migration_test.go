@@ -10,11 +10,11 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
+	"github.com/oceankit/digitalocean/digitaloceantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/oceankit/digitalocean"
-	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
 // TestMigrationGuide runs the "after" snippets of docs/migrating-from-godo.md
@@ -214,7 +214,7 @@ func TestMigrationGuide(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			_, client := migrationFake(t)
 			ctx := t.Context()
-			spec, err := digitalocean.LoadAppSpec("testdata/appspecs/storefront.yaml")
+			spec, err := appspec.Load("appspec/testdata/appspecs/storefront.yaml")
 			require.NoError(t, err)
 
 			// godo.GetAppSpecComponent[*godo.AppServiceSpec](spec, "web")

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	do "github.com/oceankit/digitalocean"
 )
 
 // IDs as the spec's examples give them, so that answers and requests line up.
@@ -206,7 +206,7 @@ func appsCoreCases() []opCase {
 		newCase("Apps.Create/spec-file", []string{"apps_create"},
 			func(ctx context.Context, c *do.Client) (*do.App, error) {
 				// The quickstart's app spec file, as a user would deploy it.
-				spec, err := do.LoadAppSpec("../examples/quickstart/app.yaml")
+				spec, err := appspec.Load("../examples/quickstart/app.yaml")
 				if err != nil {
 					return nil, err
 				}

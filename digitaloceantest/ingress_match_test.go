@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,7 +45,7 @@ func TestFakeAcceptsTerraformScenarios(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, files, 23)
 	for _, f := range files {
-		spec, err := do.LoadAppSpec(f)
+		spec, err := appspec.Load(f)
 		require.NoError(t, err, f)
 		body, err := json.Marshal(map[string]any{"spec": spec})
 		require.NoError(t, err)

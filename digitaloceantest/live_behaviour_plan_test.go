@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,9 +23,9 @@ import (
 // rewrite table and the fake's shows up here as a planned change.
 
 // plan is the documented plan of desired against live.
-func plan(live, desired *do.AppSpec) ([]do.AppSpecChange, bool) {
-	changes := do.DiffAppSpecs(live, do.NormalizeAppSpec(desired))
-	return changes, do.HasAppSpecChanges(changes)
+func plan(live, desired *do.AppSpec) ([]appspec.Change, bool) {
+	changes := appspec.Diff(live, appspec.Normalize(desired))
+	return changes, appspec.HasChanges(changes)
 }
 
 // planCase is one desired spec, one change to it and where the plan must
@@ -252,7 +253,7 @@ func TestPlanAgainstTheFakesModel(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			name := fmt.Sprintf("plan-%d", i)
 			desired := specJSON(t, name, decodeObject(t, c.desired))
-			require.NoError(t, desired.Validate(), "the desired spec is one the SDK accepts")
+			require.NoError(t, appspec.Validate(desired), "the desired spec is one the SDK accepts")
 
 			app, _, err := client.Apps.Create(ctx, &do.AppCreateRequest{Spec: desired})
 			require.NoError(t, err)
@@ -267,7 +268,7 @@ func TestPlanAgainstTheFakesModel(t *testing.T) {
 			changedObject := decodeObject(t, c.desired)
 			c.change(changedObject)
 			changed := specJSON(t, name, changedObject)
-			require.NoError(t, changed.Validate())
+			require.NoError(t, appspec.Validate(changed))
 			live := mustGet(t, client, app.ID).Spec
 			changes, apply := plan(live, changed)
 			assert.True(t, apply, "the change is planned")

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
@@ -72,7 +73,7 @@ func main() {
 func run(specPath string) error {
 	spec := helloSpec()
 	if specPath != "" {
-		s, err := digitalocean.LoadAppSpec(specPath)
+		s, err := appspec.Load(specPath)
 		if err != nil {
 			return err
 		}

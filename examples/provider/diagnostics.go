@@ -1,6 +1,9 @@
 package main
 
-import "github.com/oceankit/digitalocean"
+import (
+	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
+)
 
 // Diagnostic is an error tied to an attribute of the spec, the way a
 // provider reports it to its user.
@@ -23,13 +26,13 @@ func Diagnostics(err error) []Diagnostic {
 	var walk func(error)
 	walk = func(e error) {
 		switch x := e.(type) {
-		case *digitalocean.AppSpecError:
+		case *appspec.Error:
 			out = append(out, Diagnostic{Path: x.Path, Summary: x.Msg})
 		case *digitalocean.Error:
 			if x.Field != "" {
 				out = append(out, Diagnostic{Path: x.Field, Summary: x.Message})
 			}
-		case interface{ Unwrap() []error }: // AppSpecErrors (Validate, ParseAppSpec), errors.Join
+		case interface{ Unwrap() []error }: // appspec.Errors (Validate, Parse), errors.Join
 			for _, inner := range x.Unwrap() {
 				walk(inner)
 			}

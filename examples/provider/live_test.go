@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
 // writeSpec writes spec as a YAML file and returns its path.
 func writeSpec(t *testing.T, spec *digitalocean.AppSpec) string {
 	t.Helper()
-	b, err := digitalocean.MarshalAppSpecYAML(spec)
+	b, err := appspec.Marshal(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Command provider is a small Terraform-style resource for App Platform
 // apps, built on the SDK alone: resource.go holds Create, Read, Update,
-// Delete and Import, plan.go the plan (Validate, NormalizeAppSpec,
-// DiffAppSpecs, and secrets compared through hashes kept in the state),
+// Delete and Import, plan.go the plan (appspec.Validate, appspec.Normalize,
+// appspec.Diff, and secrets compared through hashes kept in the state),
 // diagnostics.go the mapping of errors to spec attributes.
 //
 // Without DIGITALOCEAN_TOKEN it runs the resource's whole life against the
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 func main() {
@@ -79,7 +80,7 @@ func runLive(token string, l live) error {
 // run plans the spec file against the account's app; it writes only with
 // apply.
 func (l live) run(ctx context.Context, client *digitalocean.Client, out io.Writer) error {
-	desired, err := digitalocean.LoadAppSpec(l.specPath)
+	desired, err := appspec.Load(l.specPath)
 	if err != nil {
 		return err
 	}

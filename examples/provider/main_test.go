@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
@@ -45,7 +46,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDiagnostics(t *testing.T) {
-	joined := digitalocean.AppSpecErrors{
+	joined := appspec.Errors{
 		{Path: "envs[0].type", Msg: "bad type"},
 		{Path: "services[0].instance_count", Msg: "too many"},
 	}
@@ -60,7 +61,7 @@ func TestDiagnostics(t *testing.T) {
 			{Path: "envs[0].type", Summary: "bad type"},
 			{Path: "services[0].instance_count", Summary: "too many"},
 		}},
-		{"Validate's own answer", bad.Validate(), []Diagnostic{
+		{"Validate's own answer", appspec.Validate(bad), []Diagnostic{
 			{Path: "envs[0].type", Summary: `"SECRT" is not one of GENERAL, SECRET`},
 		}},
 		{"an API rejection naming a field", fmt.Errorf("create: %w", &digitalocean.Error{StatusCode: 400, Field: "services.name", Message: "bad name"}),

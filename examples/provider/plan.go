@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 // Action is what applying a plan does.
@@ -28,12 +29,12 @@ type Plan struct {
 	// Changes lists what the apply changes, from the app's spec to the
 	// desired one; a secret whose plaintext differs from the one last
 	// applied is a Sensitive change.
-	Changes []digitalocean.AppSpecChange
+	Changes []appspec.Change
 	// Unknown lists secrets that cannot be compared: a plaintext desired
 	// against the API's ciphertext with no hash in the state (an imported
 	// app). They do not cause an update on their own; the next update
 	// (any other change, or a rotated secret) records them.
-	Unknown []digitalocean.AppSpecChange
+	Unknown []appspec.Change
 }
 
 // String renders the plan the way a CLI prints it; it shows no secret.
@@ -54,18 +55,18 @@ func (p *Plan) String() string {
 // the API would refuse fails here, every problem with its path, before any
 // request is sent.
 func (r *Resource) Plan(ctx context.Context, st *State, desired *digitalocean.AppSpec) (*Plan, error) {
-	if err := desired.Validate(); err != nil {
+	if err := appspec.Validate(desired); err != nil {
 		return nil, err
 	}
 	if err := r.Read(ctx, st); err != nil {
 		return nil, err
 	}
-	normalized := digitalocean.NormalizeAppSpec(desired)
+	normalized := appspec.Normalize(desired)
 	if !st.Exists() {
-		return &Plan{Action: Create, Changes: digitalocean.DiffAppSpecs(nil, normalized)}, nil
+		return &Plan{Action: Create, Changes: appspec.Diff(nil, normalized)}, nil
 	}
 	p := &Plan{Action: NoOp}
-	for _, c := range digitalocean.DiffAppSpecs(st.Spec, normalized) {
+	for _, c := range appspec.Diff(st.Spec, normalized) {
 		plaintext, undecidable := secretPlaintext(c)
 		if !undecidable {
 			p.Changes = append(p.Changes, c)
@@ -105,7 +106,7 @@ func (r *Resource) Apply(ctx context.Context, st *State, desired *digitalocean.A
 // secretPlaintext returns the desired plaintext of an Undecidable change:
 // the API's ciphertext against a plaintext. ok is false for every other
 // change.
-func secretPlaintext(c digitalocean.AppSpecChange) (plaintext string, ok bool) {
+func secretPlaintext(c appspec.Change) (plaintext string, ok bool) {
 	if !c.Undecidable || c.New == nil {
 		return "", false
 	}
@@ -120,7 +121,7 @@ func secretPlaintext(c digitalocean.AppSpecChange) (plaintext string, ok bool) {
 // plan uses keeps both on the same paths.
 func appliedSecrets(st *State, desired *digitalocean.AppSpec) map[string]string {
 	hashes := map[string]string{}
-	for _, c := range digitalocean.DiffAppSpecs(st.Spec, digitalocean.NormalizeAppSpec(desired)) {
+	for _, c := range appspec.Diff(st.Spec, appspec.Normalize(desired)) {
 		if plaintext, ok := secretPlaintext(c); ok {
 			path := c.Path.String()
 			hashes[path] = secretHash(st.Salt, path, plaintext)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
@@ -38,7 +39,7 @@ func wantNoOp(t *testing.T, p *Plan) {
 	}
 }
 
-func paths(changes []digitalocean.AppSpecChange) []string {
+func paths(changes []appspec.Change) []string {
 	var out []string
 	for _, c := range changes {
 		out = append(out, c.Path.String())

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 // Resource is an App Platform app managed the way a Terraform resource
@@ -55,7 +56,7 @@ func (st *State) Exists() bool { return st != nil && st.ID != "" }
 // Once the app exists, the returned state tracks it even when the
 // deployment then fails, so that the app is never orphaned.
 func (r *Resource) Create(ctx context.Context, desired *digitalocean.AppSpec) (*State, error) {
-	if err := desired.Validate(); err != nil {
+	if err := appspec.Validate(desired); err != nil {
 		return nil, err
 	}
 	app, _, err := r.Client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: desired})
@@ -93,7 +94,7 @@ func (r *Resource) Read(ctx context.Context, st *State) error {
 // Update replaces the app's spec with desired and waits for the
 // deployment it starts.
 func (r *Resource) Update(ctx context.Context, st *State, desired *digitalocean.AppSpec) error {
-	if err := desired.Validate(); err != nil {
+	if err := appspec.Validate(desired); err != nil {
 		return err
 	}
 	app, _, err := r.Client.Apps.Update(ctx, st.ID, &digitalocean.AppUpdateRequest{Spec: desired})

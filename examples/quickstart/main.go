@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 // defaultSpecPath is where app.yaml is when run from the repository root;
@@ -59,11 +60,11 @@ func main() {
 // loadSpec reads the app spec file. The default path falls back to the copy
 // built into the binary, so the example also runs from another directory.
 func loadSpec(path string) (*digitalocean.AppSpec, error) {
-	spec, err := digitalocean.LoadAppSpec(path)
+	spec, err := appspec.Load(path)
 	if errors.Is(err, fs.ErrNotExist) && path == defaultSpecPath {
-		return digitalocean.ParseAppSpec(embeddedSpec)
+		return appspec.Parse(embeddedSpec)
 	}
-	// An *AppSpecError names the file, line and key.
+	// An *appspec.Error names the file, line and key.
 	return spec, err
 }
 

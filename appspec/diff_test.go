@@ -1,24 +1,26 @@
-package digitalocean
+package appspec
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specmodel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // specFromJSON decodes an app spec, unknown keys kept.
-func specFromJSON(t testing.TB, s string) *AppSpec {
+func specFromJSON(t testing.TB, s string) *do.AppSpec {
 	t.Helper()
-	var spec AppSpec
+	var spec do.AppSpec
 	require.NoError(t, json.Unmarshal([]byte(s), &spec), s)
 	return &spec
 }
 
 // changeStrings renders changes with String, for compact expectations.
-func changeStrings(changes []AppSpecChange) []string {
+func changeStrings(changes []Change) []string {
 	out := make([]string, len(changes))
 	for i, c := range changes {
 		out[i] = c.String()
@@ -101,69 +103,69 @@ func TestDiffAppSpecsNoChange(t *testing.T) {
 	for name, doc := range cases {
 		t.Run(name, func(t *testing.T) {
 			other := specFromJSON(t, doc)
-			assert.Empty(t, changeStrings(DiffAppSpecs(base, other)))
-			assert.Empty(t, changeStrings(DiffAppSpecs(other, base)))
+			assert.Empty(t, changeStrings(Diff(base, other)))
+			assert.Empty(t, changeStrings(Diff(other, base)))
 		})
 	}
 }
 
 func TestDiffAppSpecsNilAndEmpty(t *testing.T) {
-	assert.Empty(t, DiffAppSpecs(nil, nil))
-	assert.Empty(t, DiffAppSpecs(nil, &AppSpec{}))
-	assert.Empty(t, DiffAppSpecs(&AppSpec{Services: []*AppServiceSpec{}}, nil), "an empty list is absent")
-	assert.Empty(t, DiffAppSpecs(&AppSpec{Services: []*AppServiceSpec{nil}}, nil), "a nil component is skipped, as Components does")
+	assert.Empty(t, Diff(nil, nil))
+	assert.Empty(t, Diff(nil, &do.AppSpec{}))
+	assert.Empty(t, Diff(&do.AppSpec{Services: []*do.AppServiceSpec{}}, nil), "an empty list is absent")
+	assert.Empty(t, Diff(&do.AppSpec{Services: []*do.AppServiceSpec{nil}}, nil), "a nil component is skipped, as Components does")
 
-	spec := &AppSpec{Name: "a", Services: []*AppServiceSpec{{Name: "api", HTTPPort: 9000}}}
+	spec := &do.AppSpec{Name: "a", Services: []*do.AppServiceSpec{{Name: "api", HTTPPort: 9000}}}
 	assert.Equal(t, []string{`+ name: "a"`, `+ services[name=api]: {"http_port":9000,"name":"api"}`},
-		changeStrings(DiffAppSpecs(nil, spec)))
+		changeStrings(Diff(nil, spec)))
 	assert.Equal(t, []string{`- name: "a"`, `- services[name=api]: {"http_port":9000,"name":"api"}`},
-		changeStrings(DiffAppSpecs(spec, nil)))
+		changeStrings(Diff(spec, nil)))
 }
 
 // diffEdit applies edit to a fresh copy of the base spec and returns
 // Diff(base, edited).
-func diffEdit(t *testing.T, edit func(s *AppSpec)) []AppSpecChange {
+func diffEdit(t *testing.T, edit func(s *do.AppSpec)) []Change {
 	t.Helper()
 	edited := specFromJSON(t, diffBaseSpec)
 	edit(edited)
-	return DiffAppSpecs(specFromJSON(t, diffBaseSpec), edited)
+	return Diff(specFromJSON(t, diffBaseSpec), edited)
 }
 
 func TestDiffAppSpecsChanges(t *testing.T) {
 	cases := []struct {
 		name string
-		edit func(s *AppSpec)
+		edit func(s *do.AppSpec)
 		want []string
 	}{
-		{"component env value", func(s *AppSpec) { s.Services[0].Envs[0].Value = "postgres://other" },
+		{"component env value", func(s *do.AppSpec) { s.Services[0].Envs[0].Value = "postgres://other" },
 			[]string{`~ services[name=api].envs[key=DB_URL].value: "postgres://db" -> "postgres://other"`}},
-		{"env added and removed", func(s *AppSpec) {
-			s.Services[0].Envs = []*AppVariableDefinition{s.Services[0].Envs[1], {Key: "NEW", Value: "1"}}
+		{"env added and removed", func(s *do.AppSpec) {
+			s.Services[0].Envs = []*do.AppVariableDefinition{s.Services[0].Envs[1], {Key: "NEW", Value: "1"}}
 		}, []string{
 			`- services[name=api].envs[key=DB_URL]: {"key":"DB_URL","value":"postgres://db"}`,
 			`+ services[name=api].envs[key=NEW]: {"key":"NEW","value":"1"}`,
 		}},
-		{"env scope", func(s *AppSpec) { s.Envs[1].Scope = AppVariableScopeBuildTime },
+		{"env scope", func(s *do.AppSpec) { s.Envs[1].Scope = do.AppVariableScopeBuildTime },
 			[]string{`~ envs[key=MODE].scope: "RUN_TIME" -> "BUILD_TIME"`}},
-		{"env scope to its default", func(s *AppSpec) { s.Envs[1].Scope = "" },
+		{"env scope to its default", func(s *do.AppSpec) { s.Envs[1].Scope = "" },
 			[]string{`- envs[key=MODE].scope: "RUN_TIME"`}},
-		{"http_port to the default", func(s *AppSpec) { s.Services[0].HTTPPort = 0 },
+		{"http_port to the default", func(s *do.AppSpec) { s.Services[0].HTTPPort = 0 },
 			[]string{`- services[name=api].http_port: 3000`}},
-		{"internal port set", func(s *AppSpec) { s.Services[0].InternalPorts = []int64{9090} },
+		{"internal port set", func(s *do.AppSpec) { s.Services[0].InternalPorts = []int64{9090} },
 			[]string{`~ services[name=api].internal_ports: [9090,9091] -> [9090]`}},
-		{"feature added", func(s *AppSpec) { s.Features = append(s.Features, "new-flag") },
+		{"feature added", func(s *do.AppSpec) { s.Features = append(s.Features, "new-flag") },
 			[]string{`~ features: ["buildpack-stack=ubuntu-22","disable-http2"] -> ["buildpack-stack=ubuntu-22","disable-http2","new-flag"]`}},
-		{"domain type", func(s *AppSpec) { s.Domains[1].Type = AppDomainSpecTypeDefault },
+		{"domain type", func(s *do.AppSpec) { s.Domains[1].Type = do.AppDomainSpecTypeDefault },
 			[]string{`~ domains[domain=www.shop.example.com].type: "ALIAS" -> "DEFAULT"`}},
-		{"component alert value", func(s *AppSpec) { s.Services[0].Alerts[0].Value = 90 },
+		{"component alert value", func(s *do.AppSpec) { s.Services[0].Alerts[0].Value = 90 },
 			[]string{`~ services[name=api].alerts[rule=CPU_UTILIZATION].value: 80 -> 90`}},
-		{"app alert removed", func(s *AppSpec) { s.Alerts = s.Alerts[:1] },
+		{"app alert removed", func(s *do.AppSpec) { s.Alerts = s.Alerts[:1] },
 			[]string{`- alerts[rule=DOMAIN_FAILED]: {"rule":"DOMAIN_FAILED"}`}},
-		{"log destination", func(s *AppSpec) { s.Services[0].LogDestinations[0].Papertrail.Endpoint = "https://other" },
+		{"log destination", func(s *do.AppSpec) { s.Services[0].LogDestinations[0].Papertrail.Endpoint = "https://other" },
 			[]string{`~ services[name=api].log_destinations[name=papertrail].papertrail.endpoint: "https://logs.example.com" -> "https://other"`}},
-		{"ingress rule prefix", func(s *AppSpec) { s.Ingress.Rules[0].Match.Path.Prefix = Ptr("/v2") },
+		{"ingress rule prefix", func(s *do.AppSpec) { s.Ingress.Rules[0].Match.Path.Prefix = do.Ptr("/v2") },
 			[]string{`~ ingress.rules[0].match.path.prefix: "/api" -> "/v2"`}},
-		{"ingress rules swapped: order matters", func(s *AppSpec) {
+		{"ingress rules swapped: order matters", func(s *do.AppSpec) {
 			s.Ingress.Rules[0], s.Ingress.Rules[1] = s.Ingress.Rules[1], s.Ingress.Rules[0]
 		}, []string{
 			`~ ingress.rules[0].component.name: "api" -> "web"`,
@@ -171,57 +173,57 @@ func TestDiffAppSpecsChanges(t *testing.T) {
 			`~ ingress.rules[1].component.name: "web" -> "api"`,
 			`~ ingress.rules[1].match.path.prefix: "/" -> "/api"`,
 		}},
-		{"ingress rule added", func(s *AppSpec) {
-			s.Ingress.Rules = append(s.Ingress.Rules, &AppIngressSpecRule{Component: &AppIngressSpecRuleRoutingComponent{Name: "docs"}})
+		{"ingress rule added", func(s *do.AppSpec) {
+			s.Ingress.Rules = append(s.Ingress.Rules, &do.AppIngressSpecRule{Component: &do.AppIngressSpecRuleRoutingComponent{Name: "docs"}})
 		}, []string{`+ ingress.rules[2]: {"component":{"name":"docs"}}`}},
-		{"component routes compare in order", func(s *AppSpec) {
-			s.Services[1].Routes = []*AppRouteSpec{{Path: "/b"}, {Path: "/a", PreservePathPrefix: true}}
+		{"component routes compare in order", func(s *do.AppSpec) {
+			s.Services[1].Routes = []*do.AppRouteSpec{{Path: "/b"}, {Path: "/a", PreservePathPrefix: true}}
 		}, []string{`+ services[name=web].routes: [{"path":"/b"},{"path":"/a","preserve_path_prefix":true}]`}},
-		{"service added", func(s *AppSpec) { s.Services = append(s.Services, &AppServiceSpec{Name: "admin"}) },
+		{"service added", func(s *do.AppSpec) { s.Services = append(s.Services, &do.AppServiceSpec{Name: "admin"}) },
 			[]string{`+ services[name=admin]: {"name":"admin"}`}},
-		{"worker removed", func(s *AppSpec) { s.Workers = nil },
+		{"worker removed", func(s *do.AppSpec) { s.Workers = nil },
 			[]string{`- workers[name=mailer]: {"github":{"branch":"main","repo":"acme/mailer"},"name":"mailer"}`}},
-		{"database changed", func(s *AppSpec) { s.Databases[0].Production = false },
+		{"database changed", func(s *do.AppSpec) { s.Databases[0].Production = false },
 			[]string{`- databases[name=db].production: true`}},
-		{"top-level scalar", func(s *AppSpec) { s.Region = "fra" }, []string{`~ region: "ams" -> "fra"`}},
-		{"object added", func(s *AppSpec) { s.Maintenance = &AppMaintenanceSpec{Enabled: true} },
+		{"top-level scalar", func(s *do.AppSpec) { s.Region = "fra" }, []string{`~ region: "ams" -> "fra"`}},
+		{"object added", func(s *do.AppSpec) { s.Maintenance = &do.AppMaintenanceSpec{Enabled: true} },
 			[]string{`+ maintenance: {"enabled":true}`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			changes := diffEdit(t, tc.edit)
 			assert.Equal(t, tc.want, changeStrings(changes))
-			assert.True(t, HasAppSpecChanges(changes))
+			assert.True(t, HasChanges(changes))
 		})
 	}
 }
 
 func TestDiffAppSpecsRoutesInOrder(t *testing.T) {
-	withRoutes := func(paths ...string) *AppSpec {
-		s := &AppSpec{Services: []*AppServiceSpec{{Name: "web"}}}
+	withRoutes := func(paths ...string) *do.AppSpec {
+		s := &do.AppSpec{Services: []*do.AppServiceSpec{{Name: "web"}}}
 		for _, p := range paths {
-			s.Services[0].Routes = append(s.Services[0].Routes, &AppRouteSpec{Path: p})
+			s.Services[0].Routes = append(s.Services[0].Routes, &do.AppRouteSpec{Path: p})
 		}
 		return s
 	}
-	assert.Empty(t, DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/a", "/b")))
+	assert.Empty(t, Diff(withRoutes("/a", "/b"), withRoutes("/a", "/b")))
 	assert.Equal(t, []string{
 		`~ services[name=web].routes[0].path: "/a" -> "/b"`,
 		`~ services[name=web].routes[1].path: "/b" -> "/a"`,
-	}, changeStrings(DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/b", "/a"))))
+	}, changeStrings(Diff(withRoutes("/a", "/b"), withRoutes("/b", "/a"))))
 	assert.Equal(t, []string{`- services[name=web].routes[1]: {"path":"/b"}`},
-		changeStrings(DiffAppSpecs(withRoutes("/a", "/b"), withRoutes("/a"))))
+		changeStrings(Diff(withRoutes("/a", "/b"), withRoutes("/a"))))
 }
 
 func TestDiffAppSpecsComponentChangesKind(t *testing.T) {
-	changes := diffEdit(t, func(s *AppSpec) {
+	changes := diffEdit(t, func(s *do.AppSpec) {
 		w := s.Workers[0]
 		s.Workers = nil
-		s.Services = append(s.Services, &AppServiceSpec{Name: w.Name, GitHub: w.GitHub})
+		s.Services = append(s.Services, &do.AppServiceSpec{Name: w.Name, GitHub: w.GitHub})
 	})
 	require.Len(t, changes, 1, changeStrings(changes))
 	c := changes[0]
-	assert.Equal(t, AppSpecChangeModified, c.Kind)
+	assert.Equal(t, Modified, c.Kind)
 	assert.Equal(t, "services[name=mailer]", c.Path.String())
 	assert.Equal(t, "workers[name=mailer]", c.OldPath.String())
 	assert.JSONEq(t, `{"name":"mailer","github":{"repo":"acme/mailer","branch":"main"}}`, string(c.Old))
@@ -232,7 +234,7 @@ func TestDiffAppSpecsComponentChangesKind(t *testing.T) {
 func TestDiffAppSpecsUnknownKeys(t *testing.T) {
 	old := specFromJSON(t, `{"name":"a","future_flag":{"x":1},"services":[{"name":"api","beta_knob":"on","envs":[{"key":"K","value":"v","origin":"ui"}]}]}`)
 	same := specFromJSON(t, `{"services":[{"envs":[{"origin":"ui","value":"v","key":"K"}],"beta_knob":"on","name":"api"}],"future_flag":{"x":1.0},"name":"a","zero_knob":""}`)
-	assert.Empty(t, changeStrings(DiffAppSpecs(old, same)), "unknown keys equal, numbers by value, an unknown zero is absent")
+	assert.Empty(t, changeStrings(Diff(old, same)), "unknown keys equal, numbers by value, an unknown zero is absent")
 
 	changed := specFromJSON(t, `{"name":"a","future_flag":{"x":2},"services":[{"name":"api","beta_knob":"off","envs":[{"key":"K","value":"v","origin":"cli"}]}],"new_top":[1,2]}`)
 	assert.Equal(t, []string{
@@ -240,20 +242,20 @@ func TestDiffAppSpecsUnknownKeys(t *testing.T) {
 		`+ new_top: [1,2]`,
 		`~ services[name=api].beta_knob: "on" -> "off"`,
 		`~ services[name=api].envs[key=K].origin: "ui" -> "cli"`,
-	}, changeStrings(DiffAppSpecs(old, changed)))
+	}, changeStrings(Diff(old, changed)))
 }
 
 // secretSpec is an app with one SECRET and one GENERAL env on a service,
 // and an image with registry credentials on a worker.
-func secretSpec(secret, general, credentials string) *AppSpec {
-	return &AppSpec{
+func secretSpec(secret, general, credentials string) *do.AppSpec {
+	return &do.AppSpec{
 		Name: "s",
-		Services: []*AppServiceSpec{{Name: "api", Envs: []*AppVariableDefinition{
-			{Key: "TOKEN", Type: AppVariableTypeSecret, Value: secret},
+		Services: []*do.AppServiceSpec{{Name: "api", Envs: []*do.AppVariableDefinition{
+			{Key: "TOKEN", Type: do.AppVariableTypeSecret, Value: secret},
 			{Key: "PLAIN", Value: general},
 		}}},
-		Workers: []*AppWorkerSpec{{Name: "w", Image: &AppImageSourceSpec{
-			RegistryType: AppImageSourceSpecRegistryTypeDockerHub, Repository: "acme/w", RegistryCredentials: credentials}}},
+		Workers: []*do.AppWorkerSpec{{Name: "w", Image: &do.AppImageSourceSpec{
+			RegistryType: do.AppImageSourceSpecRegistryTypeDockerHub, Repository: "acme/w", RegistryCredentials: credentials}}},
 	}
 }
 
@@ -263,12 +265,12 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 		ev2 = "EV[1:AAAAIeaaYK/NqctZDYzy6t0pTrtRDez8:BBBBZRrsKN5nPhWQrS479cfBiXT0WQ==]"
 	)
 	t.Run("ciphertext against plaintext is undecidable", func(t *testing.T) {
-		changes := DiffAppSpecs(secretSpec(ev1, "p", ev2), secretSpec("hunter2", "p", "user:pass"))
+		changes := Diff(secretSpec(ev1, "p", ev2), secretSpec("hunter2", "p", "user:pass"))
 		require.Len(t, changes, 2, changeStrings(changes))
 		for _, c := range changes {
 			assert.True(t, c.Undecidable, c.Path.String())
 			assert.True(t, c.Sensitive, c.Path.String())
-			assert.Equal(t, AppSpecChangeModified, c.Kind)
+			assert.Equal(t, Modified, c.Kind)
 			assert.NotContains(t, c.String(), "hunter2")
 			assert.NotContains(t, c.String(), "user:pass")
 		}
@@ -276,90 +278,90 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 		assert.Equal(t, "workers[name=w].image.registry_credentials", changes[1].Path.String())
 		assert.Equal(t, `"`+ev1+`"`, string(changes[0].Old))
 		assert.Equal(t, `"hunter2"`, string(changes[0].New))
-		assert.False(t, HasAppSpecChanges(changes), "a plan re-sending the same plaintext shows no change")
+		assert.False(t, HasChanges(changes), "a plan re-sending the same plaintext shows no change")
 		assert.Equal(t, "~ services[name=api].envs[key=TOKEN].value: encrypted value and plaintext cannot be compared", changes[0].String())
 
 		// The other way round (a state holding the plaintext, the API
 		// answering with the ciphertext) is just as undecidable.
-		reverse := DiffAppSpecs(secretSpec("hunter2", "p", "user:pass"), secretSpec(ev1, "p", ev2))
+		reverse := Diff(secretSpec("hunter2", "p", "user:pass"), secretSpec(ev1, "p", ev2))
 		require.Len(t, reverse, 2, changeStrings(reverse))
 		for _, c := range reverse {
 			assert.True(t, c.Undecidable, c.Path.String())
 			assert.True(t, c.Sensitive, c.Path.String())
 		}
-		assert.False(t, HasAppSpecChanges(reverse))
+		assert.False(t, HasChanges(reverse))
 	})
 	t.Run("two ciphertexts are compared", func(t *testing.T) {
-		assert.Empty(t, DiffAppSpecs(secretSpec(ev1, "p", ev1), secretSpec(ev1, "p", ev1)))
-		changes := DiffAppSpecs(secretSpec(ev1, "p", ev1), secretSpec(ev2, "p", ev1))
+		assert.Empty(t, Diff(secretSpec(ev1, "p", ev1), secretSpec(ev1, "p", ev1)))
+		changes := Diff(secretSpec(ev1, "p", ev1), secretSpec(ev2, "p", ev1))
 		require.Len(t, changes, 1)
 		assert.False(t, changes[0].Undecidable)
 		assert.True(t, changes[0].Sensitive)
-		assert.True(t, HasAppSpecChanges(changes))
+		assert.True(t, HasChanges(changes))
 	})
 	t.Run("two plaintexts are compared", func(t *testing.T) {
-		assert.Empty(t, DiffAppSpecs(secretSpec("a", "p", "u:p"), secretSpec("a", "p", "u:p")))
-		changes := DiffAppSpecs(secretSpec("a", "p", "u:p"), secretSpec("b", "p", "u:q"))
+		assert.Empty(t, Diff(secretSpec("a", "p", "u:p"), secretSpec("a", "p", "u:p")))
+		changes := Diff(secretSpec("a", "p", "u:p"), secretSpec("b", "p", "u:q"))
 		require.Len(t, changes, 2)
 		for _, c := range changes {
 			assert.False(t, c.Undecidable)
 			assert.True(t, c.Sensitive)
-			assert.Equal(t, AppSpecChangeModified, c.Kind)
+			assert.Equal(t, Modified, c.Kind)
 			assert.True(t, strings.HasSuffix(c.String(), ": (sensitive value)"), c.String())
 		}
-		assert.True(t, HasAppSpecChanges(changes))
+		assert.True(t, HasChanges(changes))
 	})
 	t.Run("a GENERAL env is plain text even when it looks encrypted", func(t *testing.T) {
-		changes := DiffAppSpecs(secretSpec(ev1, ev1, ev1), secretSpec(ev1, "plain", ev1))
+		changes := Diff(secretSpec(ev1, ev1, ev1), secretSpec(ev1, "plain", ev1))
 		require.Len(t, changes, 1)
 		assert.Equal(t, "services[name=api].envs[key=PLAIN].value", changes[0].Path.String())
 		assert.False(t, changes[0].Undecidable)
 		assert.False(t, changes[0].Sensitive)
 	})
 	t.Run("secret removed or type changed", func(t *testing.T) {
-		changes := DiffAppSpecs(secretSpec(ev1, "p", ""), secretSpec("", "p", ""))
+		changes := Diff(secretSpec(ev1, "p", ""), secretSpec("", "p", ""))
 		require.Len(t, changes, 1)
-		assert.Equal(t, AppSpecChangeRemoved, changes[0].Kind)
+		assert.Equal(t, Removed, changes[0].Kind)
 		assert.False(t, changes[0].Undecidable)
 		assert.True(t, changes[0].Sensitive)
 
-		changes = DiffAppSpecs(secretSpec("", "p", ""), secretSpec("hunter2", "p", ""))
+		changes = Diff(secretSpec("", "p", ""), secretSpec("hunter2", "p", ""))
 		require.Len(t, changes, 1)
-		assert.Equal(t, AppSpecChangeAdded, changes[0].Kind)
+		assert.Equal(t, Added, changes[0].Kind)
 		assert.False(t, changes[0].Undecidable)
 		assert.True(t, changes[0].Sensitive)
 		assert.NotContains(t, changes[0].String(), "hunter2")
 
 		generalNow := secretSpec("hunter2", "p", "")
-		generalNow.Services[0].Envs[0].Type = AppVariableTypeGeneral
-		changes = DiffAppSpecs(secretSpec(ev1, "p", ""), generalNow)
+		generalNow.Services[0].Envs[0].Type = do.AppVariableTypeGeneral
+		changes = Diff(secretSpec(ev1, "p", ""), generalNow)
 		assert.Equal(t, []string{
 			`- services[name=api].envs[key=TOKEN].type: "SECRET"`,
 			`~ services[name=api].envs[key=TOKEN].value: encrypted value and plaintext cannot be compared`,
 		}, changeStrings(changes))
-		assert.True(t, HasAppSpecChanges(changes), "the type change is known")
+		assert.True(t, HasChanges(changes), "the type change is known")
 	})
 	t.Run("a whole element holding a secret is sensitive", func(t *testing.T) {
-		changes := DiffAppSpecs(&AppSpec{Name: "s"}, secretSpec("hunter2", "p", "u:p"))
+		changes := Diff(&do.AppSpec{Name: "s"}, secretSpec("hunter2", "p", "u:p"))
 		require.Len(t, changes, 2)
 		for _, c := range changes {
 			assert.True(t, c.Sensitive, c.Path.String())
 			assert.NotContains(t, c.String(), "hunter2")
 		}
-		plain := DiffAppSpecs(nil, &AppSpec{Envs: []*AppVariableDefinition{{Key: "K", Value: "v"}}})
+		plain := Diff(nil, &do.AppSpec{Envs: []*do.AppVariableDefinition{{Key: "K", Value: "v"}}})
 		require.Len(t, plain, 1)
 		assert.False(t, plain[0].Sensitive)
 	})
 	t.Run("a ciphertext in another field is undecidable", func(t *testing.T) {
 		old := specFromJSON(t, `{"services":[{"name":"api","log_destinations":[{"name":"dd","datadog":{"api_key":"`+ev1+`"}}]}]}`)
 		new := specFromJSON(t, `{"services":[{"name":"api","log_destinations":[{"name":"dd","datadog":{"api_key":"plain-key"}}]}]}`)
-		changes := DiffAppSpecs(old, new)
+		changes := Diff(old, new)
 		require.Len(t, changes, 1)
 		assert.True(t, changes[0].Undecidable)
 		assert.True(t, changes[0].Sensitive)
 
 		other := specFromJSON(t, `{"services":[{"name":"api","log_destinations":[{"name":"dd","datadog":{"api_key":"`+ev2+`"}}]}]}`)
-		changes = DiffAppSpecs(old, other)
+		changes = Diff(old, other)
 		require.Len(t, changes, 1)
 		assert.False(t, changes[0].Undecidable, "two ciphertexts compare")
 		assert.True(t, changes[0].Sensitive)
@@ -369,7 +371,7 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 func TestDiffAppSpecsRepeatedKeys(t *testing.T) {
 	old := specFromJSON(t, `{"envs":[{"key":"A","value":"1"},{"key":"A","value":"2"}]}`)
 	new := specFromJSON(t, `{"envs":[{"key":"A","value":"1"},{"key":"A","value":"3"},{"key":"A","value":"4"}]}`)
-	changes := DiffAppSpecs(old, new)
+	changes := Diff(old, new)
 	assert.Equal(t, []string{
 		`~ envs[key=A#2].value: "2" -> "3"`,
 		`+ envs[key=A#3]: {"key":"A","value":"4"}`,
@@ -379,24 +381,24 @@ func TestDiffAppSpecsRepeatedKeys(t *testing.T) {
 
 func TestDiffAppSpecsDeterministicOrder(t *testing.T) {
 	old := specFromJSON(t, diffBaseSpec)
-	edited := func() *AppSpec {
+	edited := func() *do.AppSpec {
 		s := specFromJSON(t, diffBaseSpec)
 		s.Name, s.Region = "shop2", "fra"
 		s.Services[0].Envs[0].Value, s.Services[1].BuildCommand = "x", "make"
 		s.Envs[0].Value, s.Workers[0].RunCommand = "debug", "run"
-		s.Ingress.Rules[1].Match.Path.Prefix = Ptr("/web")
+		s.Ingress.Rules[1].Match.Path.Prefix = do.Ptr("/web")
 		return s
 	}
-	first := changeStrings(DiffAppSpecs(old, edited()))
+	first := changeStrings(Diff(old, edited()))
 	require.Len(t, first, 7)
 	for range 20 {
-		assert.Equal(t, first, changeStrings(DiffAppSpecs(old, edited())))
+		assert.Equal(t, first, changeStrings(Diff(old, edited())))
 	}
 	// Reordering the lists matched by key does not reorder the changes.
 	reordered := edited()
 	reordered.Services[0], reordered.Services[1] = reordered.Services[1], reordered.Services[0]
 	reordered.Envs[0], reordered.Envs[1] = reordered.Envs[1], reordered.Envs[0]
-	assert.Equal(t, first, changeStrings(DiffAppSpecs(old, reordered)))
+	assert.Equal(t, first, changeStrings(Diff(old, reordered)))
 	assert.Equal(t, []string{
 		`~ envs[key=LOG_LEVEL].value: "info" -> "debug"`,
 		`~ ingress.rules[1].match.path.prefix: "/" -> "/web"`,
@@ -409,7 +411,7 @@ func TestDiffAppSpecsDeterministicOrder(t *testing.T) {
 }
 
 func TestAppSpecPathRendering(t *testing.T) {
-	p := AppSpecPath{
+	p := Path{
 		{Field: "services", Key: "name", Value: "api", Index: -1},
 		{Field: "envs", Key: "key", Value: "DB_URL", Index: -1},
 		{Field: "value", Index: -1},
@@ -417,33 +419,40 @@ func TestAppSpecPathRendering(t *testing.T) {
 	assert.Equal(t, "services[name=api].envs[key=DB_URL].value", p.String())
 	assert.Equal(t, "$.services[?@.name=='api'].envs[?@.key=='DB_URL'].value", p.JSONPath())
 
-	rules := AppSpecPath{{Field: "ingress", Index: -1}, {Field: "rules", Index: 12}, {Field: "match", Index: -1}}
+	rules := Path{{Field: "ingress", Index: -1}, {Field: "rules", Index: 12}, {Field: "match", Index: -1}}
 	assert.Equal(t, "ingress.rules[12].match", rules.String())
 	assert.Equal(t, "$.ingress.rules[12].match", rules.JSONPath())
 
-	odd := AppSpecPath{
+	odd := Path{
 		{Field: "domains", Key: "domain", Value: "a.example.com", Index: -1},
 		{Field: "future-flag", Index: -1},
 		{Field: "envs", Key: "key", Value: "it's", Nth: 2, Index: -1},
 	}
 	assert.Equal(t, `domains[domain=a.example.com]["future-flag"].envs[key=it's#3]`, odd.String())
 	assert.Equal(t, `$.domains[?@.domain=='a.example.com']['future-flag'].envs[?@.key=='it\'s']`, odd.JSONPath())
-	assert.Equal(t, `envs[key=""]`, AppSpecPath{{Field: "envs", Key: "key", Index: -1}}.String())
-	assert.Equal(t, `envs[key="a]b#c d"]`, AppSpecPath{{Field: "envs", Key: "key", Value: "a]b#c d", Index: -1}}.String())
-	assert.Equal(t, "$", AppSpecPath(nil).JSONPath())
+	assert.Equal(t, `envs[key=""]`, Path{{Field: "envs", Key: "key", Index: -1}}.String())
+	assert.Equal(t, `envs[key="a]b#c d"]`, Path{{Field: "envs", Key: "key", Value: "a]b#c d", Index: -1}}.String())
+	assert.Equal(t, "$", Path(nil).JSONPath())
 }
 
-// TestAppSpecDefaultsAreEnumValues guards the defaults table against
-// typos: every enum default it names is a value of that enum.
-func TestAppSpecDefaultsAreEnumValues(t *testing.T) {
-	assert.Equal(t, string(appVariableTypeValues[0]), appSpecDefaults["envs"]["type"])
-	assert.Equal(t, string(appJobSpecKindValues[0]), appSpecDefaults["jobs"]["kind"])
-	assert.Equal(t, string(appDomainSpecTypeValues[0]), appSpecDefaults["domains"]["type"])
-	assert.Equal(t, string(appDatabaseSpecEngineValues[0]), appSpecDefaults["databases"]["engine"])
-	assert.Equal(t, string(appAlertSpecRuleValues[0]), appSpecDefaults["alerts"]["rule"])
-	assert.Equal(t, string(appAlertSpecOperatorValues[0]), appSpecDefaults["alerts"]["operator"])
-	assert.Equal(t, string(appAlertSpecWindowValues[0]), appSpecDefaults["alerts"]["window"])
-	assert.Contains(t, appSpecDefaults["envs"]["scope"], string(appVariableScopeValues[0]))
+// TestDefaultsAreEnumValues guards the defaults table, which names the
+// SDK's enum values as strings (internal/specmodel cannot import them),
+// against typos and renames: every value it names is the SDK's constant.
+func TestDefaultsAreEnumValues(t *testing.T) {
+	defaults := specmodel.Defaults
+	assert.Equal(t, string(do.AppVariableTypeGeneral), defaults["envs"]["type"])
+	assert.Equal(t, []any{string(do.AppVariableScopeUnset), string(do.AppVariableScopeRunAndBuildTime)}, defaults["envs"]["scope"])
+	assert.Equal(t, string(do.AppJobSpecKindUnspecified), defaults["jobs"]["kind"])
+	assert.Equal(t, string(do.AppDomainSpecTypeUnspecified), defaults["domains"]["type"])
+	assert.Equal(t, string(do.AppDatabaseSpecEngineUnset), defaults["databases"]["engine"])
+	assert.Equal(t, string(do.AppAlertSpecRuleUnspecifiedRule), defaults["alerts"]["rule"])
+	assert.Equal(t, string(do.AppAlertSpecOperatorUnspecifiedOperator), defaults["alerts"]["operator"])
+	assert.Equal(t, string(do.AppAlertSpecWindowUnspecifiedWindow), defaults["alerts"]["window"])
+	assert.Equal(t, string(do.AppImageSourceSpecRegistryTypeUnspecified), defaults["image"]["registry_type"])
+	assert.Equal(t, string(do.AppEgressTypeAutoassign), defaults["egress"]["type"])
+	assert.Equal(t, string(do.InstanceSizeSlugAppsS1VCPU0_5GB), specmodel.DefaultInstanceSize)
+	assert.Equal(t, string(do.AppVariableTypeSecret), specmodel.EnvTypeSecret)
+	assert.Equal(t, string(do.AppVariableTypeGeneral), specmodel.EnvTypeGeneral)
 }
 
 // TestDiffAppSpecsLiveAPIEcho compares a desired spec with what the live
@@ -473,16 +482,16 @@ func TestDiffAppSpecsLiveAPIEcho(t *testing.T) {
     ]}],
   "ingress": {"rules": [{"match": {"path": {"prefix": "/"}, "authority": {}}, "component": {"name": "api"}}]}
 }`)
-	changes := DiffAppSpecs(returned, desired)
-	assert.False(t, HasAppSpecChanges(changes), "%v", changeStrings(changes))
+	changes := Diff(returned, desired)
+	assert.False(t, HasChanges(changes), "%v", changeStrings(changes))
 	require.Len(t, changes, 1)
 	assert.Equal(t, "services[name=api].envs[key=DB_PASSWORD].value", changes[0].Path.String())
 	assert.True(t, changes[0].Undecidable)
 
 	// Drift made out of band shows.
 	returned.Services[0].Envs[0].Value = "debug"
-	changes = DiffAppSpecs(returned, desired)
-	assert.True(t, HasAppSpecChanges(changes))
+	changes = Diff(returned, desired)
+	assert.True(t, HasChanges(changes))
 	assert.Contains(t, changeStrings(changes), `~ services[name=api].envs[key=LOG_LEVEL].value: "debug" -> "info"`)
 }
 
@@ -491,7 +500,7 @@ func BenchmarkDiffAppSpecs(b *testing.B) {
 	new.Services[0].Envs[0].Value = "changed"
 	b.ReportAllocs()
 	for b.Loop() {
-		if len(DiffAppSpecs(old, new)) != 1 {
+		if len(Diff(old, new)) != 1 {
 			b.Fatal("want one change")
 		}
 	}

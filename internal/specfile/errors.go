@@ -1,4 +1,9 @@
-package digitalocean
+// Package specfile reads and writes app spec documents as YAML against the
+// spec's Go types, and holds the problems reading or checking a spec
+// reports. It imports nothing from the SDK's root package, which uses it for
+// AppSpec's YAML methods; package appspec builds its files API on it and
+// re-exports Error and Errors.
+package specfile
 
 import (
 	"cmp"
@@ -7,16 +12,16 @@ import (
 	"strings"
 )
 
-// maxAppSpecProblems bounds the problems reported for one document: a file
+// MaxProblems bounds the problems reported for one document: a file
 // in the wrong format would otherwise yield one per line.
-const maxAppSpecProblems = 50
+const MaxProblems = 50
 
-// AppSpecError is one problem in an app spec: a problem in a file (from
-// ParseAppSpec, LoadAppSpec and the deploy template functions, with Line
+// Error is one problem in an app spec: a problem in a file (from
+// appspec.Parse, appspec.Load and the deploy template functions, with Line
 // and Column) or in a spec value (Path only).
-type AppSpecError struct {
-	// File is the file's path, when the spec was read by LoadAppSpec or
-	// LoadDeployTemplate.
+type Error struct {
+	// File is the file's path, when the spec was read by appspec.Load or
+	// appspec.LoadDeployTemplate.
 	File string
 	// Line and Column locate the problem (1-based); 0 when unknown.
 	Line, Column int
@@ -35,12 +40,12 @@ type AppSpecError struct {
 
 // Error returns "file:line:column: path: message" (the position as
 // editors read it), or "line L, column C: path: message" without a file.
-func (e *AppSpecError) Error() string {
+func (e *Error) Error() string {
 	return "digitalocean: app spec: " + e.describe()
 }
 
 // describe is Error without the package prefix.
-func (e *AppSpecError) describe() string {
+func (e *Error) describe() string {
 	var b strings.Builder
 	switch {
 	case e.File != "" && e.Line > 0 && e.Column > 0:
@@ -64,24 +69,24 @@ func (e *AppSpecError) describe() string {
 	return b.String()
 }
 
-// AppSpecErrors is every problem found in one app spec document, in
-// document order: ParseAppSpec, LoadAppSpec and the deploy template
+// Errors is every problem found in one app spec document, in
+// document order: appspec.Parse, appspec.Load and the deploy template
 // functions return one for any problem in the document. errors.As with an
-// *AppSpecError finds the first problem; errors.As with an AppSpecErrors
+// *Error finds the first problem; errors.As with an Errors
 // gets them all:
 //
-//	var problems digitalocean.AppSpecErrors
+//	var problems appspec.Errors
 //	if errors.As(err, &problems) {
 //		for _, p := range problems { ... p.Line, p.Path, p.Msg ... }
 //	}
 //
 // At most 50 problems are listed; when there were more, a 51st entry with
 // no Line and no Path says how many were dropped.
-type AppSpecErrors []*AppSpecError
+type Errors []*Error
 
 // Error returns the one problem's message, or a count followed by one
 // problem per line.
-func (l AppSpecErrors) Error() string {
+func (l Errors) Error() string {
 	switch len(l) {
 	case 0:
 		return "digitalocean: app spec: no problems"
@@ -101,7 +106,7 @@ func (l AppSpecErrors) Error() string {
 }
 
 // Unwrap returns the problems, for errors.As and errors.Is.
-func (l AppSpecErrors) Unwrap() []error {
+func (l Errors) Unwrap() []error {
 	errs := make([]error, len(l))
 	for i, e := range l {
 		errs[i] = e
@@ -111,40 +116,48 @@ func (l AppSpecErrors) Unwrap() []error {
 
 const droppedProblemsPrefix = "too many problems: "
 
-// specProblems collects the problems of one document, bounded.
-type specProblems struct {
-	list    AppSpecErrors
+// Problems collects the problems of one document, bounded.
+type Problems struct {
+	list    Errors
 	dropped int
 }
 
 // count is the number of problems added, listed or not.
-func (p *specProblems) count() int { return len(p.list) + p.dropped }
+func (p *Problems) Count() int { return len(p.list) + p.dropped }
 
-func (p *specProblems) add(e *AppSpecError) {
-	if len(p.list) < maxAppSpecProblems {
+func (p *Problems) Add(e *Error) {
+	if len(p.list) < MaxProblems {
 		p.list = append(p.list, e)
 		return
 	}
 	p.dropped++
 }
 
-// err returns the problems as an AppSpecErrors, or nil when there are none.
-func (p *specProblems) err() error {
+// err returns the problems as an Errors, or nil when there are none.
+func (p *Problems) Err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
 	// The walk reports a mapping's repeated keys before its values.
 	list := slices.Clone(p.list)
-	slices.SortStableFunc(list, func(a, b *AppSpecError) int {
+	slices.SortStableFunc(list, func(a, b *Error) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 	})
 	if p.dropped > 0 {
-		list = append(list, &AppSpecError{
+		list = append(list, &Error{
 			Msg: fmt.Sprintf("%s%d more not reported (the first %d are listed)", droppedProblemsPrefix, p.dropped, len(p.list)),
 		})
 	}
 	return list
 }
 
-// oneSpecProblem returns e as a one-problem AppSpecErrors.
-func oneSpecProblem(e *AppSpecError) error { return AppSpecErrors{e} }
+// One returns e as a one-problem Errors.
+func One(e *Error) error { return Errors{e} }
+
+// JoinWithAnd joins items as "a, b and c".
+func JoinWithAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"encoding/json"
@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/internal/jsonfields"
+	"github.com/oceankit/digitalocean/internal/specfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -32,7 +34,7 @@ workers:
           basic_auth:
             username: x
 `
-	spec, err := ParseAppSpec([]byte(doc))
+	spec, err := Parse([]byte(doc))
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"future_flag",
@@ -48,27 +50,27 @@ workers:
 		assert.Contains(t, string(body), want, "sent to the API as written")
 	}
 
-	out, err := MarshalAppSpecYAML(spec)
+	out, err := Marshal(spec)
 	require.NoError(t, err)
-	assert.Equal(t, 4, strings.Count(string(out), unknownKeyComment), "each kept key is marked:\n%s", out)
-	back, err := ParseAppSpec(out)
+	assert.Equal(t, 4, strings.Count(string(out), specfile.UnknownKeyComment), "each kept key is marked:\n%s", out)
+	back, err := Parse(out)
 	require.NoError(t, err)
 	assert.Equal(t, spec, back)
 }
 
 func TestParseAppSpecMarkedKeysCloseToKnownOnes(t *testing.T) {
 	// A newer API's key that happens to be close to a known one (http_ports
-	// next to http_port) loads when marked, as MarshalAppSpecYAML marks it.
-	marked := "name: a\nservices:\n  - name: web\n    # " + unknownKeyMarker + "\n    http_ports: [80, 81]\n" +
-		"    health_check:\n      prot: 1 # " + unknownKeyMarker + "\n"
-	spec, err := ParseAppSpec([]byte(marked))
+	// next to http_port) loads when marked, as Marshal marks it.
+	marked := "name: a\nservices:\n  - name: web\n    # " + specfile.UnknownKeyMarker + "\n    http_ports: [80, 81]\n" +
+		"    health_check:\n      prot: 1 # " + specfile.UnknownKeyMarker + "\n"
+	spec, err := Parse([]byte(marked))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"services[0].health_check.prot", "services[0].http_ports"}, spec.UnknownFields())
 
 	// Without the mark, both are typos.
-	unmarked := strings.ReplaceAll(marked, unknownKeyMarker, "a comment")
-	_, err = ParseAppSpec([]byte(unmarked))
-	var problems AppSpecErrors
+	unmarked := strings.ReplaceAll(marked, specfile.UnknownKeyMarker, "a comment")
+	_, err = Parse([]byte(unmarked))
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
 	require.Len(t, problems, 2)
 	assert.Equal(t, "http_port", problems[0].Suggestion)
@@ -76,42 +78,18 @@ func TestParseAppSpecMarkedKeysCloseToKnownOnes(t *testing.T) {
 
 	// A mark cannot make a key that differs from a known one only in case
 	// unknown: encoding/json would read it as the known field.
-	_, err = ParseAppSpec([]byte("name: a\n# " + unknownKeyMarker + "\nRegion: nyc\n"))
-	var specErr *AppSpecError
+	_, err = Parse([]byte("name: a\n# " + specfile.UnknownKeyMarker + "\nRegion: nyc\n"))
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, "region", specErr.Suggestion)
 }
 
-func TestClosestSpecKeyRules(t *testing.T) {
-	known := []string{"name", "region", "time_zone", "http_port", "preserve_path_prefix", "deploy_on_push", "health_check", "instance_count", "envs", "cpu", "url"}
-	tests := []struct{ key, want string }{
-		// 1. equal without separators, any case
-		{"timezone", "time_zone"}, {"Time-Zone", "time_zone"}, {"httpPort", "http_port"}, {"HEALTHCHECK", "health_check"},
-		// 2. same words, other order
-		{"port_http", "http_port"}, {"count_instance", "instance_count"},
-		// 3. one word left out, two or more left
-		{"preserve_prefix", "preserve_path_prefix"}, {"deploy_push", "deploy_on_push"},
-		// 4. edit distance: 1 up to 4 characters, 2 up to 10, 3 beyond
-		{"nmae", "name"}, {"envss", "envs"}, {"regoin", "region"}, {"helth_chek", "health_check"}, {"instanse_cont", "instance_count"},
-		{"cpus", "cpu"}, {"uri", "url"},
-		// not close to anything
-		{"username", ""}, {"sidecars", ""}, {"grace_window", ""}, {"prefix", ""}, {"port", ""}, {"cp", "cpu"},
-		{"ab", ""}, {"regionnnn", ""}, {strings.Repeat("x", 65), ""},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, closestSpecKey(tt.key, known), "key %q", tt.key)
-	}
-	assert.Equal(t, "port", closestSpecKey("pert", []string{"port", "part"}), "ties go to the first listed")
-	assert.Equal(t, "part", closestSpecKey("pert", []string{"part", "port"}), "ties go to the first listed")
-	assert.Equal(t, "time_zone", closestSpecKey("timezone", []string{"timezones", "time_zone"}), "rule 1 ranks first")
-}
-
 func TestAppSpecYAMLInLargerDocumentKeepsUnknownKeys(t *testing.T) {
 	type deployConfig struct {
-		Environment string   `yaml:"environment"`
-		App         *AppSpec `yaml:"app"`
+		Environment string      `yaml:"environment"`
+		App         *do.AppSpec `yaml:"app"`
 	}
-	var spec AppSpec
+	var spec do.AppSpec
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","regio":"x","services":[{"name":"web","future":{"a":[null]}}]}`), &spec))
 	out, err := yaml.Marshal(deployConfig{Environment: "prod", App: &spec})
 	require.NoError(t, err)
@@ -132,20 +110,20 @@ func TestAppSpecYAMLRoundTripProperty(t *testing.T) {
 	const iterations = 400 // about 0.2 s
 	deepest, inLists := 0, 0
 	for i := range iterations {
-		data, err := json.Marshal(g.object(reflect.TypeFor[AppSpec](), 0))
+		data, err := json.Marshal(g.object(reflect.TypeFor[do.AppSpec](), 0))
 		require.NoError(t, err)
-		var spec AppSpec
+		var spec do.AppSpec
 		require.NoError(t, json.Unmarshal(data, &spec))
 
-		out, err := MarshalAppSpecYAML(&spec)
+		out, err := Marshal(&spec)
 		require.NoError(t, err)
-		back, err := ParseAppSpec(out)
+		back, err := Parse(out)
 		require.NoError(t, err, "spec %d:\n%s", i, out)
 		requireSameSpec(t, &spec, back, "spec %d:\n%s", i, out)
 
 		// The same under the deploy template's spec: wrapper, where every
 		// key (and its marker) sits one level deeper.
-		wrapped, err := MarshalDeployTemplateYAML(&spec)
+		wrapped, err := MarshalDeployTemplate(&spec)
 		require.NoError(t, err)
 		back, err = ParseDeployTemplate(wrapped)
 		require.NoError(t, err, "template %d:\n%s", i, wrapped)
@@ -167,13 +145,13 @@ func TestAppSpecYAMLRoundTripProperty(t *testing.T) {
 
 // requireSameSpec compares two specs by their JSON, unknown fields
 // included: strings by value, numbers as written.
-func requireSameSpec(t testing.TB, want, got *AppSpec, msgAndArgs ...any) {
+func requireSameSpec(t testing.TB, want, got *do.AppSpec, msgAndArgs ...any) {
 	t.Helper()
 	require.Equal(t, canonicalSpecJSON(t, want), canonicalSpecJSON(t, got), msgAndArgs...)
 	require.Equal(t, want.UnknownFields(), got.UnknownFields(), msgAndArgs...)
 }
 
-func canonicalSpecJSON(t testing.TB, spec *AppSpec) any {
+func canonicalSpecJSON(t testing.TB, spec *do.AppSpec) any {
 	t.Helper()
 	data, err := json.Marshal(spec)
 	require.NoError(t, err)
@@ -215,7 +193,7 @@ func (g *specGenerator) value(t reflect.Type, depth int) any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == reflect.TypeFor[FlexBool]() {
+	if t == reflect.TypeFor[do.FlexBool]() {
 		return g.r.IntN(2) == 0
 	}
 	switch t.Kind() {
@@ -291,7 +269,7 @@ func (g *specGenerator) unknownKey(fields *jsonfields.Set) string {
 	if _, known := fields.Lookup(key); known {
 		return ""
 	}
-	if closestSpecKey(key, fields.Names) != "" {
+	if specfile.ClosestKey(key, fields.Names) != "" {
 		g.nearKnown++
 	}
 	return key
@@ -327,25 +305,6 @@ func (g *specGenerator) free(depth int) any {
 	return m
 }
 
-func TestSpecWalkerRejectsKeysItCannotKeep(t *testing.T) {
-	// A struct without the generated unknownFields would drop an unknown
-	// key silently, so the loader refuses every unknown key there.
-	type plain struct {
-		Port int `json:"port"`
-	}
-	var root yaml.Node
-	require.NoError(t, yaml.Unmarshal([]byte("port: 1\nsidecar: x\nprot: 2\n"), &root))
-	w := &specWalker{budget: 100}
-	w.walk(root.Content[0], reflect.TypeFor[plain](), "", 0)
-	require.Len(t, w.problems.list, 2)
-	assert.Equal(t, "sidecar", w.problems.list[0].Key)
-	assert.Empty(t, w.problems.list[0].Suggestion)
-	assert.Equal(t, "port", w.problems.list[1].Suggestion)
-
-	assert.True(t, keepsUnknownFields(reflect.TypeFor[AppServiceSpec]()))
-	assert.False(t, keepsUnknownFields(reflect.TypeFor[plain]()))
-}
-
 func TestParseAppSpecMisplacedKeys(t *testing.T) {
 	// http_port indented under github, instance_count at the top level:
 	// keys of other objects are not kept silently.
@@ -358,8 +317,8 @@ services:
       http_port: 8080
 instance_count: 2
 `
-	_, err := ParseAppSpec([]byte(doc))
-	var problems AppSpecErrors
+	_, err := Parse([]byte(doc))
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
 	require.Len(t, problems, 2)
 	assert.Equal(t, "services[0].github.http_port", problems[0].Path)
@@ -370,15 +329,15 @@ instance_count: 2
 	assert.Contains(t, problems[1].Msg, "it is a key of services[], jobs[] and workers[]")
 
 	// The marker keeps them, as for a newer API's keys.
-	marked := strings.ReplaceAll(doc, "      http_port", "      # "+unknownKeyMarker+"\n      http_port")
-	marked = strings.ReplaceAll(marked, "instance_count", "# "+unknownKeyMarker+"\ninstance_count")
-	spec, err := ParseAppSpec([]byte(marked))
+	marked := strings.ReplaceAll(doc, "      http_port", "      # "+specfile.UnknownKeyMarker+"\n      http_port")
+	marked = strings.ReplaceAll(marked, "instance_count", "# "+specfile.UnknownKeyMarker+"\ninstance_count")
+	spec, err := Parse([]byte(marked))
 	require.NoError(t, err, marked)
 	assert.Equal(t, []string{"instance_count", "services[0].github.http_port"}, spec.UnknownFields())
 
-	assert.Equal(t, "the top level, services[], static_sites[] and others", misplacedSpecKey("name"))
-	assert.Equal(t, "services[].log_destinations[].open_search.basic_auth", misplacedSpecKey("user"))
-	assert.Empty(t, misplacedSpecKey("sidecars"))
+	assert.Equal(t, "the top level, services[], static_sites[] and others", specfile.MisplacedKey(reflect.TypeFor[do.AppSpec](), "name"))
+	assert.Equal(t, "services[].log_destinations[].open_search.basic_auth", specfile.MisplacedKey(reflect.TypeFor[do.AppSpec](), "user"))
+	assert.Empty(t, specfile.MisplacedKey(reflect.TypeFor[do.AppSpec](), "sidecars"))
 }
 
 // specStructTypes lists the struct types of the AppSpec tree.
@@ -389,7 +348,7 @@ func specStructTypes() map[reflect.Type]bool {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}
-		if t.Kind() != reflect.Struct || decodesItself(t) || types[t] {
+		if t.Kind() != reflect.Struct || specfile.DecodesItself(t) || types[t] {
 			return
 		}
 		types[t] = true
@@ -398,6 +357,6 @@ func specStructTypes() map[reflect.Type]bool {
 			visit(fields.ByName[name])
 		}
 	}
-	visit(reflect.TypeFor[AppSpec]())
+	visit(reflect.TypeFor[do.AppSpec]())
 	return types
 }

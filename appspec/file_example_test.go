@@ -1,4 +1,4 @@
-package digitalocean_test
+package appspec_test
 
 import (
 	"encoding/json"
@@ -6,12 +6,13 @@ import (
 	"fmt"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 // Every problem in a file is reported at once, each with its path, line and
 // column.
-func ExampleParseAppSpec_everyProblem() {
-	_, err := digitalocean.ParseAppSpec([]byte(`name: shop
+func ExampleParse_everyProblem() {
+	_, err := appspec.Parse([]byte(`name: shop
 regoin: nyc
 services:
   - name: api
@@ -19,13 +20,13 @@ services:
     instance_count: 1
     instance_count: 2
 `))
-	var problems digitalocean.AppSpecErrors
+	var problems appspec.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
 			fmt.Printf("%d:%d %s: %s\n", p.Line, p.Column, p.Path, p.Msg)
 		}
 	}
-	var first *digitalocean.AppSpecError
+	var first *appspec.Error
 	if errors.As(err, &first) {
 		fmt.Println("first:", first.Path, "did you mean", first.Suggestion)
 	}
@@ -38,8 +39,8 @@ services:
 
 // A key close to no known key is kept, as the JSON decoder keeps it, and
 // listed by UnknownFields; a key close to a known one is a typo.
-func ExampleParseAppSpec_unknownKeys() {
-	spec, err := digitalocean.ParseAppSpec([]byte(`name: shop
+func ExampleParse_unknownKeys() {
+	spec, err := appspec.Parse([]byte(`name: shop
 services:
   - name: api
     sidecars:
@@ -51,7 +52,7 @@ services:
 	}
 	fmt.Println(spec.UnknownFields())
 
-	_, err = digitalocean.ParseAppSpec([]byte("name: shop\nservices:\n  - name: api\n    instance_cont: 2\n"))
+	_, err = appspec.Parse([]byte("name: shop\nservices:\n  - name: api\n    instance_cont: 2\n"))
 	fmt.Println(err)
 	// Output:
 	// [services[0].sidecars]
@@ -60,20 +61,20 @@ services:
 
 // A spec from a newer API keeps the keys this SDK does not know; its file
 // marks them, so it loads back unchanged even when a key looks like a typo.
-func ExampleMarshalAppSpecYAML() {
+func ExampleMarshal() {
 	var spec digitalocean.AppSpec // as decoded from an API response
 	if err := json.Unmarshal([]byte(`{"name":"shop","services":[{"name":"api","http_port":8080,"http_ports":[8080,8081]}]}`), &spec); err != nil {
 		fmt.Println(err)
 		return
 	}
-	out, err := digitalocean.MarshalAppSpecYAML(&spec)
+	out, err := appspec.Marshal(&spec)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Print(string(out))
 
-	back, err := digitalocean.ParseAppSpec(out)
+	back, err := appspec.Parse(out)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -93,7 +94,7 @@ func ExampleMarshalAppSpecYAML() {
 
 // A deploy template (.do/deploy.template.yaml) holds the spec under "spec:".
 func ExampleParseDeployTemplate() {
-	spec, err := digitalocean.ParseDeployTemplate([]byte(`spec:
+	spec, err := appspec.ParseDeployTemplate([]byte(`spec:
   name: sample-nodejs
   services:
     - name: web
@@ -106,7 +107,7 @@ func ExampleParseDeployTemplate() {
 	}
 	fmt.Println(spec.Name, spec.Services[0].RunCommand)
 
-	_, err = digitalocean.ParseDeployTemplate([]byte("name: sample-nodejs\nservices: []\n"))
+	_, err = appspec.ParseDeployTemplate([]byte("name: sample-nodejs\nservices: []\n"))
 	fmt.Println(err)
 	// Output:
 	// sample-nodejs npm start
@@ -114,7 +115,7 @@ func ExampleParseDeployTemplate() {
 }
 
 func ExampleLoadDeployTemplate() {
-	spec, err := digitalocean.LoadDeployTemplate("testdata/appspecs/deploy.template.yaml")
+	spec, err := appspec.LoadDeployTemplate("testdata/appspecs/deploy.template.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"bytes"
@@ -7,15 +7,18 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specfile"
 )
 
-// FuzzParseAppSpec checks that any input either loads or fails with a
-// bounded AppSpecErrors of *AppSpecError values, each at a path with its line,
+// FuzzParse checks that any input either loads or fails with a
+// bounded Errors of *Error values, each at a path with its line,
 // never panics, and that whatever loads (unknown keys
 // included) writes back as YAML that loads to the same spec. Run it with a short -fuzzminimizetime: the
 // seeds are whole spec files, slow to minimize. Seeds: the files in testdata/appspecs and
-// testdata/fuzz/FuzzParseAppSpec.
-func FuzzParseAppSpec(f *testing.F) {
+// testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "appspecs", "*.*"))
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no seed specs: %v", err)
@@ -28,17 +31,17 @@ func FuzzParseAppSpec(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		spec, err := ParseAppSpec(data)
+		spec, err := Parse(data)
 		if err != nil {
-			var specErr *AppSpecError
+			var specErr *Error
 			if !errors.As(err, &specErr) {
-				t.Fatalf("error is %T, want *AppSpecError: %v", err, err)
+				t.Fatalf("error is %T, want *Error: %v", err, err)
 			}
-			list, ok := err.(AppSpecErrors)
-			if !ok || len(list) == 0 || len(list) > maxAppSpecProblems+1 {
-				t.Fatalf("error is %T with %d problems, want an AppSpecErrors of 1 to %d", err, len(list), maxAppSpecProblems+1)
+			list, ok := err.(Errors)
+			if !ok || len(list) == 0 || len(list) > specfile.MaxProblems+1 {
+				t.Fatalf("error is %T with %d problems, want an Errors of 1 to %d", err, len(list), specfile.MaxProblems+1)
 			}
-			for i, p := range list[:min(len(list), maxAppSpecProblems)] {
+			for i, p := range list[:min(len(list), specfile.MaxProblems)] {
 				if p.Line <= 0 && p.Path != "" { // no line: the whole document (empty, not YAML)
 					t.Fatalf("problem %d at a path has no line: %#v", i, p)
 				}
@@ -48,11 +51,11 @@ func FuzzParseAppSpec(f *testing.F) {
 			}
 			return
 		}
-		out, err := MarshalAppSpecYAML(spec)
+		out, err := Marshal(spec)
 		if err != nil {
 			t.Fatalf("loaded spec does not encode: %v", err)
 		}
-		again, err := ParseAppSpec(out)
+		again, err := Parse(out)
 		if err != nil {
 			t.Fatalf("written spec does not load: %v\n%s", err, out)
 		}
@@ -73,12 +76,12 @@ func FuzzParseAppSpec(f *testing.F) {
 	})
 }
 
-// FuzzAppSpecYAMLRoundTrip checks the lossless promise of app spec files:
+// FuzzYAMLRoundTrip checks the lossless promise of app spec files:
 // any spec that JSON decodes (as the API's responses are decoded, keeping
 // keys this SDK does not know, at any level) writes as YAML that loads back
 // into an equal spec, unknown fields included. Seeds: the JSON below and
-// testdata/fuzz/FuzzAppSpecYAMLRoundTrip.
-func FuzzAppSpecYAMLRoundTrip(f *testing.F) {
+// testdata/fuzz/FuzzYAMLRoundTrip.
+func FuzzYAMLRoundTrip(f *testing.F) {
 	for _, seed := range []string{
 		`{"name":"a","future_flag":true,"services":[{"name":"web","http_ports":[80,81],"health_check":{"prot":1,"x":null}}]}`,
 		`{"name":"a","regio":"nyc","ingress":{"rules":[{"component":{"name":"web","rewrite_v2":{"a":[1.0,1e5,"yes",null]}}}]}}`,
@@ -88,15 +91,15 @@ func FuzzAppSpecYAMLRoundTrip(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var spec AppSpec
-		if json.Unmarshal(data, &spec) != nil || jsonDepth(data) > maxAppSpecDepth-10 {
+		var spec do.AppSpec
+		if json.Unmarshal(data, &spec) != nil || jsonDepth(data) > specfile.MaxDepth-10 {
 			return // not a spec, or deeper than a file may nest
 		}
-		out, err := MarshalAppSpecYAML(&spec)
+		out, err := Marshal(&spec)
 		if err != nil {
 			t.Fatalf("a decoded spec does not encode: %v", err)
 		}
-		back, err := ParseAppSpec(out)
+		back, err := Parse(out)
 		if err != nil {
 			t.Fatalf("written spec does not load: %v\n%s", err, out)
 		}

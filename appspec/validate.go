@@ -1,18 +1,19 @@
-package digitalocean
+package appspec
 
 import (
-	"encoding/json"
 	"fmt"
-	"iter"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/internal/apischema"
+	"github.com/oceankit/digitalocean/internal/specfile"
+	"github.com/oceankit/digitalocean/internal/specmodel"
 )
 
-// Validate checks the spec offline, without the API, and reports every
-// problem at once: nil when it finds none, else an AppSpecErrors (the type
-// ParseAppSpec returns, so callers handle both alike) whose entries are
-// *AppSpecError values with Path naming the field, as in
-// "services[0].instance_count". errors.As with an *AppSpecError finds the
+// Validate checks spec offline, without the API, and reports every
+// problem at once: nil when it finds none, else an Errors (the type
+// Parse returns, so callers handle both alike) whose entries are
+// *Error values with Path naming the field, as in
+// "services[0].instance_count". errors.As with an *Error finds the
 // first; at most 50 are listed, as for a file.
 //
 // It checks what the spec would send against two sets of rules, listed in
@@ -24,68 +25,58 @@ import (
 // know are allowed: a spec written by a newer API is not an error.
 // Passing Validate does not promise that the API accepts the spec (regions
 // with capacity, repository access and quotas are the API's to judge; use
-// AppsService.Propose for that), but a spec that fails it would be refused.
-func (s *AppSpec) Validate() error {
-	if s == nil {
-		return oneSpecProblem(&AppSpecError{Msg: "no app spec (nil)"})
+// digitalocean.AppsService.Propose for that), but a spec that fails it would be refused.
+func Validate(spec *do.AppSpec) error {
+	if spec == nil {
+		return specfile.One(&Error{Msg: "no app spec (nil)"})
 	}
-	value, err := s.jsonValue()
+	value, err := specmodel.TreeOf(spec)
 	if err != nil {
-		return oneSpecProblem(&AppSpecError{Msg: "cannot encode the spec: " + err.Error()})
+		return specfile.One(&Error{Msg: "cannot encode the spec: " + err.Error()})
 	}
-	var problems specProblems
+	var problems specfile.Problems
 	for _, p := range apischema.ValidateNamed(value, "app_spec", apischema.Options{SkipReadOnly: true}) {
-		problems.add(&AppSpecError{Path: p.Path, Msg: p.Message})
+		problems.Add(&Error{Path: p.Path, Msg: p.Message})
 	}
-	v := specValidation{spec: s}
+	v := specValidation{spec: spec}
 	v.run()
 	for _, p := range v.problems {
-		problems.add(p)
+		problems.Add(p)
 	}
-	// No line or column: the sort in err keeps this order.
-	return problems.err()
-}
-
-// jsonValue is the spec as it would be sent, decoded into plain JSON values
-// (maps, slices, strings, json.Number, bools), unknown keys included: what
-// the schema rules and DiffAppSpecs look at.
-func (s *AppSpec) jsonValue() (any, error) {
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	return apischema.Decode(raw)
+	// No line or column: the sort in Err keeps this order.
+	return problems.Err()
 }
 
 // specValidation applies the cross-field rules; each rule is a method named
 // after the rule's name in docs/validation.md.
 type specValidation struct {
-	spec     *AppSpec
-	problems []*AppSpecError
+	spec     *do.AppSpec
+	problems []*Error
 	// components maps each component name to the path and kind of its
 	// first declaration.
 	components map[string]declaredComponent
+	placed     []placedComponent // each's result, computed once
 }
 
 type declaredComponent struct {
 	path string
-	kind AppComponentKind
+	kind do.AppComponentKind
 }
 
 func (v *specValidation) fail(path, format string, args ...any) {
-	v.problems = append(v.problems, &AppSpecError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, &Error{Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (v *specValidation) run() {
-	for _, r := range appSpecRules {
+	for _, r := range validationRules {
 		r.check(v)
 	}
 }
 
-// appSpecRules are Validate's cross-field rules, named as in
+// validationRules are Validate's cross-field rules, named as in
 // docs/validation.md, in the order they run (the first fills the component
 // names the reference rules look up).
-var appSpecRules = []struct {
+var validationRules = []struct {
 	name  string
 	check func(*specValidation)
 }{
@@ -109,6 +100,9 @@ var appSpecRules = []struct {
 
 // each iterates over the components in spec order, kind by kind, with
 // their JSON paths.
-func (v *specValidation) each() iter.Seq[placedComponent] {
-	return v.spec.placedComponents(validationOrder)
+func (v *specValidation) each() []placedComponent {
+	if v.placed == nil {
+		v.placed = placedComponents(v.spec)
+	}
+	return v.placed
 }

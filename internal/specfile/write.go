@@ -1,4 +1,4 @@
-package digitalocean
+package specfile
 
 import (
 	"bytes"
@@ -13,66 +13,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// MarshalAppSpecYAML writes spec as an app spec file in YAML: keys in the
-// spec's property order, empty fields left out, and strings that YAML
-// could read as another type quoted. Keys the spec kept from a newer API
-// (see AppSpec.UnknownFields) are written too, each under the comment
-// "# not known to this SDK version, kept as is", so that ParseAppSpec
-// reads the file back into an equal spec: the comment tells it the key is
-// no typo.
-func MarshalAppSpecYAML(spec *AppSpec) ([]byte, error) {
-	return encodeSpecYAML(spec, false)
-}
-
-// MarshalDeployTemplateYAML writes spec as a deploy template
-// (.do/deploy.template.yaml): the YAML of MarshalAppSpecYAML under a
-// top-level "spec:" key. LoadDeployTemplate reads it back.
-func MarshalDeployTemplateYAML(spec *AppSpec) ([]byte, error) {
-	return encodeSpecYAML(spec, true)
-}
-
-// encodeSpecYAML writes spec as YAML, wrapped under "spec:" for a template.
-func encodeSpecYAML(spec *AppSpec, template bool) ([]byte, error) {
-	if spec == nil {
-		return nil, &ArgumentError{Name: "spec", Reason: "must not be nil"}
-	}
-	node, err := spec.yamlNode()
-	if err != nil {
-		return nil, err
-	}
-	if template {
-		node = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{yamlStringNode("spec"), node}}
-	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(node); err != nil {
-		return nil, fmt.Errorf("digitalocean: encode app spec as YAML: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("digitalocean: encode app spec as YAML: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// MarshalYAML encodes an app spec with its JSON keys, as MarshalAppSpecYAML
-// does, when it is part of a larger document given to yaml.Marshal.
-func (a AppSpec) MarshalYAML() (any, error) { return a.yamlNode() }
-
-// yamlNode converts the spec's JSON form to a YAML node tree, keeping key
-// order and marking the keys its types do not know.
-func (a *AppSpec) yamlNode() (*yaml.Node, error) {
-	data, err := json.Marshal(a)
-	if err != nil {
-		return nil, fmt.Errorf("digitalocean: encode app spec: %w", err)
-	}
+// Node converts data, the JSON encoding of a value of type t (an AppSpec),
+// to a YAML node tree, keeping key order and marking the keys t does not
+// know with UnknownKeyComment.
+func Node(data []byte, t reflect.Type) (*yaml.Node, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	node, err := jsonToYAML(dec, reflect.TypeFor[AppSpec]())
-	if err != nil {
-		return nil, fmt.Errorf("digitalocean: encode app spec: %w", err)
-	}
-	return node, nil
+	return jsonToYAML(dec, t)
 }
 
 // jsonToYAML reads one JSON value from dec as a YAML node. t is the Go type
@@ -117,7 +64,7 @@ func jsonToYAML(dec *json.Decoder, t reflect.Type) (*yaml.Node, error) {
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.String()}, nil
 	case string:
-		return yamlStringNode(v), nil
+		return StringNode(v), nil
 	}
 	return nil, fmt.Errorf("unexpected JSON token %v", tok)
 }
@@ -127,7 +74,7 @@ func jsonObjectToYAML(dec *json.Decoder, t reflect.Type) (*yaml.Node, error) {
 	var fields *jsonfields.Set
 	var elem reflect.Type
 	switch {
-	case t != nil && t.Kind() == reflect.Struct && !decodesItself(t):
+	case t != nil && t.Kind() == reflect.Struct && !DecodesItself(t):
 		fields = jsonfields.Of(t)
 	case t != nil && t.Kind() == reflect.Map:
 		elem = t.Elem()
@@ -163,9 +110,9 @@ func jsonObjectToYAML(dec *json.Decoder, t reflect.Type) (*yaml.Node, error) {
 			}
 			at[key] = len(m.Content)
 		}
-		keyNode := yamlStringNode(key)
+		keyNode := StringNode(key)
 		if fields != nil && !known {
-			keyNode.HeadComment = unknownKeyComment
+			keyNode.HeadComment = UnknownKeyComment
 		}
 		m.Content = append(m.Content, keyNode, orYAMLNull(value))
 	}
@@ -182,10 +129,10 @@ func orYAMLNull(n *yaml.Node) *yaml.Node {
 
 var yamlNumberLike = regexp.MustCompile(`^[-+.]?[0-9][0-9_:.eE+-]*$`)
 
-// yamlStringNode is a string scalar, double-quoted when a YAML 1.1 reader
+// StringNode is a string scalar, double-quoted when a YAML 1.1 reader
 // (such as older tools) would take it for a boolean or number; yaml.v3
 // quotes what YAML 1.2 would misread by itself.
-func yamlStringNode(s string) *yaml.Node {
+func StringNode(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	switch {
 	case isYAML11Bool(s) || yamlNumberLike.MatchString(s) || s == "~" || strings.EqualFold(s, "null"):

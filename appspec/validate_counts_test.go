@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"os"
@@ -61,7 +61,7 @@ func appSpecConstraintCounts() map[string]int {
 // the numbers are counted from the table and the rule list, so the
 // documentation (and the closing note) cannot drift from the code.
 func TestValidationDocCountsMatchTheCode(t *testing.T) {
-	raw, err := os.ReadFile("docs/validation.md")
+	raw, err := os.ReadFile("../docs/validation.md")
 	require.NoError(t, err)
 	doc := string(raw)
 
@@ -82,8 +82,8 @@ func TestValidationDocCountsMatchTheCode(t *testing.T) {
 		documented = append(documented, m[1])
 	}
 	var names []string
-	for _, r := range appSpecRules {
+	for _, r := range validationRules {
 		names = append(names, r.name)
 	}
-	assert.Equal(t, names, documented, "the cross-field rules table lists appSpecRules, in order")
+	assert.Equal(t, names, documented, "the cross-field rules table lists validationRules, in order")
 }

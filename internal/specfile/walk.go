@@ -1,4 +1,4 @@
-package digitalocean
+package specfile
 
 import (
 	"encoding"
@@ -14,25 +14,29 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// baseAppSpecNodes bounds the YAML nodes visited while loading, aliases
+// BaseNodes bounds the YAML nodes visited while loading, aliases
 // and merges expanded, so that a small file of nested aliases cannot make
 // loading run for ever; large files get two more nodes per byte.
-const baseAppSpecNodes = 1 << 17
+const BaseNodes = 1 << 17
 
-// maxAppSpecDepth bounds nesting, for the same reason.
-const maxAppSpecDepth = 100
+// MaxDepth bounds nesting, for the same reason.
+const MaxDepth = 100
 
-// decodeAppSpecNode checks node against AppSpec, then decodes it. Every
-// problem found is reported, as an AppSpecErrors.
-func decodeAppSpecNode(node *yaml.Node, path string, budget int, spec *AppSpec) error {
-	w := &specWalker{budget: budget}
-	w.walk(node, reflect.TypeFor[AppSpec](), path, 0)
-	if err := w.problems.err(); err != nil {
+// Decode checks node against the type out points to (an *AppSpec), then
+// decodes it into out. path prefixes the paths of problems ("spec" for a
+// wrapped document); budget is the number of nodes the walk may visit
+// (BaseNodes, plus two per byte for a file). Every problem found is
+// reported, as an Errors.
+func Decode(node *yaml.Node, path string, budget int, out any) error {
+	root := reflect.TypeOf(out).Elem()
+	w := &specWalker{budget: budget, root: root}
+	w.walk(node, root, path, 0)
+	if err := w.problems.Err(); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(w.out, spec); err != nil {
+	if err := json.Unmarshal(w.out, out); err != nil {
 		// The walk checked every key and type, so this is not expected.
-		return oneSpecProblem(&AppSpecError{Line: node.Line, Column: node.Column, Path: path, Msg: err.Error()})
+		return One(&Error{Line: node.Line, Column: node.Column, Path: path, Msg: err.Error()})
 	}
 	return nil
 }
@@ -44,8 +48,9 @@ func decodeAppSpecNode(node *yaml.Node, path string, budget int, spec *AppSpec) 
 type specWalker struct {
 	out      []byte
 	budget   int // nodes left to visit
-	problems specProblems
+	problems Problems
 	stopped  bool // out of budget or too deep: the rest is not walked
+	root     reflect.Type
 }
 
 var (
@@ -55,8 +60,8 @@ var (
 )
 
 // report records a problem and writes null in place of the bad value.
-func (w *specWalker) report(e *AppSpecError) {
-	w.problems.add(e)
+func (w *specWalker) report(e *Error) {
+	w.problems.Add(e)
 	w.out = append(w.out, "null"...)
 }
 
@@ -69,11 +74,11 @@ func (w *specWalker) enter(n *yaml.Node, path string, depth int) bool {
 	msg := ""
 	if w.budget--; w.budget < 0 {
 		msg = "too many nodes once aliases are expanded"
-	} else if depth > maxAppSpecDepth {
+	} else if depth > MaxDepth {
 		msg = "nested too deeply"
 	}
 	if msg != "" {
-		w.report(specNodeError(n, path, msg))
+		w.report(NodeError(n, path, msg))
 		w.stopped = true
 		return false
 	}
@@ -96,15 +101,15 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 	case t == specRawMessageType || t.Kind() == reflect.Interface:
 		w.natural(n, path, depth)
 		return
-	case decodesItself(t):
-		start, before := len(w.out), w.problems.count()
+	case DecodesItself(t):
+		start, before := len(w.out), w.problems.Count()
 		w.natural(n, path, depth)
-		if w.problems.count() > before || w.stopped {
+		if w.problems.Count() > before || w.stopped {
 			return
 		}
 		if err := json.Unmarshal(w.out[start:], reflect.New(t).Interface()); err != nil {
 			w.out = w.out[:start]
-			w.report(specNodeError(n, path, "invalid value: "+strings.TrimPrefix(err.Error(), "digitalocean: ")))
+			w.report(NodeError(n, path, "invalid value: "+strings.TrimPrefix(err.Error(), "digitalocean: ")))
 		}
 		return
 	}
@@ -163,7 +168,7 @@ func (w *specWalker) mapping(n *yaml.Node, path string, depth int, visit func(va
 		}
 		w.out = appendSpecString(w.out, p.key.Value)
 		w.out = append(w.out, ':')
-		visit(p.value, specPath(path, p.key.Value))
+		visit(p.value, childPath(path, p.key.Value))
 	}
 	w.out = append(w.out, '}')
 }
@@ -196,9 +201,9 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 		w.out = appendSpecString(w.out, name)
 		w.out = append(w.out, ':')
 		if known {
-			w.walk(p.value, field, specPath(path, name), depth+1)
+			w.walk(p.value, field, childPath(path, name), depth+1)
 		} else {
-			w.natural(p.value, specPath(path, name), depth+1)
+			w.natural(p.value, childPath(path, name), depth+1)
 		}
 	}
 	w.out = append(w.out, '}')
@@ -208,8 +213,8 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 // kept or is a problem, and reports the problem.
 func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfields.Set, path string) bool {
 	name := p.key.Value
-	problem := &AppSpecError{
-		Line: p.key.Line, Column: p.key.Column, Path: specPath(path, name), Key: name,
+	problem := &Error{
+		Line: p.key.Line, Column: p.key.Column, Path: childPath(path, name), Key: name,
 		Msg: fmt.Sprintf("unknown key %q", name),
 	}
 	switch folded := fields.Fold(name); {
@@ -217,21 +222,21 @@ func (w *specWalker) acceptUnknownKey(p yamlPair, t reflect.Type, fields *jsonfi
 		// Marked or not: in JSON it would set the field it matches.
 		problem.Suggestion = folded
 	case !keepsUnknownFields(t):
-		problem.Suggestion = closestSpecKey(name, fields.Names)
+		problem.Suggestion = ClosestKey(name, fields.Names)
 	case markedUnknown(p.key, p.value):
 		return true
 	default:
-		problem.Suggestion = closestSpecKey(name, fields.Names)
+		problem.Suggestion = ClosestKey(name, fields.Names)
 		if problem.Suggestion != "" {
 			break
 		}
-		homes := misplacedSpecKey(name)
+		homes := MisplacedKey(w.root, name)
 		if homes == "" {
 			return true
 		}
 		problem.Msg = fmt.Sprintf("unknown key %q here; it is a key of %s (indented under the wrong parent?)", name, homes)
 	}
-	w.problems.add(problem)
+	w.problems.Add(problem)
 	return false
 }
 
@@ -261,12 +266,12 @@ func (w *specWalker) pairs(n *yaml.Node, path string, depth int) []yamlPair {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			w.problems.add(specNodeError(k, path, "a key must be a plain string"))
+			w.problems.Add(NodeError(k, path, "a key must be a plain string"))
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			w.problems.add(&AppSpecError{
-				Line: k.Line, Column: k.Column, Path: specPath(path, k.Value), Key: k.Value,
+			w.problems.Add(&Error{
+				Line: k.Line, Column: k.Column, Path: childPath(path, k.Value), Key: k.Value,
 				Msg: fmt.Sprintf("key %q repeated (first at line %d)", k.Value, first.Line),
 			})
 			continue
@@ -303,14 +308,14 @@ func (w *specWalker) mergeSources(v *yaml.Node, path string, depth int) []yamlPa
 				item = item.Alias
 			}
 			if item.Kind != yaml.MappingNode {
-				w.problems.add(specNodeError(item, path, msg))
+				w.problems.Add(NodeError(item, path, msg))
 				continue
 			}
 			all = append(all, w.pairs(item, path, depth+1)...)
 		}
 		return all
 	}
-	w.problems.add(specNodeError(v, path, msg))
+	w.problems.Add(NodeError(v, path, msg))
 	return nil
 }
 
@@ -343,7 +348,7 @@ func (w *specWalker) scalar(n *yaml.Node, t reflect.Type, path string) {
 		case tag != "!!int" || n.Decode(&v) != nil:
 			w.report(specKindError(n, path, "an integer"))
 		case reflect.Zero(t).OverflowInt(v):
-			w.report(specNodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind())))
+			w.report(NodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind())))
 		default:
 			w.out = strconv.AppendInt(w.out, v, 10)
 		}
@@ -353,7 +358,7 @@ func (w *specWalker) scalar(n *yaml.Node, t reflect.Type, path string) {
 		case tag != "!!int" || n.Decode(&v) != nil:
 			w.report(specKindError(n, path, "a non-negative integer"))
 		case reflect.Zero(t).OverflowUint(v):
-			w.report(specNodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind())))
+			w.report(NodeError(n, path, fmt.Sprintf("%s is out of range for %s", n.Value, t.Kind())))
 		default:
 			w.out = strconv.AppendUint(w.out, v, 10)
 		}
@@ -363,12 +368,12 @@ func (w *specWalker) scalar(n *yaml.Node, t reflect.Type, path string) {
 		case (tag != "!!int" && tag != "!!float") || n.Decode(&f) != nil:
 			w.report(specKindError(n, path, "a number"))
 		case math.IsInf(f, 0) || math.IsNaN(f) || reflect.Zero(t).OverflowFloat(f):
-			w.report(specNodeError(n, path, fmt.Sprintf("%s is not a finite %s", n.Value, t.Kind())))
+			w.report(NodeError(n, path, fmt.Sprintf("%s is not a finite %s", n.Value, t.Kind())))
 		default:
 			w.out = strconv.AppendFloat(w.out, f, 'g', -1, t.Bits())
 		}
 	default:
-		w.report(specNodeError(n, path, fmt.Sprintf("cannot load a field of Go type %s", t)))
+		w.report(NodeError(n, path, fmt.Sprintf("cannot load a field of Go type %s", t)))
 	}
 }
 
@@ -407,12 +412,12 @@ func (w *specWalker) natural(n *yaml.Node, path string, depth int) {
 		}
 		var v any
 		if err := n.Decode(&v); err != nil {
-			w.report(specNodeError(n, path, "invalid value: "+err.Error()))
+			w.report(NodeError(n, path, "invalid value: "+err.Error()))
 			return
 		}
 		b, err := json.Marshal(v)
 		if err != nil { // infinities and NaN
-			w.report(specNodeError(n, path, fmt.Sprintf("%s is not a finite number", n.Value)))
+			w.report(NodeError(n, path, fmt.Sprintf("%s is not a finite number", n.Value)))
 			return
 		}
 		w.out = append(w.out, b...)
@@ -421,9 +426,9 @@ func (w *specWalker) natural(n *yaml.Node, path string, depth int) {
 	}
 }
 
-// decodesItself reports whether t decodes itself from JSON rather than being a
+// DecodesItself reports whether t decodes itself from JSON rather than being a
 // struct of fields to walk: FlexBool, time.Time and the like.
-func decodesItself(t reflect.Type) bool {
+func DecodesItself(t reflect.Type) bool {
 	custom := t.Implements(specJSONUnmarshalerType) || reflect.PointerTo(t).Implements(specJSONUnmarshalerType) ||
 		t.Implements(specTextUnmarshalerType) || reflect.PointerTo(t).Implements(specTextUnmarshalerType)
 	if !custom {
@@ -459,20 +464,21 @@ func isYAML11True(s string) bool {
 	return false
 }
 
-func specPath(path, key string) string {
+func childPath(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
 
-func specNodeError(n *yaml.Node, path, msg string) *AppSpecError {
-	return &AppSpecError{Line: n.Line, Column: n.Column, Path: path, Msg: msg}
+// NodeError is a problem at n, with path as its Path.
+func NodeError(n *yaml.Node, path, msg string) *Error {
+	return &Error{Line: n.Line, Column: n.Column, Path: path, Msg: msg}
 }
 
 // specKindError reports a value of the wrong type: "want an integer, got a string".
-func specKindError(n *yaml.Node, path, want string) *AppSpecError {
-	return specNodeError(n, path, fmt.Sprintf("want %s, got %s", want, describeSpecNode(n)))
+func specKindError(n *yaml.Node, path, want string) *Error {
+	return NodeError(n, path, fmt.Sprintf("want %s, got %s", want, describeSpecNode(n)))
 }
 
 func describeSpecNode(n *yaml.Node) string {

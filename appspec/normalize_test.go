@@ -1,9 +1,10 @@
-package digitalocean
+package appspec
 
 import (
 	"encoding/json"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -121,25 +122,25 @@ func TestNormalizeAppSpecFacts(t *testing.T) {
 			in := normSpec(t, tc.in)
 			before := normJSON(t, in)
 
-			got := NormalizeAppSpec(in)
+			got := Normalize(in)
 			assert.JSONEq(t, tc.want, normJSON(t, got), "fact %s", tc.fact)
 			assert.Equal(t, before, normJSON(t, in), "the input is not changed")
 
-			again := NormalizeAppSpec(got)
+			again := Normalize(got)
 			assert.Equal(t, normJSON(t, got), normJSON(t, again), "normalizing twice changes nothing")
-			assert.JSONEq(t, tc.want, normJSON(t, NormalizeAppSpec(normSpec(t, tc.want))), "the expected output is a fixed point")
+			assert.JSONEq(t, tc.want, normJSON(t, Normalize(normSpec(t, tc.want))), "the expected output is a fixed point")
 		})
 	}
 }
 
 func TestNormalizeAppSpecNil(t *testing.T) {
-	assert.Nil(t, NormalizeAppSpec(nil))
+	assert.Nil(t, Normalize(nil))
 }
 
 // Rules made from one component's routes do not share its cors: changing
 // one leaves the others alone.
 func TestNormalizeAppSpecRulesDoNotShareCORS(t *testing.T) {
-	got := NormalizeAppSpec(normSpec(t, `{"name":"c","services":[{"name":"api",
+	got := Normalize(normSpec(t, `{"name":"c","services":[{"name":"api",
 		"routes":[{"path":"/a"},{"path":"/b"}],"cors":{"allow_origins":[{"prefix":"https://x"}],"allow_methods":["GET"]}}]}`))
 	require.Len(t, got.Ingress.Rules, 2)
 	got.Ingress.Rules[0].CORS.AllowMethods[0] = "PUT"
@@ -150,17 +151,9 @@ func TestNormalizeAppSpecRulesDoNotShareCORS(t *testing.T) {
 	assert.Equal(t, "https://x", *got.Ingress.Rules[1].CORS.AllowOrigins[0].Prefix)
 }
 
-func TestNormalizeAppSpecRewriteTable(t *testing.T) {
-	for _, r := range appSpecRewrites {
-		assert.NotEmpty(t, r.fact)
-		assert.NotEmpty(t, r.confidence)
-		assert.NotNil(t, r.apply)
-	}
-}
-
-func normSpec(t *testing.T, raw string) *AppSpec {
+func normSpec(t *testing.T, raw string) *do.AppSpec {
 	t.Helper()
-	spec := new(AppSpec)
+	spec := new(do.AppSpec)
 	require.NoError(t, json.Unmarshal([]byte(raw), spec))
 	return spec
 }
@@ -173,13 +166,13 @@ func normJSON(t *testing.T, v any) string {
 }
 
 // Normalizing is idempotent and leaves its input alone, whatever the spec.
-func FuzzNormalizeAppSpec(f *testing.F) {
+func FuzzNormalize(f *testing.F) {
 	for _, tc := range normalizeCases {
 		f.Add(tc.in)
 	}
 	f.Add(`{"name":"x","services":[null,{"name":"a","routes":[null,{}]}],"static_sites":[{"name":"b","cors":{}}],"ingress":{"rules":[null]}}`)
 	f.Fuzz(func(t *testing.T, raw string) {
-		spec := new(AppSpec)
+		spec := new(do.AppSpec)
 		if json.Unmarshal([]byte(raw), spec) != nil {
 			return
 		}
@@ -187,13 +180,13 @@ func FuzzNormalizeAppSpec(f *testing.F) {
 		if err != nil {
 			return
 		}
-		once := NormalizeAppSpec(spec)
+		once := Normalize(spec)
 		after, _ := json.Marshal(spec)
 		if string(before) != string(after) {
 			t.Fatalf("the input changed:\n%s\n%s", before, after)
 		}
 		a, _ := json.Marshal(once)
-		b, _ := json.Marshal(NormalizeAppSpec(once))
+		b, _ := json.Marshal(Normalize(once))
 		if string(a) != string(b) {
 			t.Fatalf("not idempotent:\n%s\n%s", a, b)
 		}
@@ -201,7 +194,7 @@ func FuzzNormalizeAppSpec(f *testing.F) {
 }
 
 func BenchmarkNormalizeAppSpec(b *testing.B) {
-	spec := new(AppSpec)
+	spec := new(do.AppSpec)
 	require.NoError(b, json.Unmarshal([]byte(normalizeCases[0].in), spec))
 	b.Run("Clone", func(b *testing.B) {
 		for b.Loop() {
@@ -210,7 +203,7 @@ func BenchmarkNormalizeAppSpec(b *testing.B) {
 	})
 	b.Run("Normalize", func(b *testing.B) {
 		for b.Loop() {
-			_ = NormalizeAppSpec(spec)
+			_ = Normalize(spec)
 		}
 	})
 }

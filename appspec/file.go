@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"bytes"
@@ -10,75 +10,66 @@ import (
 	"strconv"
 	"strings"
 
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specfile"
 	"go.yaml.in/yaml/v3"
 )
 
 // An app spec file is the YAML or JSON document that the control panel
 // shows and `doctl apps create --spec` reads. Loading checks every key and
-// value type and reports every problem at once (AppSpecErrors). A key the
+// value type and reports every problem at once (Errors). A key the
 // spec types do not know is a typo when it is close to a known key of its
 // object, misplaced when another object knows it, else it is kept, as the JSON decoder keeps it, so that a file
 // written from a spec of a newer API loads back unchanged. Semantic checks
-// (valid regions, sizes, component references) are AppSpec.Validate's and
+// (valid regions, sizes, component references) are Validate's and
 // the API's (AppsService.Propose). See docs/appspec-files.md.
 
-// maxAppSpecBytes bounds the size of an app spec file.
-const maxAppSpecBytes = 4 << 20
+// maxFileBytes bounds the size of an app spec file.
+const maxFileBytes = 4 << 20
 
-// LoadAppSpec reads an app spec file, YAML or JSON, as ParseAppSpec does.
-// Problems in the file are an AppSpecErrors whose entries name the file.
-func LoadAppSpec(path string) (*AppSpec, error) {
+// Load reads an app spec file, YAML or JSON, as Parse does.
+// Problems in the file are an Errors whose entries name the file.
+func Load(path string) (*do.AppSpec, error) {
 	return readSpecFile(path, false)
 }
 
-// ParseAppSpec reads an app spec, YAML or JSON, as found in an app spec
+// Parse reads an app spec, YAML or JSON, as found in an app spec
 // file. The document may also be wrapped as {"spec": {...}} (the shape of
 // a create or update request body and of a deploy template), with no other
 // top-level key. Every problem in the document (unknown keys close to a
 // known one or known elsewhere in the spec, values of the wrong type,
-// repeated keys) is reported at once as an AppSpecErrors of *AppSpecError
+// repeated keys) is reported at once as an Errors of *Error
 // values with their line. Other unknown keys, and those that
-// MarshalAppSpecYAML marked, are kept (see AppSpec.UnknownFields), so that
-// what MarshalAppSpecYAML writes loads back into an equal spec.
-func ParseAppSpec(data []byte) (*AppSpec, error) {
+// Marshal marked, are kept (see digitalocean.AppSpec.UnknownFields), so that
+// what Marshal writes loads back into an equal spec.
+func Parse(data []byte) (*do.AppSpec, error) {
 	return parseSpecDocument(data, false)
 }
 
 // LoadDeployTemplate reads a deploy template file (.do/deploy.template.yaml
 // in a repository with a "Deploy to DigitalOcean" button): an app spec
 // under a top-level "spec:" key, the only key allowed there. Problems are
-// reported as LoadAppSpec reports them, with paths starting "spec.".
-func LoadDeployTemplate(path string) (*AppSpec, error) {
+// reported as Load reports them, with paths starting "spec.".
+func LoadDeployTemplate(path string) (*do.AppSpec, error) {
 	return readSpecFile(path, true)
 }
 
 // ParseDeployTemplate reads a deploy template: an app spec, YAML or JSON,
 // under a top-level "spec:" key, the only key allowed there. A document
-// without the wrapper is an error (use ParseAppSpec for a bare spec).
-func ParseDeployTemplate(data []byte) (*AppSpec, error) {
+// without the wrapper is an error (use Parse for a bare spec).
+func ParseDeployTemplate(data []byte) (*do.AppSpec, error) {
 	return parseSpecDocument(data, true)
-}
-
-// UnmarshalYAML decodes an app spec from YAML as ParseAppSpec does, so that
-// a spec embedded in another YAML document is checked too.
-func (a *AppSpec) UnmarshalYAML(node *yaml.Node) error {
-	spec := new(AppSpec)
-	if err := decodeAppSpecNode(node, "", baseAppSpecNodes, spec); err != nil {
-		return err
-	}
-	*a = *spec
-	return nil
 }
 
 // readSpecFile reads a bare or wrapped app spec file, as
 // parseSpecDocument reads the document, and names the file in its problems.
-func readSpecFile(path string, template bool) (*AppSpec, error) {
+func readSpecFile(path string, template bool) (*do.AppSpec, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxAppSpecBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
 	}
@@ -88,7 +79,7 @@ func readSpecFile(path string, template bool) (*AppSpec, error) {
 
 // inFile sets File on every problem of err.
 func inFile(err error, path string) error {
-	var problems AppSpecErrors
+	var problems Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
 			p.File = path
@@ -99,9 +90,9 @@ func inFile(err error, path string) error {
 
 // parseSpecDocument reads a bare or wrapped app spec; template requires the
 // wrapper.
-func parseSpecDocument(data []byte, template bool) (*AppSpec, error) {
-	if len(data) > maxAppSpecBytes {
-		return nil, oneSpecProblem(&AppSpecError{Msg: fmt.Sprintf("file larger than %d bytes", maxAppSpecBytes)})
+func parseSpecDocument(data []byte, template bool) (*do.AppSpec, error) {
+	if len(data) > maxFileBytes {
+		return nil, specfile.One(&Error{Msg: fmt.Sprintf("file larger than %d bytes", maxFileBytes)})
 	}
 	root, err := singleDocument(data)
 	if err != nil {
@@ -115,8 +106,8 @@ func parseSpecDocument(data []byte, template bool) (*AppSpec, error) {
 	if inner != nil {
 		root, path = inner, "spec"
 	}
-	spec := new(AppSpec)
-	if err := decodeAppSpecNode(root, path, baseAppSpecNodes+2*len(data), spec); err != nil {
+	spec := new(do.AppSpec)
+	if err := specfile.Decode(root, path, specfile.BaseNodes+2*len(data), spec); err != nil {
 		return nil, err
 	}
 	return spec, nil
@@ -146,14 +137,14 @@ func unwrapSpec(root *yaml.Node, required bool) (*yaml.Node, error) {
 	}
 	switch {
 	case wrapper != nil && len(others) > 0:
-		return nil, oneSpecProblem(&AppSpecError{
+		return nil, specfile.One(&Error{
 			Line: wrapper.Line, Column: wrapper.Column, Key: "spec",
 			Msg: fmt.Sprintf(`a wrapped app spec has "spec" as its only top-level key, but this document also has %s: `+
 				`move them under "spec:", or drop the wrapper and write the spec's keys at the top level`, listKeys(others)),
 		})
 	case wrapper != nil:
 		if value.ShortTag() == "!!null" {
-			return nil, oneSpecProblem(specNodeError(value, "spec", "the wrapped app spec is empty"))
+			return nil, specfile.One(specfile.NodeError(value, "spec", "the wrapped app spec is empty"))
 		}
 		return value, nil
 	case required:
@@ -161,7 +152,7 @@ func unwrapSpec(root *yaml.Node, required bool) (*yaml.Node, error) {
 		if len(others) > 0 {
 			msg += "; this document has " + listKeys(others) + " instead"
 		}
-		return nil, oneSpecProblem(&AppSpecError{Line: root.Line, Column: root.Column, Msg: msg})
+		return nil, specfile.One(&Error{Line: root.Line, Column: root.Column, Msg: msg})
 	}
 	return nil, nil
 }
@@ -171,15 +162,7 @@ func listKeys(keys []string) string {
 	if len(keys) > 5 {
 		return strings.Join(keys[:5], ", ") + fmt.Sprintf(" and %d more keys", len(keys)-5)
 	}
-	return joinWithAnd(keys)
-}
-
-// joinWithAnd joins items as "a, b and c".
-func joinWithAnd(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return specfile.JoinWithAnd(keys)
 }
 
 // singleDocument parses data and returns the root node of its one document.
@@ -188,32 +171,32 @@ func singleDocument(data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, oneSpecProblem(&AppSpecError{Msg: "empty document"})
+			return nil, specfile.One(&Error{Msg: "empty document"})
 		}
-		return nil, oneSpecProblem(yamlSyntaxError(err))
+		return nil, specfile.One(yamlSyntaxError(err))
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
-		return nil, oneSpecProblem(&AppSpecError{Line: extra.Line, Column: extra.Column, Msg: "more than one YAML document; an app spec file holds one"})
+		return nil, specfile.One(&Error{Line: extra.Line, Column: extra.Column, Msg: "more than one YAML document; an app spec file holds one"})
 	case !errors.Is(err, io.EOF):
-		return nil, oneSpecProblem(yamlSyntaxError(err))
+		return nil, specfile.One(yamlSyntaxError(err))
 	}
 	root := doc.Content[0] // a decoded document node has exactly one child
 	if root.ShortTag() == "!!null" {
-		return nil, oneSpecProblem(&AppSpecError{Line: root.Line, Column: root.Column, Msg: "empty document"})
+		return nil, specfile.One(&Error{Line: root.Line, Column: root.Column, Msg: "empty document"})
 	}
 	return root, nil
 }
 
 var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlSyntaxError turns a YAML parser error into an *AppSpecError.
-func yamlSyntaxError(err error) *AppSpecError {
+// yamlSyntaxError turns a YAML parser error into an *Error.
+func yamlSyntaxError(err error) *Error {
 	msg := err.Error()
 	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &AppSpecError{Line: line, Msg: "invalid YAML: " + m[2]}
+		return &Error{Line: line, Msg: "invalid YAML: " + m[2]}
 	}
-	return &AppSpecError{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &Error{Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

@@ -1,12 +1,13 @@
-package digitalocean_test
+package appspec_test
 
 import (
 	"fmt"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
-func ExampleDiffAppSpecs() {
+func ExampleDiff() {
 	// actual is the spec as the API returned it: the SECRET value
 	// encrypted, GENERAL and zero values left out, envs in another order.
 	actual := &digitalocean.AppSpec{
@@ -35,12 +36,12 @@ func ExampleDiffAppSpecs() {
 			},
 		}},
 	}
-	// A provider plans with DiffAppSpecs(actual, NormalizeAppSpec(desired)).
-	changes := digitalocean.DiffAppSpecs(actual, desired)
+	// A provider plans with appspec.Diff(actual, appspec.Normalize(desired)).
+	changes := appspec.Diff(actual, desired)
 	for _, c := range changes {
 		fmt.Println(c)
 	}
-	fmt.Println("update needed:", digitalocean.HasAppSpecChanges(changes))
+	fmt.Println("update needed:", appspec.HasChanges(changes))
 	fmt.Println(changes[1].Path.JSONPath())
 	// Output:
 	// ~ services[name=api].envs[key=DB_PASSWORD].value: encrypted value and plaintext cannot be compared

@@ -1,4 +1,4 @@
-package digitalocean
+package specfile
 
 import (
 	"math"
@@ -12,30 +12,30 @@ import (
 )
 
 // Keys an app spec file has that its types do not know. A file written by
-// MarshalAppSpecYAML holds the keys a spec kept from a newer API, each under
-// the comment unknownKeyComment; the loader keeps any key so marked. An
+// appspec.Marshal holds the keys a spec kept from a newer API, each under
+// the comment UnknownKeyComment; the loader keeps any key so marked. An
 // unmarked unknown key is a typo when it is close to a key of the same
-// object (closestSpecKey), else it is kept too, as the JSON decoder keeps
+// object (ClosestKey), else it is kept too, as the JSON decoder keeps
 // it, so that specs of a newer API round-trip. An unmarked unknown key that
 // is a key of another object of the spec is an error too: it is most likely
-// indented under the wrong parent (misplacedSpecKey).
+// indented under the wrong parent (MisplacedKey).
 
-// unknownKeyMarker is the text that marks a key as deliberately unknown.
-const unknownKeyMarker = "not known to this SDK version, kept as is"
+// UnknownKeyMarker is the text that marks a key as deliberately unknown.
+const UnknownKeyMarker = "not known to this SDK version, kept as is"
 
-// unknownKeyComment is the head comment MarshalAppSpecYAML writes above each
+// UnknownKeyComment is the head comment appspec.Marshal writes above each
 // key it keeps from a newer API.
-const unknownKeyComment = "# " + unknownKeyMarker
+const UnknownKeyComment = "# " + UnknownKeyMarker
 
 // markedUnknown reports whether a key carries the marker, above it or at the
 // end of its line.
 func markedUnknown(key, value *yaml.Node) bool {
-	return strings.Contains(key.HeadComment, unknownKeyMarker) ||
-		strings.Contains(key.LineComment, unknownKeyMarker) ||
-		strings.Contains(value.LineComment, unknownKeyMarker)
+	return strings.Contains(key.HeadComment, UnknownKeyMarker) ||
+		strings.Contains(key.LineComment, UnknownKeyMarker) ||
+		strings.Contains(value.LineComment, UnknownKeyMarker)
 }
 
-// closestSpecKey returns the known key that an unknown key most likely
+// ClosestKey returns the known key that an unknown key most likely
 // misspells, or "". After lower-casing both and reading '-' as '_', the
 // key misspells a known one when
 //
@@ -52,7 +52,7 @@ func markedUnknown(key, value *yaml.Node) bool {
 // Rule 1 ranks first, then the smallest distance (rules 2 and 3 count as
 // 1); ties go to the known key listed first. Keys longer than 64
 // characters misspell nothing.
-func closestSpecKey(key string, known []string) string {
+func ClosestKey(key string, known []string) string {
 	if len(key) > 64 {
 		return ""
 	}
@@ -143,18 +143,21 @@ func keyDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// specKeyHomes maps each key of the AppSpec types to the objects that know
+// specKeyHomes maps each key of the types reachable from root to the objects that know
 // it, as path patterns ("services[].health_check"; "" for the top level),
 // shallowest first. A type reached by several paths is listed under the
 // shallowest.
-var specKeyHomes = sync.OnceValue(func() map[string][]string {
+func specKeyHomes(root reflect.Type) map[string][]string {
+	if cached, ok := keyHomes.Load(root); ok {
+		return cached.(map[string][]string)
+	}
 	homes := map[string][]string{}
 	type at struct {
 		t    reflect.Type
 		path string
 	}
 	seen := map[reflect.Type]bool{}
-	queue := []at{{reflect.TypeFor[AppSpec](), ""}}
+	queue := []at{{root, ""}}
 	for len(queue) > 0 {
 		next := queue[0]
 		queue = queue[1:]
@@ -165,25 +168,29 @@ var specKeyHomes = sync.OnceValue(func() map[string][]string {
 		fields := jsonfields.Of(next.t)
 		for _, name := range fields.Names {
 			homes[name] = append(homes[name], next.path)
-			t, path := fields.ByName[name], specPath(next.path, name)
+			t, path := fields.ByName[name], childPath(next.path, name)
 			for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 				if t.Kind() == reflect.Slice {
 					path += "[]"
 				}
 				t = t.Elem()
 			}
-			if t.Kind() == reflect.Struct && !decodesItself(t) {
+			if t.Kind() == reflect.Struct && !DecodesItself(t) {
 				queue = append(queue, at{t, path})
 			}
 		}
 	}
+	keyHomes.Store(root, homes)
 	return homes
-})
+}
 
-// misplacedSpecKey describes where else in a spec an unknown key is known,
+// keyHomes caches specKeyHomes by root type.
+var keyHomes sync.Map
+
+// MisplacedKey describes where else in a spec an unknown key is known,
 // as "services[], workers[] and jobs[]" (at most three), or "".
-func misplacedSpecKey(key string) string {
-	homes := specKeyHomes()[key]
+func MisplacedKey(root reflect.Type, key string) string {
+	homes := specKeyHomes(root)[key]
 	if len(homes) == 0 {
 		return ""
 	}
@@ -197,5 +204,5 @@ func misplacedSpecKey(key string) string {
 	if len(homes) > 3 {
 		return strings.Join(names, ", ") + " and others"
 	}
-	return joinWithAnd(names)
+	return JoinWithAnd(names)
 }

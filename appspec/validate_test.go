@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"encoding/json"
@@ -9,21 +9,23 @@ import (
 	"strings"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/oceankit/digitalocean/internal/apischema"
+	"github.com/oceankit/digitalocean/internal/specfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // validationProblems returns Validate's problems as "path: message".
-func validationProblems(t *testing.T, spec *AppSpec) []string {
+func validationProblems(t *testing.T, spec *do.AppSpec) []string {
 	t.Helper()
-	err := spec.Validate()
+	err := Validate(spec)
 	if err == nil {
 		return nil
 	}
 	var out []string
 	for _, e := range unjoin(err) {
-		var specErr *AppSpecError
+		var specErr *Error
 		require.ErrorAs(t, e, &specErr)
 		out = append(out, specErr.Path+": "+specErr.Msg)
 	}
@@ -31,20 +33,20 @@ func validationProblems(t *testing.T, spec *AppSpec) []string {
 }
 
 // unjoin returns the problems of an error from Validate, which is always
-// an AppSpecErrors.
+// an Errors.
 func unjoin(err error) []error {
-	list, ok := err.(AppSpecErrors)
+	list, ok := err.(Errors)
 	if !ok {
-		panic(fmt.Sprintf("Validate returned %T, want AppSpecErrors: %v", err, err))
+		panic(fmt.Sprintf("Validate returned %T, want Errors: %v", err, err))
 	}
 	return list.Unwrap()
 }
 
-// Validate and ParseAppSpec return the same list type, so one piece of
+// Validate and Parse return the same list type, so one piece of
 // code handles a file's problems and a spec's alike.
 func TestValidateReturnsAppSpecErrors(t *testing.T) {
 	describe := func(err error) []string {
-		var problems AppSpecErrors
+		var problems Errors
 		require.ErrorAs(t, err, &problems)
 		var out []string
 		for _, p := range problems {
@@ -52,48 +54,48 @@ func TestValidateReturnsAppSpecErrors(t *testing.T) {
 		}
 		return out
 	}
-	_, parseErr := ParseAppSpec([]byte("name: a\nservices:\n  - name: web\n    instance_cont: 1\n"))
+	_, parseErr := Parse([]byte("name: a\nservices:\n  - name: web\n    instance_cont: 1\n"))
 	assert.Equal(t, []string{"4 services[0].instance_cont unknown key \"instance_cont\""}, describe(parseErr))
 
-	spec := &AppSpec{Name: "ab", Services: []*AppServiceSpec{{Name: "web", InstanceCount: -1}}}
-	err := spec.Validate()
+	spec := &do.AppSpec{Name: "ab", Services: []*do.AppServiceSpec{{Name: "web", InstanceCount: -1}}}
+	err := Validate(spec)
 	assert.Equal(t, []string{
 		"0 services[0].instance_count must be at least 1, is -1",
 		"0 services[0] has no source: set one of git, github, gitlab, bitbucket or image",
 	}, describe(err))
-	_, isList := err.(AppSpecErrors)
-	assert.True(t, isList, "Validate returns an AppSpecErrors itself, not wrapped: %T", err)
+	_, isList := err.(Errors)
+	assert.True(t, isList, "Validate returns an Errors itself, not wrapped: %T", err)
 
-	var nilSpec *AppSpec
-	assert.Equal(t, []string{"0  no app spec (nil)"}, describe(nilSpec.Validate()))
+	var nilSpec *do.AppSpec
+	assert.Equal(t, []string{"0  no app spec (nil)"}, describe(Validate(nilSpec)))
 
-	var clean error = validBase(t).Validate()
-	assert.True(t, clean == nil, "no problems is an untyped nil, not an empty AppSpecErrors: %#v", clean)
+	var clean error = Validate(validBase(t))
+	assert.True(t, clean == nil, "no problems is an untyped nil, not an empty Errors: %#v", clean)
 }
 
 // Validate lists at most 50 problems, then says how many it left out.
 func TestValidateBoundsTheProblems(t *testing.T) {
-	spec := &AppSpec{Name: "many"}
+	spec := &do.AppSpec{Name: "many"}
 	for i := range 60 {
-		spec.Workers = append(spec.Workers, &AppWorkerSpec{Name: fmt.Sprintf("w%d", i), Image: &AppImageSourceSpec{
-			RegistryType: AppImageSourceSpecRegistryTypeDOCR, Repository: "r", Registry: "acme"}})
+		spec.Workers = append(spec.Workers, &do.AppWorkerSpec{Name: fmt.Sprintf("w%d", i), Image: &do.AppImageSourceSpec{
+			RegistryType: do.AppImageSourceSpecRegistryTypeDOCR, Repository: "r", Registry: "acme"}})
 	}
-	var problems AppSpecErrors
-	require.ErrorAs(t, spec.Validate(), &problems)
-	require.Len(t, problems, maxAppSpecProblems+1)
-	for i, p := range problems[:maxAppSpecProblems] {
+	var problems Errors
+	require.ErrorAs(t, Validate(spec), &problems)
+	require.Len(t, problems, specfile.MaxProblems+1)
+	for i, p := range problems[:specfile.MaxProblems] {
 		assert.Equal(t, fmt.Sprintf("workers[%d].image.registry", i), p.Path, "in spec order")
 	}
-	last := problems[maxAppSpecProblems]
+	last := problems[specfile.MaxProblems]
 	assert.Empty(t, last.Path)
 	assert.Equal(t, "too many problems: 10 more not reported (the first 50 are listed)", last.Msg)
 	assert.True(t, strings.HasPrefix(problems.Error(), "digitalocean: app spec: more than 50 problems:"), problems.Error())
 }
 
 func TestValidateNil(t *testing.T) {
-	var spec *AppSpec
-	err := spec.Validate()
-	var specErr *AppSpecError
+	var spec *do.AppSpec
+	err := Validate(spec)
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Contains(t, specErr.Msg, "nil")
 }
@@ -101,13 +103,13 @@ func TestValidateNil(t *testing.T) {
 // Zero false alarms: every app spec of the OpenAPI documents, of testdata,
 // of the quickstart and of testdata/appspecs/valid validates clean.
 func TestValidateAcceptsEveryKnownGoodSpec(t *testing.T) {
-	_, specs, err := apischema.DocumentExamples("testdata/digitalocean-v2-subset.yaml", "testdata/live-api-overlay.yaml")
+	_, specs, err := apischema.DocumentExamples("../testdata/digitalocean-v2-subset.yaml", "../testdata/live-api-overlay.yaml")
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(specs), 5, "app spec examples in the documents")
 	for _, ex := range specs {
 		raw, err := json.Marshal(ex.Value)
 		require.NoError(t, err)
-		var spec AppSpec
+		var spec do.AppSpec
 		require.NoError(t, json.Unmarshal(raw, &spec), ex.Where)
 		assert.Empty(t, validationProblems(t, &spec), ex.Where)
 	}
@@ -117,9 +119,9 @@ func TestValidateAcceptsEveryKnownGoodSpec(t *testing.T) {
 	require.GreaterOrEqual(t, len(files), 20)
 	more, err := filepath.Glob("testdata/appspecs/*.*")
 	require.NoError(t, err)
-	files = append(append(files, more...), "examples/quickstart/app.yaml")
+	files = append(append(files, more...), "../examples/quickstart/app.yaml")
 	for _, f := range files {
-		spec, err := LoadAppSpec(f)
+		spec, err := Load(f)
 		require.NoError(t, err, f)
 		assert.Empty(t, validationProblems(t, spec), f)
 	}
@@ -146,9 +148,9 @@ func TestValidSpecsCoverage(t *testing.T) {
 }
 
 // validBase is a small valid spec the rule tests break one way each.
-func validBase(t *testing.T) *AppSpec {
+func validBase(t *testing.T) *do.AppSpec {
 	t.Helper()
-	spec, err := ParseAppSpec([]byte(`
+	spec, err := Parse([]byte(`
 name: base
 services:
   - name: api
@@ -187,7 +189,7 @@ ingress:
       component: {name: web}
 `))
 	require.NoError(t, err)
-	require.NoError(t, spec.Validate())
+	require.NoError(t, Validate(spec))
 	return spec
 }
 
@@ -197,51 +199,51 @@ func ptrTo[T any](v T) *T { return &v }
 func TestValidateCrossFieldRules(t *testing.T) {
 	cases := []struct {
 		rule   string
-		break_ func(s *AppSpec)
+		break_ func(s *do.AppSpec)
 		path   string
 		msg    string
 	}{
-		{"unique-component-names", func(s *AppSpec) { s.Workers[0].Name = "api" }, "workers[0].name", `"api" is already the name of services[0]`},
-		{"unique-component-names", func(s *AppSpec) { s.Databases = append(s.Databases, &AppDatabaseSpec{Name: "web"}) }, "databases[1].name", `"web" is already the name of static_sites[0]`},
-		{"one-source", func(s *AppSpec) { s.Services[0].GitHub = nil }, "services[0]", "has no source"},
-		{"one-source", func(s *AppSpec) { s.Jobs[0].Image = &AppImageSourceSpec{RegistryType: "DOCR", Repository: "x"} }, "jobs[0]", "has 2 sources (gitlab, image)"},
-		{"one-source", func(s *AppSpec) { s.Functions[0].Git = &AppGitSourceSpec{RepoCloneURL: "https://x/y.git"} }, "functions[0]", "has 2 sources (git, bitbucket)"},
-		{"instance-count-or-autoscaling", func(s *AppSpec) {
-			s.Services[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 2}
+		{"unique-component-names", func(s *do.AppSpec) { s.Workers[0].Name = "api" }, "workers[0].name", `"api" is already the name of services[0]`},
+		{"unique-component-names", func(s *do.AppSpec) { s.Databases = append(s.Databases, &do.AppDatabaseSpec{Name: "web"}) }, "databases[1].name", `"web" is already the name of static_sites[0]`},
+		{"one-source", func(s *do.AppSpec) { s.Services[0].GitHub = nil }, "services[0]", "has no source"},
+		{"one-source", func(s *do.AppSpec) { s.Jobs[0].Image = &do.AppImageSourceSpec{RegistryType: "DOCR", Repository: "x"} }, "jobs[0]", "has 2 sources (gitlab, image)"},
+		{"one-source", func(s *do.AppSpec) { s.Functions[0].Git = &do.AppGitSourceSpec{RepoCloneURL: "https://x/y.git"} }, "functions[0]", "has 2 sources (git, bitbucket)"},
+		{"instance-count-or-autoscaling", func(s *do.AppSpec) {
+			s.Services[0].Autoscaling = &do.AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 2}
 		}, "services[0].instance_count", "must not be set when autoscaling is used"},
-		{"autoscaling-bounds", func(s *AppSpec) {
-			s.Workers[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 5, MaxInstanceCount: 2}
+		{"autoscaling-bounds", func(s *do.AppSpec) {
+			s.Workers[0].Autoscaling = &do.AppAutoscalingSpec{MinInstanceCount: 5, MaxInstanceCount: 2}
 		}, "workers[0].autoscaling.min_instance_count", "5 is more than max_instance_count 2"},
-		{"health-check-port", func(s *AppSpec) { s.Services[0].HealthCheck = &AppServiceSpecHealthCheck{Port: 9090} }, "services[0].health_check.port", "health check port 9090 is neither the http_port (8080) nor one of internal_ports"},
-		{"route-paths", func(s *AppSpec) { s.Services[1].Routes = []*AppRouteSpec{{Path: "api"}} }, "services[1].routes[0].path", `"api" must start with /`},
-		{"route-paths", func(s *AppSpec) {
-			s.Services[1].Routes = []*AppRouteSpec{{Path: "/x"}}
-			s.StaticSites[0].Routes = []*AppRouteSpec{{Path: "/x"}}
+		{"health-check-port", func(s *do.AppSpec) { s.Services[0].HealthCheck = &do.AppServiceSpecHealthCheck{Port: 9090} }, "services[0].health_check.port", "health check port 9090 is neither the http_port (8080) nor one of internal_ports"},
+		{"route-paths", func(s *do.AppSpec) { s.Services[1].Routes = []*do.AppRouteSpec{{Path: "api"}} }, "services[1].routes[0].path", `"api" must start with /`},
+		{"route-paths", func(s *do.AppSpec) {
+			s.Services[1].Routes = []*do.AppRouteSpec{{Path: "/x"}}
+			s.StaticSites[0].Routes = []*do.AppRouteSpec{{Path: "/x"}}
 		}, "static_sites[0].routes[0].path", `"/x" is already routed by services[1].routes[0].path`},
-		{"static-site-documents", func(s *AppSpec) { s.StaticSites[0].CatchallDocument = "index.html" }, "static_sites[0].catchall_document", "error_document"},
-		{"image-tag-or-digest", func(s *AppSpec) { s.Workers[0].Image.Digest = "sha256:abc" }, "workers[0].image.tag", "must not be set together with digest"},
-		{"docr-registry", func(s *AppSpec) { s.Workers[0].Image.Registry = "acme" }, "workers[0].image.registry", "must be empty for registry_type DOCR"},
-		{"production-database-cluster", func(s *AppSpec) { s.Databases[0].Production = true }, "databases[0].cluster_name", "is required for a production database"},
-		{"one-primary-domain", func(s *AppSpec) {
-			s.Domains = append(s.Domains, &AppDomainSpec{Domain: "example.org", Type: AppDomainSpecTypePrimary})
+		{"static-site-documents", func(s *do.AppSpec) { s.StaticSites[0].CatchallDocument = "index.html" }, "static_sites[0].catchall_document", "error_document"},
+		{"image-tag-or-digest", func(s *do.AppSpec) { s.Workers[0].Image.Digest = "sha256:abc" }, "workers[0].image.tag", "must not be set together with digest"},
+		{"docr-registry", func(s *do.AppSpec) { s.Workers[0].Image.Registry = "acme" }, "workers[0].image.registry", "must be empty for registry_type DOCR"},
+		{"production-database-cluster", func(s *do.AppSpec) { s.Databases[0].Production = true }, "databases[0].cluster_name", "is required for a production database"},
+		{"one-primary-domain", func(s *do.AppSpec) {
+			s.Domains = append(s.Domains, &do.AppDomainSpec{Domain: "example.org", Type: do.AppDomainSpecTypePrimary})
 		}, "domains[1].type", "only one domain may be PRIMARY; domains[0] already is"},
-		{"ingress-component-or-redirect", func(s *AppSpec) {
-			s.Ingress.Rules[0].Redirect = &AppIngressSpecRuleRoutingRedirect{Authority: "example.org"}
+		{"ingress-component-or-redirect", func(s *do.AppSpec) {
+			s.Ingress.Rules[0].Redirect = &do.AppIngressSpecRuleRoutingRedirect{Authority: "example.org"}
 		}, "ingress.rules[0]", "sets both component and redirect"},
-		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "apj" }, "ingress.rules[0].component.name", `no component is named "apj"`},
-		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "worker" }, "ingress.rules[0].component.name", `"worker" is a worker (workers[0]): ingress rules route to services, static sites and functions only`},
-		{"ingress-component-exists", func(s *AppSpec) { s.Ingress.Rules[0].Component.Name = "db" }, "ingress.rules[0].component.name", `"db" is a database (databases[0])`},
-		{"preserve-path-prefix-or-rewrite", func(s *AppSpec) {
+		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "apj" }, "ingress.rules[0].component.name", `no component is named "apj"`},
+		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "worker" }, "ingress.rules[0].component.name", `"worker" is a worker (workers[0]): ingress rules route to services, static sites and functions only`},
+		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "db" }, "ingress.rules[0].component.name", `"db" is a database (databases[0])`},
+		{"preserve-path-prefix-or-rewrite", func(s *do.AppSpec) {
 			s.Ingress.Rules[0].Component.PreservePathPrefix = true
 			s.Ingress.Rules[0].Component.Rewrite = "/v1"
 		}, "ingress.rules[0].component.rewrite", "must not be set together with preserve_path_prefix"},
-		{"one-string-match", func(s *AppSpec) { s.Ingress.Rules[0].Match.Path.Exact = ptrTo("/api") }, "ingress.rules[0].match.path", "sets exact and prefix"},
-		{"one-string-match", func(s *AppSpec) {
-			s.Services[0].CORS = &AppCORSPolicy{AllowOrigins: []*AppStringMatch{{Exact: ptrTo("https://a.example"), Regex: "^https://"}}}
+		{"one-string-match", func(s *do.AppSpec) { s.Ingress.Rules[0].Match.Path.Exact = ptrTo("/api") }, "ingress.rules[0].match.path", "sets exact and prefix"},
+		{"one-string-match", func(s *do.AppSpec) {
+			s.Services[0].CORS = &do.AppCORSPolicy{AllowOrigins: []*do.AppStringMatch{{Exact: ptrTo("https://a.example"), Regex: "^https://"}}}
 		}, "services[0].cors.allow_origins[0]", "sets exact and regex"},
-		{"bindable-references", func(s *AppSpec) { s.Services[0].Envs[0].Value = "${dbb.DATABASE_URL}" }, "services[0].envs[0].value", `${dbb.DATABASE_URL} refers to "dbb", which is not a component or database of the app`},
-		{"bindable-references", func(s *AppSpec) {
-			s.Envs = []*AppVariableDefinition{{Key: "X", Value: "postgres://${cache.HOSTNAME}:5432"}}
+		{"bindable-references", func(s *do.AppSpec) { s.Services[0].Envs[0].Value = "${dbb.DATABASE_URL}" }, "services[0].envs[0].value", `${dbb.DATABASE_URL} refers to "dbb", which is not a component or database of the app`},
+		{"bindable-references", func(s *do.AppSpec) {
+			s.Envs = []*do.AppVariableDefinition{{Key: "X", Value: "postgres://${cache.HOSTNAME}:5432"}}
 		}, "envs[0].value", `"cache"`},
 	}
 	covered := map[string]bool{}
@@ -256,34 +258,34 @@ func TestValidateCrossFieldRules(t *testing.T) {
 		})
 		covered[tc.rule] = true
 	}
-	for _, r := range appSpecRules {
+	for _, r := range validationRules {
 		assert.True(t, covered[r.name], "rule %s has no test that breaks it", r.name)
 	}
-	assert.Len(t, appSpecRules, 16)
+	assert.Len(t, validationRules, 16)
 }
 
 // Each kind of generated constraint, broken once.
 func TestValidateGeneratedConstraints(t *testing.T) {
 	cases := []struct {
 		kind   string
-		break_ func(s *AppSpec)
+		break_ func(s *do.AppSpec)
 		want   string
 	}{
-		{"required", func(s *AppSpec) { s.Name = "" }, "name: is required"},
-		{"required", func(s *AppSpec) { s.Services[0].Envs[0].Key = "" }, "services[0].envs[0].key: is required"},
-		{"enum", func(s *AppSpec) { s.Region = "mars" }, `region: "mars" is not one of atl, nyc,`},
-		{"enum", func(s *AppSpec) { s.Services[0].InstanceSizeSlug = "apps-s-64vcpu-1tb" }, `services[0].instance_size_slug: "apps-s-64vcpu-1tb" is not one of`},
-		{"enum", func(s *AppSpec) { s.Databases[0].Engine = "ORACLE" }, `databases[0].engine: "ORACLE" is not one of UNSET, MYSQL, PG,`},
-		{"pattern", func(s *AppSpec) { s.Services[1].Name = "Web_Svc" }, `services[1].name: "Web_Svc" does not match the pattern ^[a-z][a-z0-9-]{0,30}[a-z0-9]$`},
-		{"pattern", func(s *AppSpec) { s.Services[0].Envs[0].Key = "DATABASE-URL" }, `services[0].envs[0].key: "DATABASE-URL" does not match the pattern`},
-		{"minLength", func(s *AppSpec) { s.Domains[0].Domain = "a.b" }, "domains[0].domain: must be at least 4 characters long, is 3"},
-		{"maxLength", func(s *AppSpec) { s.Ingress.Rules[0].Match.Path.Prefix = ptrTo("/" + strings.Repeat("a", 256)) }, "ingress.rules[0].match.path.prefix: must be at most 256 characters long, is 257"},
-		{"minimum", func(s *AppSpec) {
-			s.Services[0].Termination = &AppServiceSpecTermination{DrainSeconds: -1}
+		{"required", func(s *do.AppSpec) { s.Name = "" }, "name: is required"},
+		{"required", func(s *do.AppSpec) { s.Services[0].Envs[0].Key = "" }, "services[0].envs[0].key: is required"},
+		{"enum", func(s *do.AppSpec) { s.Region = "mars" }, `region: "mars" is not one of atl, nyc,`},
+		{"enum", func(s *do.AppSpec) { s.Services[0].InstanceSizeSlug = "apps-s-64vcpu-1tb" }, `services[0].instance_size_slug: "apps-s-64vcpu-1tb" is not one of`},
+		{"enum", func(s *do.AppSpec) { s.Databases[0].Engine = "ORACLE" }, `databases[0].engine: "ORACLE" is not one of UNSET, MYSQL, PG,`},
+		{"pattern", func(s *do.AppSpec) { s.Services[1].Name = "Web_Svc" }, `services[1].name: "Web_Svc" does not match the pattern ^[a-z][a-z0-9-]{0,30}[a-z0-9]$`},
+		{"pattern", func(s *do.AppSpec) { s.Services[0].Envs[0].Key = "DATABASE-URL" }, `services[0].envs[0].key: "DATABASE-URL" does not match the pattern`},
+		{"minLength", func(s *do.AppSpec) { s.Domains[0].Domain = "a.b" }, "domains[0].domain: must be at least 4 characters long, is 3"},
+		{"maxLength", func(s *do.AppSpec) { s.Ingress.Rules[0].Match.Path.Prefix = ptrTo("/" + strings.Repeat("a", 256)) }, "ingress.rules[0].match.path.prefix: must be at most 256 characters long, is 257"},
+		{"minimum", func(s *do.AppSpec) {
+			s.Services[0].Termination = &do.AppServiceSpecTermination{DrainSeconds: -1}
 		}, "services[0].termination.drain_seconds: must be at least 1, is -1"},
-		{"maximum", func(s *AppSpec) { s.Services[0].HTTPPort = 70000 }, "services[0].http_port: must be at most 65535, is 70000"},
-		{"maximum", func(s *AppSpec) {
-			s.Workers[0].Autoscaling = &AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 251}
+		{"maximum", func(s *do.AppSpec) { s.Services[0].HTTPPort = 70000 }, "services[0].http_port: must be at most 65535, is 70000"},
+		{"maximum", func(s *do.AppSpec) {
+			s.Workers[0].Autoscaling = &do.AppAutoscalingSpec{MinInstanceCount: 1, MaxInstanceCount: 251}
 		}, "workers[0].autoscaling.max_instance_count: must be at most 250, is 251"},
 	}
 	for _, tc := range cases {
@@ -300,7 +302,7 @@ func TestValidateGeneratedConstraints(t *testing.T) {
 // Every problem at once, in one joined error whose first element
 // errors.As finds; unknown keys are not problems.
 func TestValidateReportsEveryProblem(t *testing.T) {
-	spec, err := ParseAppSpec([]byte(`
+	spec, err := Parse([]byte(`
 name: Shop_App
 region: mars
 services:
@@ -314,7 +316,7 @@ ingress:
     - component: {name: nowhere}
 `))
 	require.NoError(t, err)
-	err = spec.Validate()
+	err = Validate(spec)
 	require.Error(t, err)
 	got := validationProblems(t, spec)
 	assert.Equal(t, []string{
@@ -325,36 +327,36 @@ ingress:
 		"services[0].autoscaling.min_instance_count: 3 is more than max_instance_count 2",
 		`ingress.rules[0].component.name: no component is named "nowhere"`,
 	}, got)
-	var first *AppSpecError
+	var first *Error
 	require.True(t, errors.As(err, &first))
 	assert.Equal(t, "name", first.Path)
 	assert.Contains(t, err.Error(), "digitalocean: app spec: 6 problems:\n\tname: ")
 	assert.Contains(t, err.Error(), "\n\tregion: ")
 
 	// A key the SDK does not know is kept and is no problem.
-	future, err := ParseAppSpec([]byte("name: future\nservices:\n  - name: web\n    github: {repo: a/b}\n    future_flag: true\n"))
+	future, err := Parse([]byte("name: future\nservices:\n  - name: web\n    github: {repo: a/b}\n    future_flag: true\n"))
 	require.NoError(t, err)
-	assert.NoError(t, future.Validate())
-	var withUnknown AppSpec
+	assert.NoError(t, Validate(future))
+	var withUnknown do.AppSpec
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"future","future_flag":1,"services":[{"name":"web","github":{"repo":"a/b"},"surprise":{}}]}`), &withUnknown))
-	assert.NoError(t, withUnknown.Validate())
+	assert.NoError(t, Validate(&withUnknown))
 }
 
 func BenchmarkAppSpecValidate(b *testing.B) {
-	spec, err := LoadAppSpec("testdata/appspecs/storefront.yaml")
+	spec, err := Load("testdata/appspecs/storefront.yaml")
 	require.NoError(b, err)
-	require.NoError(b, spec.Validate())
+	require.NoError(b, Validate(spec))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := spec.Validate(); err != nil {
+		if err := Validate(spec); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 // Validate never panics on a spec that parses, answers the same twice, and
-// answers with a bounded AppSpecErrors whose problems have paths.
-func FuzzAppSpecValidate(f *testing.F) {
+// answers with a bounded Errors whose problems have paths.
+func FuzzValidate(f *testing.F) {
 	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
 	require.NoError(f, err)
 	for _, file := range files[:5] {
@@ -364,22 +366,22 @@ func FuzzAppSpecValidate(f *testing.F) {
 	}
 	f.Add([]byte("name: x\ningress: {rules: [null, {component: {name: x}}]}\nservices: [null]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		spec, err := ParseAppSpec(data)
+		spec, err := Parse(data)
 		if err != nil {
 			return
 		}
-		first, second := spec.Validate(), spec.Validate()
+		first, second := Validate(spec), Validate(spec)
 		if (first == nil) != (second == nil) || (first != nil && first.Error() != second.Error()) {
 			t.Fatalf("two answers: %v / %v", first, second)
 		}
 		if first == nil {
 			return
 		}
-		list, ok := first.(AppSpecErrors)
-		if !ok || len(list) == 0 || len(list) > maxAppSpecProblems+1 {
-			t.Fatalf("Validate returned %T with %d problems, want an AppSpecErrors of 1 to %d", first, len(list), maxAppSpecProblems+1)
+		list, ok := first.(Errors)
+		if !ok || len(list) == 0 || len(list) > specfile.MaxProblems+1 {
+			t.Fatalf("Validate returned %T with %d problems, want an Errors of 1 to %d", first, len(list), specfile.MaxProblems+1)
 		}
-		for i, p := range list[:min(len(list), maxAppSpecProblems)] {
+		for i, p := range list[:min(len(list), specfile.MaxProblems)] {
 			if p == nil || p.Path == "" || p.Line != 0 {
 				t.Fatalf("problem %d: %#v: want a path and no line", i, p)
 			}
@@ -396,21 +398,21 @@ func TestNormalizedKnownGoodSpecsStayValid(t *testing.T) {
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(files), 20)
 	for _, f := range files {
-		spec, err := LoadAppSpec(f)
+		spec, err := Load(f)
 		require.NoError(t, err, f)
-		normal := NormalizeAppSpec(spec)
+		normal := Normalize(spec)
 		assert.Empty(t, validationProblems(t, normal), f)
-		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(normal)), f)
-		assert.Empty(t, DiffAppSpecs(normal, NormalizeAppSpec(spec.Clone())), f)
+		assert.Empty(t, Diff(normal, Normalize(normal)), f)
+		assert.Empty(t, Diff(normal, Normalize(spec.Clone())), f)
 	}
 }
 
-// LoadAppSpec does not call Validate: a partial file (a fragment a tool
+// Load does not call Validate: a partial file (a fragment a tool
 // merges into a larger spec) loads, and Validate is a separate step.
 func TestLoadAppSpecDoesNotValidate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "partial.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("region: mars\nservices:\n  - instance_count: 0\ningress:\n  rules:\n    - component: {name: elsewhere}\n"), 0o600))
-	spec, err := LoadAppSpec(path)
+	spec, err := Load(path)
 	require.NoError(t, err, "a partial spec loads")
 	// (The generated walker lists an object's missing required keys after
 	// its members' problems, hence name after services[0].name.)

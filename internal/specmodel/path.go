@@ -1,11 +1,11 @@
-package digitalocean
+package specmodel
 
 import (
 	"strconv"
 	"strings"
 )
 
-// AppSpecPath locates a value in an app spec by meaning rather than by
+// Path locates a value in an app spec by meaning rather than by
 // position: list elements the API matches by a key are named by that key,
 // so a path stays the same when the list is reordered. Its String form is
 //
@@ -13,11 +13,11 @@ import (
 //	ingress.rules[0].match.path.prefix
 //
 // and JSONPath gives the same location as an RFC 9535 JSONPath query.
-type AppSpecPath []AppSpecPathElement
+type Path []PathElement
 
-// AppSpecPathElement is one step of an AppSpecPath: a JSON member and, for
+// PathElement is one step of an Path: a JSON member and, for
 // a list, the element selected in it.
-type AppSpecPathElement struct {
+type PathElement struct {
 	// Field is the JSON member name ("services", "envs", "value").
 	Field string
 	// Key is, for a list matched by key, the member that identifies an
@@ -35,7 +35,7 @@ type AppSpecPathElement struct {
 // String renders the path as dotted members with [key=value] and [index]
 // selectors. A value with characters that would make it ambiguous is
 // quoted; a repeated key carries its occurrence, 1-based: [key=A#2].
-func (p AppSpecPath) String() string {
+func (p Path) String() string {
 	var b strings.Builder
 	for i, e := range p {
 		switch {
@@ -65,7 +65,7 @@ func (p AppSpecPath) String() string {
 // as filter selectors: $.services[?@.name=='api'].envs[?@.key=='DB_URL'].value.
 // JSONPath cannot pick the second of two elements with the same key, so
 // for a repeated key (Nth > 0) the query selects all of them.
-func (p AppSpecPath) JSONPath() string {
+func (p Path) JSONPath() string {
 	var b strings.Builder
 	b.WriteByte('$')
 	for _, e := range p {
@@ -84,10 +84,10 @@ func (p AppSpecPath) JSONPath() string {
 	return b.String()
 }
 
-// compareAppSpecPaths orders paths element by element, a prefix first, so
+// comparePaths orders paths element by element, a prefix first, so
 // that a list of changes reads top-down and does not depend on the order
 // of lists in the specs.
-func compareAppSpecPaths(a, b AppSpecPath) int {
+func comparePaths(a, b Path) int {
 	for i := range min(len(a), len(b)) {
 		x, y := a[i], b[i]
 		if c := strings.Compare(x.Field, y.Field); c != 0 {
@@ -111,14 +111,14 @@ func compareAppSpecPaths(a, b AppSpecPath) int {
 
 // with returns a copy of p extended by e; copies keep changes from
 // sharing a backing array.
-func (p AppSpecPath) with(e AppSpecPathElement) AppSpecPath {
-	out := make(AppSpecPath, len(p), len(p)+1)
+func (p Path) with(e PathElement) Path {
+	out := make(Path, len(p), len(p)+1)
 	copy(out, p)
 	return append(out, e)
 }
 
-func (p AppSpecPath) member(name string) AppSpecPath {
-	return p.with(AppSpecPathElement{Field: name, Index: -1})
+func (p Path) member(name string) Path {
+	return p.with(PathElement{Field: name, Index: -1})
 }
 
 // simpleMember reports whether a member name can be written after a dot.

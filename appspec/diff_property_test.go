@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"bytes"
@@ -10,18 +10,20 @@ import (
 	"strconv"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specmodel"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// The property: DiffAppSpecs(a, b) is empty exactly when the canonical
+// The property: Diff(a, b) is empty exactly when the canonical
 // forms of a and b are equal. The canonical form, written here apart from
 // the diff, applies the documented equivalences: zero values and defaults
 // dropped (prune), lists matched by key turned into maps by key (and
 // occurrence), sets sorted, components gathered by name with their kind,
 // numbers compared by value.
 
-func canonicalAppSpec(t testing.TB, spec *AppSpec) any {
+func canonicalAppSpec(t testing.TB, spec *do.AppSpec) any {
 	t.Helper()
 	raw, err := json.Marshal(spec)
 	require.NoError(t, err)
@@ -29,7 +31,7 @@ func canonicalAppSpec(t testing.TB, spec *AppSpec) any {
 	dec.UseNumber()
 	var v any
 	require.NoError(t, dec.Decode(&v))
-	tree, _ := prune(v, "").(map[string]any)
+	tree := specmodel.Prune(v.(map[string]any))
 	out := map[string]any{}
 	components := map[string]any{}
 	seen := map[string]int{}
@@ -39,7 +41,7 @@ func canonicalAppSpec(t testing.TB, spec *AppSpec) any {
 			if e == nil {
 				continue
 			}
-			name := keyString(e.(map[string]any)["name"])
+			name := specmodel.KeyString(e.(map[string]any)["name"])
 			components[fmt.Sprintf("%s#%d", name, seen[name])] = []any{kind, canonicalValue(e)}
 			seen[name]++
 		}
@@ -69,7 +71,7 @@ func canonicalMember(name string, v any) any {
 			if e == nil {
 				continue
 			}
-			k := keyString(m[key])
+			k := specmodel.KeyString(m[key])
 			byKey[fmt.Sprintf("%s#%d", k, seen[k])] = canonicalValue(m)
 			seen[k]++
 		}
@@ -80,7 +82,7 @@ func canonicalMember(name string, v any) any {
 	if (name == "internal_ports" || name == "features") && isList {
 		var set []string
 		for _, e := range list {
-			s := string(rawJSON(canonicalValue(e)))
+			s := string(specmodel.RawJSON(canonicalValue(e)))
 			if !slices.Contains(set, s) {
 				set = append(set, s)
 			}
@@ -204,7 +206,7 @@ func cloneTree(t testing.TB, v map[string]any) map[string]any {
 	return out
 }
 
-func treeSpec(t testing.TB, tree map[string]any) *AppSpec {
+func treeSpec(t testing.TB, tree map[string]any) *do.AppSpec {
 	raw, err := json.Marshal(tree)
 	require.NoError(t, err)
 	return specFromJSON(t, string(raw))
@@ -224,7 +226,7 @@ func equivalent(r *rand.Rand, v any, owner string) {
 			c := v[k]
 			switch l := c.(type) {
 			case []any:
-				if _, keyed := appSpecKeyedLists[k]; keyed || appSpecSets[k] || appComponentField(k) {
+				if _, keyed := specmodel.KeyedLists[k]; keyed || specmodel.Sets[k] || slices.Contains(specmodel.ComponentLists, k) {
 					r.Shuffle(len(l), func(i, j int) { l[i], l[j] = l[j], l[i] })
 				}
 			}
@@ -267,7 +269,7 @@ func mutate(r *rand.Rand, tree map[string]any) string {
 			tree["envs"] = append(anyList(tree["envs"]), map[string]any{"key": "NEW", "value": "v"})
 			return "env added"
 		case 2:
-			for _, kind := range appComponentFields {
+			for _, kind := range specmodel.ComponentLists {
 				if l := anyList(tree[kind]); len(l) > 0 {
 					tree[kind] = l[1:]
 					return "component removed"
@@ -301,27 +303,27 @@ func mutate(r *rand.Rand, tree map[string]any) string {
 	}
 }
 
-func mirrored(k AppSpecChangeKind) AppSpecChangeKind {
+func mirrored(k ChangeKind) ChangeKind {
 	switch k {
-	case AppSpecChangeAdded:
-		return AppSpecChangeRemoved
-	case AppSpecChangeRemoved:
-		return AppSpecChangeAdded
+	case Added:
+		return Removed
+	case Removed:
+		return Added
 	}
 	return k
 }
 
 // checkDiffProperties asserts what holds for any two specs.
-func checkDiffProperties(t testing.TB, a, b *AppSpec) {
+func checkDiffProperties(t testing.TB, a, b *do.AppSpec) {
 	t.Helper()
-	ab, ba := DiffAppSpecs(a, b), DiffAppSpecs(b, a)
-	assert.Empty(t, DiffAppSpecs(a, a))
-	assert.Equal(t, ab, DiffAppSpecs(a, b), "deterministic")
+	ab, ba := Diff(a, b), Diff(b, a)
+	assert.Empty(t, Diff(a, a))
+	assert.Equal(t, ab, Diff(a, b), "deterministic")
 	canonEqual := reflect.DeepEqual(canonicalAppSpec(t, a), canonicalAppSpec(t, b))
 	assert.Equal(t, canonEqual, len(ab) == 0, "diff empty iff canonical forms equal; diff: %v", changeStrings(ab))
 	require.Len(t, ba, len(ab), "the reverse diff has as many changes")
 	// A component that changed kind has its path swapped with OldPath.
-	identity := func(c AppSpecChange, reverse bool) string {
+	identity := func(c Change, reverse bool) string {
 		if c.OldPath == nil {
 			return c.Path.String()
 		}
@@ -330,7 +332,7 @@ func checkDiffProperties(t testing.TB, a, b *AppSpec) {
 		}
 		return c.OldPath.String() + " <- " + c.Path.String()
 	}
-	reverse := map[string]AppSpecChange{}
+	reverse := map[string]Change{}
 	for _, c := range ba {
 		reverse[identity(c, true)] = c
 	}
@@ -359,7 +361,7 @@ func TestDiffAppSpecsProperties(t *testing.T) {
 		same := cloneTree(t, base)
 		equivalent(r, same, "")
 		b := treeSpec(t, same)
-		if !assert.Empty(t, changeStrings(DiffAppSpecs(a, b)), "case %d: an equivalent rewrite", i) {
+		if !assert.Empty(t, changeStrings(Diff(a, b)), "case %d: an equivalent rewrite", i) {
 			return
 		}
 		checkDiffProperties(t, a, b)
@@ -367,7 +369,7 @@ func TestDiffAppSpecsProperties(t *testing.T) {
 		changed := cloneTree(t, base)
 		what := mutate(r, changed)
 		c := treeSpec(t, changed)
-		if !assert.NotEmpty(t, DiffAppSpecs(a, c), "case %d: %s", i, what) {
+		if !assert.NotEmpty(t, Diff(a, c), "case %d: %s", i, what) {
 			return
 		}
 		checkDiffProperties(t, a, c)
@@ -375,18 +377,18 @@ func TestDiffAppSpecsProperties(t *testing.T) {
 	}
 }
 
-func FuzzDiffAppSpecs(f *testing.F) {
+func FuzzDiff(f *testing.F) {
 	f.Add([]byte(diffBaseSpec), []byte(`{"name":"shop","services":[{"name":"api","envs":[{"key":"A","type":"SECRET","value":"EV[1:a:b]"}]}]}`))
 	f.Add([]byte(`{"services":[{"name":"x","internal_ports":[1,1.0]}],"future":{"a":[1,{"b":null}]}}`), []byte(`{"workers":[{"name":"x"}],"future":{"a":[1.0,{}]}}`))
 	f.Add([]byte(`{"envs":[{"key":"A"},{"key":"A","value":"1"},null]}`), []byte(`{"envs":[{"key":"A","value":"1"},{"key":"A","type":"GENERAL"}]}`))
 	f.Add([]byte(`{"ingress":{"rules":[{"match":{"authority":{"exact":""}}},null]}}`), []byte(`{"ingress":{"rules":[{},{}]}}`))
 	f.Fuzz(func(t *testing.T, rawA, rawB []byte) {
-		var a, b AppSpec
+		var a, b do.AppSpec
 		if json.Unmarshal(rawA, &a) != nil || json.Unmarshal(rawB, &b) != nil {
 			return
 		}
 		checkDiffProperties(t, &a, &b)
-		for _, c := range DiffAppSpecs(&a, &b) {
+		for _, c := range Diff(&a, &b) {
 			_ = c.String()
 			_ = c.Path.JSONPath()
 		}

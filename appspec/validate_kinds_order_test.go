@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 // order of the spec file's lists: services, static_sites, workers, jobs,
 // functions, databases.
 func TestValidateReportsEveryKindInSpecOrder(t *testing.T) {
-	spec, err := ParseAppSpec([]byte(`name: kinds
+	spec, err := Parse([]byte(`name: kinds
 services:
   - name: svc
     instance_count: 2
@@ -45,11 +45,11 @@ databases:
     engine: PG
 `))
 	require.NoError(t, err)
-	var problems AppSpecErrors
-	require.True(t, errors.As(spec.Validate(), &problems))
+	var problems Errors
+	require.True(t, errors.As(Validate(spec), &problems))
 	var paths []string
 	for _, p := range problems {
-		var e *AppSpecError
+		var e *Error
 		require.True(t, errors.As(p, &e))
 		paths = append(paths, e.Path)
 	}

@@ -1,4 +1,10 @@
-package digitalocean
+// Package specmodel compares and normalises app specs as plain JSON trees
+// (maps, slices, strings, json.Number, bools, as apischema.Decode makes
+// them), unknown keys included. It imports nothing from the SDK's root
+// package, so that the root (deciding whether a live spec already is the
+// requested one) and package appspec (the typed Normalize and Diff) share
+// one implementation.
+package specmodel
 
 import (
 	"bytes"
@@ -6,33 +12,35 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/oceankit/digitalocean/internal/apischema"
 )
 
-// AppSpecChangeKind says how a value differs between two app specs.
-type AppSpecChangeKind string
+// ChangeKind says how a value differs between two app specs.
+type ChangeKind string
 
-// The kinds of AppSpecChange.
+// The kinds of Change.
 const (
-	// AppSpecChangeAdded is a value only the new spec has.
-	AppSpecChangeAdded AppSpecChangeKind = "added"
-	// AppSpecChangeRemoved is a value only the old spec has.
-	AppSpecChangeRemoved AppSpecChangeKind = "removed"
-	// AppSpecChangeModified is a value both have, different.
-	AppSpecChangeModified AppSpecChangeKind = "modified"
+	// Added is a value only the new spec has.
+	Added ChangeKind = "added"
+	// Removed is a value only the old spec has.
+	Removed ChangeKind = "removed"
+	// Modified is a value both have, different.
+	Modified ChangeKind = "modified"
 )
 
-// AppSpecChange is one semantic difference between two app specs, as
-// DiffAppSpecs reports it.
-type AppSpecChange struct {
+// Change is one semantic difference between two app specs, as
+// Diff reports it.
+type Change struct {
 	// Path locates the value; in the new spec for a component that moved to
 	// another kind.
-	Path AppSpecPath
+	Path Path
 	// OldPath is set only for a component that moved to another kind (a
 	// worker that became a service, both named "api"): Path names it under
 	// its new kind, OldPath under its old one. The change is then one
 	// Modified change of the whole component.
-	OldPath AppSpecPath
-	Kind    AppSpecChangeKind
+	OldPath Path
+	Kind    ChangeKind
 	// Old and New are the values as compact JSON, zero-valued members left
 	// out and object keys sorted; nil for the side where the value is
 	// absent (or zero, which the API does not tell apart).
@@ -45,15 +53,15 @@ type AppSpecChange struct {
 	// ciphertext on one side and a plaintext on the other. The API
 	// encrypts with a fresh nonce every time, so whether the plaintext is
 	// what was encrypted cannot be known without the key. Kind is then
-	// Modified. HasAppSpecChanges ignores these changes: re-sending the
+	// Modified. HasChanges ignores these changes: re-sending the
 	// plaintext would only produce another ciphertext.
 	Undecidable bool
 }
 
 // String describes the change on one line, values included unless
 // Sensitive: `~ services[name=api].http_port: 8080 -> 9090`.
-func (c AppSpecChange) String() string {
-	sign := map[AppSpecChangeKind]string{AppSpecChangeAdded: "+", AppSpecChangeRemoved: "-", AppSpecChangeModified: "~"}[c.Kind]
+func (c Change) String() string {
+	sign := map[ChangeKind]string{Added: "+", Removed: "-", Modified: "~"}[c.Kind]
 	var b strings.Builder
 	b.WriteString(sign + " " + c.Path.String())
 	if c.OldPath != nil {
@@ -74,9 +82,9 @@ func (c AppSpecChange) String() string {
 		return string(v)
 	}
 	switch c.Kind {
-	case AppSpecChangeAdded:
+	case Added:
 		b.WriteString(": " + show(c.New))
-	case AppSpecChangeRemoved:
+	case Removed:
 		b.WriteString(": " + show(c.Old))
 	default:
 		b.WriteString(": " + show(c.Old) + " -> " + show(c.New))
@@ -84,9 +92,9 @@ func (c AppSpecChange) String() string {
 	return b.String()
 }
 
-// HasAppSpecChanges reports whether changes holds a change that is not
+// HasChanges reports whether changes holds a change that is not
 // Undecidable: whether an update would change anything that can be known.
-func HasAppSpecChanges(changes []AppSpecChange) bool {
+func HasChanges(changes []Change) bool {
 	for _, c := range changes {
 		if !c.Undecidable {
 			return true
@@ -95,18 +103,15 @@ func HasAppSpecChanges(changes []AppSpecChange) bool {
 	return false
 }
 
-// DiffAppSpecs lists the semantic differences from old to new, sorted by
-// path; none when the API would treat the two specs as the same. A nil
-// spec is an empty one. For a provider's plan, compare the spec the API
-// returns with the desired spec normalised:
-//
-//	changes := DiffAppSpecs(app.Spec, NormalizeAppSpec(desired))
+// Diff lists the semantic differences from the spec tree old to new,
+// sorted by path; none when the API would treat the two specs as the same. A nil
+// tree is an empty spec. The trees are not changed.
 //
 // What is compared how (docs/providers.md has the full table):
 //   - absent, null, zero, false, "" and empty lists and objects are equal,
 //     and so is a value equal to the API's documented default or an enum's
 //     "unset" value (env type GENERAL, http_port 8080, instance_count 1, …;
-//     see appSpecDefaults), since the API omits zero values and fills
+//     see Defaults), since the API omits zero values and fills
 //     defaults;
 //   - components are matched by name across services, static sites,
 //     workers, jobs, functions and databases; one that changes kind is a
@@ -118,89 +123,104 @@ func HasAppSpecChanges(changes []AppSpecChange) bool {
 //     EV[...] ciphertext on one side and plaintext on the other is an
 //     Undecidable change; two ciphertexts or two plaintexts are compared;
 //   - keys this package does not know are compared like known ones.
-func DiffAppSpecs(old, new *AppSpec) []AppSpecChange {
-	oldTree, errOld := appSpecTree(old)
-	newTree, errNew := appSpecTree(new)
-	if errOld != nil || errNew != nil {
-		// Unreachable for specs built in Go or decoded: their unknown keys
-		// hold valid JSON. Report that they cannot be told apart.
-		return []AppSpecChange{{Kind: AppSpecChangeModified, Undecidable: true}}
-	}
+func Diff(old, new map[string]any) []Change {
+	oldTree, newTree := Prune(old), Prune(new)
 	d := &specDiff{}
 	d.components(oldTree, newTree)
 	for _, k := range unionKeys(oldTree, newTree) {
-		if appComponentField(k) {
+		if componentList(k) {
 			continue
 		}
 		d.member(nil, k, oldTree[k], newTree[k])
 	}
-	slices.SortStableFunc(d.changes, func(a, b AppSpecChange) int { return compareAppSpecPaths(a.Path, b.Path) })
+	slices.SortStableFunc(d.changes, func(a, b Change) int { return comparePaths(a.Path, b.Path) })
 	return d.changes
 }
 
-// appComponentFields are the AppSpec lists whose elements are components,
+// ComponentLists are the AppSpec lists whose elements are components,
 // matched by name across all of them.
-var appComponentFields = []string{"services", "static_sites", "workers", "jobs", "functions", "databases"}
+var ComponentLists = []string{"services", "static_sites", "workers", "jobs", "functions", "databases"}
 
-func appComponentField(k string) bool { return slices.Contains(appComponentFields, k) }
+func componentList(k string) bool { return slices.Contains(ComponentLists, k) }
 
-// appSpecKeyedLists are the lists whose elements the API identifies by a
+// KeyedLists are the lists whose elements the API identifies by a
 // member rather than by position, and that member.
-var appSpecKeyedLists = map[string]string{
+var KeyedLists = map[string]string{
 	"envs":             "key",
 	"domains":          "domain",
 	"alerts":           "rule",
 	"log_destinations": "name",
 }
 
-// appSpecSets are the scalar lists whose order means nothing.
-var appSpecSets = map[string]bool{"internal_ports": true, "features": true}
+// Sets are the scalar lists whose order means nothing.
+var Sets = map[string]bool{"internal_ports": true, "features": true}
 
-// defaultInstanceSize is the instance_size_slug the API fills in for a
-// component that leaves it out.
-const defaultInstanceSize = string(InstanceSizeSlugAppsS1VCPU0_5GB)
+// The enum values and defaults the rules below name. The SDK's types
+// define them (this package cannot import the root); a test checks that
+// the two agree.
+const (
+	// DefaultInstanceSize is the instance_size_slug the API fills in for a
+	// component that leaves it out (InstanceSizeSlugAppsS1VCPU0_5GB).
+	DefaultInstanceSize = "apps-s-1vcpu-0.5gb"
+	// DefaultHTTPPort is a service's http_port when the spec leaves it out
+	// (a.18).
+	DefaultHTTPPort = 8080
+	// EnvTypeGeneral and EnvTypeSecret are AppVariableType's values.
+	EnvTypeGeneral = "GENERAL"
+	EnvTypeSecret  = "SECRET"
+)
 
-// appSpecDefaults lists, by the member holding the object (for list
+// Defaults lists, by the member holding the object (for list
 // elements, the list), the values the API treats as absent: an enum's
 // unset value, or the default the OpenAPI description declares (and, for
 // http_port, the one the live API writes back: live-api-behaviour.md
 // a.18). A value listed here compares equal to an absent one, so a spec
 // with the default spelled out and one without do not differ.
-var appSpecDefaults = map[string]map[string]any{
-	"envs":         {"type": string(AppVariableTypeGeneral), "scope": []any{string(AppVariableScopeUnset), string(AppVariableScopeRunAndBuildTime)}},
-	"services":     {"http_port": json.Number(strconv.Itoa(defaultHTTPPort)), "instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
-	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize},
-	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": defaultInstanceSize, "kind": string(AppJobSpecKindUnspecified)},
+var Defaults = map[string]map[string]any{
+	"envs":         {"type": EnvTypeGeneral, "scope": []any{"UNSET", "RUN_AND_BUILD_TIME"}},
+	"services":     {"http_port": json.Number(strconv.Itoa(DefaultHTTPPort)), "instance_count": json.Number("1"), "instance_size_slug": DefaultInstanceSize},
+	"workers":      {"instance_count": json.Number("1"), "instance_size_slug": DefaultInstanceSize},
+	"jobs":         {"instance_count": json.Number("1"), "instance_size_slug": DefaultInstanceSize, "kind": "UNSPECIFIED"},
 	"static_sites": {"index_document": "index.html", "error_document": "404.html"},
-	"domains":      {"type": string(AppDomainSpecTypeUnspecified)},
-	"image":        {"registry_type": string(AppImageSourceSpecRegistryTypeUnspecified), "tag": "latest"},
-	"alerts":       {"rule": string(AppAlertSpecRuleUnspecifiedRule), "operator": string(AppAlertSpecOperatorUnspecifiedOperator), "window": string(AppAlertSpecWindowUnspecifiedWindow)},
-	"databases":    {"engine": string(AppDatabaseSpecEngineUnset)},
-	"egress":       {"type": string(AppEgressTypeAutoassign)},
+	"domains":      {"type": "UNSPECIFIED"},
+	"image":        {"registry_type": "UNSPECIFIED", "tag": "latest"},
+	"alerts":       {"rule": "UNSPECIFIED_RULE", "operator": "UNSPECIFIED_OPERATOR", "window": "UNSPECIFIED_WINDOW"},
+	"databases":    {"engine": "UNSET"},
+	"egress":       {"type": "AUTOASSIGN"},
 	"cpu":          {"percent": json.Number("80")},
 	"open_search":  {"index_name": "logs"},
 }
 
-// appSpecTree is the spec as plain JSON values (maps, slices, strings,
-// json.Number, bools), unknown keys included, with zero and default
-// values dropped.
-func appSpecTree(spec *AppSpec) (map[string]any, error) {
-	if spec == nil {
-		return map[string]any{}, nil
-	}
-	v, err := spec.jsonValue()
+// TreeOf is spec (an *AppSpec) as it would be sent, as a tree: plain JSON
+// values (maps, slices, strings, json.Number, bools), unknown keys
+// included. A nil spec is an empty tree.
+func TreeOf(spec any) (map[string]any, error) {
+	raw, err := json.Marshal(spec)
 	if err != nil {
 		return nil, err
 	}
-	m, _ := prune(v, "").(map[string]any)
+	v, err := apischema.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := v.(map[string]any)
 	if m == nil {
 		m = map[string]any{}
 	}
 	return m, nil
 }
 
+// Prune is tree with zero and default values dropped.
+func Prune(tree map[string]any) map[string]any {
+	m, _ := prune(tree, "").(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
 // prune drops, recursively, the members of objects that are zero or a
-// default (appSpecDefaults, looked up by owner: the member holding the
+// default (Defaults, looked up by owner: the member holding the
 // object). List elements are kept, null ones as nil.
 func prune(v any, owner string) any {
 	switch v := v.(type) {
@@ -244,7 +264,7 @@ func isZeroJSON(v any) bool {
 }
 
 func isDefault(owner, member string, v any) bool {
-	def, ok := appSpecDefaults[owner][member]
+	def, ok := Defaults[owner][member]
 	if !ok {
 		return false
 	}
@@ -272,38 +292,38 @@ func scalarEqual(a, b any) bool {
 	return a == b
 }
 
-// specDiff collects the changes of one DiffAppSpecs call.
+// specDiff collects the changes of one Diff call.
 type specDiff struct {
-	changes []AppSpecChange
+	changes []Change
 }
 
-func (d *specDiff) add(c AppSpecChange) {
+func (d *specDiff) add(c Change) {
 	switch {
 	case c.Old == nil && c.New != nil:
-		c.Kind = AppSpecChangeAdded
+		c.Kind = Added
 	case c.Old != nil && c.New == nil:
-		c.Kind = AppSpecChangeRemoved
+		c.Kind = Removed
 	default:
-		c.Kind = AppSpecChangeModified
+		c.Kind = Modified
 	}
 	d.changes = append(d.changes, c)
 }
 
 // whole records a change of a whole value, owned by owner.
-func (d *specDiff) whole(path AppSpecPath, owner string, old, new any) {
-	d.add(AppSpecChange{Path: path, Old: rawJSON(old), New: rawJSON(new),
+func (d *specDiff) whole(path Path, owner string, old, new any) {
+	d.add(Change{Path: path, Old: RawJSON(old), New: RawJSON(new),
 		Sensitive: holdsSecret(old, owner) || holdsSecret(new, owner)})
 }
 
 // member compares the values of the member name in two objects.
-func (d *specDiff) member(path AppSpecPath, name string, old, new any) {
+func (d *specDiff) member(path Path, name string, old, new any) {
 	path = path.member(name)
-	if key, ok := appSpecKeyedLists[name]; ok {
+	if key, ok := KeyedLists[name]; ok {
 		if d.keyedList(path, name, key, old, new) {
 			return
 		}
 	}
-	if appSpecSets[name] {
+	if Sets[name] {
 		if !sameSet(old, new) {
 			d.whole(path, name, old, new)
 		}
@@ -317,7 +337,7 @@ func (d *specDiff) member(path AppSpecPath, name string, old, new any) {
 }
 
 // value compares two values held by the member owner.
-func (d *specDiff) value(path AppSpecPath, owner string, old, new any) {
+func (d *specDiff) value(path Path, owner string, old, new any) {
 	switch {
 	case old == nil && new == nil:
 		return
@@ -361,7 +381,7 @@ func (d *specDiff) value(path AppSpecPath, owner string, old, new any) {
 
 // orderedList compares lists element by element. A list of scalars is one
 // value: any difference is a change of the whole list.
-func (d *specDiff) orderedList(path AppSpecPath, owner string, old, new []any) {
+func (d *specDiff) orderedList(path Path, owner string, old, new []any) {
 	if !allObjects(old) || !allObjects(new) {
 		if !slices.EqualFunc(old, new, jsonEqual) {
 			d.whole(path, owner, old, new)
@@ -392,7 +412,7 @@ func (d *specDiff) orderedList(path AppSpecPath, owner string, old, new []any) {
 // key, in any order. It reports false, doing nothing, for a list that is
 // not made of objects (a spec the API would refuse), which is then
 // compared in order.
-func (d *specDiff) keyedList(path AppSpecPath, owner, key string, old, new any) bool {
+func (d *specDiff) keyedList(path Path, owner, key string, old, new any) bool {
 	oldElems, ok1 := keyedElements(old, key)
 	newElems, ok2 := keyedElements(new, key)
 	if !ok1 || !ok2 {
@@ -401,7 +421,7 @@ func (d *specDiff) keyedList(path AppSpecPath, owner, key string, old, new any) 
 	parent, last := path[:len(path)-1], path[len(path)-1]
 	for _, id := range unionIDs(oldElems, newElems) {
 		o, n := oldElems[id], newElems[id]
-		p := parent.with(AppSpecPathElement{Field: last.Field, Key: key, Value: id.value, Nth: id.nth, Index: -1})
+		p := parent.with(PathElement{Field: last.Field, Key: key, Value: id.value, Nth: id.nth, Index: -1})
 		switch {
 		case o == nil || n == nil:
 			d.whole(p, owner, anyOrNil(o), anyOrNil(n))
@@ -417,8 +437,8 @@ func (d *specDiff) keyedList(path AppSpecPath, owner, key string, old, new any) 
 // env compares two environment variables with the same key. The value of
 // a SECRET one (on either side) is compared as a secret; that of a GENERAL
 // one as plain text, since the API does not encrypt those.
-func (d *specDiff) env(path AppSpecPath, old, new map[string]any) {
-	secret := old["type"] == string(AppVariableTypeSecret) || new["type"] == string(AppVariableTypeSecret)
+func (d *specDiff) env(path Path, old, new map[string]any) {
+	secret := old["type"] == EnvTypeSecret || new["type"] == EnvTypeSecret
 	for _, k := range unionKeys(old, new) {
 		switch {
 		case k == "value" && secret:
@@ -436,13 +456,13 @@ func (d *specDiff) env(path AppSpecPath, old, new map[string]any) {
 // secret compares two secret values: equal, different (both plaintext or
 // both ciphertext), or Undecidable (one of each). Either way the change
 // is Sensitive.
-func (d *specDiff) secret(path AppSpecPath, old, new any) {
+func (d *specDiff) secret(path Path, old, new any) {
 	if jsonEqual(old, new) {
 		return
 	}
 	o, oldIsString := old.(string)
 	n, newIsString := new.(string)
-	d.add(AppSpecChange{Path: path, Old: rawJSON(old), New: rawJSON(new), Sensitive: true,
+	d.add(Change{Path: path, Old: RawJSON(old), New: RawJSON(new), Sensitive: true,
 		Undecidable: oldIsString && newIsString && isCiphertext(o) != isCiphertext(n)})
 }
 
@@ -457,7 +477,7 @@ func isCiphertext(s string) bool {
 func holdsSecret(v any, owner string) bool {
 	switch v := v.(type) {
 	case map[string]any:
-		if owner == "envs" && v["type"] == string(AppVariableTypeSecret) {
+		if owner == "envs" && v["type"] == EnvTypeSecret {
 			return true
 		}
 		for k, child := range v {
@@ -485,14 +505,14 @@ func (d *specDiff) components(old, new map[string]any) {
 	collect := func(tree map[string]any) map[elementID]located {
 		out := map[elementID]located{}
 		seen := map[string]int{}
-		for _, kind := range appComponentFields {
+		for _, kind := range ComponentLists {
 			list, _ := tree[kind].([]any)
 			for _, e := range list {
 				m, ok := e.(map[string]any)
 				if !ok {
 					continue // a null entry, skipped as Components does
 				}
-				name := keyString(m["name"])
+				name := KeyString(m["name"])
 				out[elementID{name, seen[name]}] = located{kind, m}
 				seen[name]++
 			}
@@ -500,8 +520,8 @@ func (d *specDiff) components(old, new map[string]any) {
 		return out
 	}
 	oldComps, newComps := collect(old), collect(new)
-	pathOf := func(kind string, id elementID) AppSpecPath {
-		return AppSpecPath{{Field: kind, Key: "name", Value: id.value, Nth: id.nth, Index: -1}}
+	pathOf := func(kind string, id elementID) Path {
+		return Path{{Field: kind, Key: "name", Value: id.value, Nth: id.nth, Index: -1}}
 	}
 	for _, id := range unionIDs(oldComps, newComps) {
 		o, inOld := oldComps[id]
@@ -512,8 +532,8 @@ func (d *specDiff) components(old, new map[string]any) {
 		case !inOld:
 			d.whole(pathOf(n.kind, id), n.kind, nil, n.elem)
 		case o.kind != n.kind:
-			d.add(AppSpecChange{Path: pathOf(n.kind, id), OldPath: pathOf(o.kind, id),
-				Old: rawJSON(o.elem), New: rawJSON(n.elem),
+			d.add(Change{Path: pathOf(n.kind, id), OldPath: pathOf(o.kind, id),
+				Old: RawJSON(o.elem), New: RawJSON(n.elem),
 				Sensitive: holdsSecret(o.elem, o.kind) || holdsSecret(n.elem, n.kind)})
 		default:
 			d.value(pathOf(n.kind, id), n.kind, o.elem, n.elem)
@@ -545,23 +565,23 @@ func keyedElements(v any, key string) (map[elementID]map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		k := keyString(m[key])
+		k := KeyString(m[key])
 		out[elementID{k, seen[k]}] = m
 		seen[k]++
 	}
 	return out, true
 }
 
-// keyString renders a key member's value: a string as is, anything else
+// KeyString renders a key member's value: a string as is, anything else
 // (a number, say) as JSON.
-func keyString(v any) string {
+func KeyString(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
 	if v == nil {
 		return ""
 	}
-	return string(rawJSON(v))
+	return string(RawJSON(v))
 }
 
 // compare orders elementIDs by key value, then by position.
@@ -657,9 +677,9 @@ func jsonEqual(a, b any) bool {
 	return scalarEqual(a, b)
 }
 
-// rawJSON encodes a pruned value compactly with sorted keys; nil for an
+// RawJSON encodes a pruned value compactly with sorted keys; nil for an
 // absent value.
-func rawJSON(v any) json.RawMessage {
+func RawJSON(v any) json.RawMessage {
 	if v == nil {
 		return nil
 	}

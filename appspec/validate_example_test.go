@@ -1,17 +1,17 @@
-package digitalocean_test
+package appspec_test
 
 import (
 	"errors"
 	"fmt"
 
-	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 )
 
 // Validate reports every problem of a spec at once, offline, as an
-// AppSpecErrors (the type ParseAppSpec returns), each an *AppSpecError with
+// Errors (the type Parse returns), each an *Error with
 // the path of the field.
-func ExampleAppSpec_Validate() {
-	spec, err := digitalocean.ParseAppSpec([]byte(`
+func ExampleValidate() {
+	spec, err := appspec.Parse([]byte(`
 name: shop
 region: nyc
 services:
@@ -31,14 +31,14 @@ ingress:
 	if err != nil {
 		panic(err)
 	}
-	err = spec.Validate()
-	var problems digitalocean.AppSpecErrors
+	err = appspec.Validate(spec)
+	var problems appspec.Errors
 	if errors.As(err, &problems) {
 		for _, p := range problems {
 			fmt.Println(p)
 		}
 	}
-	var first *digitalocean.AppSpecError
+	var first *appspec.Error
 	if errors.As(err, &first) {
 		fmt.Println("first:", first.Path)
 	}

@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"encoding/json"
@@ -9,14 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 )
 
-func loadSpecFile(t *testing.T, name string) *AppSpec {
+func loadSpecFile(t *testing.T, name string) *do.AppSpec {
 	t.Helper()
-	spec, err := LoadAppSpec(filepath.Join("testdata", "appspecs", name))
+	spec, err := Load(filepath.Join("testdata", "appspecs", name))
 	require.NoError(t, err)
 	return spec
 }
@@ -25,7 +26,7 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	s := loadSpecFile(t, "storefront.yaml")
 
 	assert.Equal(t, "storefront", s.Name)
-	assert.Equal(t, AppRegionSlug("nyc"), s.Region)
+	assert.Equal(t, do.AppRegionSlug("nyc"), s.Region)
 	assert.Equal(t, []string{"buildpack-stack=ubuntu-22"}, s.Features)
 	assert.True(t, s.EnhancedThreatControlEnabled)
 	assert.True(t, s.DisableEmailObfuscation)
@@ -33,23 +34,23 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 
 	// App-level envs and alerts (live-API fields).
 	require.Len(t, s.Envs, 3)
-	assert.Equal(t, AppVariableDefinition{Key: "APP_ENV", Value: "production", Scope: "RUN_AND_BUILD_TIME"}, *s.Envs[0])
-	assert.Equal(t, AppVariableType("SECRET"), s.Envs[1].Type)
-	assert.Equal(t, AppVariableScope("RUN_TIME"), s.Envs[1].Scope)
+	assert.Equal(t, do.AppVariableDefinition{Key: "APP_ENV", Value: "production", Scope: "RUN_AND_BUILD_TIME"}, *s.Envs[0])
+	assert.Equal(t, do.AppVariableType("SECRET"), s.Envs[1].Type)
+	assert.Equal(t, do.AppVariableScope("RUN_TIME"), s.Envs[1].Scope)
 	assert.True(t, strings.HasPrefix(s.Envs[1].Value, "EV[1:"))
 	assert.Equal(t, "true", s.Envs[2].Value, "a YAML boolean given to a string field")
 	require.Len(t, s.Alerts, 3)
-	assert.Equal(t, AppAlertSpecRule("DOMAIN_FAILED"), s.Alerts[1].Rule)
+	assert.Equal(t, do.AppAlertSpecRule("DOMAIN_FAILED"), s.Alerts[1].Rule)
 	assert.True(t, s.Alerts[2].Disabled)
 
 	require.Len(t, s.Domains, 2)
-	assert.Equal(t, AppDomainSpec{Domain: "shop.example.com", Type: "PRIMARY", Zone: "example.com", MinimumTLSVersion: "1.3"}, *s.Domains[0])
-	assert.Equal(t, TLSVersion("1.2"), s.Domains[1].MinimumTLSVersion, "an unquoted 1.2 is the string 1.2")
+	assert.Equal(t, do.AppDomainSpec{Domain: "shop.example.com", Type: "PRIMARY", Zone: "example.com", MinimumTLSVersion: "1.3"}, *s.Domains[0])
+	assert.Equal(t, do.TLSVersion("1.2"), s.Domains[1].MinimumTLSVersion, "an unquoted 1.2 is the string 1.2")
 	assert.Equal(t, "6d3f1c2a-8b4e-4f0a-9c7d-2e5b1a0f9c33", s.Domains[1].Certificate)
 
 	in := s.Ingress
 	require.NotNil(t, in)
-	assert.Equal(t, AppIngressSpecLoadBalancer("DIGITALOCEAN"), in.LoadBalancer)
+	assert.Equal(t, do.AppIngressSpecLoadBalancer("DIGITALOCEAN"), in.LoadBalancer)
 	assert.Equal(t, int64(3), in.LoadBalancerSize)
 	require.NotNil(t, in.SecureHeader)
 	assert.Equal(t, "Strict-Transport-Security", in.SecureHeader.Key)
@@ -58,28 +59,28 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	r0 := in.Rules[0]
 	assert.Equal(t, "/api", *r0.Match.Path.Prefix)
 	assert.Equal(t, "api", r0.Component.Name)
-	assert.Equal(t, FlexBool(true), r0.Component.PreservePathPrefix)
+	assert.Equal(t, do.FlexBool(true), r0.Component.PreservePathPrefix)
 	assert.Equal(t, "https://shop.example.com", *r0.CORS.AllowOrigins[0].Exact)
 	assert.Equal(t, `^https://[a-z0-9-]+\.shop\.example\.com$`, r0.CORS.AllowOrigins[1].Regex)
 	assert.Equal(t, []string{"GET", "POST", "PUT", "DELETE", "OPTIONS"}, r0.CORS.AllowMethods)
 	assert.Equal(t, "1h", r0.CORS.MaxAge)
 	assert.True(t, r0.CORS.AllowCredentials)
 	assert.Equal(t, "/healthz", *in.Rules[1].Match.Path.Exact, "rules[].match.path.exact")
-	assert.Equal(t, FlexBool(false), in.Rules[1].Component.PreservePathPrefix, `preserve_path_prefix: "false"`)
+	assert.Equal(t, do.FlexBool(false), in.Rules[1].Component.PreservePathPrefix, `preserve_path_prefix: "false"`)
 	assert.Equal(t, "/health", in.Rules[1].Component.Rewrite)
 	assert.Equal(t, "legacy.example.com", *in.Rules[2].Match.Authority.Exact)
-	assert.Equal(t, AppIngressSpecRuleRoutingRedirect{Authority: "shop.example.com", Scheme: "https", Port: 443, RedirectCode: 301}, *in.Rules[2].Redirect)
+	assert.Equal(t, do.AppIngressSpecRuleRoutingRedirect{Authority: "shop.example.com", Scheme: "https", Port: 443, RedirectCode: 301}, *in.Rules[2].Redirect)
 	assert.Equal(t, "docs.", *in.Rules[3].Match.Authority.Prefix, "rules[].match.authority.prefix")
 
 	require.Len(t, s.Services, 2)
 	api := s.Services[0]
 	assert.Equal(t, "api", api.Name)
-	assert.Equal(t, AppGitHubSourceSpec{Repo: "example/storefront", Branch: "main", DeployOnPush: true}, *api.GitHub)
+	assert.Equal(t, do.AppGitHubSourceSpec{Repo: "example/storefront", Branch: "main", DeployOnPush: true}, *api.GitHub)
 	assert.Equal(t, "services/api/Dockerfile", api.DockerfilePath)
 	assert.Equal(t, int64(8080), api.HTTPPort)
 	assert.Equal(t, []int64{9090, 9464}, api.InternalPorts)
-	assert.Equal(t, AppServiceProtocol("HTTP"), api.Protocol)
-	assert.Equal(t, InstanceSizeSlug("apps-d-1vcpu-2gb"), api.InstanceSizeSlug)
+	assert.Equal(t, do.AppServiceProtocol("HTTP"), api.Protocol)
+	assert.Equal(t, do.InstanceSizeSlug("apps-d-1vcpu-2gb"), api.InstanceSizeSlug)
 	assert.Zero(t, api.InstanceCount, "autoscaled: instance_count left out")
 	require.NotNil(t, api.Autoscaling)
 	assert.Equal(t, int64(2), api.Autoscaling.MinInstanceCount)
@@ -87,55 +88,55 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	assert.Equal(t, int64(75), api.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, int64(150), api.Autoscaling.Metrics.RequestsPerSecond.PerInstance)
 	assert.Equal(t, int64(400), api.Autoscaling.Metrics.RequestDuration.P95Milliseconds)
-	assert.Equal(t, AppServiceSpecHealthCheck{HTTPPath: "/health", Port: 8080, InitialDelaySeconds: 10, PeriodSeconds: 15, TimeoutSeconds: 3, SuccessThreshold: 1, FailureThreshold: 3}, *api.HealthCheck)
+	assert.Equal(t, do.AppServiceSpecHealthCheck{HTTPPath: "/health", Port: 8080, InitialDelaySeconds: 10, PeriodSeconds: 15, TimeoutSeconds: 3, SuccessThreshold: 1, FailureThreshold: 3}, *api.HealthCheck)
 	assert.Equal(t, int32(6), api.LivenessHealthCheck.FailureThreshold)
-	assert.Equal(t, AppServiceSpecTermination{DrainSeconds: 30, GracePeriodSeconds: 60}, *api.Termination)
+	assert.Equal(t, do.AppServiceSpecTermination{DrainSeconds: 30, GracePeriodSeconds: 60}, *api.Termination)
 	require.Len(t, api.Envs, 4)
 	assert.Equal(t, "${db.DATABASE_URL}", api.Envs[0].Value)
 	assert.Equal(t, "8080", api.Envs[2].Value, "a YAML number given to a string field")
 	require.Len(t, api.Alerts, 2)
-	assert.Equal(t, AppAlertSpec{Rule: "CPU_UTILIZATION", Operator: "GREATER_THAN", Value: 80, Window: "FIVE_MINUTES"}, *api.Alerts[0])
+	assert.Equal(t, do.AppAlertSpec{Rule: "CPU_UTILIZATION", Operator: "GREATER_THAN", Value: 80, Window: "FIVE_MINUTES"}, *api.Alerts[0])
 	assert.Equal(t, float32(750.5), api.Alerts[1].Value)
 	require.Len(t, api.LogDestinations, 2)
 	assert.Equal(t, "0123456789abcdef0123456789abcdef", api.LogDestinations[0].Datadog.APIKey)
 	otel := api.LogDestinations[1]
 	assert.Equal(t, "https://logs.example.com:4318/v1/logs", otel.Endpoint)
-	assert.Equal(t, []*AppLogDestinationHeader{
+	assert.Equal(t, []*do.AppLogDestinationHeader{
 		{Key: "Authorization", Value: "Bearer 7c4a8d09ca3762af61e59520943dc26494f8941b"},
 		{Key: "X-Scope-OrgID", Value: "42"},
 	}, otel.Headers)
 	assert.False(t, otel.TLSInsecure)
 
 	web := s.Services[1]
-	assert.Equal(t, AppGitSourceSpec{RepoCloneURL: "https://github.com/example/storefront-web.git", Branch: "main"}, *web.Git)
+	assert.Equal(t, do.AppGitSourceSpec{RepoCloneURL: "https://github.com/example/storefront-web.git", Branch: "main"}, *web.Git)
 	assert.Equal(t, "npm ci && npm run build", web.BuildCommand)
 	assert.Equal(t, int64(2), web.InstanceCount)
 	require.NotNil(t, web.InactivitySleep)
 	assert.Equal(t, int32(900), web.InactivitySleep.AfterSeconds)
-	assert.Equal(t, AppServiceSpecInactivitySleepLoadingPage{Enabled: true, CustomURL: "https://shop.example.com/waking-up.html"}, *web.InactivitySleep.LoadingPage)
+	assert.Equal(t, do.AppServiceSpecInactivitySleepLoadingPage{Enabled: true, CustomURL: "https://shop.example.com/waking-up.html"}, *web.InactivitySleep.LoadingPage)
 	assert.Equal(t, "syslog+tls://logs5.papertrailapp.com:12345", web.LogDestinations[0].Papertrail.Endpoint)
 
 	require.Len(t, s.Workers, 1)
 	mailer := s.Workers[0]
-	assert.Equal(t, AppGitLabSourceSpec{Repo: "example/storefront-mailer", Branch: "release"}, *mailer.GitLab)
+	assert.Equal(t, do.AppGitLabSourceSpec{Repo: "example/storefront-mailer", Branch: "release"}, *mailer.GitLab)
 	assert.Equal(t, int64(60), mailer.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, int64(9000), mailer.LivenessHealthCheck.Port)
 	assert.Equal(t, int32(120), mailer.Termination.GracePeriodSeconds)
-	assert.Equal(t, AppAlertSpecWindow("ONE_HOUR"), mailer.Alerts[0].Window)
+	assert.Equal(t, do.AppAlertSpecWindow("ONE_HOUR"), mailer.Alerts[0].Window)
 	assert.Equal(t, "bZh5Hk3mDqWc8uLrT1pYvXeN", mailer.LogDestinations[0].Logtail.Token)
 	assert.Equal(t, "storefront-logs", mailer.LogDestinations[1].OpenSearch.ClusterName)
 	assert.Equal(t, "doadmin", mailer.LogDestinations[1].OpenSearch.BasicAuth.User)
 
 	require.Len(t, s.Jobs, 3)
-	assert.Equal(t, AppJobSpecKind("PRE_DEPLOY"), s.Jobs[0].Kind)
+	assert.Equal(t, do.AppJobSpecKind("PRE_DEPLOY"), s.Jobs[0].Kind)
 	assert.Equal(t, "example/storefront", s.Jobs[0].Bitbucket.Repo)
 	assert.Equal(t, int32(300), s.Jobs[0].Termination.GracePeriodSeconds)
 	report := s.Jobs[1]
-	assert.Equal(t, AppJobSpecKind("SCHEDULED"), report.Kind)
-	assert.Equal(t, AppJobSpecSchedule{Cron: "0 3 * * *", TimeZone: "America/New_York"}, *report.Schedule)
+	assert.Equal(t, do.AppJobSpecKind("SCHEDULED"), report.Kind)
+	assert.Equal(t, do.AppJobSpecSchedule{Cron: "0 3 * * *", TimeZone: "America/New_York"}, *report.Schedule)
 	assert.Equal(t, "30m", report.Timeout)
-	assert.Equal(t, AppAlertSpecRule("DEPLOYMENT_FAILED"), report.Alerts[0].Rule)
-	assert.Equal(t, AppImageSourceSpec{RegistryType: "DOCR", Repository: "ops-notifier", Tag: "2.1"}, *s.Jobs[2].Image)
+	assert.Equal(t, do.AppAlertSpecRule("DEPLOYMENT_FAILED"), report.Alerts[0].Rule)
+	assert.Equal(t, do.AppImageSourceSpec{RegistryType: "DOCR", Repository: "ops-notifier", Tag: "2.1"}, *s.Jobs[2].Image)
 
 	require.Len(t, s.StaticSites, 1)
 	docs := s.StaticSites[0]
@@ -144,11 +145,11 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	assert.Equal(t, "0.125.4", docs.Envs[0].Value)
 
 	require.Len(t, s.Databases, 2)
-	assert.Equal(t, AppDatabaseSpec{Name: "db", Engine: "PG", Version: "16", Production: true, ClusterName: "storefront-pg", DBName: "storefront", DBUser: "storefront_app"}, *s.Databases[0])
+	assert.Equal(t, do.AppDatabaseSpec{Name: "db", Engine: "PG", Version: "16", Production: true, ClusterName: "storefront-pg", DBName: "storefront", DBUser: "storefront_app"}, *s.Databases[0])
 	assert.Equal(t, "db-s-1vcpu-1gb", s.Databases[1].Size)
 	assert.Equal(t, int64(1), s.Databases[1].NumNodes)
 
-	assert.Equal(t, AppEgressType("DEDICATED_IP"), s.Egress.Type)
+	assert.Equal(t, do.AppEgressType("DEDICATED_IP"), s.Egress.Type)
 	assert.Equal(t, "https://status.example.com/maintenance.html", s.Maintenance.OfflinePageURL)
 }
 
@@ -160,32 +161,32 @@ func TestLoadAppSpecFunctions(t *testing.T) {
 	assert.Equal(t, "/packages", fn.SourceDir)
 	assert.True(t, fn.GitHub.DeployOnPush)
 	assert.Equal(t, "300", fn.Envs[1].Value)
-	assert.Equal(t, AppAlertSpecRule("FUNCTIONS_AVERAGE_DURATION_MS"), fn.Alerts[1].Rule)
+	assert.Equal(t, do.AppAlertSpecRule("FUNCTIONS_AVERAGE_DURATION_MS"), fn.Alerts[1].Rule)
 	assert.Equal(t, float32(1200), fn.Alerts[1].Value)
 	assert.Equal(t, "abcdefabcdefabcdefabcdefabcdefab", fn.LogDestinations[0].Datadog.APIKey)
 	assert.Equal(t, "index.html", s.StaticSites[0].CatchallDocument)
 	assert.Equal(t, "site", s.Ingress.Rules[1].Component.Name)
-	assert.Equal(t, AppRegionSlug("ams"), s.Region)
+	assert.Equal(t, do.AppRegionSlug("ams"), s.Region)
 }
 
 func TestLoadAppSpecImagesWithAnchorsAndMerges(t *testing.T) {
 	s := loadSpecFile(t, "images.yaml")
 	require.Len(t, s.Services, 2)
 	gw, search := s.Services[0], s.Services[1]
-	assert.Equal(t, AppImageSourceSpec{RegistryType: "DOCR", Repository: "gateway", Tag: "v1.8.2", DeployOnPush: &AppImageSourceSpecDeployOnPush{Enabled: true}}, *gw.Image)
-	assert.Equal(t, AppServiceProtocol("HTTP2"), gw.Protocol)
-	assert.Equal(t, AppImageSourceSpecRegistryType("DOCKER_HUB"), search.Image.RegistryType)
+	assert.Equal(t, do.AppImageSourceSpec{RegistryType: "DOCR", Repository: "gateway", Tag: "v1.8.2", DeployOnPush: &do.AppImageSourceSpecDeployOnPush{Enabled: true}}, *gw.Image)
+	assert.Equal(t, do.AppServiceProtocol("HTTP2"), gw.Protocol)
+	assert.Equal(t, do.AppImageSourceSpecRegistryType("DOCKER_HUB"), search.Image.RegistryType)
 	assert.Equal(t, "sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac", search.Image.Digest)
 	assert.Equal(t, "example-user:dckr_pat_0123456789abcdef", search.Image.RegistryCredentials)
 
 	// Aliases repeat the anchored values; merge keys lose to written keys.
-	assert.Equal(t, InstanceSizeSlug("apps-d-1vcpu-1gb"), search.InstanceSizeSlug)
+	assert.Equal(t, do.InstanceSizeSlug("apps-d-1vcpu-1gb"), search.InstanceSizeSlug)
 	assert.Equal(t, gw.Envs, search.Envs)
 	assert.Equal(t, gw.Envs, s.Workers[0].Envs)
-	assert.Equal(t, AppServiceSpecHealthCheck{HTTPPath: "/_cluster/health", Port: 9200, PeriodSeconds: 10, TimeoutSeconds: 2}, *search.HealthCheck)
+	assert.Equal(t, do.AppServiceSpecHealthCheck{HTTPPath: "/_cluster/health", Port: 9200, PeriodSeconds: 10, TimeoutSeconds: 2}, *search.HealthCheck)
 
 	indexer := s.Workers[0].Image
-	assert.Equal(t, AppImageSourceSpec{RegistryType: "GHCR", Registry: "example-org", Repository: "indexer", Tag: "2025.01", RegistryCredentials: "example-bot:ghp_0123456789abcdefABCDEF"}, *indexer)
+	assert.Equal(t, do.AppImageSourceSpec{RegistryType: "GHCR", Registry: "example-org", Repository: "indexer", Tag: "2025.01", RegistryCredentials: "example-bot:ghp_0123456789abcdefABCDEF"}, *indexer)
 	assert.Equal(t, "indexer --full", s.Jobs[0].RunCommand)
 }
 
@@ -193,13 +194,13 @@ func TestLoadAppSpecJSONAndRequestWrapper(t *testing.T) {
 	s := loadSpecFile(t, "sample-nodejs.json")
 	assert.Equal(t, "example-app", s.Name)
 	assert.Equal(t, "SECRET", string(s.Envs[0].Type))
-	assert.Equal(t, &AppIngressSpec{}, s.Ingress)
+	assert.Equal(t, &do.AppIngressSpec{}, s.Ingress)
 	svc := s.Services[0]
 	assert.Equal(t, "https://github.com/digitalocean/sample-nodejs.git", svc.Git.RepoCloneURL)
 	assert.Equal(t, int64(70), svc.Autoscaling.Metrics.CPU.Percent)
 	assert.Equal(t, []int64{8080}, svc.InternalPorts)
 	os := svc.LogDestinations[0].OpenSearch
-	assert.Equal(t, AppLogDestinationOpenSearchBasicAuth{User: "doadmin", Password: "1234567890abcdef"}, *os.BasicAuth)
+	assert.Equal(t, do.AppLogDestinationOpenSearchBasicAuth{User: "doadmin", Password: "1234567890abcdef"}, *os.BasicAuth)
 	assert.Equal(t, "example-cluster", os.ClusterName)
 
 	wrapped := loadSpecFile(t, "wrapped-request.json")
@@ -212,14 +213,14 @@ func TestAppSpecRoundTrip(t *testing.T) {
 	require.GreaterOrEqual(t, len(files), 5)
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			first, err := LoadAppSpec(file)
+			first, err := Load(file)
 			require.NoError(t, err)
-			out, err := MarshalAppSpecYAML(first)
+			out, err := Marshal(first)
 			require.NoError(t, err)
-			second, err := ParseAppSpec(out)
+			second, err := Parse(out)
 			require.NoError(t, err, "re-reading:\n%s", out)
 			assert.Equal(t, first, second)
-			again, err := MarshalAppSpecYAML(second)
+			again, err := Marshal(second)
 			require.NoError(t, err)
 			assert.Equal(t, string(out), string(again), "YAML output is stable")
 
@@ -234,13 +235,13 @@ func TestAppSpecRoundTrip(t *testing.T) {
 }
 
 func TestMarshalAppSpecYAMLOutput(t *testing.T) {
-	spec := &AppSpec{
+	spec := &do.AppSpec{
 		Name:   "demo",
 		Region: "fra",
-		Services: []*AppServiceSpec{{
+		Services: []*do.AppServiceSpec{{
 			Name:     "web",
 			HTTPPort: 8080,
-			Envs: []*AppVariableDefinition{
+			Envs: []*do.AppVariableDefinition{
 				{Key: "PORT", Value: "8080"},
 				{Key: "DEBUG", Value: "true"},
 				{Key: "LEGACY", Value: "yes"},
@@ -248,9 +249,9 @@ func TestMarshalAppSpecYAMLOutput(t *testing.T) {
 			},
 			InstanceCount: 2,
 		}},
-		Domains: []*AppDomainSpec{{Domain: "demo.example.com", MinimumTLSVersion: "1.2"}},
+		Domains: []*do.AppDomainSpec{{Domain: "demo.example.com", MinimumTLSVersion: "1.2"}},
 	}
-	out, err := MarshalAppSpecYAML(spec)
+	out, err := Marshal(spec)
 	require.NoError(t, err)
 	text := string(out)
 	assert.True(t, strings.HasPrefix(text, "name: demo\nregion: fra\n"), text)
@@ -265,18 +266,18 @@ func TestMarshalAppSpecYAMLOutput(t *testing.T) {
 	for _, absent := range []string{"static_sites", "disable_edge_cache", "ingress", "null", "{}", "wildcard"} {
 		assert.NotContains(t, text, absent, "empty fields are left out")
 	}
-	back, err := ParseAppSpec(out)
+	back, err := Parse(out)
 	require.NoError(t, err)
 	assert.Equal(t, spec, back)
 
-	_, err = MarshalAppSpecYAML(nil)
-	assert.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = Marshal(nil)
+	assert.ErrorIs(t, err, do.ErrInvalidArgument)
 }
 
 func TestAppSpecYAMLMethodsInLargerDocument(t *testing.T) {
 	type deployConfig struct {
-		Environment string  `yaml:"environment"`
-		App         AppSpec `yaml:"app"`
+		Environment string     `yaml:"environment"`
+		App         do.AppSpec `yaml:"app"`
 	}
 	doc := "environment: staging\napp:\n  name: demo\n  services:\n    - name: web\n      http_port: 3000\n"
 	var cfg deployConfig
@@ -289,7 +290,7 @@ func TestAppSpecYAMLMethodsInLargerDocument(t *testing.T) {
 	assert.Contains(t, string(out), "http_port: 3000", "JSON key names, not Go field names")
 
 	err = yaml.Unmarshal([]byte("app:\n  name: demo\n  servcies: []\n"), &cfg)
-	var specErr *AppSpecError
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, 3, specErr.Line)
 	assert.Equal(t, "services", specErr.Suggestion)
@@ -314,8 +315,8 @@ func TestParseAppSpecUnknownKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseAppSpec([]byte(tt.doc))
-			var specErr *AppSpecError
+			_, err := Parse([]byte(tt.doc))
+			var specErr *Error
 			require.ErrorAs(t, err, &specErr)
 			assert.Equal(t, tt.line, specErr.Line, "line")
 			assert.Equal(t, tt.column, specErr.Column, "column")
@@ -333,17 +334,17 @@ func TestParseAppSpecUnknownKeys(t *testing.T) {
 func TestLoadAppSpecErrorNamesFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("name: a\nservices:\n  - name: web\n    instance_cont: 2\n"), 0o600))
-	_, err := LoadAppSpec(path)
-	var specErr *AppSpecError
+	_, err := Load(path)
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, path, specErr.File)
 	assert.Equal(t, path+`:4:5: services[0].instance_cont: unknown key "instance_cont" (did you mean "instance_count"?)`,
 		strings.TrimPrefix(err.Error(), "digitalocean: app spec: "))
 
-	_, err = ParseAppSpec([]byte("name: a\nregoin: nyc\n"))
+	_, err = Parse([]byte("name: a\nregoin: nyc\n"))
 	assert.EqualError(t, err, `digitalocean: app spec: line 2, column 1: regoin: unknown key "regoin" (did you mean "region"?)`)
 
-	_, err = LoadAppSpec(filepath.Join(t.TempDir(), "missing.yaml"))
+	_, err = Load(filepath.Join(t.TempDir(), "missing.yaml"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
@@ -369,8 +370,8 @@ func TestParseAppSpecTypeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseAppSpec([]byte(tt.doc))
-			var specErr *AppSpecError
+			_, err := Parse([]byte(tt.doc))
+			var specErr *Error
 			require.ErrorAs(t, err, &specErr)
 			assert.Equal(t, tt.line, specErr.Line, "line")
 			assert.Equal(t, tt.path, specErr.Path)
@@ -396,7 +397,7 @@ alerts:
   - rule: CPU_UTILIZATION
     value: 7
 `
-	s, err := ParseAppSpec([]byte(doc))
+	s, err := Parse([]byte(doc))
 	require.NoError(t, err)
 	assert.True(t, s.Domains[0].Wildcard, "YAML 1.1 yes")
 	assert.False(t, s.Domains[1].Wildcard, "YAML 1.1 Off")
@@ -406,9 +407,9 @@ alerts:
 	assert.Equal(t, "2024-01-01", s.Services[0].BuildCommand, "a date stays as written")
 	assert.Equal(t, float32(7), s.Alerts[0].Value)
 
-	s, err = ParseAppSpec([]byte("name: a\nregion: ~\nservices: null\n"))
+	s, err = Parse([]byte("name: a\nregion: ~\nservices: null\n"))
 	require.NoError(t, err)
-	assert.Equal(t, &AppSpec{Name: "a"}, s, "null leaves fields empty")
+	assert.Equal(t, &do.AppSpec{Name: "a"}, s, "null leaves fields empty")
 }
 
 func TestParseAppSpecDocumentErrors(t *testing.T) {
@@ -429,8 +430,8 @@ func TestParseAppSpecDocumentErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseAppSpec([]byte(tt.doc))
-			var specErr *AppSpecError
+			_, err := Parse([]byte(tt.doc))
+			var specErr *Error
 			require.ErrorAs(t, err, &specErr)
 			assert.Contains(t, specErr.Msg, tt.msg)
 			if tt.line > 0 {
@@ -439,17 +440,17 @@ func TestParseAppSpecDocumentErrors(t *testing.T) {
 		})
 	}
 
-	_, err := ParseAppSpec(make([]byte, maxAppSpecBytes+1))
+	_, err := Parse(make([]byte, maxFileBytes+1))
 	assert.ErrorContains(t, err, "larger than")
 }
 
 func TestParseAppSpecAliasBombIsBounded(t *testing.T) {
-	_, err := ParseAppSpec([]byte(mergeBomb(40)))
-	var specErr *AppSpecError
+	_, err := Parse([]byte(mergeBomb(40)))
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Contains(t, specErr.Msg, "too many nodes")
 
-	spec, err := ParseAppSpec([]byte(mergeBomb(3)))
+	spec, err := Parse([]byte(mergeBomb(3)))
 	require.NoError(t, err, "a few levels of merges are fine")
 	assert.Equal(t, "/", spec.Services[3].HealthCheck.HTTPPath)
 }

@@ -1,7 +1,7 @@
-package digitalocean
+package appspec
 
-// The cross-field rules of AppSpec.Validate, one method each, in the order
-// of appSpecRules; docs/validation.md gives each rule's source.
+// The cross-field rules of Validate, one method each, in the order
+// of validationRules; docs/validation.md gives each rule's source.
 
 import (
 	"cmp"
@@ -10,13 +10,16 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specmodel"
 )
 
 // uniqueComponentNames: names are unique across all components, databases
 // included.
 func (v *specValidation) uniqueComponentNames() {
 	v.components = map[string]declaredComponent{}
-	for c := range v.each() {
+	for _, c := range v.each() {
 		if c.Name == "" {
 			continue // the generated "required" constraint reports it
 		}
@@ -30,15 +33,15 @@ func (v *specValidation) uniqueComponentNames() {
 
 // oneSource: every component but a database has exactly one source.
 func (v *specValidation) oneSource() {
-	for c := range v.each() {
-		if c.Kind == AppComponentKindDatabase {
+	for _, c := range v.each() {
+		if c.Kind == do.AppComponentKindDatabase {
 			continue
 		}
 		keys := "git, github, gitlab, bitbucket or image"
-		if c.Kind == AppComponentKindFunctions {
+		if c.Kind == do.AppComponentKindFunctions {
 			keys = "git, github, gitlab or bitbucket"
 		}
-		switch sources := c.fields().sources.keys(); len(sources) {
+		switch sources := fieldsOf(c.AppComponent).sources.keys(); len(sources) {
 		case 0:
 			v.fail(c.path(), "has no source: set one of %s", keys)
 		case 1:
@@ -51,8 +54,8 @@ func (v *specValidation) oneSource() {
 // instanceCountOrAutoscaling: instance_count must not be set when
 // autoscaling is.
 func (v *specValidation) instanceCountOrAutoscaling() {
-	for c := range v.each() {
-		if c.InstanceCount() != 0 && c.fields().autoscaling != nil {
+	for _, c := range v.each() {
+		if c.InstanceCount() != 0 && fieldsOf(c.AppComponent).autoscaling != nil {
 			v.fail(c.path()+".instance_count", "must not be set when autoscaling is used (autoscaling sets the count)")
 		}
 	}
@@ -60,8 +63,8 @@ func (v *specValidation) instanceCountOrAutoscaling() {
 
 // autoscalingBounds: min_instance_count <= max_instance_count.
 func (v *specValidation) autoscalingBounds() {
-	for c := range v.each() {
-		auto := c.fields().autoscaling
+	for _, c := range v.each() {
+		auto := fieldsOf(c.AppComponent).autoscaling
 		if auto != nil && auto.MinInstanceCount > 0 && auto.MaxInstanceCount > 0 && auto.MinInstanceCount > auto.MaxInstanceCount {
 			v.fail(c.path()+".autoscaling.min_instance_count", "%d is more than max_instance_count %d", auto.MinInstanceCount, auto.MaxInstanceCount)
 		}
@@ -75,7 +78,7 @@ func (v *specValidation) healthCheckPort() {
 		if c == nil || c.HealthCheck == nil || c.HealthCheck.Port == 0 {
 			continue
 		}
-		port, httpPort := c.HealthCheck.Port, cmp.Or(c.HTTPPort, defaultHTTPPort)
+		port, httpPort := c.HealthCheck.Port, cmp.Or(c.HTTPPort, int64(specmodel.DefaultHTTPPort))
 		if port != httpPort && !slices.Contains(c.InternalPorts, port) {
 			v.fail(fmt.Sprintf("services[%d].health_check.port", i),
 				"health check port %d is neither the http_port (%d) nor one of internal_ports", port, httpPort)
@@ -87,7 +90,7 @@ func (v *specValidation) healthCheckPort() {
 // across all components.
 func (v *specValidation) routePaths() {
 	seen := map[string]string{}
-	check := func(path string, routes []*AppRouteSpec) {
+	check := func(path string, routes []*do.AppRouteSpec) {
 		for j, r := range routes {
 			if r == nil || r.Path == "" {
 				continue
@@ -103,8 +106,8 @@ func (v *specValidation) routePaths() {
 			seen[r.Path] = at
 		}
 	}
-	for c := range v.each() {
-		check(c.path(), c.fields().routes)
+	for _, c := range v.each() {
+		check(c.path(), fieldsOf(c.AppComponent).routes)
 	}
 }
 
@@ -121,13 +124,13 @@ func (v *specValidation) staticSiteDocuments() {
 // pathedImage is an image source with its path.
 type pathedImage struct {
 	path string
-	*AppImageSourceSpec
+	*do.AppImageSourceSpec
 }
 
 // images lists the image sources with their paths, in spec order.
 func (v *specValidation) images() []pathedImage {
 	var out []pathedImage
-	for c := range v.each() {
+	for _, c := range v.each() {
 		if img := c.Image(); img != nil {
 			out = append(out, pathedImage{c.path() + ".image", img})
 		}
@@ -147,7 +150,7 @@ func (v *specValidation) imageTagOrDigest() {
 // docrRegistry: a DOCR image leaves registry empty.
 func (v *specValidation) docrRegistry() {
 	for _, img := range v.images() {
-		if img.RegistryType == AppImageSourceSpecRegistryTypeDOCR && img.Registry != "" {
+		if img.RegistryType == do.AppImageSourceSpecRegistryTypeDOCR && img.Registry != "" {
 			v.fail(img.path+".registry", "must be empty for registry_type DOCR (the registry is the account's)")
 		}
 	}
@@ -166,7 +169,7 @@ func (v *specValidation) productionDatabaseCluster() {
 func (v *specValidation) onePrimaryDomain() {
 	first := ""
 	for i, d := range v.spec.Domains {
-		if d == nil || d.Type != AppDomainSpecTypePrimary {
+		if d == nil || d.Type != do.AppDomainSpecTypePrimary {
 			continue
 		}
 		path := fmt.Sprintf("domains[%d].type", i)
@@ -179,12 +182,12 @@ func (v *specValidation) onePrimaryDomain() {
 }
 
 // ingressRules lists the ingress rules with their paths.
-func (v *specValidation) ingressRules() ([]string, []*AppIngressSpecRule) {
+func (v *specValidation) ingressRules() ([]string, []*do.AppIngressSpecRule) {
 	if v.spec.Ingress == nil {
 		return nil, nil
 	}
 	var paths []string
-	var rules []*AppIngressSpecRule
+	var rules []*do.AppIngressSpecRule
 	for i, r := range v.spec.Ingress.Rules {
 		if r != nil {
 			paths = append(paths, fmt.Sprintf("ingress.rules[%d]", i))
@@ -218,7 +221,7 @@ func (v *specValidation) ingressComponentExists() {
 		switch {
 		case !found:
 			v.fail(paths[i]+".component.name", "no component is named %q", name)
-		case declared.kind != AppComponentKindService && declared.kind != AppComponentKindStaticSite && declared.kind != AppComponentKindFunctions:
+		case declared.kind != do.AppComponentKindService && declared.kind != do.AppComponentKindStaticSite && declared.kind != do.AppComponentKindFunctions:
 			v.fail(paths[i]+".component.name", "%q is a %s (%s): ingress rules route to services, static sites and functions only",
 				name, strings.ReplaceAll(string(declared.kind), "_", " "), declared.path)
 		}
@@ -238,7 +241,7 @@ func (v *specValidation) preservePathPrefixOrRewrite() {
 
 // stringMatches: a string match sets only one of exact, prefix and regex.
 func (v *specValidation) stringMatches() {
-	checkCORS := func(path string, cors *AppCORSPolicy) {
+	checkCORS := func(path string, cors *do.AppCORSPolicy) {
 		if cors == nil {
 			return
 		}
@@ -261,8 +264,8 @@ func (v *specValidation) stringMatches() {
 			}
 		}
 	}
-	for c := range v.each() {
-		checkCORS(c.path(), c.fields().cors)
+	for _, c := range v.each() {
+		checkCORS(c.path(), fieldsOf(c.AppComponent).cors)
 	}
 	paths, rules := v.ingressRules()
 	for i, r := range rules {
@@ -273,7 +276,7 @@ func (v *specValidation) stringMatches() {
 		}
 		for _, m := range []struct {
 			name  string
-			match *AppIngressSpecRuleStringMatch
+			match *do.AppIngressSpecRuleStringMatch
 		}{{"authority", r.Match.Authority}, {"path", r.Match.Path}} {
 			if m.match != nil && m.match.Exact != nil && m.match.Prefix != nil {
 				v.fail(path+".match."+m.name, "sets exact and prefix: set only one")
@@ -291,9 +294,9 @@ var bindableReference = sync.OnceValue(func() *regexp.Regexp {
 // bindableReferences: ${name.VAR} in an env value names _self or a
 // component or database of the spec.
 func (v *specValidation) bindableReferences() {
-	check := func(path string, envs []*AppVariableDefinition) {
+	check := func(path string, envs []*do.AppVariableDefinition) {
 		for j, e := range envs {
-			if e == nil || e.Type == AppVariableTypeSecret {
+			if e == nil || e.Type == do.AppVariableTypeSecret {
 				continue // a secret's value is not interpolated (and may be ciphertext)
 			}
 			for _, m := range bindableReference().FindAllStringSubmatch(e.Value, -1) {
@@ -307,7 +310,7 @@ func (v *specValidation) bindableReferences() {
 		}
 	}
 	check("", v.spec.Envs)
-	for c := range v.each() {
+	for _, c := range v.each() {
 		check(c.path()+".", c.Envs())
 	}
 }

@@ -1,4 +1,4 @@
-package digitalocean
+package appspec
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/internal/specfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -24,10 +26,10 @@ services:
 `
 
 func TestParseAppSpecReportsEveryProblem(t *testing.T) {
-	_, err := ParseAppSpec([]byte(threeMistakes))
+	_, err := Parse([]byte(threeMistakes))
 	require.Error(t, err)
 
-	var problems AppSpecErrors
+	var problems Errors
 	require.ErrorAs(t, err, &problems, "the whole list")
 	require.Len(t, problems, 3)
 	type where struct {
@@ -45,7 +47,7 @@ func TestParseAppSpecReportsEveryProblem(t *testing.T) {
 	}, got, "document order")
 	assert.Equal(t, "region", problems[0].Suggestion)
 
-	var first *AppSpecError
+	var first *Error
 	require.ErrorAs(t, err, &first, "errors.As finds the first problem")
 	assert.Same(t, problems[0], first)
 
@@ -56,8 +58,8 @@ func TestParseAppSpecReportsEveryProblem(t *testing.T) {
 }
 
 func TestParseAppSpecOneProblemReadsAsOne(t *testing.T) {
-	_, err := ParseAppSpec([]byte("name: a\nregoin: nyc\n"))
-	var problems AppSpecErrors
+	_, err := Parse([]byte("name: a\nregoin: nyc\n"))
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
 	require.Len(t, problems, 1)
 	assert.EqualError(t, err, `digitalocean: app spec: line 2, column 1: regoin: unknown key "regoin" (did you mean "region"?)`)
@@ -69,10 +71,10 @@ func TestParseAppSpecProblemsAreBounded(t *testing.T) {
 	for i := range 60 {
 		fmt.Fprintf(&b, "  - name: web%d\n    http_port: port%d\n", i, i)
 	}
-	_, err := ParseAppSpec([]byte(b.String()))
-	var problems AppSpecErrors
+	_, err := Parse([]byte(b.String()))
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
-	require.Len(t, problems, maxAppSpecProblems+1, "the first 50 and a note")
+	require.Len(t, problems, specfile.MaxProblems+1, "the first 50 and a note")
 	assert.Equal(t, "services[49].http_port", problems[49].Path)
 	note := problems[50]
 	assert.Zero(t, note.Line)
@@ -97,8 +99,8 @@ ingress:
     - component: {name: web, preserve_prefix: true}
       match: {path: {prefx: /}}
 `
-	_, err := ParseAppSpec([]byte(doc))
-	var problems AppSpecErrors
+	_, err := Parse([]byte(doc))
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
 	var paths []string
 	for _, p := range problems {
@@ -116,8 +118,8 @@ ingress:
 func TestLoadAppSpecNamesFileInEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(threeMistakes), 0o600))
-	_, err := LoadAppSpec(path)
-	var problems AppSpecErrors
+	_, err := Load(path)
+	var problems Errors
 	require.ErrorAs(t, err, &problems)
 	require.Len(t, problems, 3)
 	for _, p := range problems {
@@ -127,16 +129,16 @@ func TestLoadAppSpecNamesFileInEveryProblem(t *testing.T) {
 }
 
 func TestAppSpecErrorsUnwrap(t *testing.T) {
-	a, b := &AppSpecError{Path: "a", Msg: "x"}, &AppSpecError{Path: "b", Msg: "y"}
-	var err error = AppSpecErrors{a, b}
+	a, b := &Error{Path: "a", Msg: "x"}, &Error{Path: "b", Msg: "y"}
+	var err error = Errors{a, b}
 	wrapped := fmt.Errorf("plan: %w", err)
-	var first *AppSpecError
+	var first *Error
 	require.ErrorAs(t, wrapped, &first)
 	assert.Same(t, a, first)
 	assert.ErrorIs(t, wrapped, b)
 	assert.Equal(t, "digitalocean: app spec: 2 problems:\n\ta: x\n\tb: y", err.Error())
-	assert.Equal(t, "digitalocean: app spec: no problems", AppSpecErrors(nil).Error())
-	assert.False(t, errors.Is(err, ErrInvalidArgument))
+	assert.Equal(t, "digitalocean: app spec: no problems", Errors(nil).Error())
+	assert.False(t, errors.Is(err, do.ErrInvalidArgument))
 }
 
 const deployTemplate = `spec:
@@ -158,19 +160,19 @@ func TestParseDeployTemplate(t *testing.T) {
 	assert.Equal(t, "sample-nodejs", spec.Name)
 	assert.Equal(t, "npm start", spec.Services[0].RunCommand)
 
-	same, err := ParseAppSpec([]byte(deployTemplate))
-	require.NoError(t, err, "ParseAppSpec takes the wrapper too")
+	same, err := Parse([]byte(deployTemplate))
+	require.NoError(t, err, "Parse takes the wrapper too")
 	assert.Equal(t, spec, same)
 
-	out, err := MarshalDeployTemplateYAML(spec)
+	out, err := MarshalDeployTemplate(spec)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(out), "spec:\n  name: sample-nodejs\n"), string(out))
 	back, err := ParseDeployTemplate(out)
 	require.NoError(t, err)
 	assert.Equal(t, spec, back)
 
-	_, err = MarshalDeployTemplateYAML(nil)
-	assert.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = MarshalDeployTemplate(nil)
+	assert.ErrorIs(t, err, do.ErrInvalidArgument)
 }
 
 func TestLoadDeployTemplate(t *testing.T) {
@@ -183,7 +185,7 @@ func TestLoadDeployTemplate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "deploy.template.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("spec:\n  name: a\n  servces: []\n"), 0o600))
 	_, err = LoadDeployTemplate(path)
-	var specErr *AppSpecError
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, path, specErr.File)
 	assert.Equal(t, "spec.servces", specErr.Path)
@@ -195,12 +197,12 @@ func TestLoadDeployTemplateRequiresWrapper(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "deploy.template.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("name: a\n"), 0o600))
 	_, err := LoadDeployTemplate(path)
-	var specErr *AppSpecError
+	var specErr *Error
 	require.ErrorAs(t, err, &specErr)
 	assert.Equal(t, path, specErr.File)
 	assert.Contains(t, specErr.Msg, `top-level "spec:" key`)
 
-	spec, err := LoadAppSpec(path)
+	spec, err := Load(path)
 	require.NoError(t, err)
 	assert.Equal(t, "a", spec.Name)
 }
@@ -230,13 +232,13 @@ func TestDeployTemplateWrapperErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			parse := ParseAppSpec
+			parse := Parse
 			if tt.template {
 				parse = ParseDeployTemplate
 			}
 			spec, err := parse([]byte(tt.doc))
 			assert.Nil(t, spec)
-			var specErr *AppSpecError
+			var specErr *Error
 			require.ErrorAs(t, err, &specErr)
 			for _, want := range tt.want {
 				assert.Contains(t, specErr.Msg, want)
