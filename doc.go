@@ -95,18 +95,20 @@
 //
 // # App spec files
 //
-// LoadAppSpec and ParseAppSpec read an App Platform app spec file (YAML or
-// JSON, the format of the control panel and doctl), reporting every problem
-// at once (AppSpecErrors), a likely typo with the known key it misspells;
-// MarshalAppSpecYAML writes one back losslessly, unknown keys included, and
-// LoadDeployTemplate reads .do/deploy.template.yaml (see
-// docs/appspec-files.md). AppSpec.Validate checks a spec offline and
-// returns every problem (an AppSpecErrors, as ParseAppSpec does);
-// Apps.Propose validates it against the API.
-// NormalizeAppSpec applies what the live API does to a stored spec (routes
-// to ingress rules, defaults), DiffAppSpecs lists semantic changes between
-// two specs (SECRET ciphertext against plaintext is flagged undecidable,
-// not reported as drift), and AppSpec.Clone deep-copies one
+// Package appspec (github.com/oceankit/digitalocean/appspec) holds the
+// app-spec toolkit. appspec.Load and appspec.Parse read an App Platform
+// app spec file (YAML or JSON, the format of the control panel and doctl),
+// reporting every problem at once (appspec.Errors), a likely typo with the
+// known key it misspells; appspec.Marshal writes one back losslessly,
+// unknown keys included, and appspec.LoadDeployTemplate reads
+// .do/deploy.template.yaml (see docs/appspec-files.md). appspec.Validate
+// checks a spec offline and returns every problem (an appspec.Errors, as
+// appspec.Parse does); Apps.Propose validates it against the API.
+// appspec.Normalize applies what the live API does to a stored spec
+// (routes to ingress rules, defaults), appspec.Diff lists semantic changes
+// between two specs (SECRET ciphertext against plaintext is flagged
+// undecidable, not reported as drift). AppSpec's YAML methods read and
+// write the same format, and AppSpec.Clone deep-copies a spec
 // (docs/providers.md). *Error.Field names the spec field an API rejection
 // names.
 // AppSpec.Components and AppSpec.Component walk and find components. Specs
