@@ -348,7 +348,7 @@ func checkDiffProperties(t testing.TB, a, b *do.AppSpec) {
 	}
 }
 
-func TestDiffAppSpecsProperties(t *testing.T) {
+func TestDiffProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	cases := 150
 	if testing.Short() {

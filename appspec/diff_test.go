@@ -51,7 +51,7 @@ const diffBaseSpec = `{
   ]}
 }`
 
-func TestDiffAppSpecsNoChange(t *testing.T) {
+func TestDiffNoChange(t *testing.T) {
 	base := specFromJSON(t, diffBaseSpec)
 	cases := map[string]string{
 		"same document": diffBaseSpec,
@@ -109,7 +109,7 @@ func TestDiffAppSpecsNoChange(t *testing.T) {
 	}
 }
 
-func TestDiffAppSpecsNilAndEmpty(t *testing.T) {
+func TestDiffNilAndEmpty(t *testing.T) {
 	assert.Empty(t, Diff(nil, nil))
 	assert.Empty(t, Diff(nil, &do.AppSpec{}))
 	assert.Empty(t, Diff(&do.AppSpec{Services: []*do.AppServiceSpec{}}, nil), "an empty list is absent")
@@ -131,7 +131,7 @@ func diffEdit(t *testing.T, edit func(s *do.AppSpec)) []Change {
 	return Diff(specFromJSON(t, diffBaseSpec), edited)
 }
 
-func TestDiffAppSpecsChanges(t *testing.T) {
+func TestDiffChanges(t *testing.T) {
 	cases := []struct {
 		name string
 		edit func(s *do.AppSpec)
@@ -198,7 +198,7 @@ func TestDiffAppSpecsChanges(t *testing.T) {
 	}
 }
 
-func TestDiffAppSpecsRoutesInOrder(t *testing.T) {
+func TestDiffRoutesInOrder(t *testing.T) {
 	withRoutes := func(paths ...string) *do.AppSpec {
 		s := &do.AppSpec{Services: []*do.AppServiceSpec{{Name: "web"}}}
 		for _, p := range paths {
@@ -215,7 +215,7 @@ func TestDiffAppSpecsRoutesInOrder(t *testing.T) {
 		changeStrings(Diff(withRoutes("/a", "/b"), withRoutes("/a"))))
 }
 
-func TestDiffAppSpecsComponentChangesKind(t *testing.T) {
+func TestDiffComponentChangesKind(t *testing.T) {
 	changes := diffEdit(t, func(s *do.AppSpec) {
 		w := s.Workers[0]
 		s.Workers = nil
@@ -231,7 +231,7 @@ func TestDiffAppSpecsComponentChangesKind(t *testing.T) {
 	assert.Equal(t, `~ services[name=mailer] (was workers[name=mailer]): {"github":{"branch":"main","repo":"acme/mailer"},"name":"mailer"} -> {"github":{"branch":"main","repo":"acme/mailer"},"name":"mailer"}`, c.String())
 }
 
-func TestDiffAppSpecsUnknownKeys(t *testing.T) {
+func TestDiffUnknownKeys(t *testing.T) {
 	old := specFromJSON(t, `{"name":"a","future_flag":{"x":1},"services":[{"name":"api","beta_knob":"on","envs":[{"key":"K","value":"v","origin":"ui"}]}]}`)
 	same := specFromJSON(t, `{"services":[{"envs":[{"origin":"ui","value":"v","key":"K"}],"beta_knob":"on","name":"api"}],"future_flag":{"x":1.0},"name":"a","zero_knob":""}`)
 	assert.Empty(t, changeStrings(Diff(old, same)), "unknown keys equal, numbers by value, an unknown zero is absent")
@@ -259,7 +259,7 @@ func secretSpec(secret, general, credentials string) *do.AppSpec {
 	}
 }
 
-func TestDiffAppSpecsSecrets(t *testing.T) {
+func TestDiffSecrets(t *testing.T) {
 	const (
 		ev1 = "EV[1:zqiRIeaaYK/NqctZDYzy6t0pTrtRDez8:wqGpZRrsKN5nPhWQrS479cfBiXT0WQ==]"
 		ev2 = "EV[1:AAAAIeaaYK/NqctZDYzy6t0pTrtRDez8:BBBBZRrsKN5nPhWQrS479cfBiXT0WQ==]"
@@ -368,7 +368,7 @@ func TestDiffAppSpecsSecrets(t *testing.T) {
 	})
 }
 
-func TestDiffAppSpecsRepeatedKeys(t *testing.T) {
+func TestDiffRepeatedKeys(t *testing.T) {
 	old := specFromJSON(t, `{"envs":[{"key":"A","value":"1"},{"key":"A","value":"2"}]}`)
 	new := specFromJSON(t, `{"envs":[{"key":"A","value":"1"},{"key":"A","value":"3"},{"key":"A","value":"4"}]}`)
 	changes := Diff(old, new)
@@ -379,7 +379,7 @@ func TestDiffAppSpecsRepeatedKeys(t *testing.T) {
 	assert.Equal(t, 1, changes[0].Path[0].Nth)
 }
 
-func TestDiffAppSpecsDeterministicOrder(t *testing.T) {
+func TestDiffDeterministicOrder(t *testing.T) {
 	old := specFromJSON(t, diffBaseSpec)
 	edited := func() *do.AppSpec {
 		s := specFromJSON(t, diffBaseSpec)
@@ -410,7 +410,7 @@ func TestDiffAppSpecsDeterministicOrder(t *testing.T) {
 	}, first)
 }
 
-func TestAppSpecPathRendering(t *testing.T) {
+func TestPathRendering(t *testing.T) {
 	p := Path{
 		{Field: "services", Key: "name", Value: "api", Index: -1},
 		{Field: "envs", Key: "key", Value: "DB_URL", Index: -1},
@@ -455,13 +455,13 @@ func TestDefaultsAreEnumValues(t *testing.T) {
 	assert.Equal(t, string(do.AppVariableTypeGeneral), specmodel.EnvTypeGeneral)
 }
 
-// TestDiffAppSpecsLiveAPIEcho compares a desired spec with what the live
+// TestDiffLiveAPIEcho compares a desired spec with what the live
 // API returns for it, written from testdata/live-api-behaviour.md: SECRET
 // values encrypted (a.1), GENERAL and zero values omitted (a.9, a.10),
 // http_port 8080 filled in (a.18), an empty ingress match string read back
 // as an empty object (a.11). A plan shows nothing to do; the secret is
 // listed as undecidable only.
-func TestDiffAppSpecsLiveAPIEcho(t *testing.T) {
+func TestDiffLiveAPIEcho(t *testing.T) {
 	desired := specFromJSON(t, `{
   "name": "shop", "region": "ams",
   "services": [{"name": "api", "instance_count": 0, "http_port": 0,
@@ -495,7 +495,7 @@ func TestDiffAppSpecsLiveAPIEcho(t *testing.T) {
 	assert.Contains(t, changeStrings(changes), `~ services[name=api].envs[key=LOG_LEVEL].value: "debug" -> "info"`)
 }
 
-func BenchmarkDiffAppSpecs(b *testing.B) {
+func BenchmarkDiff(b *testing.B) {
 	old, new := specFromJSON(b, diffBaseSpec), specFromJSON(b, diffBaseSpec)
 	new.Services[0].Envs[0].Value = "changed"
 	b.ReportAllocs()

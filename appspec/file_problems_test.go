@@ -25,7 +25,7 @@ services:
     instance_count: 2
 `
 
-func TestParseAppSpecReportsEveryProblem(t *testing.T) {
+func TestParseReportsEveryProblem(t *testing.T) {
 	_, err := Parse([]byte(threeMistakes))
 	require.Error(t, err)
 
@@ -57,7 +57,7 @@ func TestParseAppSpecReportsEveryProblem(t *testing.T) {
 	line 7, column 5: services[0].instance_count: key "instance_count" repeated (first at line 6)`, err.Error())
 }
 
-func TestParseAppSpecOneProblemReadsAsOne(t *testing.T) {
+func TestParseOneProblemReadsAsOne(t *testing.T) {
 	_, err := Parse([]byte("name: a\nregoin: nyc\n"))
 	var problems Errors
 	require.ErrorAs(t, err, &problems)
@@ -65,7 +65,7 @@ func TestParseAppSpecOneProblemReadsAsOne(t *testing.T) {
 	assert.EqualError(t, err, `digitalocean: app spec: line 2, column 1: regoin: unknown key "regoin" (did you mean "region"?)`)
 }
 
-func TestParseAppSpecProblemsAreBounded(t *testing.T) {
+func TestParseProblemsAreBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("name: a\nservices:\n")
 	for i := range 60 {
@@ -84,7 +84,7 @@ func TestParseAppSpecProblemsAreBounded(t *testing.T) {
 	assert.Len(t, strings.Split(err.Error(), "\n"), 52, "a heading and one line per entry")
 }
 
-func TestParseAppSpecProblemsAcrossKinds(t *testing.T) {
+func TestParseProblemsAcrossKinds(t *testing.T) {
 	doc := `name: a
 services:
   - name: web
@@ -115,7 +115,7 @@ ingress:
 	}, paths)
 }
 
-func TestLoadAppSpecNamesFileInEveryProblem(t *testing.T) {
+func TestLoadNamesFileInEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(threeMistakes), 0o600))
 	_, err := Load(path)
@@ -128,7 +128,7 @@ func TestLoadAppSpecNamesFileInEveryProblem(t *testing.T) {
 	assert.Contains(t, err.Error(), "\n\t"+path+":5:16: services[0].http_port: ")
 }
 
-func TestAppSpecErrorsUnwrap(t *testing.T) {
+func TestErrorsUnwrap(t *testing.T) {
 	a, b := &Error{Path: "a", Msg: "x"}, &Error{Path: "b", Msg: "y"}
 	var err error = Errors{a, b}
 	wrapped := fmt.Errorf("plan: %w", err)

@@ -22,7 +22,7 @@ func loadSpecFile(t *testing.T, name string) *do.AppSpec {
 	return spec
 }
 
-func TestLoadAppSpecStorefront(t *testing.T) {
+func TestLoadStorefront(t *testing.T) {
 	s := loadSpecFile(t, "storefront.yaml")
 
 	assert.Equal(t, "storefront", s.Name)
@@ -153,7 +153,7 @@ func TestLoadAppSpecStorefront(t *testing.T) {
 	assert.Equal(t, "https://status.example.com/maintenance.html", s.Maintenance.OfflinePageURL)
 }
 
-func TestLoadAppSpecFunctions(t *testing.T) {
+func TestLoadFunctions(t *testing.T) {
 	s := loadSpecFile(t, "functions.yaml")
 	require.Len(t, s.Functions, 1)
 	fn := s.Functions[0]
@@ -169,7 +169,7 @@ func TestLoadAppSpecFunctions(t *testing.T) {
 	assert.Equal(t, do.AppRegionSlug("ams"), s.Region)
 }
 
-func TestLoadAppSpecImagesWithAnchorsAndMerges(t *testing.T) {
+func TestLoadImagesWithAnchorsAndMerges(t *testing.T) {
 	s := loadSpecFile(t, "images.yaml")
 	require.Len(t, s.Services, 2)
 	gw, search := s.Services[0], s.Services[1]
@@ -190,7 +190,7 @@ func TestLoadAppSpecImagesWithAnchorsAndMerges(t *testing.T) {
 	assert.Equal(t, "indexer --full", s.Jobs[0].RunCommand)
 }
 
-func TestLoadAppSpecJSONAndRequestWrapper(t *testing.T) {
+func TestLoadJSONAndRequestWrapper(t *testing.T) {
 	s := loadSpecFile(t, "sample-nodejs.json")
 	assert.Equal(t, "example-app", s.Name)
 	assert.Equal(t, "SECRET", string(s.Envs[0].Type))
@@ -234,7 +234,7 @@ func TestAppSpecRoundTrip(t *testing.T) {
 	}
 }
 
-func TestMarshalAppSpecYAMLOutput(t *testing.T) {
+func TestMarshalOutput(t *testing.T) {
 	spec := &do.AppSpec{
 		Name:   "demo",
 		Region: "fra",
@@ -296,7 +296,7 @@ func TestAppSpecYAMLMethodsInLargerDocument(t *testing.T) {
 	assert.Equal(t, "services", specErr.Suggestion)
 }
 
-func TestParseAppSpecUnknownKeys(t *testing.T) {
+func TestParseUnknownKeys(t *testing.T) {
 	tests := []struct {
 		name, doc          string
 		line, column       int
@@ -331,7 +331,7 @@ func TestParseAppSpecUnknownKeys(t *testing.T) {
 	}
 }
 
-func TestLoadAppSpecErrorNamesFile(t *testing.T) {
+func TestLoadErrorNamesFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("name: a\nservices:\n  - name: web\n    instance_cont: 2\n"), 0o600))
 	_, err := Load(path)
@@ -348,7 +348,7 @@ func TestLoadAppSpecErrorNamesFile(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
-func TestParseAppSpecTypeErrors(t *testing.T) {
+func TestParseTypeErrors(t *testing.T) {
 	tests := []struct {
 		name, doc, path, msg string
 		line                 int
@@ -380,7 +380,7 @@ func TestParseAppSpecTypeErrors(t *testing.T) {
 	}
 }
 
-func TestParseAppSpecLenientScalars(t *testing.T) {
+func TestParseLenientScalars(t *testing.T) {
 	doc := `name: a
 domains:
   - domain: a.example.com
@@ -412,7 +412,7 @@ alerts:
 	assert.Equal(t, &do.AppSpec{Name: "a"}, s, "null leaves fields empty")
 }
 
-func TestParseAppSpecDocumentErrors(t *testing.T) {
+func TestParseDocumentErrors(t *testing.T) {
 	tests := []struct {
 		name, doc, msg string
 		line           int
@@ -444,7 +444,7 @@ func TestParseAppSpecDocumentErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "larger than")
 }
 
-func TestParseAppSpecAliasBombIsBounded(t *testing.T) {
+func TestParseAliasBombIsBounded(t *testing.T) {
 	_, err := Parse([]byte(mergeBomb(40)))
 	var specErr *Error
 	require.ErrorAs(t, err, &specErr)

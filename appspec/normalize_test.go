@@ -116,7 +116,7 @@ var normalizeCases = []struct {
 	},
 }
 
-func TestNormalizeAppSpecFacts(t *testing.T) {
+func TestNormalizeFacts(t *testing.T) {
 	for _, tc := range normalizeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			in := normSpec(t, tc.in)
@@ -133,13 +133,13 @@ func TestNormalizeAppSpecFacts(t *testing.T) {
 	}
 }
 
-func TestNormalizeAppSpecNil(t *testing.T) {
+func TestNormalizeNil(t *testing.T) {
 	assert.Nil(t, Normalize(nil))
 }
 
 // Rules made from one component's routes do not share its cors: changing
 // one leaves the others alone.
-func TestNormalizeAppSpecRulesDoNotShareCORS(t *testing.T) {
+func TestNormalizeRulesDoNotShareCORS(t *testing.T) {
 	got := Normalize(normSpec(t, `{"name":"c","services":[{"name":"api",
 		"routes":[{"path":"/a"},{"path":"/b"}],"cors":{"allow_origins":[{"prefix":"https://x"}],"allow_methods":["GET"]}}]}`))
 	require.Len(t, got.Ingress.Rules, 2)
@@ -193,7 +193,7 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
-func BenchmarkNormalizeAppSpec(b *testing.B) {
+func BenchmarkNormalize(b *testing.B) {
 	spec := new(do.AppSpec)
 	require.NoError(b, json.Unmarshal([]byte(normalizeCases[0].in), spec))
 	b.Run("Clone", func(b *testing.B) {

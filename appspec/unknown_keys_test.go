@@ -15,7 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-func TestParseAppSpecKeepsKeysCloseToNothing(t *testing.T) {
+func TestParseKeepsKeysCloseToNothing(t *testing.T) {
 	doc := `name: a
 future_flag: true
 services:
@@ -58,7 +58,7 @@ workers:
 	assert.Equal(t, spec, back)
 }
 
-func TestParseAppSpecMarkedKeysCloseToKnownOnes(t *testing.T) {
+func TestParseMarkedKeysCloseToKnownOnes(t *testing.T) {
 	// A newer API's key that happens to be close to a known one (http_ports
 	// next to http_port) loads when marked, as Marshal marks it.
 	marked := "name: a\nservices:\n  - name: web\n    # " + specfile.UnknownKeyMarker + "\n    http_ports: [80, 81]\n" +
@@ -305,7 +305,7 @@ func (g *specGenerator) free(depth int) any {
 	return m
 }
 
-func TestParseAppSpecMisplacedKeys(t *testing.T) {
+func TestParseMisplacedKeys(t *testing.T) {
 	// http_port indented under github, instance_count at the top level:
 	// keys of other objects are not kept silently.
 	doc := `name: a

@@ -44,7 +44,7 @@ func unjoin(err error) []error {
 
 // Validate and Parse return the same list type, so one piece of
 // code handles a file's problems and a spec's alike.
-func TestValidateReturnsAppSpecErrors(t *testing.T) {
+func TestValidateReturnsErrors(t *testing.T) {
 	describe := func(err error) []string {
 		var problems Errors
 		require.ErrorAs(t, err, &problems)
@@ -409,7 +409,7 @@ func TestNormalizedKnownGoodSpecsStayValid(t *testing.T) {
 
 // Load does not call Validate: a partial file (a fragment a tool
 // merges into a larger spec) loads, and Validate is a separate step.
-func TestLoadAppSpecDoesNotValidate(t *testing.T) {
+func TestLoadDoesNotValidate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "partial.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("region: mars\nservices:\n  - instance_count: 0\ningress:\n  rules:\n    - component: {name: elsewhere}\n"), 0o600))
 	spec, err := Load(path)
