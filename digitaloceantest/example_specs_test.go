@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	do "github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -58,7 +59,7 @@ func TestExampleSpecsPassValidate(t *testing.T) {
 				return false
 			}
 			spec := v.Addr().Interface().(*do.AppSpec)
-			assert.NoError(t, spec.Validate(), "the Example spec at %s", where)
+			assert.NoError(t, appspec.Validate(spec), "the Example spec at %s", where)
 			checked++
 			return false
 		})

@@ -334,7 +334,7 @@ func TestPlanTerraformScenariosAgainstTheFakesModel(t *testing.T) {
 	ctx := context.Background()
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			desired, err := do.LoadAppSpec(file)
+			desired, err := appspec.Load(file)
 			require.NoError(t, err)
 			app, _, err := client.Apps.Create(ctx, &do.AppCreateRequest{Spec: desired})
 			require.NoError(t, err)
