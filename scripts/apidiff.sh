@@ -10,10 +10,11 @@
 # is a list item under "## [Unreleased]" that starts with "- **Breaking:**"
 # and names, in backquotes, the identifier apidiff reports
 # (`NormalizeAppSpec`, `AppSpec.Validate`, `digitaloceantest.Server.Foo`;
-# apidiff's "(*T).M" is written `T.M`, its "./pkg." prefix `pkg.`), or the
-# type or function the identifier belongs to (`AppSpec` covers
-# `AppSpec.Validate` and `AppSpec.Foo`). A removed package is named by its
-# import path.
+# apidiff's "(*T).M" may be written `T.M`, its "./pkg." prefix is `pkg.`),
+# or the type or function the identifier belongs to (`AppSpec` covers
+# `AppSpec.Validate` and `AppSpec.Foo`). The item's wrapped lines and nested
+# list count as part of it. A removed package is named by its import path.
+# Commands (package main, such as examples/provider) are not API.
 #
 # The base. Not HEAD^: helpers land several commits at once (a
 # fast-forward merge), CI runs on the last one, and a break in any earlier
@@ -48,12 +49,24 @@ git archive "$base_commit" | tar -x -C "$tmp/base"
 # This tree's incompatible changes, one "- IDENT: what" line each.
 "$tmp/bin/apidiff" -m -incompatible "$tmp/base.export" "$module" >"$tmp/report" 2> >(grep -v "^Ignoring internal package" >&2)
 
-# The backquoted names on the Breaking lines of the Unreleased section.
+# normalize writes a name the way the check compares it: "(*T).M" and
+# "T.M()" as T.M, "*T" as T, "digitalocean.X" (the root package) as X.
+normalize() {
+	sed -E 's/\(\*?([A-Za-z0-9_]+)\)/\1/g; s/^\*//; s/\(\)$//; s/^digitalocean\.//'
+}
+
+# breaking_items prints the list items that start with "- **Breaking:**",
+# with their continuation lines (wrapped text, nested lists).
+breaking_items() {
+	awk '/^- / { on = /^- \*\*Breaking:?\*\*/ } /^[^ \t-]/ { on = 0 } on'
+}
+
+# The backquoted names on the Breaking items of the Unreleased section.
 awk '/^## \[Unreleased\]/ { on = 1; next } /^## / { on = 0 } on' CHANGELOG.md >"$tmp/unreleased"
 declare -A listed=()
 while IFS= read -r name; do
 	listed[$name]=1
-done < <(grep -E '^- \*\*Breaking:?\*\*:?' "$tmp/unreleased" | grep -oE '`[^`]+`' | tr -d '`' || true)
+done < <(breaking_items <"$tmp/unreleased" | grep -oE '`[^`]+`' | tr -d '`' | normalize || true)
 
 # listed_as IDENT: IDENT, or a prefix of it ending before a dot, is listed.
 # A package qualifier alone (pkg. in pkg.T.M) does not count.
@@ -65,6 +78,13 @@ is_listed() {
 		rest=${rest%.*}
 	done
 }
+
+# Commands (package main) cannot be imported: their exported names are
+# not API, whatever apidiff says about them.
+declare -A commands=()
+while IFS= read -r pkg; do
+	[[ -n $pkg ]] && commands[${pkg#"$module"/}]=1
+done < <(go list -f '{{if eq .Name "main"}}{{.ImportPath}}{{end}}' ./... 2>/dev/null)
 
 unlisted=0 total=0
 while IFS= read -r line; do
@@ -78,11 +98,15 @@ while IFS= read -r line; do
 		[[ -n ${listed[$ident]:-} || -n ${listed[${ident#"$module"/}]:-} ]] && continue
 	else
 		ident=${change%%: *}
-		ident=$(sed -E 's/\(\*?([A-Za-z0-9_]+)\)/\1/g' <<<"$ident") # (*T).M -> T.M
+		ident=$(normalize <<<"$ident")
 		qual=""
 		if [[ $ident == ./* ]]; then # ./dir/pkg.T.M: qualified by the package name
 			ident=${ident#./}
 			local_pkg=${ident%%.*}
+			if [[ -n ${commands[$local_pkg]:-} ]]; then
+				total=$((total - 1))
+				continue
+			fi
 			qual="${local_pkg##*/}."
 			ident=${ident#*.}
 		fi
