@@ -37,7 +37,9 @@ func TestFakeUsesNoneOfTheAppSpecToolkit(t *testing.T) {
 		sdkName := ""
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			assert.False(t, strings.HasPrefix(path, sdk+"/appspec"), "%s imports the toolkit", p)
+			for _, toolkit := range []string{sdk + "/appspec", sdk + "/internal/specmodel", sdk + "/internal/specfile"} {
+				assert.False(t, strings.HasPrefix(path, toolkit), "%s imports the toolkit (%s)", p, toolkit)
+			}
 			name := path[strings.LastIndex(path, "/")+1:]
 			if imp.Name != nil {
 				name = imp.Name.Name
