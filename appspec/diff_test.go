@@ -276,8 +276,10 @@ func TestDiffSecrets(t *testing.T) {
 		}
 		assert.Equal(t, "services[name=api].envs[key=TOKEN].value", changes[0].Path.String())
 		assert.Equal(t, "workers[name=w].image.registry_credentials", changes[1].Path.String())
-		assert.Equal(t, `"`+ev1+`"`, string(changes[0].Old))
-		assert.Equal(t, `"hunter2"`, string(changes[0].New))
+		assert.Equal(t, `"(sensitive)"`, string(changes[0].New), "masked")
+		old, new := changes[0].Reveal()
+		assert.Equal(t, `"`+ev1+`"`, string(old))
+		assert.Equal(t, `"hunter2"`, string(new))
 		assert.False(t, HasChanges(changes), "a plan re-sending the same plaintext shows no change")
 		assert.Equal(t, "~ services[name=api].envs[key=TOKEN].value: encrypted value and plaintext cannot be compared", changes[0].String())
 

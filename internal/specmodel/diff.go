@@ -46,8 +46,10 @@ type Change struct {
 	// absent (or zero, which the API does not tell apart).
 	Old, New json.RawMessage
 	// Sensitive marks values that hold a secret: a SECRET environment
-	// variable's value, registry credentials, or a whole element that
-	// contains one. Do not print them; String does not.
+	// variable's value, registry credentials, an EV[...] ciphertext, or a
+	// whole element that contains one. Old and New then hold the values
+	// with each secret replaced by Masked (a new component with one SECRET
+	// env shows all its other fields); Reveal returns them unmasked.
 	Sensitive bool
 	// Undecidable marks a value that cannot be compared: an EV[...]
 	// ciphertext on one side and a plaintext on the other. The API
@@ -56,10 +58,12 @@ type Change struct {
 	// Modified. HasChanges ignores these changes: re-sending the
 	// plaintext would only produce another ciphertext.
 	Undecidable bool
+
+	revealed *revealed // what Old and New mask; nil unless Sensitive
 }
 
-// String describes the change on one line, values included unless
-// Sensitive: `~ services[name=api].http_port: 8080 -> 9090`.
+// String describes the change on one line, values included, secrets
+// masked: `~ services[name=api].http_port: 8080 -> 9090`.
 func (c Change) String() string {
 	sign := map[ChangeKind]string{Added: "+", Removed: "-", Modified: "~"}[c.Kind]
 	var b strings.Builder
@@ -71,7 +75,10 @@ func (c Change) String() string {
 	case c.Undecidable:
 		b.WriteString(": encrypted value and plaintext cannot be compared")
 		return b.String()
-	case c.Sensitive:
+	case c.Rotated():
+		b.WriteString(": (sensitive value, rotated)")
+		return b.String()
+	case c.revealed != nil && c.revealed.leaf:
 		b.WriteString(": (sensitive value)")
 		return b.String()
 	}
@@ -124,8 +131,13 @@ func HasChanges(changes []Change) bool {
 //     Undecidable change; two ciphertexts or two plaintexts are compared;
 //   - keys this package does not know are compared like known ones.
 func Diff(old, new map[string]any) []Change {
+	return DiffWith(old, new, Options{})
+}
+
+// DiffWith is Diff, tuned by opts.
+func DiffWith(old, new map[string]any, opts Options) []Change {
 	oldTree, newTree := Prune(old), Prune(new)
-	d := &specDiff{}
+	d := &specDiff{opts: opts}
 	d.components(oldTree, newTree)
 	for _, k := range unionKeys(oldTree, newTree) {
 		if componentList(k) {
@@ -294,6 +306,7 @@ func scalarEqual(a, b any) bool {
 
 // specDiff collects the changes of one Diff call.
 type specDiff struct {
+	opts    Options
 	changes []Change
 }
 
@@ -311,8 +324,7 @@ func (d *specDiff) add(c Change) {
 
 // whole records a change of a whole value, owned by owner.
 func (d *specDiff) whole(path Path, owner string, old, new any) {
-	d.add(Change{Path: path, Old: RawJSON(old), New: RawJSON(new),
-		Sensitive: holdsSecret(old, owner) || holdsSecret(new, owner)})
+	d.add(sensitive(Change{Path: path}, owner, owner, old, new))
 }
 
 // member compares the values of the member name in two objects.
@@ -462,8 +474,22 @@ func (d *specDiff) secret(path Path, old, new any) {
 	}
 	o, oldIsString := old.(string)
 	n, newIsString := new.(string)
-	d.add(Change{Path: path, Old: RawJSON(old), New: RawJSON(new), Sensitive: true,
-		Undecidable: oldIsString && newIsString && isCiphertext(o) != isCiphertext(n)})
+	undecidable := oldIsString && newIsString && isCiphertext(o) != isCiphertext(n)
+	rotated := false
+	if undecidable && d.opts.Secret != nil {
+		plaintext := n
+		if isCiphertext(n) {
+			plaintext = o
+		}
+		switch known, unchanged := d.opts.Secret(path.String(), plaintext); {
+		case known && unchanged:
+			return // the plaintext the ciphertext was made from
+		case known:
+			undecidable, rotated = false, true
+		}
+	}
+	d.add(Change{Path: path, Old: maskedLeaf(old), New: maskedLeaf(new), Sensitive: true, Undecidable: undecidable,
+		revealed: &revealed{old: RawJSON(old), new: RawJSON(new), leaf: true, rotated: rotated}})
 }
 
 // isCiphertext reports an App Platform encrypted value, EV[1:…:…]; the
@@ -532,9 +558,7 @@ func (d *specDiff) components(old, new map[string]any) {
 		case !inOld:
 			d.whole(pathOf(n.kind, id), n.kind, nil, n.elem)
 		case o.kind != n.kind:
-			d.add(Change{Path: pathOf(n.kind, id), OldPath: pathOf(o.kind, id),
-				Old: RawJSON(o.elem), New: RawJSON(n.elem),
-				Sensitive: holdsSecret(o.elem, o.kind) || holdsSecret(n.elem, n.kind)})
+			d.add(sensitive(Change{Path: pathOf(n.kind, id), OldPath: pathOf(o.kind, id)}, o.kind, n.kind, o.elem, n.elem))
 		default:
 			d.value(pathOf(n.kind, id), n.kind, o.elem, n.elem)
 		}
