@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
@@ -47,10 +48,17 @@ func demoSpec(apiKey string) *digitalocean.AppSpec {
 // demo walks the resource through its life, printing each plan.
 func demo(ctx context.Context, srv *digitaloceantest.Server, out io.Writer) error {
 	client := srv.Client()
+	// The provider's key: a real provider keeps it in its configuration or
+	// a key file, never in the state.
+	secrets, err := appspec.NewSecretHasher(appspec.NewSecretKey())
+	if err != nil {
+		return err
+	}
 	r := &Resource{
-		Client: client,
-		Wait:   digitalocean.WaitOptions{MinInterval: 20 * time.Millisecond, MaxInterval: 100 * time.Millisecond},
-		Logf:   func(f string, a ...any) { fmt.Fprintf(out, "    "+f+"\n", a...) },
+		Client:  client,
+		Secrets: secrets,
+		Wait:    digitalocean.WaitOptions{MinInterval: 20 * time.Millisecond, MaxInterval: 100 * time.Millisecond},
+		Logf:    func(f string, a ...any) { fmt.Fprintf(out, "    "+f+"\n", a...) },
 	}
 	st := &State{}
 	say := func(title string) { fmt.Fprintf(out, "\n== %s\n", title) }
@@ -74,7 +82,7 @@ func demo(ctx context.Context, srv *digitaloceantest.Server, out io.Writer) erro
 	if err := apply(demoSpec("s3cret")); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "state: app %s, %d secret hash(es), no plaintext\n", st.ID, len(st.Secrets))
+	fmt.Fprintf(out, "state: app %s, %d secret fingerprint(s), no plaintext\n", st.ID, len(st.Fingerprints))
 
 	say("plan again with the same secret plaintext: nothing to do")
 	if err := plan(demoSpec("s3cret")); err != nil {

@@ -60,6 +60,20 @@ func TestLiveRunOnlyReadsWithoutApply(t *testing.T) {
 		if requests(srv, http.MethodPut) != 1 {
 			t.Errorf("-apply sent %d updates, want 1", requests(srv, http.MethodPut))
 		}
+		key, err := os.ReadFile(l.statePath + ".key")
+		if err != nil {
+			t.Fatalf("the apply kept no key beside the state: %v", err)
+		}
+		state, err := os.ReadFile(l.statePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := strings.TrimSpace(string(key)); len(k) != 64 || strings.Contains(string(state), k) {
+			t.Errorf("key %q: want 32 hex bytes, kept out of the state", k)
+		}
+		if !strings.Contains(string(state), `"secret_fingerprints"`) || strings.Contains(string(state), `"p"`) {
+			t.Errorf("state:\n%s\nwant fingerprints and no plaintext", state)
+		}
 		out.Reset()
 		if err := l.run(t.Context(), r.Client, &out); err != nil {
 			t.Fatal(err)

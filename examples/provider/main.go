@@ -1,7 +1,7 @@
 // Command provider is a small Terraform-style resource for App Platform
 // apps, built on the SDK alone: resource.go holds Create, Read, Update,
 // Delete and Import, plan.go the plan (appspec.Validate, appspec.Normalize,
-// appspec.Diff, and secrets compared through hashes kept in the state),
+// appspec.DiffWith, secrets settled by the fingerprints kept in the state),
 // diagnostics.go the mapping of errors to spec attributes.
 //
 // Without DIGITALOCEAN_TOKEN it runs the resource's whole life against the
@@ -12,13 +12,15 @@
 // With a token it only reads, unless -apply is given: -spec plans that
 // file against the app of the same name (or the one -app names, by ID or
 // name); -apply then carries the plan out (billed). -state keeps the state
-// in a JSON file between runs, so that secrets can be compared.
+// in a JSON file between runs, so that secrets can be compared; the key
+// of their fingerprints is kept apart, in the file's name plus ".key".
 //
 //	DIGITALOCEAN_TOKEN=dop_v1_... go run ./examples/provider -spec app.yaml
 package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -26,6 +28,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/oceankit/digitalocean"
@@ -84,7 +87,11 @@ func (l live) run(ctx context.Context, client *digitalocean.Client, out io.Write
 	if err != nil {
 		return err
 	}
-	r := &Resource{Client: client, Logf: func(f string, a ...any) { fmt.Fprintf(out, "  "+f+"\n", a...) }}
+	secrets, err := secretHasher(l.statePath, l.apply)
+	if err != nil {
+		return err
+	}
+	r := &Resource{Client: client, Secrets: secrets, Logf: func(f string, a ...any) { fmt.Fprintf(out, "  "+f+"\n", a...) }}
 	st, err := loadState(l.statePath)
 	if err != nil {
 		return err
@@ -143,4 +150,34 @@ func saveState(path string, st *State) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o600)
+}
+
+// secretHasher is the provider's key for the fingerprints of secrets,
+// kept beside the state file (statePath + ".key", created by the first
+// apply) and never in it: a leaked state then says nothing about the
+// secrets. Without a state file, or before the first apply, the key is
+// a fresh one: there are no fingerprints to check yet.
+func secretHasher(statePath string, create bool) (*appspec.SecretHasher, error) {
+	if statePath == "" {
+		return appspec.NewSecretHasher(appspec.NewSecretKey())
+	}
+	keyPath := statePath + ".key"
+	b, err := os.ReadFile(keyPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && create:
+		key := appspec.NewSecretKey()
+		if err := os.WriteFile(keyPath, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		return appspec.NewSecretHasher(key)
+	case errors.Is(err, fs.ErrNotExist):
+		return appspec.NewSecretHasher(appspec.NewSecretKey())
+	case err != nil:
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a hex-encoded key", keyPath) // the decoder's error would quote a byte of the key
+	}
+	return appspec.NewSecretHasher(key)
 }

@@ -27,7 +27,7 @@ func TestDemo(t *testing.T) {
 			"plan: create",
 			"ACTIVE, 4/4 steps",
 			"== plan again with the same secret plaintext: nothing to do\nplan: no-op\n",
-			"~ envs[key=API_KEY].value: (sensitive value)",
+			"~ envs[key=API_KEY].value: (sensitive value, rotated)",
 			"- services[name=web].instance_count: 2",
 			"error at envs[0].type:",
 			"error at services.health_check.port:",

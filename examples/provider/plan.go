@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -31,8 +27,8 @@ type Plan struct {
 	// applied is a Sensitive change.
 	Changes []appspec.Change
 	// Unknown lists secrets that cannot be compared: a plaintext desired
-	// against the API's ciphertext with no hash in the state (an imported
-	// app). They do not cause an update on their own; the next update
+	// against the API's ciphertext with no fingerprint in the state (an
+	// imported app). They do not cause an update on their own; the next update
 	// (any other change, or a rotated secret) records them.
 	Unknown []appspec.Change
 }
@@ -66,18 +62,14 @@ func (r *Resource) Plan(ctx context.Context, st *State, desired *digitalocean.Ap
 		return &Plan{Action: Create, Changes: appspec.Diff(nil, normalized)}, nil
 	}
 	p := &Plan{Action: NoOp}
-	for _, c := range appspec.Diff(st.Spec, normalized) {
-		plaintext, undecidable := secretPlaintext(c)
-		if !undecidable {
-			p.Changes = append(p.Changes, c)
-			continue
-		}
-		path := c.Path.String()
-		switch applied := st.Secrets[path]; {
-		case applied == "":
+	// The fingerprints recorded at the last apply settle each secret the
+	// API holds encrypted: the same plaintext is no change, another one is
+	// a rotation. Secrets without one (an imported app) stay Undecidable.
+	changes := appspec.DiffWith(st.Spec, normalized, appspec.DiffOptions{Secrets: r.Secrets, Fingerprints: st.Fingerprints})
+	for _, c := range changes {
+		if c.Undecidable {
 			p.Unknown = append(p.Unknown, c)
-		case applied != secretHash(st.Salt, path, plaintext):
-			c.Undecidable = false // decided: the plaintext changed
+		} else {
 			p.Changes = append(p.Changes, c)
 		}
 	}
@@ -101,41 +93,4 @@ func (r *Resource) Apply(ctx context.Context, st *State, desired *digitalocean.A
 		return r.Update(ctx, st, desired)
 	}
 	return nil
-}
-
-// secretPlaintext returns the desired plaintext of an Undecidable change:
-// the API's ciphertext against a plaintext. ok is false for every other
-// change.
-func secretPlaintext(c appspec.Change) (plaintext string, ok bool) {
-	if !c.Undecidable || c.New == nil {
-		return "", false
-	}
-	if err := json.Unmarshal(c.New, &plaintext); err != nil || strings.HasPrefix(plaintext, "EV[") {
-		return "", false
-	}
-	return plaintext, true
-}
-
-// appliedSecrets hashes the plaintext secrets of desired that the API
-// returned encrypted in st.Spec, by path. Finding them with the diff the
-// plan uses keeps both on the same paths.
-func appliedSecrets(st *State, desired *digitalocean.AppSpec) map[string]string {
-	hashes := map[string]string{}
-	for _, c := range appspec.Diff(st.Spec, appspec.Normalize(desired)) {
-		if plaintext, ok := secretPlaintext(c); ok {
-			path := c.Path.String()
-			hashes[path] = secretHash(st.Salt, path, plaintext)
-		}
-	}
-	return hashes
-}
-
-// secretHash is HMAC-SHA256 of the path and the plaintext, keyed by the
-// state's salt: the same secret at two paths hashes differently.
-func secretHash(salt []byte, path, plaintext string) string {
-	h := hmac.New(sha256.New, salt)
-	h.Write([]byte(path))
-	h.Write([]byte{0})
-	h.Write([]byte(plaintext))
-	return hex.EncodeToString(h.Sum(nil))
 }

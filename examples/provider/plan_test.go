@@ -198,27 +198,3 @@ func TestTheStateHoldsNoPlaintextAndSurvivesJSON(t *testing.T) {
 		}
 	})
 }
-
-// The hashes in the state do not show that two secrets are equal: the same
-// plaintext hashes differently at another path or under another salt.
-func TestSecretHashDependsOnPathAndSalt(t *testing.T) {
-	salt, other := []byte("salt-one"), []byte("salt-two")
-	h := secretHash(salt, "envs[key=A].value", "same")
-	if h != secretHash(salt, "envs[key=A].value", "same") {
-		t.Fatal("secretHash is not deterministic")
-	}
-	for name, got := range map[string]string{
-		"another path":      secretHash(salt, "envs[key=B].value", "same"),
-		"another salt":      secretHash(other, "envs[key=A].value", "same"),
-		"another plaintext": secretHash(salt, "envs[key=A].value", "other"),
-		// The separator keeps path and plaintext apart.
-		"a shifted boundary": secretHash(salt, "envs[key=A].values", "ame"),
-	} {
-		if got == h {
-			t.Errorf("%s gives the same hash", name)
-		}
-	}
-	if strings.Contains(h, "same") || len(h) != 64 {
-		t.Errorf("hash %q: want 64 hex digits", h)
-	}
-}

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -26,6 +25,11 @@ type Resource struct {
 	Timeout time.Duration
 	// Logf, if set, receives progress lines.
 	Logf func(format string, args ...any)
+	// Secrets fingerprints the secrets applied, with the provider's key
+	// (kept apart from the state), so that Plan can tell a re-sent secret
+	// from a rotated one. Without it every secret the API holds encrypted
+	// is listed as unknown.
+	Secrets *appspec.SecretHasher
 }
 
 // DefaultTimeout bounds a deployment wait when Resource.Timeout is zero.
@@ -41,12 +45,10 @@ type State struct {
 	// read: defaults filled, routes moved to ingress rules, SECRET values
 	// as EV[...] ciphertexts.
 	Spec *digitalocean.AppSpec `json:"spec,omitempty"`
-	// Secrets holds, for each secret last applied as plaintext, a hash of
-	// it by the value's path (see secretHash).
-	Secrets map[string]string `json:"secret_hashes,omitempty"`
-	// Salt keys those hashes, so that a stolen state does not let one
-	// precomputed table test guesses against every state.
-	Salt []byte `json:"salt,omitempty"`
+	// Fingerprints holds the fingerprints of the plaintext secrets last
+	// applied, by path (see appspec.SecretHasher): keyed and salted, they
+	// are safe to store and print.
+	Fingerprints appspec.SecretFingerprints `json:"secret_fingerprints,omitempty"`
 }
 
 // Exists reports whether the state tracks an app.
@@ -69,7 +71,7 @@ func (r *Resource) Create(ctx context.Context, desired *digitalocean.AppSpec) (*
 	case err != nil:
 		return nil, fmt.Errorf("create %s: %w", desired.Name, err)
 	}
-	st := &State{ID: app.ID, Salt: newSalt()}
+	st := &State{ID: app.ID}
 	return st, r.settle(ctx, st, app, desired)
 }
 
@@ -126,16 +128,20 @@ func (r *Resource) Import(ctx context.Context, idOrName string) (*State, error) 
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", idOrName, err)
 	}
-	return &State{ID: app.ID, Spec: app.Spec, Salt: newSalt()}, nil
+	return &State{ID: app.ID, Spec: app.Spec}, nil
 }
 
 // settle waits for the deployment that Create or Update started, then
-// records what the API now holds and the hashes of the secrets applied.
+// records what the API now holds and the fingerprints of the secrets
+// applied.
 func (r *Resource) settle(ctx context.Context, st *State, app *digitalocean.App, desired *digitalocean.AppSpec) error {
 	// The API holds the new spec once the request succeeded, whatever
 	// the deployment does; record it and the secrets first.
 	st.Spec = app.Spec
-	st.Secrets = appliedSecrets(st, desired)
+	st.Fingerprints = nil
+	if r.Secrets != nil {
+		st.Fingerprints = r.Secrets.Fingerprints(appspec.Normalize(desired))
+	}
 	timeout := cmp.Or(r.Timeout, DefaultTimeout)
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -190,10 +196,4 @@ func (r *Resource) waitOptions() *digitalocean.WaitOptions {
 		}
 	}
 	return &opts
-}
-
-func newSalt() []byte {
-	salt := make([]byte, 16)
-	_, _ = rand.Read(salt) // crypto/rand.Read never fails
-	return salt
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oceankit/digitalocean"
+	"github.com/oceankit/digitalocean/appspec"
 	"github.com/oceankit/digitalocean/digitaloceantest"
 )
 
@@ -21,8 +22,18 @@ func inBubble(t *testing.T, f func(t *testing.T, srv *digitaloceantest.Server, r
 	t.Helper()
 	synctest.Test(t, func(t *testing.T) {
 		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithRealClock())
-		f(t, srv, &Resource{Client: srv.Client()})
+		f(t, srv, &Resource{Client: srv.Client(), Secrets: testHasher(t)})
 	})
+}
+
+// testHasher fingerprints secrets with a fresh key, as the provider's.
+func testHasher(t *testing.T) *appspec.SecretHasher {
+	t.Helper()
+	h, err := appspec.NewSecretHasher(appspec.NewSecretKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
 
 // testSpec is a service with a SECRET env at app level and one in the
@@ -98,7 +109,7 @@ func TestCreateGivesUpAtTheTimeoutAndKeepsTheApp(t *testing.T) {
 		// A clock nobody advances: the fake's deployments never progress.
 		clock := digitaloceantest.NewManualClock(time.Now())
 		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork(), digitaloceantest.WithClock(clock))
-		r := &Resource{Client: srv.Client(), Timeout: 10 * time.Minute}
+		r := &Resource{Client: srv.Client(), Timeout: 10 * time.Minute, Secrets: testHasher(t)}
 		start := time.Now()
 		st, err := r.Create(t.Context(), testSpec("k", "p"))
 		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "not done after 10m0s") {
@@ -107,8 +118,8 @@ func TestCreateGivesUpAtTheTimeoutAndKeepsTheApp(t *testing.T) {
 		if waited := time.Since(start); waited != 10*time.Minute {
 			t.Errorf("waited %s, want the 10m timeout", waited)
 		}
-		if !st.Exists() || st.Spec == nil || len(st.Secrets) != 2 {
-			t.Errorf("state = %+v, want the created app with its spec and secret hashes", st)
+		if !st.Exists() || st.Spec == nil || len(st.Fingerprints) != 2 {
+			t.Errorf("state = %+v, want the created app with its spec and secret fingerprints", st)
 		}
 	})
 }
@@ -177,7 +188,7 @@ func TestReadAfterAnOutOfBandDeleteReportsGone(t *testing.T) {
 		if err := r.Read(t.Context(), st); err != nil {
 			t.Fatalf("Read: %v, want no error for a gone app", err)
 		}
-		if st.Exists() || st.Spec != nil || st.Secrets != nil {
+		if st.Exists() || st.Spec != nil || st.Fingerprints != nil {
 			t.Errorf("state after Read = %+v, want it cleared", st)
 		}
 		p, err := r.Plan(t.Context(), st, testSpec("k", "p"))
