@@ -147,3 +147,32 @@ func TestAppSpecCloneNil(t *testing.T) {
 	var spec *AppSpec
 	assert.Nil(t, spec.Clone())
 }
+
+// TestAppSpecCloneKeepsEmptyListsEmpty: an empty list clones to an empty
+// list, at the top and deep down; a nil one stays nil.
+func TestAppSpecCloneKeepsEmptyListsEmpty(t *testing.T) {
+	orig := &AppSpec{
+		Name:        "shop",
+		StaticSites: []*AppStaticSiteSpec{},
+		Features:    []string{},
+		Services: []*AppServiceSpec{{
+			Name:          "web",
+			Envs:          []*AppVariableDefinition{},
+			InternalPorts: []int64{},
+			Alerts:        nil,
+		}},
+		Ingress: &AppIngressSpec{Rules: []*AppIngressSpecRule{}},
+	}
+	clone := orig.Clone()
+	require.NotNil(t, clone.StaticSites, "static_sites: [] stays a list")
+	assert.Empty(t, clone.StaticSites)
+	assert.NotNil(t, clone.Features)
+	assert.NotNil(t, clone.Services[0].Envs)
+	assert.NotNil(t, clone.Services[0].InternalPorts)
+	assert.NotNil(t, clone.Ingress.Rules)
+	assert.Nil(t, clone.Services[0].Alerts, "a nil list stays nil")
+	assert.Nil(t, clone.Workers)
+	assert.True(t, reflect.DeepEqual(orig.Services, clone.Services))
+	clone.StaticSites = append(clone.StaticSites, &AppStaticSiteSpec{Name: "docs"})
+	assert.Empty(t, orig.StaticSites, "the empty list is not shared")
+}
