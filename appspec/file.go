@@ -148,9 +148,13 @@ func unwrapSpec(root *yaml.Node, required bool) (*yaml.Node, error) {
 		}
 		return value, nil
 	case required:
+		// The Deploy to DigitalOcean button reads the spec from under
+		// "spec:" (docs/appspec-files.md), so a bare spec is refused with
+		// the edit that makes it a template.
 		msg := `a deploy template holds its app spec under a top-level "spec:" key, the only key allowed there`
 		if len(others) > 0 {
-			msg += "; this document has " + listKeys(others) + " instead"
+			msg += "; this document has " + listKeys(others) + ` at the top level, as a bare app spec does: ` +
+				`to make it a deploy template, add the line "spec:" at the top and indent every other line by two spaces`
 		}
 		return nil, specfile.One(&Error{Line: root.Line, Column: root.Column, Msg: msg})
 	}

@@ -111,7 +111,7 @@ func ExampleParseDeployTemplate() {
 	fmt.Println(err)
 	// Output:
 	// sample-nodejs npm start
-	// digitalocean: app spec: line 1, column 1: a deploy template holds its app spec under a top-level "spec:" key, the only key allowed there; this document has "name" and "services" instead
+	// digitalocean: app spec: line 1, column 1: a deploy template holds its app spec under a top-level "spec:" key, the only key allowed there; this document has "name" and "services" at the top level, as a bare app spec does: to make it a deploy template, add the line "spec:" at the top and indent every other line by two spaces
 }
 
 func ExampleLoadDeployTemplate() {

@@ -225,7 +225,7 @@ func TestDeployTemplateWrapperErrors(t *testing.T) {
 		{"many others", "spec: {name: a}\na: 1\nb: 1\nc: 1\nd: 1\ne: 1\nf: 1\ng: 1\n", false,
 			[]string{`"a", "b", "c", "d", "e" and 2 more keys`}, 1},
 		{"template without wrapper", "name: b\nregion: nyc\n", true,
-			[]string{`under a top-level "spec:" key, the only key allowed there`, `has "name" and "region" instead`}, 1},
+			[]string{`under a top-level "spec:" key, the only key allowed there`, `has "name" and "region" at the top level`, `add the line "spec:" at the top and indent every other line by two spaces`}, 1},
 		{"template of a list", "- spec: {}\n", true, []string{`under a top-level "spec:" key`}, 1},
 		{"empty wrapper", "spec:\n", false, []string{"wrapped app spec is empty"}, 1},
 		{"wrapper of a list", "spec: [a]\n", true, []string{"want a mapping, got a list"}, 1},
