@@ -107,7 +107,8 @@
 // appspec.Normalize applies what the live API does to a stored spec
 // (routes to ingress rules, defaults), appspec.Diff lists semantic changes
 // between two specs (SECRET ciphertext against plaintext is flagged
-// undecidable, not reported as drift). AppSpec's YAML methods read and
+// undecidable, not reported as drift, and settled by appspec.DiffWith from
+// the fingerprints of the secrets last applied). AppSpec's YAML methods read and
 // write the same format, and AppSpec.Clone deep-copies a spec
 // (docs/providers.md). *Error.Field names the spec field an API rejection
 // names.

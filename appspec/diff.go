@@ -16,17 +16,22 @@ import (
 //     out and object keys sorted; nil for the side where the value is
 //     absent (or zero, which the API does not tell apart);
 //   - Sensitive marks values that hold a secret (a SECRET environment
-//     variable's value, registry credentials, or a whole element that
-//     contains one): do not print them; String does not;
+//     variable's value, registry credentials, an EV[...] ciphertext, or a
+//     whole element that contains one). Old and New then hold the values
+//     with each secret replaced by Masked, field by field; every output
+//     of the change (String, fmt, encoding/json, log/slog) shows only
+//     that, and Reveal is the one way to read the secrets;
 //   - Undecidable marks a value that cannot be compared: an EV[...]
 //     ciphertext on one side and a plaintext on the other. The API
 //     encrypts with a fresh nonce every time, so whether the plaintext is
 //     what was encrypted cannot be known without the key. Kind is then
 //     Modified. HasChanges ignores these changes: re-sending the plaintext
-//     would only produce another ciphertext.
+//     would only produce another ciphertext. DiffWith, given the
+//     fingerprints of the secrets last applied (SecretHasher), decides
+//     them: unchanged, or a change that is Rotated.
 //
-// String describes the change on one line, values included unless
-// Sensitive: `~ services[name=api].http_port: 8080 -> 9090`. The type is
+// String describes the change on one line, secrets masked:
+// `~ services[name=api].http_port: 8080 -> 9090`. The type is
 // defined in an internal package shared with the SDK's root package.
 type Change = specmodel.Change
 
