@@ -18,18 +18,34 @@ type Rate struct {
 	// Remaining is the number of requests left in the window.
 	Remaining int
 	// Reset is when the oldest request in the window expires, freeing
-	// room for another. Zero when not reported.
+	// room for another. Zero when not reported. A reset reported further
+	// ahead than MaxRateLimitWait is read as that far ahead: no window of
+	// the API's is longer.
 	Reset time.Time
 	// RetryAfter is the server's requested wait before retrying (the
 	// retry-after header on burst 429s); zero when not sent.
 	RetryAfter time.Duration
+
+	// remainingUnknown is set when ratelimit-remaining was missing or not
+	// a number: Remaining is then 0 without meaning "used up".
+	remainingUnknown bool
 }
+
+// MaxRateLimitWait bounds how long one response can hold the client's
+// other requests back: the API's longest window is an hour, so a
+// ratelimit-reset further ahead, or a 429's retry-after longer than that,
+// is read as an hour. Without it, one response carrying a reset in year
+// 9999 would hold every later call until then.
+const MaxRateLimitWait = time.Hour
 
 // known reports whether the response carried rate-limit headers.
 func (r Rate) known() bool { return r.Limit > 0 || !r.Reset.IsZero() }
 
 // exhausted reports whether the window is used up until a known reset.
-func (r Rate) exhausted() bool { return r.Limit > 0 && r.Remaining == 0 && !r.Reset.IsZero() }
+// A missing or unparsable remaining count is not read as 0.
+func (r Rate) exhausted() bool {
+	return r.Limit > 0 && !r.remainingUnknown && r.Remaining == 0 && !r.Reset.IsZero()
+}
 
 // parseRate reads the ratelimit-* and retry-after headers. Malformed values
 // are ignored rather than failing the response.
@@ -47,14 +63,20 @@ func parseRate(h http.Header, now time.Time) Rate {
 	if n, ok := parseInt(headerValue(h, "Ratelimit-Limit")); ok {
 		r.Limit = n
 	}
-	if n, ok := parseInt(headerValue(h, "Ratelimit-Remaining")); ok {
+	n, remainingOK := parseInt(headerValue(h, "Ratelimit-Remaining"))
+	if remainingOK {
 		r.Remaining = n
 	}
 	// Unix seconds. Values past year 9999 are nonsense and would overflow
-	// later arithmetic, so they count as absent.
+	// later arithmetic, so they count as absent; a reset further ahead
+	// than the API's longest window is read as the end of that window.
 	if n, ok := parseInt(headerValue(h, "Ratelimit-Reset")); ok && n > 0 && n < 253402300800 {
 		r.Reset = time.Unix(int64(n), 0)
+		if latest := now.Add(MaxRateLimitWait); r.Reset.After(latest) {
+			r.Reset = latest
+		}
 	}
+	r.remainingUnknown = !remainingOK && r.known()
 	r.RetryAfter = parseRetryAfter(headerValue(h, "Retry-After"), now)
 	return r
 }
@@ -115,7 +137,9 @@ func (s *rateState) record(status int, r Rate, now time.Time) {
 		s.last = r
 	}
 	if status == http.StatusTooManyRequests && r.RetryAfter > 0 {
-		if until := now.Add(r.RetryAfter); until.After(s.notBefore) {
+		// The request that drew the 429 still honours the full retry-after
+		// (or gives up under MaxWait); the others are held an hour at most.
+		if until := now.Add(min(r.RetryAfter, MaxRateLimitWait)); until.After(s.notBefore) {
 			s.notBefore = until
 		}
 	}
@@ -132,6 +156,9 @@ func newerRate(r, cur Rate, now time.Time) bool {
 	case r.Reset.After(cur.Reset):
 		return true
 	case r.Reset.Equal(cur.Reset):
+		if r.remainingUnknown != cur.remainingUnknown {
+			return cur.remainingUnknown // a count beats no count
+		}
 		return r.Remaining < cur.Remaining || r.Limit != cur.Limit
 	}
 	return false

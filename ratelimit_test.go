@@ -295,11 +295,21 @@ func TestPacingAfterExhaustedWindowIsJittered(t *testing.T) {
 	})
 }
 
-// The jitter never takes a pacing wait past the context deadline: a
-// request whose deadline falls just after the reset is still sent.
+// The jitter never takes a pacing wait to the context deadline: a request
+// whose deadline falls just after the reset is still sent, with time left
+// for the round trip.
 func TestPacingJitterStaysWithinDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		rt := &faultRT{reply: faultOK}
+		// Like a real transport, the round trip takes time and ends with
+		// the request's context: a send at the deadline itself fails.
+		rt := &faultRT{reply: func(n int, req *http.Request) (*http.Response, error) {
+			select {
+			case <-req.Context().Done():
+				return nil, req.Context().Err()
+			case <-time.After(time.Microsecond):
+				return faultOK(n, req)
+			}
+		}}
 		c, _ := faultClient(t, rt)
 		for i := range 20 { // the jitter is random: try it often
 			reset := time.Now().Add(30 * time.Second)
@@ -352,5 +362,108 @@ func TestPacingAfterSharedRetryAfterIsJittered(t *testing.T) {
 			distinct[s.at] = true
 		}
 		assert.Greater(t, len(distinct), workers/2, "wake-ups are spread: %v", after)
+	})
+}
+
+// A reset far in the future is read as the end of the API's longest
+// window; a missing or unparsable remaining count is not read as 0.
+func TestParseRateBoundsOneResponse(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, reset := range []int64{now.AddDate(0, 0, 30).Unix(), 253402300799} {
+		h := http.Header{}
+		h.Set("Ratelimit-Limit", "5000")
+		h.Set("Ratelimit-Remaining", "0")
+		h.Set("Ratelimit-Reset", strconv.FormatInt(reset, 10))
+		r := parseRate(h, now)
+		assert.Equal(t, now.Add(MaxRateLimitWait), r.Reset, "reset %d", reset)
+		assert.True(t, r.exhausted())
+	}
+	for _, remaining := range []string{"", "many", "-1", "1.5"} {
+		h := http.Header{}
+		h.Set("Ratelimit-Limit", "5000")
+		h.Set("Ratelimit-Reset", strconv.FormatInt(now.Add(time.Minute).Unix(), 10))
+		if remaining != "" {
+			h.Set("Ratelimit-Remaining", remaining)
+		}
+		r := parseRate(h, now)
+		assert.True(t, r.known(), "remaining %q", remaining)
+		assert.False(t, r.exhausted(), "remaining %q is not 0 remaining", remaining)
+		var s rateState
+		s.record(200, r, now)
+		until, _ := s.sendAfter(now)
+		assert.Equal(t, now, until, "remaining %q holds nothing back", remaining)
+	}
+	// Within one window, a count is not replaced by a response without one.
+	reset := now.Add(time.Minute)
+	var s rateState
+	s.record(200, Rate{Limit: 5000, Remaining: 0, Reset: reset}, now)
+	s.record(200, Rate{Limit: 5000, Reset: reset, remainingUnknown: true}, now)
+	assert.True(t, s.last.exhausted())
+}
+
+// No single response holds the client's later calls back longer than
+// MaxRateLimitWait, whatever its headers say.
+func TestOneResponseCannotFreezeTheClient(t *testing.T) {
+	farResets := map[string]func() string{
+		"30 days ahead": func() string { return strconv.FormatInt(time.Now().AddDate(0, 0, 30).Unix(), 10) },
+		"year 9999":     func() string { return "253402300799" },
+	}
+	for name, reset := range farResets {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+					if n == 1 {
+						return faultResp(200, faultAccountJSON, "Ratelimit-Limit", "5000", "Ratelimit-Remaining", "0", "Ratelimit-Reset", reset()), nil
+					}
+					return faultOK(n, nil)
+				}}
+				c, _ := faultClient(t, rt)
+				_, err := faultGet(context.Background(), c)
+				require.NoError(t, err)
+				start := time.Now()
+				_, err = faultGet(context.Background(), c)
+				require.NoError(t, err)
+				held := time.Since(start)
+				assert.GreaterOrEqual(t, held, MaxRateLimitWait-time.Second, "the exhausted window is still honoured")
+				assert.LessOrEqual(t, held, MaxRateLimitWait+DefaultRetryPolicy().BaseDelay)
+			})
+		})
+	}
+	t.Run("remaining missing or unparsable", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+				reset := strconv.FormatInt(time.Now().Add(30*time.Minute).Unix(), 10)
+				if n%2 == 1 {
+					return faultResp(200, faultAccountJSON, "Ratelimit-Limit", "5000", "Ratelimit-Reset", reset), nil
+				}
+				return faultResp(200, faultAccountJSON, "Ratelimit-Limit", "5000", "Ratelimit-Remaining", "lots", "Ratelimit-Reset", reset), nil
+			}}
+			c, _ := faultClient(t, rt)
+			start := time.Now()
+			for range 4 {
+				_, err := faultGet(context.Background(), c)
+				require.NoError(t, err)
+			}
+			assert.Equal(t, time.Duration(0), time.Since(start), "nothing held back")
+		})
+	})
+	t.Run("429 with a day's retry-after", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+				if n == 1 {
+					return faultResp(429, `{"id":"too_many_requests","message":"slow down"}`, "Retry-After", "86400"), nil
+				}
+				return faultOK(n, nil)
+			}}
+			c, _ := faultClient(t, rt, WithRetry(RetryPolicy{}))
+			_, err := faultGet(context.Background(), c)
+			require.ErrorIs(t, err, ErrRateLimited)
+			start := time.Now()
+			_, err = faultGet(context.Background(), c)
+			require.NoError(t, err)
+			held := time.Since(start)
+			assert.GreaterOrEqual(t, held, MaxRateLimitWait)
+			assert.LessOrEqual(t, held, MaxRateLimitWait+DefaultRetryPolicy().BaseDelay)
+		})
 	})
 }
