@@ -192,10 +192,42 @@ func (s *rateState) sendAfter(now time.Time) (time.Time, string) {
 // the server set gets the same bounded jitter as a retry's.
 func (c *Client) pace(ctx context.Context, r *apiRequest) error {
 	now := time.Now()
+	until, why, err := c.serverHold(ctx, r, now)
+	if err != nil {
+		return err
+	}
+	if c.limiter != nil {
+		slot, ok := c.limiter.reserve(until, deadlineOf(ctx))
+		if slot.After(until) {
+			until, why = slot, waitClientLimit
+		}
+		if !ok {
+			return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
+		}
+	}
+	for until.After(now) {
+		c.logPacing(ctx, r, until.Sub(now), why)
+		if err := sleepCtx(ctx, until.Sub(now)); err != nil {
+			return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: err}
+		}
+		// A 429 or an exhausted window that arrived while this request
+		// waited has moved the shared wait past the one it slept for:
+		// sending now would draw another 429, so wait again.
+		now = time.Now()
+		if until, why, err = c.serverHold(ctx, r, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serverHold returns when the shared state lets a request go, jittered, or
+// now when it may go at once; a hold past the context deadline is an error.
+func (c *Client) serverHold(ctx context.Context, r *apiRequest, now time.Time) (time.Time, string, error) {
 	until, why := c.rate.sendAfter(now)
 	deadline, hasDeadline := ctx.Deadline()
 	if hasDeadline && until.After(deadline) {
-		return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
+		return until, why, &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
 	}
 	if wait := until.Sub(now); wait > 0 {
 		// Every goroutine held back by the shared state would otherwise
@@ -208,24 +240,13 @@ func (c *Client) pace(ctx context.Context, r *apiRequest) error {
 		}
 		until = until.Add(jitter)
 	}
-	if c.limiter != nil {
-		slot, ok := c.limiter.reserve(until, deadline)
-		if slot.After(until) {
-			until, why = slot, waitClientLimit
-		}
-		if !ok {
-			return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: context.DeadlineExceeded}
-		}
-	}
-	wait := until.Sub(now)
-	if wait <= 0 {
-		return nil
-	}
-	c.logPacing(ctx, r, wait, why)
-	if err := sleepCtx(ctx, wait); err != nil {
-		return &RateLimitWaitError{Method: r.method, Path: r.url.Path, Until: until, Reason: why, Err: err}
-	}
-	return nil
+	return until, why, nil
+}
+
+// deadlineOf is ctx's deadline, zero when it has none.
+func deadlineOf(ctx context.Context) time.Time {
+	deadline, _ := ctx.Deadline()
+	return deadline
 }
 
 func (c *Client) logPacing(ctx context.Context, r *apiRequest, wait time.Duration, why string) {

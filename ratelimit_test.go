@@ -467,3 +467,35 @@ func TestOneResponseCannotFreezeTheClient(t *testing.T) {
 		})
 	})
 }
+
+// A request held back by the shared state looks again when it wakes: a
+// 429 that arrived meanwhile (to another goroutine) moved the wait on, and
+// sending at the old time would only draw another 429.
+func TestPacingRechecksAfterWaking(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
+			if n == 1 {
+				return faultResp(429, `{"id":"too_many_requests","message":"slow down"}`, "Retry-After", "1"), nil
+			}
+			return faultOK(n, nil)
+		}}
+		c, _ := faultClient(t, rt, WithRetry(RetryPolicy{}))
+		start := time.Now()
+		_, err := faultGet(t.Context(), c)
+		require.ErrorIs(t, err, ErrRateLimited)
+
+		done := make(chan error, 1)
+		go func() {
+			_, err := faultGet(t.Context(), c)
+			done <- err
+		}()
+		time.Sleep(500 * time.Millisecond)
+		synctest.Wait() // the request is asleep in pace, due at about 1s
+		// Another goroutine's request draws a 429 asking for 10 seconds.
+		c.rate.record(http.StatusTooManyRequests, Rate{RetryAfter: 10 * time.Second}, time.Now())
+		require.NoError(t, <-done)
+		seen := rt.requests()
+		require.Len(t, seen, 2)
+		assert.GreaterOrEqual(t, seen[1].at.Sub(start), 10500*time.Millisecond, "sent only after the newer wait")
+	})
+}
