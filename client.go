@@ -39,6 +39,8 @@ type Client struct {
 	logger    *slog.Logger
 	retry     RetryPolicy
 
+	maxResponseBody int64 // cap on a 2xx body (body_limit.go)
+
 	rate    rateState // rate-limit state shared by all requests (ratelimit.go)
 	limiter *limiter  // nil unless WithClientRateLimit (limiter.go)
 }
@@ -56,6 +58,9 @@ type config struct {
 	logger       *slog.Logger
 	retry        *RetryPolicy
 	clientLimits *clientLimits
+	// maxResponseBody caps a 2xx body: DefaultMaxResponseBody unless
+	// WithMaxResponseBody says otherwise.
+	maxResponseBody int64
 }
 
 // WithToken authenticates with a personal access token or OAuth token.
@@ -135,7 +140,7 @@ func WithLogger(l *slog.Logger) Option {
 // New returns a Client configured by opts. A token (WithToken or
 // WithTokenSource) is required.
 func New(opts ...Option) (*Client, error) {
-	cfg := config{baseURL: DefaultBaseURL}
+	cfg := config{baseURL: DefaultBaseURL, maxResponseBody: DefaultMaxResponseBody}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -172,6 +177,8 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: sdkUserAgent,
 		logger:    cfg.logger,
 		retry:     DefaultRetryPolicy(),
+
+		maxResponseBody: cfg.maxResponseBody,
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + sdkUserAgent

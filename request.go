@@ -275,6 +275,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 		return nil, reqErr
 	}
 	received := time.Now()
+	httpResp.Body = capBody(httpResp.Body, c.maxResponseBody)
 	resp := newResponse(httpResp, received)
 	resp.Attempts = attempt
 	c.rate.record(httpResp.StatusCode, resp.Rate, received)
