@@ -58,8 +58,13 @@ func newGodoOver(tb testing.TB, base string, t http.RoundTripper) *godo.Client {
 // newGodoPlain is godo's leanest setup: godo.New over an oauth2 client,
 // no retries, the same kind of transport as the other clients.
 func newGodoPlain(tb testing.TB, base string) *godo.Client {
+	return newGodoPlainOver(tb, base, newTransport(tb))
+}
+
+// newGodoPlainOver is newGodoPlain over transport t.
+func newGodoPlainOver(tb testing.TB, base string, t http.RoundTripper) *godo.Client {
 	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: benchToken})
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: newTransport(tb)})
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: t})
 	c, err := godo.New(oauth2.NewClient(ctx, ts), godo.SetBaseURL(base))
 	if err != nil {
 		tb.Fatal(err)

@@ -44,6 +44,14 @@ func BenchmarkPaired(b *testing.B) {
 			sdk, _, bareV2 := newMemoryClients(b)
 			runPaired(b, w.sdk(sdk), w.bare(bareV2))
 		})
+		// godo's code is the same whichever SDK tree a binary is built
+		// from, so this ratio compares trees (bench/ab.sh) in memory.
+		// godo without retries: go-retryablehttp would replace the
+		// in-memory transport with its own.
+		b.Run("net=memory/workload="+w.name+"/vs=godo-plain", func(b *testing.B) {
+			sdk, _, _ := newMemoryClients(b)
+			runPaired(b, w.sdk(sdk), w.godo(newGodoPlainOver(b, "http://api.test/", newMemoryTransport(srv.f))))
+		})
 	}
 }
 
