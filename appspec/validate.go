@@ -93,6 +93,7 @@ var validationRules = []struct {
 	{"one-primary-domain", (*specValidation).onePrimaryDomain},
 	{"ingress-component-or-redirect", (*specValidation).ingressComponentOrRedirect},
 	{"ingress-component-exists", (*specValidation).ingressComponentExists},
+	{"unique-ingress-matches", (*specValidation).uniqueIngressMatches},
 	{"preserve-path-prefix-or-rewrite", (*specValidation).preservePathPrefixOrRewrite},
 	{"one-string-match", (*specValidation).stringMatches},
 	{"bindable-references", (*specValidation).bindableReferences},

@@ -4,10 +4,10 @@ package appspec
 // of validationRules; docs/validation.md gives each rule's source.
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -71,19 +71,33 @@ func (v *specValidation) autoscalingBounds() {
 	}
 }
 
-// healthCheckPort: a service's health check port is its http_port or one
-// of its internal_ports.
+// healthCheckPort: an internal-only service (internal_ports and no
+// http_port) checks its health on one of its internal_ports. Only that
+// much is established: the API's message names internal_ports alone
+// (live-api-behaviour.md d.3), a service with neither port list set is
+// accepted with any health check port (fact 38), and whether the API
+// gives such a service the default http_port 8080 is not established, so
+// 8080 is never refused here.
 func (v *specValidation) healthCheckPort() {
 	for i, c := range v.spec.Services {
-		if c == nil || c.HealthCheck == nil || c.HealthCheck.Port == 0 {
+		if c == nil || c.HealthCheck == nil || c.HealthCheck.Port == 0 || c.HTTPPort != 0 || len(c.InternalPorts) == 0 {
 			continue
 		}
-		port, httpPort := c.HealthCheck.Port, cmp.Or(c.HTTPPort, int64(specmodel.DefaultHTTPPort))
-		if port != httpPort && !slices.Contains(c.InternalPorts, port) {
+		port := c.HealthCheck.Port
+		if port != specmodel.DefaultHTTPPort && !slices.Contains(c.InternalPorts, port) {
 			v.fail(fmt.Sprintf("services[%d].health_check.port", i),
-				"health check port %d is neither the http_port (%d) nor one of internal_ports", port, httpPort)
+				"health check port %d is not one of internal_ports (%s) of this internal-only service (no http_port)", port, joinPorts(c.InternalPorts))
 		}
 	}
+}
+
+// joinPorts lists ports as "8081, 9000".
+func joinPorts(ports []int64) string {
+	s := make([]string, len(ports))
+	for i, p := range ports {
+		s[i] = strconv.FormatInt(p, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 // routePaths: (deprecated) component routes start with "/" and are unique
@@ -112,11 +126,13 @@ func (v *specValidation) routePaths() {
 }
 
 // staticSiteDocuments: catchall_document and error_document exclude each
-// other.
+// other. error_document: 404.html is the documented default, which the
+// diff takes for absent (specmodel.Defaults): it does not count as set, so
+// that two specs the diff calls equal get the same verdict.
 func (v *specValidation) staticSiteDocuments() {
 	for i, c := range v.spec.StaticSites {
-		if c != nil && c.CatchallDocument != "" && c.ErrorDocument != "" {
-			v.fail(fmt.Sprintf("static_sites[%d].catchall_document", i), "must not be set together with error_document")
+		if c != nil && c.CatchallDocument != "" && c.ErrorDocument != "" && !specmodel.IsDefault("static_sites", "error_document", c.ErrorDocument) {
+			v.fail(fmt.Sprintf("static_sites[%d].catchall_document", i), "must not be set together with error_document %q", c.ErrorDocument)
 		}
 	}
 }
@@ -195,6 +211,68 @@ func (v *specValidation) ingressRules() ([]string, []*do.AppIngressSpecRule) {
 		}
 	}
 	return paths, rules
+}
+
+// uniqueIngressMatches: no two ingress rules have the same match, counting
+// each component route as the rule the API makes of it (a path prefix,
+// appended after the spec's rules; live-api-behaviour.md facts 12-13).
+// Two routes with the same path are route-paths' to report.
+func (v *specValidation) uniqueIngressMatches() {
+	type first struct{ path, what string }
+	seen := map[string]first{}
+	paths, rules := v.ingressRules()
+	for i, r := range rules {
+		key, what := matchKey(r.Match)
+		if key == "" {
+			continue
+		}
+		if f, taken := seen[key]; taken {
+			v.fail(paths[i]+".match", "matches %s, as %s does: two ingress rules cannot have the same match", what, f.path)
+			continue
+		}
+		seen[key] = first{paths[i], what}
+	}
+	for _, c := range v.each() {
+		for j, route := range fieldsOf(c.AppComponent).routes {
+			if route == nil || route.Path == "" {
+				continue
+			}
+			prefix := route.Path
+			key, what := matchKey(&do.AppIngressSpecRuleMatch{Path: &do.AppIngressSpecRuleStringMatch{Prefix: &prefix}})
+			if f, taken := seen[key]; taken && strings.HasPrefix(f.path, "ingress.") {
+				v.fail(fmt.Sprintf("%s.routes[%d].path", c.path(), j), "matches %s, as %s does: a route becomes an ingress rule, and two rules cannot have the same match", what, f.path)
+			} else if !taken {
+				seen[key] = first{c.path(), what}
+			}
+		}
+	}
+}
+
+// matchKey is a rule match as a comparable key and in words ("path prefix
+// \"/api\""); "" for a match that sets nothing.
+func matchKey(m *do.AppIngressSpecRuleMatch) (key, what string) {
+	if m == nil {
+		return "", ""
+	}
+	var keys, words []string
+	for _, part := range []struct {
+		name  string
+		match *do.AppIngressSpecRuleStringMatch
+	}{{"authority", m.Authority}, {"path", m.Path}} {
+		if part.match == nil {
+			continue
+		}
+		for _, kv := range []struct {
+			kind  string
+			value *string
+		}{{"exact", part.match.Exact}, {"prefix", part.match.Prefix}} {
+			if kv.value != nil {
+				keys = append(keys, part.name+"."+kv.kind+"="+strconv.Quote(*kv.value))
+				words = append(words, fmt.Sprintf("%s %s %q", part.name, kv.kind, *kv.value))
+			}
+		}
+	}
+	return strings.Join(keys, "&"), strings.Join(words, " and ")
 }
 
 // ingressComponentOrRedirect: a rule routes to a component or redirects,

@@ -214,13 +214,18 @@ func TestValidateCrossFieldRules(t *testing.T) {
 		{"autoscaling-bounds", func(s *do.AppSpec) {
 			s.Workers[0].Autoscaling = &do.AppAutoscalingSpec{MinInstanceCount: 5, MaxInstanceCount: 2}
 		}, "workers[0].autoscaling.min_instance_count", "5 is more than max_instance_count 2"},
-		{"health-check-port", func(s *do.AppSpec) { s.Services[0].HealthCheck = &do.AppServiceSpecHealthCheck{Port: 9090} }, "services[0].health_check.port", "health check port 9090 is neither the http_port (8080) nor one of internal_ports"},
+		{"health-check-port", func(s *do.AppSpec) {
+			s.Services[0].HTTPPort, s.Services[0].InternalPorts = 0, []int64{9000, 9001}
+			s.Services[0].HealthCheck = &do.AppServiceSpecHealthCheck{Port: 9090}
+		}, "services[0].health_check.port", "health check port 9090 is not one of internal_ports (9000, 9001) of this internal-only service (no http_port)"},
 		{"route-paths", func(s *do.AppSpec) { s.Services[1].Routes = []*do.AppRouteSpec{{Path: "api"}} }, "services[1].routes[0].path", `"api" must start with /`},
 		{"route-paths", func(s *do.AppSpec) {
 			s.Services[1].Routes = []*do.AppRouteSpec{{Path: "/x"}}
 			s.StaticSites[0].Routes = []*do.AppRouteSpec{{Path: "/x"}}
 		}, "static_sites[0].routes[0].path", `"/x" is already routed by services[1].routes[0].path`},
-		{"static-site-documents", func(s *do.AppSpec) { s.StaticSites[0].CatchallDocument = "index.html" }, "static_sites[0].catchall_document", "error_document"},
+		{"static-site-documents", func(s *do.AppSpec) {
+			s.StaticSites[0].CatchallDocument, s.StaticSites[0].ErrorDocument = "index.html", "oops.html"
+		}, "static_sites[0].catchall_document", `must not be set together with error_document "oops.html"`},
 		{"image-tag-or-digest", func(s *do.AppSpec) { s.Workers[0].Image.Digest = "sha256:abc" }, "workers[0].image.tag", "must not be set together with digest"},
 		{"docr-registry", func(s *do.AppSpec) { s.Workers[0].Image.Registry = "acme" }, "workers[0].image.registry", "must be empty for registry_type DOCR"},
 		{"production-database-cluster", func(s *do.AppSpec) { s.Databases[0].Production = true }, "databases[0].cluster_name", "is required for a production database"},
@@ -233,6 +238,14 @@ func TestValidateCrossFieldRules(t *testing.T) {
 		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "apj" }, "ingress.rules[0].component.name", `no component is named "apj"`},
 		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "worker" }, "ingress.rules[0].component.name", `"worker" is a worker (workers[0]): ingress rules route to services, static sites and functions only`},
 		{"ingress-component-exists", func(s *do.AppSpec) { s.Ingress.Rules[0].Component.Name = "db" }, "ingress.rules[0].component.name", `"db" is a database (databases[0])`},
+		{"unique-ingress-matches", func(s *do.AppSpec) {
+			s.Ingress.Rules = append(s.Ingress.Rules, &do.AppIngressSpecRule{
+				Match:     &do.AppIngressSpecRuleMatch{Path: &do.AppIngressSpecRuleStringMatch{Prefix: ptrTo("/api")}},
+				Component: &do.AppIngressSpecRuleRoutingComponent{Name: "web-svc"},
+			})
+		}, "ingress.rules[2].match", `matches path prefix "/api", as ingress.rules[0] does: two ingress rules cannot have the same match`},
+		{"unique-ingress-matches", func(s *do.AppSpec) { s.Services[1].Routes = []*do.AppRouteSpec{{Path: "/"}} },
+			"services[1].routes[0].path", `matches path prefix "/", as ingress.rules[1] does: a route becomes an ingress rule`},
 		{"preserve-path-prefix-or-rewrite", func(s *do.AppSpec) {
 			s.Ingress.Rules[0].Component.PreservePathPrefix = true
 			s.Ingress.Rules[0].Component.Rewrite = "/v1"
@@ -261,7 +274,7 @@ func TestValidateCrossFieldRules(t *testing.T) {
 	for _, r := range validationRules {
 		assert.True(t, covered[r.name], "rule %s has no test that breaks it", r.name)
 	}
-	assert.Len(t, validationRules, 16)
+	assert.Len(t, validationRules, 17)
 }
 
 // Each kind of generated constraint, broken once.

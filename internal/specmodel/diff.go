@@ -275,6 +275,11 @@ func isZeroJSON(v any) bool {
 	return false
 }
 
+// IsDefault reports whether v, a member of an object held by owner (for
+// list elements, the list), is a value Defaults lists: one the diff takes
+// for absent.
+func IsDefault(owner, member string, v any) bool { return isDefault(owner, member, v) }
+
 func isDefault(owner, member string, v any) bool {
 	def, ok := Defaults[owner][member]
 	if !ok {
