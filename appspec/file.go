@@ -43,7 +43,7 @@ func Load(path string) (*do.AppSpec, error) {
 // Marshal marked, are kept (see digitalocean.AppSpec.UnknownFields), so that
 // what Marshal writes loads back into an equal spec.
 func Parse(data []byte) (*do.AppSpec, error) {
-	return parseSpecDocument(data, false)
+	return parseSpecDocument(data, false, "")
 }
 
 // LoadDeployTemplate reads a deploy template file (.do/deploy.template.yaml
@@ -58,12 +58,23 @@ func LoadDeployTemplate(path string) (*do.AppSpec, error) {
 // under a top-level "spec:" key, the only key allowed there. A document
 // without the wrapper is an error (use Parse for a bare spec).
 func ParseDeployTemplate(data []byte) (*do.AppSpec, error) {
-	return parseSpecDocument(data, true)
+	return parseSpecDocument(data, true, "")
 }
 
 // readSpecFile reads a bare or wrapped app spec file, as
 // parseSpecDocument reads the document, and names the file in its problems.
 func readSpecFile(path string, template bool) (*do.AppSpec, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := parseSpecDocument(data, template, path)
+	return spec, inFile(err, path)
+}
+
+// readBounded reads a file of at most maxFileBytes (and one byte more, so
+// that a larger file is reported as such).
+func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
@@ -73,8 +84,7 @@ func readSpecFile(path string, template bool) (*do.AppSpec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("digitalocean: app spec: %w", err)
 	}
-	spec, err := parseSpecDocument(data, template)
-	return spec, inFile(err, path)
+	return data, nil
 }
 
 // inFile sets File on every problem of err.
@@ -89,8 +99,20 @@ func inFile(err error, path string) error {
 }
 
 // parseSpecDocument reads a bare or wrapped app spec; template requires the
-// wrapper.
-func parseSpecDocument(data []byte, template bool) (*do.AppSpec, error) {
+// wrapper. file names the document's file, "" for bytes.
+func parseSpecDocument(data []byte, template bool, file string) (*do.AppSpec, error) {
+	spec, problems := readDocument(data, template, file)
+	if problems != nil {
+		return nil, problems
+	}
+	return spec, nil
+}
+
+// readDocument reads a document as far as it can: the spec is nil when the
+// document cannot be read (a syntax error, a wrapper problem, a walk cut
+// short), else it holds every value that is not a problem, and it
+// remembers where each of its values is written (see origin).
+func readDocument(data []byte, template bool, file string) (*do.AppSpec, error) {
 	if len(data) > maxFileBytes {
 		return nil, specfile.One(&Error{Msg: fmt.Sprintf("file larger than %d bytes", maxFileBytes)})
 	}
@@ -107,10 +129,12 @@ func parseSpecDocument(data []byte, template bool) (*do.AppSpec, error) {
 		root, path = inner, "spec"
 	}
 	spec := new(do.AppSpec)
-	if err := specfile.Decode(root, path, specfile.BaseNodes+2*len(data), spec); err != nil {
-		return nil, err
+	doc := specfile.DecodeDocument(root, path, specfile.BaseNodes+2*len(data), spec)
+	if !doc.Decoded {
+		return nil, doc.Problems
 	}
-	return spec, nil
+	remember(spec, file, path, doc.Positions)
+	return spec, doc.Problems
 }
 
 // unwrapSpec returns the value of the "spec" key of a wrapped document, nil

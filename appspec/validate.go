@@ -26,25 +26,54 @@ import (
 // Passing Validate does not promise that the API accepts the spec (regions
 // with capacity, repository access and quotas are the API's to judge; use
 // digitalocean.AppsService.Propose for that), but a spec that fails it would be refused.
+//
+// A spec read by Load, Parse or the deploy template functions remembers
+// where each value is written: its problems then carry File (for Load),
+// Line and Column too, at the value, or for a missing key at the object
+// that lacks it. A value changed since it was read is not placed. Check reads a file and reports its problems and
+// Validate's together.
 func Validate(spec *do.AppSpec) error {
+	list, placed, err := validate(spec)
+	if err != nil {
+		return err
+	}
+	var problems specfile.Problems
+	for _, p := range list {
+		problems.Add(p)
+	}
+	err = problems.Err() // sorted stably, by positions not set yet: the rules' order
+	if err != nil {
+		placed(err.(Errors))
+	}
+	return err
+}
+
+// validate returns every problem of spec, unbounded and in the rules'
+// order, and a function that places problems in the document spec was
+// read from (doing nothing for a spec that was not read from one); err is
+// a spec that cannot be validated at all.
+func validate(spec *do.AppSpec) (list []*Error, place func([]*Error), err error) {
 	if spec == nil {
-		return specfile.One(&Error{Msg: "no app spec (nil)"})
+		return nil, nil, specfile.One(&Error{Msg: "no app spec (nil)"})
 	}
 	value, err := specmodel.TreeOf(spec)
 	if err != nil {
-		return specfile.One(&Error{Msg: "cannot encode the spec: " + err.Error()})
+		return nil, nil, specfile.One(&Error{Msg: "cannot encode the spec: " + err.Error()})
 	}
-	var problems specfile.Problems
 	for _, p := range apischema.ValidateNamed(value, "app_spec", apischema.Options{SkipReadOnly: true}) {
-		problems.Add(&Error{Path: p.Path, Msg: p.Message})
+		list = append(list, &Error{Path: p.Path, Msg: p.Message})
 	}
 	v := specValidation{spec: spec}
 	v.run()
-	for _, p := range v.problems {
-		problems.Add(p)
-	}
-	// No line or column: the sort in Err keeps this order.
-	return problems.Err()
+	list = append(list, v.problems...)
+	o := originOf(spec)
+	return list, func(problems []*Error) {
+		for _, e := range problems {
+			if o != nil {
+				o.place(e, value)
+			}
+		}
+	}, nil
 }
 
 // specValidation applies the cross-field rules; each rule is a method named

@@ -343,8 +343,8 @@ ingress:
 	var first *Error
 	require.True(t, errors.As(err, &first))
 	assert.Equal(t, "name", first.Path)
-	assert.Contains(t, err.Error(), "digitalocean: app spec: 6 problems:\n\tname: ")
-	assert.Contains(t, err.Error(), "\n\tregion: ")
+	assert.Contains(t, err.Error(), "digitalocean: app spec: 6 problems:\n\tline 2, column 7: name: ")
+	assert.Contains(t, err.Error(), "\n\tline 3, column 9: region: ")
 
 	// A key the SDK does not know is kept and is no problem.
 	future, err := Parse([]byte("name: future\nservices:\n  - name: web\n    github: {repo: a/b}\n    future_flag: true\n"))
@@ -394,9 +394,18 @@ func FuzzValidate(f *testing.F) {
 		if !ok || len(list) == 0 || len(list) > specfile.MaxProblems+1 {
 			t.Fatalf("Validate returned %T with %d problems, want an Errors of 1 to %d", first, len(list), specfile.MaxProblems+1)
 		}
+		// Parsed, so every problem is placed in the document; a clone was
+		// not read from a document, so none of its problems is.
 		for i, p := range list[:min(len(list), specfile.MaxProblems)] {
+			if p == nil || p.Path == "" || p.Line <= 0 || p.Column <= 0 {
+				t.Fatalf("problem %d: %#v: want a path, a line and a column", i, p)
+			}
+		}
+		var cloned Errors
+		require.ErrorAs(t, Validate(spec.Clone()), &cloned)
+		for i, p := range cloned[:min(len(cloned), specfile.MaxProblems)] {
 			if p == nil || p.Path == "" || p.Line != 0 {
-				t.Fatalf("problem %d: %#v: want a path and no line", i, p)
+				t.Fatalf("problem %d of the clone: %#v: want a path and no line", i, p)
 			}
 		}
 	})

@@ -28,15 +28,9 @@ const MaxDepth = 100
 // (BaseNodes, plus two per byte for a file). Every problem found is
 // reported, as an Errors.
 func Decode(node *yaml.Node, path string, budget int, out any) error {
-	root := reflect.TypeOf(out).Elem()
-	w := &specWalker{budget: budget, root: root}
-	w.walk(node, root, path, 0)
-	if err := w.problems.Err(); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(w.out, out); err != nil {
-		// The walk checked every key and type, so this is not expected.
-		return One(&Error{Line: node.Line, Column: node.Column, Path: path, Msg: err.Error()})
+	d := DecodeDocument(node, path, budget, out)
+	if d.Problems != nil {
+		return d.Problems
 	}
 	return nil
 }
@@ -51,6 +45,8 @@ type specWalker struct {
 	problems Problems
 	stopped  bool // out of budget or too deep: the rest is not walked
 	root     reflect.Type
+	// positions maps each path walked to where its value is written.
+	positions map[string]Pos
 }
 
 var (
@@ -89,6 +85,7 @@ func (w *specWalker) walk(n *yaml.Node, t reflect.Type, path string, depth int) 
 	if !w.enter(n, path, depth) {
 		return
 	}
+	w.place(path, n)
 	if n.Kind == yaml.AliasNode {
 		w.walk(n.Alias, t, path, depth+1)
 		return
@@ -168,6 +165,7 @@ func (w *specWalker) mapping(n *yaml.Node, path string, depth int, visit func(va
 		}
 		w.out = appendSpecString(w.out, p.key.Value)
 		w.out = append(w.out, ':')
+		w.placeAtKey(childPath(path, p.key.Value), p)
 		visit(p.value, childPath(path, p.key.Value))
 	}
 	w.out = append(w.out, '}')
@@ -201,6 +199,7 @@ func (w *specWalker) object(n *yaml.Node, t reflect.Type, path string, depth int
 		w.out = appendSpecString(w.out, name)
 		w.out = append(w.out, ':')
 		if known {
+			w.placeAtKey(childPath(path, name), p)
 			w.walk(p.value, field, childPath(path, name), depth+1)
 		} else {
 			w.natural(p.value, childPath(path, name), depth+1)
