@@ -101,7 +101,7 @@ func inFile(err error, path string) error {
 // parseSpecDocument reads a bare or wrapped app spec; template requires the
 // wrapper. file names the document's file, "" for bytes.
 func parseSpecDocument(data []byte, template bool, file string) (*do.AppSpec, error) {
-	spec, problems := readDocument(data, template, file)
+	spec, _, problems := readDocument(data, template, file)
 	if problems != nil {
 		return nil, problems
 	}
@@ -111,30 +111,31 @@ func parseSpecDocument(data []byte, template bool, file string) (*do.AppSpec, er
 // readDocument reads a document as far as it can: the spec is nil when the
 // document cannot be read (a syntax error, a wrapper problem, a walk cut
 // short), else it holds every value that is not a problem, and it
-// remembers where each of its values is written (see origin).
-func readDocument(data []byte, template bool, file string) (*do.AppSpec, error) {
+// remembers where each of its values is written (see origin). prefix is
+// the path of the spec in the document: "spec" for a wrapped one.
+func readDocument(data []byte, template bool, file string) (spec *do.AppSpec, prefix string, problems error) {
 	if len(data) > maxFileBytes {
-		return nil, specfile.One(&Error{Msg: fmt.Sprintf("file larger than %d bytes", maxFileBytes)})
+		return nil, "", specfile.One(&Error{Msg: fmt.Sprintf("file larger than %d bytes", maxFileBytes)})
 	}
 	root, err := singleDocument(data)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	inner, err := unwrapSpec(root, template)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	path := ""
 	if inner != nil {
 		root, path = inner, "spec"
 	}
-	spec := new(do.AppSpec)
+	spec = new(do.AppSpec)
 	doc := specfile.DecodeDocument(root, path, specfile.BaseNodes+2*len(data), spec)
 	if !doc.Decoded {
-		return nil, doc.Problems
+		return nil, path, doc.Problems
 	}
 	remember(spec, file, path, doc.Positions)
-	return spec, doc.Problems
+	return spec, path, doc.Problems
 }
 
 // unwrapSpec returns the value of the "spec" key of a wrapped document, nil
