@@ -117,7 +117,9 @@ services:
 `)
 	spec, err := Load(path)
 	require.NoError(t, err)
-	want := func(line, column int, p string) *Error { return &Error{File: path, Line: line, Column: column, Path: p} }
+	want := func(line, column int, p string) *Error {
+		return &Error{File: path, Line: line, Column: column, Path: p}
+	}
 	positions := func(err error) []*Error {
 		var problems Errors
 		require.ErrorAs(t, err, &problems)
