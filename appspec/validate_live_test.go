@@ -117,3 +117,20 @@ func TestValidateRefusesAnEmptyIngressMatch(t *testing.T) {
 	spec.Ingress.Rules[0].Match.Authority = &do.AppIngressSpecRuleStringMatch{Exact: ptrTo("")}
 	assert.Empty(t, validationProblems(t, spec), `"" is a value (fact 11)`)
 }
+
+// An uncertain fact is never refused offline: dev databases may be
+// PostgreSQL only (live-api-behaviour.md fact 37, uncertain), so a dev
+// database of another engine passes.
+func TestValidateDoesNotRefuseUncertainFacts(t *testing.T) {
+	spec, err := Parse([]byte(`
+name: dev-dbs
+services:
+  - name: api
+    github: {repo: acme/api, branch: main}
+databases:
+  - {name: mongo, engine: MONGODB, production: false}
+  - {name: cache, engine: REDIS}
+`))
+	require.NoError(t, err)
+	assert.Empty(t, validationProblems(t, spec))
+}
