@@ -14,7 +14,7 @@ import (
 // Two of them check a health check on port 1234 with neither http_port nor
 // internal_ports (live-api-behaviour.md fact 38).
 func TestValidateAcceptsTerraformScenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/appspecs/terraform/*.yaml")
+	files, err := filepath.Glob("../testdata/appspecs/terraform/*.yaml")
 	require.NoError(t, err)
 	require.Len(t, files, 23)
 	for _, f := range files {

@@ -40,7 +40,7 @@ func TestFakeRefusesAnEmptyIngressMatch(t *testing.T) {
 // there), on propose and create.
 func TestFakeAcceptsTerraformScenarios(t *testing.T) {
 	srv := digitaloceantest.New(t)
-	files, err := filepath.Glob("../appspec/testdata/appspecs/terraform/*.yaml")
+	files, err := filepath.Glob("../testdata/appspecs/terraform/*.yaml")
 	require.NoError(t, err)
 	require.Len(t, files, 23)
 	for _, f := range files {
