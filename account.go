@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // AccountService reads the account the token belongs to.
@@ -70,7 +69,7 @@ func (s *AccountService) Get(ctx context.Context) (*Account, *Response, error) {
 	var out struct {
 		Account *Account `json:"account"`
 	}
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/account", nil, nil, &out)
+	resp, err := s.client.call(ctx, opAccountGet, "v2/account", nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
 	"strconv"
 	"time"
 )
@@ -79,7 +78,7 @@ func (s *ActionsService) List(ctx context.Context, opts *ListOptions) ([]Action,
 		return nil, nil, err
 	}
 	var out actionsPage
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/actions", opts, nil, &out)
+	resp, err := s.client.call(ctx, opActionsList, "v2/actions", opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -104,7 +103,7 @@ func (s *ActionsService) Get(ctx context.Context, id int) (*Action, *Response, e
 	var out struct {
 		Action *Action `json:"action"`
 	}
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/actions/"+strconv.Itoa(id), nil, nil, &out)
+	resp, err := s.client.call(ctx, opActionsGet, "v2/actions/"+strconv.Itoa(id), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

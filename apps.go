@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -39,7 +38,7 @@ func (s *AppsService) List(ctx context.Context, opts *AppListOptions) ([]App, *R
 		return nil, nil, err
 	}
 	var out appsPage
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps", opts, nil, &out)
+	resp, err := s.client.call(ctx, opAppsList, "v2/apps", opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -71,7 +70,7 @@ func (s *AppsService) Create(ctx context.Context, req *AppCreateRequest) (*App, 
 	if err := requireSpec("req.Spec", req.Spec); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, http.MethodPost, "v2/apps", nil, req)
+	return s.appCall(ctx, opAppsCreate, "v2/apps", nil, req)
 }
 
 // Get returns the app with the given ID.
@@ -81,7 +80,7 @@ func (s *AppsService) Get(ctx context.Context, appID string) (*App, *Response, e
 	if err := requireID("appID", appID); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, http.MethodGet, escapePath("v2/apps/%s", appID), nil, nil)
+	return s.appCall(ctx, opAppsGet, escapePath("v2/apps/%s", appID), nil, nil)
 }
 
 // GetByName returns the app with the given name. As the spec describes for
@@ -94,7 +93,7 @@ func (s *AppsService) GetByName(ctx context.Context, name string) (*App, *Respon
 		return nil, nil, err
 	}
 	q := url.Values{"name": {name}}
-	app, resp, err := s.appCall(ctx, http.MethodGet, "v2/apps/", q, nil)
+	app, resp, err := s.appCall(ctx, opAppsGet, "v2/apps/", q, nil)
 	if err != nil {
 		// The path alone (GET /v2/apps/) would not say which app was
 		// looked up.
@@ -122,7 +121,9 @@ func errorWithQuery(err error, query string) error {
 }
 
 // Update replaces the app's spec with req.Spec and starts a deployment; the
-// returned app's PendingDeployment is that deployment.
+// returned app's PendingDeployment is that deployment. Every update starts
+// one, even with an unchanged spec, so although it is a PUT it is never
+// re-sent after it may have reached the server (docs/retries.md).
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_update
 func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRequest) (*App, *Response, error) {
@@ -135,7 +136,7 @@ func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRe
 	if err := requireSpec("req.Spec", req.Spec); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, http.MethodPut, escapePath("v2/apps/%s", appID), nil, req)
+	return s.appCall(ctx, opAppsUpdate, escapePath("v2/apps/%s", appID), nil, req)
 }
 
 // Delete deletes the app and shuts down all of its deployments.
@@ -145,7 +146,7 @@ func (s *AppsService) Delete(ctx context.Context, appID string) (*Response, erro
 	if err := requireID("appID", appID); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, http.MethodDelete, escapePath("v2/apps/%s", appID), nil, nil, nil)
+	return s.client.call(ctx, opAppsDelete, escapePath("v2/apps/%s", appID), nil, nil, nil)
 }
 
 // Restart restarts the app's components (req.Components, or all of them
@@ -162,7 +163,7 @@ func (s *AppsService) Restart(ctx context.Context, appID string, req *AppRestart
 	if err := requireNames("req.Components", req.Components); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/restart", appID), nil, req)
+	return s.deploymentCall(ctx, opAppsRestart, escapePath("v2/apps/%s/restart", appID), nil, req)
 }
 
 // Propose validates an app spec without creating anything and reports the
@@ -178,7 +179,7 @@ func (s *AppsService) Propose(ctx context.Context, req *AppProposeRequest) (*App
 		return nil, nil, err
 	}
 	out := new(AppProposeResponse)
-	resp, err := s.client.call(ctx, http.MethodPost, "v2/apps/propose", nil, req, out)
+	resp, err := s.client.call(ctx, opAppsValidateAppSpec, "v2/apps/propose", nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -194,7 +195,7 @@ func (s *AppsService) GetAppInstances(ctx context.Context, appID string) ([]AppI
 		return nil, nil, err
 	}
 	var out instancesList
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/instances", appID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsGetInstances, escapePath("v2/apps/%s/instances", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -212,7 +213,7 @@ func (s *AppsService) GetAppHealth(ctx context.Context, appID string) (*AppHealt
 	// The spec's example leaves out the app_health envelope its schema
 	// defines; both forms decode.
 	out := enveloped[AppHealth]{key: "app_health"}
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/health", appID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsGetHealth, escapePath("v2/apps/%s/health", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -223,9 +224,9 @@ func (s *AppsService) GetAppHealth(ctx context.Context, appID string) (*AppHealt
 }
 
 // appCall sends an operation answering {"app": …}.
-func (s *AppsService) appCall(ctx context.Context, method, path string, q, in any) (*App, *Response, error) {
+func (s *AppsService) appCall(ctx context.Context, op opID, path string, q, in any) (*App, *Response, error) {
 	var out appRoot
-	resp, err := s.client.call(ctx, method, path, q, in, &out)
+	resp, err := s.client.call(ctx, op, path, q, in, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -236,9 +237,9 @@ func (s *AppsService) appCall(ctx context.Context, method, path string, q, in an
 }
 
 // deploymentCall sends an operation answering {"deployment": …}.
-func (s *AppsService) deploymentCall(ctx context.Context, method, path string, q, in any) (*Deployment, *Response, error) {
+func (s *AppsService) deploymentCall(ctx context.Context, op opID, path string, q, in any) (*Deployment, *Response, error) {
 	var out deploymentRoot
-	resp, err := s.client.call(ctx, method, path, q, in, &out)
+	resp, err := s.client.call(ctx, op, path, q, in, &out)
 	if err != nil {
 		return nil, resp, err
 	}

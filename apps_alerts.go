@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"context"
 	"fmt"
-	"net/http"
 )
 
 // ListAlerts returns the app's alerts and where they are sent. The API
@@ -15,7 +14,7 @@ func (s *AppsService) ListAlerts(ctx context.Context, appID string) ([]AppAlert,
 		return nil, nil, err
 	}
 	var out alertsList
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/alerts", appID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListAlerts, escapePath("v2/apps/%s/alerts", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -44,7 +43,7 @@ func (s *AppsService) UpdateAlertDestinations(ctx context.Context, appID, alertI
 	}
 	var out alertRoot
 	path := escapePath("v2/apps/%s/alerts/%s/destinations", appID, alertID)
-	resp, err := s.client.call(ctx, http.MethodPost, path, nil, req, &out)
+	resp, err := s.client.call(ctx, opAppsAssignAlertDestinations, path, nil, req, &out)
 	if err != nil {
 		return nil, resp, err
 	}

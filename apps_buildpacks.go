@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -16,7 +15,7 @@ import (
 // https://pkg.go.dev/github.com/digitalocean/godo#AppsServiceOp.ListBuildpacks
 func (s *AppsService) ListBuildpacks(ctx context.Context) ([]AppBuildpack, *Response, error) {
 	var out buildpacksList
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps/buildpacks", nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListBuildpacks, "v2/apps/buildpacks", nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -45,7 +44,7 @@ func (s *AppsService) UpgradeBuildpack(ctx context.Context, appID string, req *A
 		return nil, nil, &ArgumentError{Name: "req.MajorVersion", Reason: fmt.Sprintf("must not be negative, got %d (0 means the latest)", req.MajorVersion)}
 	}
 	out := new(AppUpgradeBuildpackResponse)
-	resp, err := s.client.call(ctx, http.MethodPost, escapePath("v2/apps/%s/upgrade_buildpack", appID), nil, req, out)
+	resp, err := s.client.call(ctx, opAppsUpgradeBuildpack, escapePath("v2/apps/%s/upgrade_buildpack", appID), nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // ListInstanceSizes returns the instance sizes components can run on, with
@@ -13,7 +12,7 @@ import (
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_list_instanceSizes
 func (s *AppsService) ListInstanceSizes(ctx context.Context) (*AppInstanceSizesResponse, *Response, error) {
 	out := new(AppInstanceSizesResponse)
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps/tiers/instance_sizes", nil, nil, out)
+	resp, err := s.client.call(ctx, opAppsListInstanceSizes, "v2/apps/tiers/instance_sizes", nil, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -29,7 +28,7 @@ func (s *AppsService) GetInstanceSize(ctx context.Context, slug string) (*AppIns
 		return nil, nil, err
 	}
 	var out instanceSizeRoot
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/tiers/instance_sizes/%s", slug), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsGetInstanceSize, escapePath("v2/apps/tiers/instance_sizes/%s", slug), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -45,7 +44,7 @@ func (s *AppsService) GetInstanceSize(ctx context.Context, slug string) (*AppIns
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_list_regions
 func (s *AppsService) ListRegions(ctx context.Context) ([]AppRegion, *Response, error) {
 	var out regionsList
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps/regions", nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListRegions, "v2/apps/regions", nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

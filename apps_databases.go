@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // GetDatabaseConnectionDetails returns the credentials (host, port, user,
@@ -18,7 +17,7 @@ func (s *AppsService) GetDatabaseConnectionDetails(ctx context.Context, appID st
 		return nil, nil, err
 	}
 	var out connectionDetailsList
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/database_connection_details", appID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsGetDatabaseConnectionDetails, escapePath("v2/apps/%s/database_connection_details", appID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -36,7 +35,7 @@ func (s *AppsService) ResetDatabasePassword(ctx context.Context, appID, componen
 	if err := requireIDs("appID", appID, "componentName", componentName); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/components/%s/reset_password", appID, componentName), nil, nil)
+	return s.deploymentCall(ctx, opAppsResetDatabasePassword, escapePath("v2/apps/%s/components/%s/reset_password", appID, componentName), nil, nil)
 }
 
 // ToggleDatabaseTrustedSource turns the trusted-sources firewall of the
@@ -58,7 +57,7 @@ func (s *AppsService) ToggleDatabaseTrustedSource(ctx context.Context, appID, co
 	}
 	out := new(AppDatabaseTrustedSourcesResponse)
 	path := escapePath("v2/apps/%s/components/%s/trusted_sources", appID, componentName)
-	resp, err := s.client.call(ctx, http.MethodPost, path, nil, req, out)
+	resp, err := s.client.call(ctx, opAppsToggleDatabaseTrustedSource, path, nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}

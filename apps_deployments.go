@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"context"
 	"iter"
-	"net/http"
 )
 
 // DeploymentListOptions selects a page of an app's deployments.
@@ -55,7 +54,7 @@ func (s *AppsService) ListDeployments(ctx context.Context, appID string, opts *D
 		return nil, nil, err
 	}
 	var out deploymentsPage
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/deployments", appID), opts, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListDeployments, escapePath("v2/apps/%s/deployments", appID), opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -87,7 +86,7 @@ func (s *AppsService) CreateDeployment(ctx context.Context, appID string, req *D
 	if req == nil {
 		req = &DeploymentCreateRequest{} // the body is required, even empty
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/deployments", appID), nil, req)
+	return s.deploymentCall(ctx, opAppsCreateDeployment, escapePath("v2/apps/%s/deployments", appID), nil, req)
 }
 
 // GetDeployment returns one deployment of the app, with its progress.
@@ -97,7 +96,7 @@ func (s *AppsService) GetDeployment(ctx context.Context, appID, deploymentID str
 	if err := requireIDs("appID", appID, "deploymentID", deploymentID); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodGet, escapePath("v2/apps/%s/deployments/%s", appID, deploymentID), nil, nil)
+	return s.deploymentCall(ctx, opAppsGetDeployment, escapePath("v2/apps/%s/deployments/%s", appID, deploymentID), nil, nil)
 }
 
 // CancelDeployment cancels an in-progress deployment and returns it.
@@ -107,7 +106,7 @@ func (s *AppsService) CancelDeployment(ctx context.Context, appID, deploymentID 
 	if err := requireIDs("appID", appID, "deploymentID", deploymentID); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/deployments/%s/cancel", appID, deploymentID), nil, nil)
+	return s.deploymentCall(ctx, opAppsCancelDeployment, escapePath("v2/apps/%s/deployments/%s/cancel", appID, deploymentID), nil, nil)
 }
 
 // requireIDs checks name/value pairs with requireID, in order.

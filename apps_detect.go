@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // Detect inspects a source repository (exactly one of req.Git, req.GitHub,
@@ -29,7 +28,7 @@ func (s *AppsService) Detect(ctx context.Context, req *AppDetectRequest) (*AppDe
 		return nil, nil, &ArgumentError{Name: "req", Reason: "must name exactly one source of Git, GitHub, GitLab and Bitbucket"}
 	}
 	out := new(AppDetectResponse)
-	resp, err := s.client.call(ctx, http.MethodPost, "v2/apps/detect", nil, req, out)
+	resp, err := s.client.call(ctx, opAppsDetect, "v2/apps/detect", nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
 )
 
@@ -78,7 +77,7 @@ func (s *AppsService) ListEvents(ctx context.Context, appID string, opts *EventL
 		return nil, nil, err
 	}
 	var out eventsPage
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/events", appID), opts, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListEvents, escapePath("v2/apps/%s/events", appID), opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -105,7 +104,7 @@ func (s *AppsService) GetEvent(ctx context.Context, appID, eventID string) (*App
 	if err := requireIDs("appID", appID, "eventID", eventID); err != nil {
 		return nil, nil, err
 	}
-	return s.eventCall(ctx, http.MethodGet, escapePath("v2/apps/%s/events/%s", appID, eventID))
+	return s.eventCall(ctx, opAppsGetEvent, escapePath("v2/apps/%s/events/%s", appID, eventID))
 }
 
 // CancelEvent cancels an in-progress event, such as an autoscaling
@@ -116,7 +115,7 @@ func (s *AppsService) CancelEvent(ctx context.Context, appID, eventID string) (*
 	if err := requireIDs("appID", appID, "eventID", eventID); err != nil {
 		return nil, nil, err
 	}
-	return s.eventCall(ctx, http.MethodPost, escapePath("v2/apps/%s/events/%s/cancel", appID, eventID))
+	return s.eventCall(ctx, opAppsCancelEvent, escapePath("v2/apps/%s/events/%s/cancel", appID, eventID))
 }
 
 // GetEventLogs returns the URLs of an event's logs. opts may be nil.
@@ -143,12 +142,12 @@ func (s *AppsService) GetEventLogs(ctx context.Context, appID, eventID string, o
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.logsCall(ctx, escapePath("v2/apps/%s/events/%s/logs", appID, eventID), q)
+	return s.logsCall(ctx, opAppsGetEventLogs, escapePath("v2/apps/%s/events/%s/logs", appID, eventID), q)
 }
 
-func (s *AppsService) eventCall(ctx context.Context, method, path string) (*AppEvent, *Response, error) {
+func (s *AppsService) eventCall(ctx context.Context, op opID, path string) (*AppEvent, *Response, error) {
 	var out eventRoot
-	resp, err := s.client.call(ctx, method, path, nil, nil, &out)
+	resp, err := s.client.call(ctx, op, path, nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

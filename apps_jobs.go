@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"context"
 	"iter"
-	"net/http"
 	"time"
 )
 
@@ -71,7 +70,7 @@ func (s *AppsService) ListJobInvocations(ctx context.Context, appID string, opts
 		return nil, nil, err
 	}
 	var out jobInvocationsPage
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/job-invocations", appID), opts, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListJobInvocations, escapePath("v2/apps/%s/job-invocations", appID), opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -99,7 +98,7 @@ func (s *AppsService) GetJobInvocation(ctx context.Context, appID, invocationID 
 		return nil, nil, err
 	}
 	path := escapePath("v2/apps/%s/job-invocations/%s", appID, invocationID)
-	return s.jobInvocationCall(ctx, http.MethodGet, path, opts)
+	return s.jobInvocationCall(ctx, opAppsGetJobInvocation, path, opts)
 }
 
 // CancelJobInvocation cancels a running job invocation and returns it.
@@ -111,7 +110,7 @@ func (s *AppsService) CancelJobInvocation(ctx context.Context, appID, invocation
 		return nil, nil, err
 	}
 	path := escapePath("v2/apps/%s/job-invocations/%s/cancel", appID, invocationID)
-	return s.jobInvocationCall(ctx, http.MethodPost, path, opts)
+	return s.jobInvocationCall(ctx, opAppsCancelJobInvocation, path, opts)
 }
 
 // GetJobInvocationLogs returns the URLs of a job invocation's logs.
@@ -143,15 +142,15 @@ func (s *AppsService) GetJobInvocationLogs(ctx context.Context, appID, invocatio
 		return nil, nil, err
 	}
 	path := escapePath("v2/apps/%s/jobs/%s/invocations/%s/logs", appID, opts.JobName, invocationID)
-	return s.logsCall(ctx, path, q)
+	return s.logsCall(ctx, opAppsGetJobInvocationLogs, path, q)
 }
 
 // jobInvocationCall sends an operation answering with one job invocation.
-func (s *AppsService) jobInvocationCall(ctx context.Context, method, path string, opts *JobInvocationOptions) (*JobInvocation, *Response, error) {
+func (s *AppsService) jobInvocationCall(ctx context.Context, op opID, path string, opts *JobInvocationOptions) (*JobInvocation, *Response, error) {
 	// The spec's schema is the bare invocation while its description, its
 	// example and the live API wrap it in "job_invocation": read both.
 	out := enveloped[JobInvocation]{key: "job_invocation"}
-	resp, err := s.client.call(ctx, method, path, opts, nil, &out)
+	resp, err := s.client.call(ctx, op, path, opts, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -202,9 +202,11 @@ func TestLiveOperations(t *testing.T) {
 			require.NotEmpty(t, names, "%s has no 200 example", tc.op)
 			body := op.examples[names[0]]
 			c, fake := newAppsClient(t, body)
+			named := recordOperations(c)
 			got, err := tc.call(context.Background(), c.Apps)
 			require.NoError(t, err)
 			req := fake.only(t)
+			assert.Equal(t, []string{tc.op}, *named, "the operation the call names, which decides retries")
 			assert.Equal(t, op.method, req.Method)
 			assert.Equal(t, "/"+strings.TrimPrefix(appsExpandPath(t, op.path, tc.params), "/"), req.Path)
 			assert.Equal(t, url.Values{}, req.Query)
@@ -336,9 +338,10 @@ func TestToggleTrustedSourceSpellings(t *testing.T) {
 	assert.Error(t, r.UnmarshalJSON([]byte(`{"isEnabled":"yes"}`)), "a wrong type is an error")
 }
 
-// TestLivePOSTsAreNeverResent: a 503 to each POST of the live operations
-// is reported after one attempt, outcome unknown; the GETs are retried.
-func TestLivePOSTsAreNeverResent(t *testing.T) {
+// TestLiveWritesAreResentByTheTable: a 503 to each write of the live
+// operations that acts anew is reported after one attempt, outcome
+// unknown; the reads (Detect's POST among them) are retried.
+func TestLiveWritesAreResentByTheTable(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
 		for _, tc := range liveOperationCases() {
@@ -351,11 +354,14 @@ func TestLivePOSTsAreNeverResent(t *testing.T) {
 			_, err = tc.call(ctx, c.Apps)
 			var apiErr *Error
 			require.ErrorAs(t, err, &apiErr, tc.name)
-			if fake.requests()[0].Method == http.MethodPost {
-				assert.Len(t, fake.requests(), 1, "%s: a POST is sent once", tc.name)
+			op := operationByID(t, tc.op)
+			assert.Equal(t, op.method, fake.requests()[0].Method, tc.name)
+			if !op.resend() {
+				assert.Len(t, fake.requests(), 1, "%s: a write that acts anew is sent once", tc.name)
 				assert.True(t, apiErr.OutcomeUnknown, tc.name)
 			} else {
-				assert.Len(t, fake.requests(), 3, "%s: a GET is retried", tc.name)
+				assert.Len(t, fake.requests(), 3, "%s: retried", tc.name)
+				assert.False(t, apiErr.OutcomeUnknown, "%s: a read changes nothing", tc.name)
 			}
 		}
 	})

@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -91,18 +90,21 @@ func (s *AppsService) GetLogs(ctx context.Context, appID string, opts *LogsOptio
 	if opts.ComponentFilter != "" {
 		q.Set("component_name", opts.ComponentFilter)
 	}
-	var path string
+	var (
+		op   opID
+		path string
+	)
 	switch {
 	case opts.DeploymentID != "" && opts.Component != "":
-		path = escapePath("v2/apps/%s/deployments/%s/components/%s/logs", appID, opts.DeploymentID, opts.Component)
+		op, path = opAppsGetLogs, escapePath("v2/apps/%s/deployments/%s/components/%s/logs", appID, opts.DeploymentID, opts.Component)
 	case opts.DeploymentID != "":
-		path = escapePath("v2/apps/%s/deployments/%s/logs", appID, opts.DeploymentID)
+		op, path = opAppsGetLogsAggregate, escapePath("v2/apps/%s/deployments/%s/logs", appID, opts.DeploymentID)
 	case opts.Component != "":
-		path = escapePath("v2/apps/%s/components/%s/logs", appID, opts.Component)
+		op, path = opAppsGetLogsActiveDeployment, escapePath("v2/apps/%s/components/%s/logs", appID, opts.Component)
 	default:
-		path = escapePath("v2/apps/%s/logs", appID)
+		op, path = opAppsGetLogsActiveDeploymentAggregate, escapePath("v2/apps/%s/logs", appID)
 	}
-	return s.logsCall(ctx, path, q)
+	return s.logsCall(ctx, op, path, q)
 }
 
 // ExecOptions selects the component instance GetExec connects to.
@@ -138,12 +140,12 @@ func (s *AppsService) GetExec(ctx context.Context, appID string, opts *ExecOptio
 	if opts.InstanceName != "" {
 		q = url.Values{"instance_name": {opts.InstanceName}}
 	}
-	path := escapePath("v2/apps/%s/components/%s/exec", appID, opts.Component)
+	op, path := opAppsGetExecActiveDeployment, escapePath("v2/apps/%s/components/%s/exec", appID, opts.Component)
 	if opts.DeploymentID != "" {
-		path = escapePath("v2/apps/%s/deployments/%s/components/%s/exec", appID, opts.DeploymentID, opts.Component)
+		op, path = opAppsGetExec, escapePath("v2/apps/%s/deployments/%s/components/%s/exec", appID, opts.DeploymentID, opts.Component)
 	}
 	out := new(AppExec)
-	resp, err := s.client.call(ctx, http.MethodGet, path, q, nil, out)
+	resp, err := s.client.call(ctx, op, path, q, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -151,9 +153,9 @@ func (s *AppsService) GetExec(ctx context.Context, appID string, opts *ExecOptio
 }
 
 // logsCall sends an operation answering with log URLs.
-func (s *AppsService) logsCall(ctx context.Context, path string, q url.Values) (*AppLogs, *Response, error) {
+func (s *AppsService) logsCall(ctx context.Context, op opID, path string, q url.Values) (*AppLogs, *Response, error) {
 	out := new(AppLogs)
-	resp, err := s.client.call(ctx, http.MethodGet, path, q, nil, out)
+	resp, err := s.client.call(ctx, op, path, q, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}

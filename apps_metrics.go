@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -32,7 +31,7 @@ func (s *AppsService) GetBandwidthDaily(ctx context.Context, appID string, opts 
 		q = url.Values{"date": {opts.Date.UTC().Format(time.RFC3339)}}
 	}
 	out := new(AppMetricsBandwidthUsage)
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/%s/metrics/bandwidth_daily", appID), q, nil, out)
+	resp, err := s.client.call(ctx, opAppsGetMetricsBandwidthDaily, escapePath("v2/apps/%s/metrics/bandwidth_daily", appID), q, nil, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -57,7 +56,7 @@ func (s *AppsService) ListBandwidthDaily(ctx context.Context, req *AppMetricsBan
 		return nil, nil, err
 	}
 	out := new(AppMetricsBandwidthUsage)
-	resp, err := s.client.call(ctx, http.MethodPost, "v2/apps/metrics/bandwidth_daily", nil, req, out)
+	resp, err := s.client.call(ctx, opAppsListMetricsBandwidthDaily, "v2/apps/metrics/bandwidth_daily", nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}

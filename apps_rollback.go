@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // CreateRollback rolls the app back to req.DeploymentID in a new
@@ -15,7 +14,7 @@ func (s *AppsService) CreateRollback(ctx context.Context, appID string, req *App
 	if err := validateRollback(appID, req); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/rollback", appID), nil, req)
+	return s.deploymentCall(ctx, opAppsCreateRollback, escapePath("v2/apps/%s/rollback", appID), nil, req)
 }
 
 // ValidateRollback reports whether the app can be rolled back to
@@ -27,7 +26,7 @@ func (s *AppsService) ValidateRollback(ctx context.Context, appID string, req *A
 		return nil, nil, err
 	}
 	out := new(AppRollbackValidateResponse)
-	resp, err := s.client.call(ctx, http.MethodPost, escapePath("v2/apps/%s/rollback/validate", appID), nil, req, out)
+	resp, err := s.client.call(ctx, opAppsValidateRollback, escapePath("v2/apps/%s/rollback/validate", appID), nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -42,7 +41,7 @@ func (s *AppsService) CommitRollback(ctx context.Context, appID string) (*Respon
 	if err := requireID("appID", appID); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, http.MethodPost, escapePath("v2/apps/%s/rollback/commit", appID), nil, nil, nil)
+	return s.client.call(ctx, opAppsCommitRollback, escapePath("v2/apps/%s/rollback/commit", appID), nil, nil, nil)
 }
 
 // RevertRollback undoes the app's rollback with a new deployment of the
@@ -53,7 +52,7 @@ func (s *AppsService) RevertRollback(ctx context.Context, appID string) (*Deploy
 	if err := requireID("appID", appID); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, http.MethodPost, escapePath("v2/apps/%s/rollback/revert", appID), nil, nil)
+	return s.deploymentCall(ctx, opAppsRevertRollback, escapePath("v2/apps/%s/rollback/revert", appID), nil, nil)
 }
 
 func validateRollback(appID string, req *AppRollbackRequest) error {

@@ -584,9 +584,11 @@ func TestAppsOperations(t *testing.T) {
 				body = specExample(t, tc.op, "200")
 			}
 			c, fake := newAppsClient(t, body)
+			named := recordOperations(c)
 			got, err := tc.call(context.Background(), c.Apps)
 			require.NoError(t, err)
 			req := fake.only(t)
+			assert.Equal(t, []string{tc.op}, *named, "the operation the call names, which decides retries")
 
 			method, template, _ := appsSpecOperation(t, tc.op)
 			assert.Equal(t, method, req.Method)

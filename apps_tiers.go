@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 )
 
 // ListTiers returns the legacy App Platform pricing tiers.
@@ -15,7 +14,7 @@ import (
 // calls it: https://pkg.go.dev/github.com/digitalocean/godo#AppsServiceOp.ListTiers
 func (s *AppsService) ListTiers(ctx context.Context) ([]AppTier, *Response, error) {
 	var out tiersList
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/apps/tiers", nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsListTiers, "v2/apps/tiers", nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -35,7 +34,7 @@ func (s *AppsService) GetTier(ctx context.Context, slug string) (*AppTier, *Resp
 		return nil, nil, err
 	}
 	var out tierRoot
-	resp, err := s.client.call(ctx, http.MethodGet, escapePath("v2/apps/tiers/%s", slug), nil, nil, &out)
+	resp, err := s.client.call(ctx, opAppsGetTier, escapePath("v2/apps/tiers/%s", slug), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

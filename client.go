@@ -43,6 +43,8 @@ type Client struct {
 
 	rate    rateState // rate-limit state shared by all requests (ratelimit.go)
 	limiter *limiter  // nil unless WithClientRateLimit (limiter.go)
+
+	testOnCall func(opID) // tests: sees the operation each call names
 }
 
 type service struct{ client *Client }

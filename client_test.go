@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -466,7 +467,7 @@ func TestBuiltRequestsShareNoHeaderValues(t *testing.T) {
 	require.NoError(t, err)
 	u, err := c.resolve("v2/apps")
 	require.NoError(t, err)
-	get := &apiRequest{method: http.MethodGet, url: u}
+	get := &apiRequest{op: &operations[opAppsList], method: http.MethodGet, url: u}
 	first, err := get.build(context.Background(), c.userAgent)
 	require.NoError(t, err)
 	second, err := get.build(context.Background(), c.userAgent)
@@ -479,7 +480,7 @@ func TestBuiltRequestsShareNoHeaderValues(t *testing.T) {
 	assert.Equal(t, "h.test", second.Host, "an empty port is dropped, as http.NewRequest does")
 	assert.Equal(t, "https://h.test:/v2/apps", second.URL.String())
 
-	post := &apiRequest{method: http.MethodPost, url: u, body: []byte(`{}`)}
+	post := &apiRequest{op: &operations[opAppsCreate], method: http.MethodPost, url: u, body: []byte(`{}`)}
 	req, err := post.build(context.Background(), c.userAgent)
 	require.NoError(t, err)
 	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
@@ -487,10 +488,25 @@ func TestBuiltRequestsShareNoHeaderValues(t *testing.T) {
 	assert.Nil(t, req.GetBody, "a POST body is never replayed by the transport (HTTP/2 retries, 307s)")
 	assert.Equal(t, "application/json", second.Header.Get("Accept"), "Content-Type shares no array with Accept")
 
-	put := &apiRequest{method: http.MethodPut, url: u, body: []byte(`{}`)}
+	put := &apiRequest{op: &operations[opAppsUpdate], method: http.MethodPut, url: u, body: []byte(`{}`)}
 	req, err = put.build(context.Background(), c.userAgent)
 	require.NoError(t, err)
-	require.NotNil(t, req.GetBody, "an idempotent body can be replayed on a same-host redirect")
+	assert.Nil(t, req.GetBody, "an app update starts a deployment: its body is never replayed")
+
+	assign := &apiRequest{op: &operations[opAppsAssignAlertDestinations], method: http.MethodPost, url: u, body: []byte(`{}`)}
+	req, err = assign.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	require.NotNil(t, req.GetBody, "a body that may be re-sent can be replayed on a same-host redirect")
+
+	revert := &apiRequest{op: &operations[opAppsRevertRollback], method: http.MethodPost, url: u}
+	req, err = revert.build(context.Background(), c.userAgent)
+	require.NoError(t, err)
+	assert.Nil(t, req.GetBody)
+	require.NotNil(t, req.Body, "a bodiless write gets an empty body net/http cannot replay")
+	assert.NotEqual(t, http.NoBody, req.Body)
+	n, err := req.Body.Read(make([]byte, 1))
+	assert.Equal(t, 0, n)
+	assert.ErrorIs(t, err, io.EOF)
 }
 
 func TestEscapedIDsReachTheServerAsOneSegment(t *testing.T) {
@@ -511,7 +527,7 @@ func TestEscapedIDsReachTheServerAsOneSegment(t *testing.T) {
 	}
 	for id, want := range cases {
 		before := log.count()
-		_, err := c.call(context.Background(), http.MethodGet, escapePath("v2/apps/%s/logs", id), nil, nil, nil)
+		_, err := c.call(context.Background(), opAppsGetLogsActiveDeploymentAggregate, escapePath("v2/apps/%s/logs", id), nil, nil, nil)
 		require.NoError(t, err, "id %q", id)
 		reqs := log.all()
 		require.Len(t, reqs, before+1)

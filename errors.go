@@ -15,6 +15,13 @@ import (
 
 // Sentinel errors for errors.Is. An *Error matches the one for its status.
 var (
+	// ErrOutcomeUnknown matches every error of a write that may have been
+	// applied although the call failed: an *Error or *RequestError with
+	// OutcomeUnknown set, a *DecodeError of a write's 2xx response, and a
+	// *RetryAbortedError wrapping one. Look the resource up before trying
+	// again (see docs/retries.md).
+	ErrOutcomeUnknown = errors.New("digitalocean: outcome unknown: the request may have been applied")
+
 	ErrNotFound        = errors.New("digitalocean: not found")
 	ErrUnauthorized    = errors.New("digitalocean: unauthorized")
 	ErrForbidden       = errors.New("digitalocean: forbidden")
@@ -47,8 +54,10 @@ type Error struct {
 	Method, Path string
 	// Attempts is how many times the request was sent.
 	Attempts int
-	// OutcomeUnknown is true when a non-idempotent request (POST) got a
-	// server error: it may have been applied, so it was not re-sent.
+	// OutcomeUnknown is true when the request is a write that may have
+	// been applied: this attempt got a server error, or an earlier one
+	// did and the operation was re-sent. errors.Is(err, ErrOutcomeUnknown)
+	// says the same.
 	OutcomeUnknown bool
 	// Response is the HTTP response; its body has been consumed.
 	Response *Response
@@ -72,7 +81,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	if e.OutcomeUnknown {
-		b.WriteString("; outcome unknown: not retried because the request may have been applied")
+		b.WriteString("; outcome unknown: the request may have been applied")
 	}
 	return b.String()
 }
@@ -94,6 +103,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServerError:
 		return e.StatusCode >= 500
+	case ErrOutcomeUnknown:
+		return e.OutcomeUnknown
 	}
 	return false
 }
@@ -239,13 +250,23 @@ type DecodeError struct {
 	StatusCode   int
 	Err          error
 	Response     *Response
+
+	write bool // the request was a write: applied, with an unknown result
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("digitalocean: %s %s: %d: cannot decode response body: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	msg := fmt.Sprintf("digitalocean: %s %s: %d: cannot decode response body: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	if e.write {
+		msg += "; outcome unknown: the request was applied, but its result cannot be read"
+	}
+	return msg
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown for a write: the server applied it (it
+// answered 2xx), but what it made cannot be read.
+func (e *DecodeError) Is(target error) bool { return target == ErrOutcomeUnknown && e.write }
 
 // missingObject reports a 2xx body that lacks the object the operation
 // returns, so that callers never get a nil result without an error.
@@ -265,8 +286,8 @@ type RequestError struct {
 	// NotSent is true when the request certainly never reached the server
 	// (a dial, DNS or TLS handshake failure).
 	NotSent bool
-	// OutcomeUnknown is true when a non-idempotent request may have reached
-	// the server; it was not re-sent.
+	// OutcomeUnknown is true when the request is a write that may have
+	// reached the server (see Error.OutcomeUnknown).
 	OutcomeUnknown bool
 	Err            error
 
@@ -279,12 +300,15 @@ func (e *RequestError) Error() string {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
 	if e.OutcomeUnknown {
-		msg += "; outcome unknown: not retried because the request may have reached the server"
+		msg += "; outcome unknown: the request may have reached the server"
 	}
 	return msg
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// Is matches ErrOutcomeUnknown when OutcomeUnknown is set.
+func (e *RequestError) Is(target error) bool { return target == ErrOutcomeUnknown && e.OutcomeUnknown }
 
 // RetryAbortedError is returned when the client stopped retrying because
 // waiting longer would pass the context deadline or the context ended.

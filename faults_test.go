@@ -444,7 +444,7 @@ func faultCases() []faultCase {
 			name:  "204 with an empty body succeeds",
 			reply: func(int, *http.Request) (*http.Response, error) { return faultResp(204, ""), nil },
 			call: func(ctx context.Context, c *Client) (*Response, error) {
-				return c.call(ctx, http.MethodDelete, escapePath("v2/apps/%s", "a-1"), nil, nil, nil)
+				return c.call(ctx, opAppsDelete, escapePath("v2/apps/%s", "a-1"), nil, nil, nil)
 			},
 			requests: 1,
 			check: func(t *testing.T, resp *Response, err error, _ []faultSeen, _ time.Duration) {
@@ -838,8 +838,8 @@ func TestFaultSocketRedirectToAnotherHostIsRefused(t *testing.T) {
 
 	for name, call := range map[string]func() (*Response, error){
 		"GET": func() (*Response, error) { return faultGet(context.Background(), c) },
-		"PUT": func() (*Response, error) {
-			return c.call(context.Background(), http.MethodPut, "v2/apps/a-1", nil, map[string]string{"secret": "s3cr3t"}, nil)
+		"POST that may be re-sent": func() (*Response, error) {
+			return c.call(context.Background(), opAppsAssignAlertDestinations, "v2/apps/a-1/alerts/a-2/destinations", nil, map[string]string{"secret": "s3cr3t"}, nil)
 		},
 	} {
 		resp, err := call()
@@ -920,7 +920,7 @@ func TestFaultSocketConnectionReuse(t *testing.T) {
 	faultAPIError(t, err, 404)
 	_, err = faultGet(ctx, c)
 	faultAPIError(t, err, 422)
-	_, err = c.call(ctx, http.MethodDelete, "v2/apps/a-1", nil, nil, nil)
+	_, err = c.call(ctx, opAppsDelete, "v2/apps/a-1", nil, nil, nil)
 	require.NoError(t, err)
 	resp, err := faultGet(ctx, c) // 503, then 200 on retry
 	require.NoError(t, err)

@@ -34,6 +34,8 @@ import (
 type h2ResetServer struct {
 	*httptest.Server
 	okBody string
+	// notFound makes later streams get 404 instead of 200.
+	notFound bool
 
 	mu     sync.Mutex
 	bodies []string // request bodies, one per stream
@@ -97,8 +99,13 @@ func (s *h2ResetServer) serve(c *tls.Conn) {
 			binary.BigEndian.PutUint32(code, h2ProtocolError)
 			return h2WriteFrame(c, h2RSTStream, 0, stream, code)
 		}
-		// 0x88 is HPACK's static-table entry for ":status: 200".
-		if err := h2WriteFrame(c, h2Headers, h2EndHeaders, stream, []byte{0x88}); err != nil {
+		// 0x88 and 0x8d are HPACK's static-table entries for ":status: 200"
+		// and ":status: 404".
+		status := byte(0x88)
+		if s.notFound {
+			status = 0x8d
+		}
+		if err := h2WriteFrame(c, h2Headers, h2EndHeaders, stream, []byte{status}); err != nil {
 			return err
 		}
 		return h2WriteFrame(c, h2Data, h2EndStream, stream, []byte(s.okBody))
@@ -166,15 +173,55 @@ func TestFaultH2ResetAfterPOSTBodyIsNotReplayed(t *testing.T) {
 	faultNoLeak(t, resp, err, log.String())
 }
 
-// The GET control: with a rewindable (empty) body the transport replays
-// the reset stream itself, which is what makes the POST case dangerous.
-func TestFaultH2ResetAfterGETIsReplayed(t *testing.T) {
+// A GET whose stream the server reset is sent again: by the transport
+// itself on Go 1.26 (it replays a request without a body), by the SDK's
+// own loop on Go 1.27, which no longer does. Either way the call succeeds.
+func TestFaultH2ResetAfterGETIsRetried(t *testing.T) {
 	srv := newH2ResetServer(t, faultAccountJSON)
 	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()))
 	acct, resp, err := c.Account.Get(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "ops@example.com", acct.Email)
 	assert.Equal(t, "HTTP/2.0", resp.Proto)
+	assert.Len(t, srv.requests(), 2)
+}
+
+// An app update is a PUT, but every update starts a deployment: a reset
+// after the server read it is neither replayed by the transport nor
+// re-sent, and the caller hears the outcome is unknown.
+func TestFaultH2ResetAfterUpdateIsNotReplayed(t *testing.T) {
+	srv := newH2ResetServer(t, `{"app":{"id":"app-1","spec":{"name":"web"}}}`)
+	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()), WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond}))
+	app, _, err := c.Apps.Update(context.Background(), "app-1", &AppUpdateRequest{Spec: &AppSpec{Name: "web"}})
+	assert.Nil(t, app)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	require.Len(t, srv.requests(), 1, "the update reached the server once")
+}
+
+// A write that acts anew and has no body (RevertRollback starts a
+// deployment) is not replayed by the transport either, although net/http
+// replays a bodiless request freely.
+func TestFaultH2ResetAfterBodilessWriteIsNotReplayed(t *testing.T) {
+	srv := newH2ResetServer(t, `{"deployment":{"id":"dep-1"}}`)
+	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()), WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond}))
+	dep, _, err := c.Apps.RevertRollback(context.Background(), "app-1")
+	assert.Nil(t, dep)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	require.Len(t, srv.requests(), 1, "the revert reached the server once")
+}
+
+// A DELETE the server read, then reset, and a 404 to the copy sent after
+// it (by the transport within the same attempt on Go 1.26, by the SDK's
+// loop on Go 1.27): the first one deleted it, so the call succeeds with
+// GoneOnRetry instead of ErrNotFound.
+func TestFaultH2ResetAfterDeleteIsGoneOnRetry(t *testing.T) {
+	srv := newH2ResetServer(t, `{"id":"not_found","message":"The resource you requested could not be found."}`)
+	srv.notFound = true
+	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()), WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond}))
+	resp, err := c.Apps.Delete(context.Background(), "app-1")
+	require.NoError(t, err)
+	assert.True(t, resp.GoneOnRetry)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.Len(t, srv.requests(), 2)
 }
 
@@ -287,22 +334,23 @@ func slowFirst(body string) (http.Handler, func() int) {
 	return h, func() int { mu.Lock(); defer mu.Unlock(); return n }
 }
 
-// (c) An http.Client.Timeout ends the attempt, not the call: GET, PUT and
-// DELETE are retried (the caller's context is still alive), a POST is not.
-func TestFaultClientTimeoutIsRetriedForIdempotentMethods(t *testing.T) {
-	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodPost} {
-		t.Run(method, func(t *testing.T) {
+// (c) An http.Client.Timeout ends the attempt, not the call: reads and
+// writes that may be re-sent are retried (the caller's context is still
+// alive); a create, or an update (a PUT that starts a deployment), is not.
+func TestFaultClientTimeoutIsRetriedForResendableOperations(t *testing.T) {
+	for _, op := range []opID{opAppsGet, opAppsAssignAlertDestinations, opAppsDelete, opAppsUpdate, opAppsCreate} {
+		t.Run(operations[op].id, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				h, requests := slowFirst(`{}`)
 				hc := &http.Client{Transport: handlerTransport(h), Timeout: 10 * time.Second}
 				c, _ := faultClient(t, hc.Transport, WithHTTPClient(hc))
 				start := time.Now()
 				var body any
-				if method == http.MethodPut || method == http.MethodPost {
+				if operations[op].method != http.MethodGet && operations[op].method != http.MethodDelete {
 					body = map[string]string{"k": "v"}
 				}
-				resp, err := c.call(t.Context(), method, "v2/apps/a-1", nil, body, nil)
-				if method == http.MethodPost {
+				resp, err := c.call(t.Context(), op, "v2/apps/a-1", nil, body, nil)
+				if !operations[op].resend() {
 					reqErr := faultRequestError(t, err)
 					assert.True(t, reqErr.OutcomeUnknown)
 					assert.ErrorIs(t, err, context.DeadlineExceeded, "the timeout is named")

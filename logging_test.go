@@ -48,7 +48,7 @@ func TestDebugLogOneLinePerAttempt(t *testing.T) {
 	}}
 	c, log := faultJSONLog(t, rt, WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 	q := url.Values{"page": {"2"}, "access_token": {"QUERY-SECRET"}, "X-Amz-Signature": {"QUERY-SECRET"}, "next": {"dop_v1_QUERY-SECRET"}}
-	_, err := c.call(context.Background(), http.MethodGet, "v2/apps", q, nil, nil)
+	_, err := c.call(context.Background(), opAppsList, "v2/apps", q, nil, nil)
 	require.NoError(t, err)
 
 	out := log.String()

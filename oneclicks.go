@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -54,7 +53,7 @@ func (s *OneClicksService) List(ctx context.Context, oneClickType string) ([]One
 	var out struct {
 		OneClicks []OneClick `json:"1_clicks"`
 	}
-	resp, err := s.client.call(ctx, http.MethodGet, "v2/1-clicks", q, nil, &out)
+	resp, err := s.client.call(ctx, opOneClicksList, "v2/1-clicks", q, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -81,7 +80,7 @@ func (s *OneClicksService) InstallKubernetes(ctx context.Context, req *InstallKu
 		}
 	}
 	out := new(InstallKubernetesResponse)
-	resp, err := s.client.call(ctx, http.MethodPost, "v2/1-clicks/kubernetes", nil, req, out)
+	resp, err := s.client.call(ctx, opOneClicksInstallKubernetes, "v2/1-clicks/kubernetes", nil, req, out)
 	if err != nil {
 		return nil, resp, err
 	}

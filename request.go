@@ -59,11 +59,17 @@ func encodeQuery(opts any) (string, error) {
 	return values.Encode(), nil
 }
 
-// call sends one API operation: path is relative to the base URL and
-// already escaped (see escapePath), q is a query-options struct or
-// url.Values, in is JSON-encoded as the body, out receives the decoded
-// 2xx body. The body is encoded once so retries replay it exactly.
-func (c *Client) call(ctx context.Context, method, path string, q, in, out any) (*Response, error) {
+// call sends one API operation: op names it (its method, and whether it
+// may be re-sent, come from the operations table), path is relative to the
+// base URL and already escaped (see escapePath), q is a query-options
+// struct or url.Values, in is JSON-encoded as the body, out receives the
+// decoded 2xx body. The body is encoded once so retries replay it exactly.
+func (c *Client) call(ctx context.Context, op opID, path string, q, in, out any) (*Response, error) {
+	o := &operations[op]
+	method := o.method
+	if c.testOnCall != nil {
+		c.testOnCall(op)
+	}
 	rawQuery, err := encodeQuery(q)
 	if err != nil {
 		return nil, err
@@ -79,14 +85,19 @@ func (c *Client) call(ctx context.Context, method, path string, q, in, out any) 
 		return nil, err
 	}
 	u.RawQuery = rawQuery
-	return c.do(ctx, &apiRequest{method: method, url: u, body: body}, out)
+	return c.do(ctx, &apiRequest{op: o, method: method, url: u, body: body}, out)
 }
 
 // apiRequest is one operation as the retry loop sees it.
 type apiRequest struct {
+	op     *operation
 	method string
 	url    *url.URL
 	body   []byte // nil when the request has no body
+
+	// rewritten is set when net/http wrote the last attempt more than
+	// once (an HTTP/2 replay after a reset stream, say).
+	rewritten bool
 }
 
 // resolve appends path, relative and already escaped, to the base URL.
@@ -123,12 +134,19 @@ func (r *apiRequest) build(ctx context.Context, userAgent string) (*http.Request
 	}
 	req.URL = r.url
 	req.Host = strings.TrimSuffix(r.url.Host, ":") // as http.NewRequest does
-	if !isIdempotent(r.method) {
+	if !r.op.resend() {
 		// A body the transport cannot rewind is never re-sent by it: Go's
 		// HTTP/2 transport replays a request whose stream was reset after
-		// the body was written (golang/go#47635), which would apply a POST
-		// twice. It also keeps a 307/308 from carrying the body elsewhere.
+		// the body was written (golang/go#47635), which would apply an
+		// app update or a restart twice. It also keeps a 307/308 from
+		// carrying the body elsewhere.
 		req.GetBody = nil
+		if req.Body == nil {
+			// The transport replays a request without a body as freely as
+			// one it can rewind; an empty body it cannot rewind stops that.
+			// (HTTP/1.1 then sends it chunked: zero bytes all the same.)
+			req.Body = io.NopCloser(emptyReader{})
+		}
 	}
 	// One backing array for the header values; the keys are canonical.
 	values := make([]string, 3)
@@ -141,10 +159,19 @@ func (r *apiRequest) build(ctx context.Context, userAgent string) (*http.Request
 	return req, nil
 }
 
+// emptyReader is a body of no bytes that net/http does not recognise as
+// http.NoBody.
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, io.EOF }
+
 // do runs the attempt loop: pacing, sending, classifying the outcome and
 // backing off. It returns a decoded result or a typed error.
 func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, error) {
-	policy := c.retry.withDefaults()
+	policy, err := c.retryPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		waited   time.Duration
 		lastResp *Response
@@ -159,9 +186,14 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 			if lastErr == nil {
 				return nil, err
 			}
-			return lastResp, c.abortRetry(r, lastErr, attempt-1, err)
+			return lastResp, c.abortRetry(r, lastErr, attempt-1, mayHaveApplied, err)
 		}
 		resp, err := c.attempt(ctx, r, attempt, out)
+		if r.rewritten {
+			// The transport wrote this attempt more than once: the
+			// answer may be to a copy, after the first was applied.
+			mayHaveApplied = true
+		}
 		if err == nil {
 			return resp, nil
 		}
@@ -172,21 +204,21 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 			return resp, nil
 		}
 		mayHaveApplied = mayHaveApplied || attemptMayHaveApplied(err)
-		d := policy.next(r.method, resp, err, attempt, waited, time.Now())
+		d := policy.next(r.op, resp, err, attempt, waited, time.Now())
 		if !d.retry {
-			final := c.finalError(r, err, attempt)
+			final := c.finalError(r, err, attempt, mayHaveApplied)
 			if d.giveUp != "" {
 				return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Reason: d.giveUp, Err: final}
 			}
 			return resp, final
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d.delay {
-			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
+			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt, mayHaveApplied),
 				Reason: "the next retry would start after the context deadline"}
 		}
 		c.logRetry(ctx, r, attempt, d.delay, err)
 		if serr := sleepCtx(ctx, d.delay); serr != nil {
-			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt),
+			return resp, &RetryAbortedError{Attempts: attempt, Wait: d.delay, Err: c.finalError(r, err, attempt, mayHaveApplied),
 				Reason: "context ended while waiting to retry: " + serr.Error(), ctxErr: serr}
 		}
 		waited += d.delay
@@ -195,8 +227,8 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*Response, err
 }
 
 // abortRetry reports a retry that pacing held back past the deadline.
-func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, paceErr error) error {
-	abort := &RetryAbortedError{Attempts: attempts, Err: c.finalError(r, lastErr, attempts), Reason: paceErr.Error()}
+func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, mayHaveApplied bool, paceErr error) error {
+	abort := &RetryAbortedError{Attempts: attempts, Err: c.finalError(r, lastErr, attempts, mayHaveApplied), Reason: paceErr.Error()}
 	if w, ok := paceErr.(*RateLimitWaitError); ok {
 		abort.ctxErr = w.Err
 		abort.Wait = max(time.Until(w.Until), 0)
@@ -210,11 +242,12 @@ func (c *Client) abortRetry(r *apiRequest, lastErr error, attempts int, paceErr 
 	return abort
 }
 
-// finalError records the number of attempts on the error the caller gets.
-func (c *Client) finalError(r *apiRequest, err error, attempts int) error {
-	// Without idempotency keys a non-idempotent request that may have reached
-	// the server is never re-sent; say so, so the caller can check.
-	unknown := !isIdempotent(r.method) && attemptMayHaveApplied(err)
+// finalError records the number of attempts on the error the caller gets,
+// and whether a write may have been applied: by this attempt or, for an
+// operation that is re-sent, an earlier one (mayHaveApplied).
+func (c *Client) finalError(r *apiRequest, err error, attempts int, mayHaveApplied bool) error {
+	// Without idempotency keys the caller must be told, so it can check.
+	unknown := r.op.write() && (mayHaveApplied || attemptMayHaveApplied(err))
 	switch e := err.(type) {
 	case *Error:
 		e.Attempts, e.OutcomeUnknown = attempts, unknown
@@ -237,23 +270,35 @@ func attemptMayHaveApplied(err error) bool {
 }
 
 // connTrace records whether the transport handed a connection to the
-// request: before that, no byte of it can have been written.
+// request (before that, no byte of it can have been written) and whether
+// it wrote the request, then took a connection again to write it anew.
 type connTrace struct {
-	trace   httptrace.ClientTrace
-	gotConn atomic.Bool
+	trace     httptrace.ClientTrace
+	gotConn   atomic.Bool
+	wrote     atomic.Bool
+	rewritten atomic.Bool
+}
+
+func newConnTrace() *connTrace {
+	ct := new(connTrace)
+	ct.trace.GotConn = func(httptrace.GotConnInfo) {
+		ct.gotConn.Store(true)
+		if ct.wrote.Load() {
+			ct.rewritten.Store(true)
+		}
+	}
+	// Called after a failed write too: a part of the request may be out.
+	ct.trace.WroteRequest = func(httptrace.WroteRequestInfo) { ct.wrote.Store(true) }
+	return ct
 }
 
 // attempt sends the request once and decodes the outcome.
 func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out any) (*Response, error) {
-	reqCtx := ctx
-	var ct *connTrace
-	if !isIdempotent(r.method) {
-		// Only a request that is not re-sent once it may have arrived needs
-		// to know whether it was written; GETs skip the cost.
-		ct = new(connTrace)
-		ct.trace.GotConn = func(httptrace.GotConnInfo) { ct.gotConn.Store(true) }
-		reqCtx = httptrace.WithClientTrace(ctx, &ct.trace)
-	}
+	// Every request is traced: a write that is not re-sent must know
+	// whether it was written, and any request net/http wrote twice within
+	// this attempt may have been applied by the first write.
+	ct := newConnTrace()
+	reqCtx := httptrace.WithClientTrace(ctx, &ct.trace)
 	req, err := r.build(reqCtx, c.userAgent)
 	if err != nil {
 		return nil, err
@@ -263,6 +308,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 		start = time.Now()
 	}
 	httpResp, err := c.http.Do(req)
+	r.rewritten = ct.rewritten.Load()
 	if err != nil {
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
 			NotSent: notSent(err, ct), Err: scrubURLError(err)}
@@ -307,7 +353,7 @@ func decodeBody(r *apiRequest, resp *Response, out any) (consumed bool, err erro
 		if truncatedJSON(err) {
 			err = &truncatedBodyError{err}
 		}
-		return false, &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp}
+		return false, &DecodeError{Method: r.method, Path: r.url.Path, StatusCode: status, Err: err, Response: resp, write: r.op.write()}
 	}
 	if p, ok := out.(pager); ok {
 		info := p.pageInfo()

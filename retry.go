@@ -10,21 +10,26 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
 
 // RetryPolicy controls automatic retries. DefaultRetryPolicy is used
-// unless WithRetry says otherwise; RetryPolicy{} turns retries off.
+// unless WithRetry says otherwise, or WithRetryPolicy for one call;
+// RetryPolicy{} turns retries off.
 //
-// GET, HEAD, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on
-// network failures such as a reset connection or an http.Client or
-// response-header timeout (not the caller's own context ending). POST (and
-// PATCH) is re-sent only when it certainly never reached the server (a
-// dial, DNS or TLS handshake failure) or was refused with 429: the API has
-// no idempotency keys, so a POST that may have been applied is never sent
-// twice, by this loop or by the transport, and its error reports the
-// outcome as unknown. See docs/retries.md.
+// Whether an attempt is sent again depends on what the operation does, not
+// on its HTTP method (docs/retries.md has the table of all operations).
+// Reads, and writes that converge (Delete, the cancels), are retried on
+// 429, 500, 502, 503, 504 and on network failures such as a reset
+// connection, an HTTP/2 stream reset or an http.Client or response-header
+// timeout (not the caller's own context ending). A write that acts anew
+// (Create, Update, CreateDeployment, Restart, ...) is re-sent only when it
+// certainly never reached the server (a dial, DNS or TLS handshake
+// failure) or was refused with 429: the API has no idempotency keys, so
+// such a write that may have been applied is never sent twice, by this
+// loop or by the transport, and its error matches ErrOutcomeUnknown.
 //
 // Waits use exponential backoff with full jitter; a retry-after header, or
 // on a 429 without one the ratelimit-reset header, sets the wait instead.
@@ -41,6 +46,11 @@ type RetryPolicy struct {
 	// MaxWait caps the total time spent waiting between attempts of one
 	// request. Zero means 2 minutes.
 	MaxWait time.Duration
+	// NoRecovery turns off reading back after a write that may have been
+	// applied (docs/retries.md: an Apps.Create looked up by name, an
+	// Apps.Update read back, ...): the call then fails with
+	// ErrOutcomeUnknown at once.
+	NoRecovery bool
 }
 
 // DefaultRetryPolicy returns 5 attempts, backoff from 250ms doubling up to
@@ -52,12 +62,49 @@ func DefaultRetryPolicy() RetryPolicy {
 // WithRetry sets the retry policy; RetryPolicy{} turns retries off.
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxWait < 0 {
-			return &ArgumentError{Name: "RetryPolicy", Reason: "fields must not be negative"}
+		if err := p.validate(); err != nil {
+			return err
 		}
 		c.retry = &p
 		return nil
 	}
+}
+
+func (p RetryPolicy) validate() error {
+	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxWait < 0 {
+		return &ArgumentError{Name: "RetryPolicy", Reason: "fields must not be negative"}
+	}
+	return nil
+}
+
+// retryPolicyKey is the context key of WithRetryPolicy.
+type retryPolicyKey struct{}
+
+// WithRetryPolicy returns a copy of ctx under which calls use p instead of
+// the client's retry policy: no retries for one call (RetryPolicy{}),
+// another MaxWait, no recovery (NoRecovery). Every request made with the
+// context uses it, the polls of a Wait… method included.
+//
+// It is a context value, as httptrace.WithClientTrace is, because every
+// method already takes a context and the policy belongs to the call, not
+// to the client: a call option would add a variadic parameter to every
+// method, and a second client would split the rate-limit state the
+// client's calls share. A policy with a negative field fails the call
+// with an *ArgumentError before anything is sent.
+func WithRetryPolicy(ctx context.Context, p RetryPolicy) context.Context {
+	return context.WithValue(ctx, retryPolicyKey{}, p)
+}
+
+// retryPolicy is the policy of a call made with ctx, defaults filled in.
+func (c *Client) retryPolicy(ctx context.Context) (RetryPolicy, error) {
+	p, ok := ctx.Value(retryPolicyKey{}).(RetryPolicy)
+	if !ok {
+		return c.retry.withDefaults(), nil
+	}
+	if err := p.validate(); err != nil {
+		return RetryPolicy{}, err
+	}
+	return p.withDefaults(), nil
 }
 
 // withDefaults fills zero durations from DefaultRetryPolicy.
@@ -73,14 +120,6 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxWait = d.MaxWait
 	}
 	return p
-}
-
-func isIdempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
 }
 
 func retryableStatus(code int) bool {
@@ -103,7 +142,7 @@ type retryDecision struct {
 
 // next decides whether attempt's failure is retried and after what delay.
 // p must have its defaults filled in.
-func (p RetryPolicy) next(method string, resp *Response, err error, attempt int, waited time.Duration, now time.Time) retryDecision {
+func (p RetryPolicy) next(op *operation, resp *Response, err error, attempt int, waited time.Duration, now time.Time) retryDecision {
 	if attempt >= p.MaxAttempts {
 		return retryDecision{}
 	}
@@ -115,14 +154,14 @@ func (p RetryPolicy) next(method string, resp *Response, err error, attempt int,
 		if !retryableStatus(apiErr.StatusCode) {
 			return retryDecision{}
 		}
-		if apiErr.StatusCode != http.StatusTooManyRequests && !isIdempotent(method) {
-			return retryDecision{} // a POST that got a 5xx may have been applied
+		if apiErr.StatusCode != http.StatusTooManyRequests && !op.resend() {
+			return retryDecision{} // a write that got a 5xx may have been applied
 		}
 		if resp != nil {
 			rate = resp.Rate
 		}
 	case errors.As(err, &reqErr):
-		if reqErr.ctxEnded || !transientNetworkError(reqErr.Err) || !(isIdempotent(method) || reqErr.NotSent) {
+		if reqErr.ctxEnded || !transientNetworkError(reqErr.Err) || !(op.resend() || reqErr.NotSent) {
 			return retryDecision{}
 		}
 	default:
@@ -202,7 +241,28 @@ func transientNetworkError(err error) bool {
 		return true // a timeout of this attempt: the caller's context is alive
 	}
 	var netErr net.Error
-	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isStreamError(err)
+}
+
+// isStreamError reports an HTTP/2 stream reset (RST_STREAM) or a lost
+// HTTP/2 connection. Go 1.26's transport replays some of these by itself
+// and Go 1.27's does not; the loop retries them the same on both, for the
+// operations that may be re-sent. The types are unexported (or internal)
+// in net/http, so they are told by name.
+func isStreamError(err error) bool {
+	for e := err; e != nil; {
+		switch t := reflect.TypeOf(e); t.Name() {
+		case "StreamError", "http2StreamError", "GoAwayError", "http2GoAwayError":
+			return true
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			e = u.Unwrap()
+		default:
+			e = nil
+		}
+	}
+	return strings.HasPrefix(err.Error(), "stream error: ") || strings.Contains(err.Error(), "http2: server sent GOAWAY")
 }
 
 // neverReachedServer reports whether a transport error certainly happened

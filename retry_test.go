@@ -64,7 +64,7 @@ func faultNetErr(err error) (*Response, error) {
 	return nil, &RequestError{Err: err, NotSent: neverReachedServer(err)}
 }
 
-// The retry table: method × condition.
+// The retry table: kind of operation × condition.
 func TestRetryPolicyNextClassifies(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	p := DefaultRetryPolicy()
@@ -120,16 +120,17 @@ func TestRetryPolicyNextClassifies(t *testing.T) {
 		{"decode error", func() (*Response, error) { return nil, &DecodeError{Err: io.ErrUnexpectedEOF} }, false, false},
 		{"redirect policy", func() (*Response, error) { return faultNetErr(errors.New("stopped after 10 redirects")) }, false, false},
 	}
-	methods := map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodPut: true, http.MethodDelete: true, http.MethodPost: false, http.MethodPatch: false}
+	// A read, a write that converges, a POST and a PUT that act anew.
+	ops := map[opID]bool{opAppsGet: true, opAppsDelete: true, opAppsCancelDeployment: true, opAppsDetect: true, opAppsCreate: false, opAppsUpdate: false, opAppsRestart: false}
 	for _, cond := range conditions {
-		for method, idempotent := range methods {
+		for op, resend := range ops {
 			resp, err := cond.make()
 			want := cond.post
-			if idempotent {
+			if resend {
 				want = cond.idempotent
 			}
-			d := p.next(method, resp, err, 1, 0, now)
-			assert.Equal(t, want, d.retry, "%s on %s", method, cond.name)
+			d := p.next(&operations[op], resp, err, 1, 0, now)
+			assert.Equal(t, want, d.retry, "%s on %s", operations[op].id, cond.name)
 		}
 	}
 }
@@ -145,39 +146,40 @@ func TestRetryPolicyNextLimits(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	p := RetryPolicy{MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 4 * time.Second, MaxWait: 10 * time.Second}
 	resp, err := faultStatusErr(503, Rate{})
-	assert.True(t, p.next(http.MethodGet, resp, err, 2, 0, now).retry)
-	assert.False(t, p.next(http.MethodGet, resp, err, 3, 0, now).retry, "MaxAttempts reached")
-	assert.False(t, RetryPolicy{}.withDefaults().next(http.MethodGet, resp, err, 1, 0, now).retry, "RetryPolicy{} is off")
+	assert.True(t, p.next(&operations[opAppsGet], resp, err, 2, 0, now).retry)
+	assert.False(t, p.next(&operations[opAppsGet], resp, err, 3, 0, now).retry, "MaxAttempts reached")
+	assert.False(t, RetryPolicy{}.withDefaults().next(&operations[opAppsGet], resp, err, 1, 0, now).retry, "RetryPolicy{} is off")
 
 	// A server-requested wait overrides backoff and MaxDelay, within MaxWait.
 	resp, err = faultStatusErr(503, Rate{RetryAfter: 6 * time.Second})
-	d := p.next(http.MethodGet, resp, err, 1, 0, now)
+	d := p.next(&operations[opAppsGet], resp, err, 1, 0, now)
 	assert.True(t, d.retry)
 	assert.GreaterOrEqual(t, d.delay, 6*time.Second)
 	assert.LessOrEqual(t, d.delay, 6*time.Second+600*time.Millisecond)
-	d = p.next(http.MethodGet, resp, err, 1, 5*time.Second, now)
+	d = p.next(&operations[opAppsGet], resp, err, 1, 5*time.Second, now)
 	assert.False(t, d.retry, "5s waited + 6s > MaxWait 10s")
 	assert.Contains(t, d.giveUp, "MaxWait")
 
 	// On a 429 without retry-after the reset sets the wait; not on a 503.
 	rate := Rate{Limit: 5000, Remaining: 0, Reset: now.Add(8 * time.Second)}
 	resp, err = faultStatusErr(429, rate)
-	d = p.next(http.MethodGet, resp, err, 1, 0, now)
+	d = p.next(&operations[opAppsGet], resp, err, 1, 0, now)
 	assert.GreaterOrEqual(t, d.delay, 8*time.Second)
 	resp, err = faultStatusErr(503, rate)
-	d = p.next(http.MethodGet, resp, err, 1, 0, now)
+	d = p.next(&operations[opAppsGet], resp, err, 1, 0, now)
 	assert.LessOrEqual(t, d.delay, time.Second, "503: plain backoff")
 }
 
 // PUT and DELETE bodies are replayed byte for byte on every attempt.
 func TestRetryReplaysBodies(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		for _, method := range []string{http.MethodPut, http.MethodDelete, http.MethodPost} {
+		for _, op := range []opID{opAppsAssignAlertDestinations, opAppsDelete, opAppsCreate, opAppsUpdate} {
+			method, resend := operations[op].method, operations[op].resend()
 			rt := &faultRT{reply: func(n int, _ *http.Request) (*http.Response, error) {
 				switch {
 				case n == 1:
 					return faultResp(429, `{"id":"too_many_requests","message":"x"}`, "Retry-After", "1"), nil
-				case n == 2 && method != http.MethodPost:
+				case n == 2 && resend:
 					return nil, faultReset("read")
 				}
 				return faultResp(200, `{"ok":true}`), nil
@@ -185,12 +187,12 @@ func TestRetryReplaysBodies(t *testing.T) {
 			c, _ := faultClient(t, rt)
 			in := map[string]any{"name": "sample-app", "spec": map[string]any{"region": "ams", "services": []string{"web", "worker"}}}
 			var out struct{ OK bool }
-			resp, err := c.call(context.Background(), method, "v2/apps/a-1", nil, in, &out)
+			resp, err := c.call(context.Background(), op, "v2/apps/a-1", nil, in, &out)
 			require.NoError(t, err, method)
 			assert.True(t, out.OK)
 			seen := rt.requests()
 			want := 3
-			if method == http.MethodPost {
+			if !resend {
 				want = 2
 			}
 			require.Len(t, seen, want, method)
@@ -256,7 +258,7 @@ func BenchmarkRequest(b *testing.B) {
 	run := func(b *testing.B, c *Client, send func(ctx context.Context, c *Client, r *apiRequest) error) {
 		u, err := c.baseURL.Parse("v2/account")
 		require.NoError(b, err)
-		r := &apiRequest{method: http.MethodGet, url: u}
+		r := &apiRequest{op: &operations[opAccountGet], method: http.MethodGet, url: u}
 		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
@@ -317,7 +319,7 @@ func (f faultRTFunc) RoundTrip(r *http.Request) (*http.Response, error) { return
 func BenchmarkRetryLayerOverhead(b *testing.B) {
 	u, err := url.Parse(faultBaseURL + "/v2/account")
 	require.NoError(b, err)
-	r := &apiRequest{method: http.MethodGet, url: u}
+	r := &apiRequest{op: &operations[opAccountGet], method: http.MethodGet, url: u}
 	rate := Rate{Limit: 5000, Remaining: 4999, Reset: time.Now().Add(time.Hour)}
 	for _, withLimiter := range []bool{false, true} {
 		b.Run(fmt.Sprintf("limiter=%v", withLimiter), func(b *testing.B) {

@@ -62,12 +62,14 @@ func (r *Resource) Create(ctx context.Context, desired *digitalocean.AppSpec) (*
 		return nil, err
 	}
 	app, _, err := r.Client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: desired})
-	var apiErr *digitalocean.Error
 	switch {
+	// First: a create that may have been applied (a 5xx, a connection
+	// lost after sending, whatever the error's type) may have made the
+	// app, even when a later answer is a 409.
+	case errors.Is(err, digitalocean.ErrOutcomeUnknown):
+		return nil, fmt.Errorf("create %s: the app may exist; import it by name before retrying: %w", desired.Name, err)
 	case errors.Is(err, digitalocean.ErrConflict):
 		return nil, fmt.Errorf("create %s: an app of that name exists; import it: %w", desired.Name, err)
-	case errors.As(err, &apiErr) && apiErr.OutcomeUnknown:
-		return nil, fmt.Errorf("create %s: the app may exist; import it by name before retrying: %w", desired.Name, err)
 	case err != nil:
 		return nil, fmt.Errorf("create %s: %w", desired.Name, err)
 	}

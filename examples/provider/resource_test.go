@@ -154,6 +154,22 @@ func TestCreateWithAnUnknownOutcomeIsNotResent(t *testing.T) {
 	})
 }
 
+// A create whose connection dropped after the server acted fails with a
+// *RequestError, not an *Error: it too says the app may exist.
+func TestCreateWithADroppedConnectionSaysImport(t *testing.T) {
+	inBubble(t, func(t *testing.T, srv *digitaloceantest.Server, r *Resource) {
+		srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{DropConnection: true, Applied: true})
+		_, err := r.Create(t.Context(), testSpec("k", "p"))
+		var reqErr *digitalocean.RequestError
+		if !errors.As(err, &reqErr) || !errors.Is(err, digitalocean.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "may exist; import it by name") {
+			t.Fatalf("error = %v, want a *RequestError saying the app may exist", err)
+		}
+		if n := requests(srv, http.MethodPost); n != 1 {
+			t.Errorf("sent the create %d times, want once", n)
+		}
+	})
+}
+
 func TestUpdateKeepsTheStateWhenTheDeploymentFails(t *testing.T) {
 	inBubble(t, func(t *testing.T, srv *digitaloceantest.Server, r *Resource) {
 		st := mustCreate(t, r, testSpec("k", "p"))
