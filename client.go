@@ -44,7 +44,13 @@ type Client struct {
 	rate    rateState // rate-limit state shared by all requests (ratelimit.go)
 	limiter *limiter  // nil unless WithClientRateLimit (limiter.go)
 
-	testOnCall func(opID) // tests: sees the operation each call names
+	testHooks *clientTestHooks // nil outside tests
+}
+
+// clientTestHooks let tests watch a client; behind a pointer so that Client
+// stays comparable.
+type clientTestHooks struct {
+	onCall func(opID) // sees the operation each call names
 }
 
 type service struct{ client *Client }

@@ -24,7 +24,7 @@ func operationByID(t *testing.T, id string) *operation {
 // recordOperations collects the operationIds c's calls name.
 func recordOperations(c *Client) *[]string {
 	var named []string
-	c.testOnCall = func(op opID) { named = append(named, operations[op].id) }
+	c.testHooks = &clientTestHooks{onCall: func(op opID) { named = append(named, operations[op].id) }}
 	return &named
 }
 

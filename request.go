@@ -67,8 +67,8 @@ func encodeQuery(opts any) (string, error) {
 func (c *Client) call(ctx context.Context, op opID, path string, q, in, out any) (*Response, error) {
 	o := &operations[op]
 	method := o.method
-	if c.testOnCall != nil {
-		c.testOnCall(op)
+	if c.testHooks != nil {
+		c.testHooks.onCall(op)
 	}
 	rawQuery, err := encodeQuery(q)
 	if err != nil {
