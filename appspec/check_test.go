@@ -1,6 +1,7 @@
 package appspec
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -162,4 +163,37 @@ func TestOriginIsDroppedWithTheSpec(t *testing.T) {
 		runtime.Gosched()
 	}
 	t.Fatal("the origin of a collected spec is still remembered after 100 collections")
+}
+
+// Check on any document: it never panics; every problem that names a path
+// is placed in the document (the spec it validates is the one just read);
+// a spec comes back only with no problem, and then Validate agrees.
+func FuzzCheck(f *testing.F) {
+	files, err := filepath.Glob("testdata/appspecs/valid/*.yaml")
+	require.NoError(f, err)
+	for _, file := range files[:4] {
+		data, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte("name: shop\nservices:\n  - nmae: api\n    http_port: eighty\ningress: {rules: [{match: {authority: {}}}]}\n"))
+	f.Add([]byte(`{"spec": {"name": "x", "regoin": "nyc", "services": [{}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		spec, err := checkDocument(data, "app.yaml")
+		if err == nil {
+			require.NotNil(t, spec)
+			require.NoError(t, Validate(spec))
+			return
+		}
+		require.Nil(t, spec)
+		var problems Errors
+		if !errors.As(err, &problems) {
+			t.Fatalf("Check returned %T, want an Errors", err)
+		}
+		for i, p := range problems {
+			if p.Path != "" && (p.Line <= 0 || p.Column <= 0) {
+				t.Fatalf("problem %d: %#v: a path but no position", i, p)
+			}
+		}
+	})
 }
