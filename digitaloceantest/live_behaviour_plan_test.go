@@ -213,6 +213,11 @@ var rewriteCases = []planCase{{
 	change:  func(spec map[string]any) { component(spec, "services")["http_port"] = 9090 },
 	want:    "services[name=web].http_port",
 }, {
+	name:    "a health-check port of its own (fact 38)",
+	desired: `{"services":[{"name":"web",` + gh + `,"instance_size_slug":"basic-xxs","health_check":{"port":1234}}]}`,
+	change:  func(spec map[string]any) { component(spec, "services")["health_check"].(map[string]any)["port"] = 1235 },
+	want:    "services[name=web].health_check.port",
+}, {
 	name: "env type GENERAL reads back absent (fact 9)",
 	desired: `{"envs":[{"key":"A","value":"1","type":"GENERAL"}],
 		"workers":[{"name":"queue",` + gh + `,"envs":[{"key":"B","value":"2","type":"GENERAL","scope":"RUN_TIME"}]}]}`,
