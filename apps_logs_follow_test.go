@@ -422,3 +422,23 @@ func TestFollowLogsResumesInsideAGroupOfSameTimestampLines(t *testing.T) {
 		assert.Equal(t, []string{"", "3"}, logTails(f.srv), "no second, unlimited request: the tail reached back")
 	})
 }
+
+// A 429 from GetLogs is a reason to come back later, not to give up.
+func TestFollowLogsReconnectsAfterRateLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFollowFixture(t)
+		f.srv.FailNext(2, digitaloceantest.Match{Operation: "apps_get_logs_active_deployment"}, digitaloceantest.Fault{Status: http.StatusTooManyRequests})
+		var causes []error
+		opts := &do.FollowLogsOptions{
+			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
+			OnReconnect: func(_ int, _ time.Duration, cause error) { causes = append(causes, cause) },
+		}
+		got, err := follow(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), until("server listening on :8080"))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"server listening on :8080"}, got)
+		require.Len(t, causes, 2)
+		for _, cause := range causes {
+			assert.ErrorIs(t, cause, do.ErrRateLimited)
+		}
+	})
+}

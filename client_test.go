@@ -577,3 +577,17 @@ func TestErrorsMentionNoTokenForBaseURLWithSpaces(t *testing.T) {
 	assert.NotContains(t, err.Error(), testToken)
 	assert.True(t, strings.HasPrefix(err.Error(), "digitalocean: "))
 }
+
+// A redirect loop on the API host stops where net/http's default policy
+// does: after ten requests in all.
+func TestSameHostRedirectLoopIsBounded(t *testing.T) {
+	rt := &faultRT{reply: func(int, *http.Request) (*http.Response, error) {
+		return faultResp(http.StatusFound, "", "Location", faultBaseURL+"/v2/account"), nil
+	}}
+	c, _ := faultClient(t, rt)
+	_, err := faultGet(context.Background(), c)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stopped after 10 redirects")
+	assert.Len(t, rt.requests(), maxRedirects)
+	assert.Equal(t, 10, maxRedirects)
+}
