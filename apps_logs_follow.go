@@ -56,7 +56,7 @@ type FollowLogsError struct {
 }
 
 func (e *FollowLogsError) Error() string {
-	return fmt.Sprintf("digitalocean: following logs: gave up after %d reconnections in a row without a new line: %v", e.Reconnects, e.Err)
+	return fmt.Sprintf("digitalocean: following logs: gave up after %d reconnections in a row without a new line: %s", e.Reconnects, causeText(e.Err))
 }
 
 func (e *FollowLogsError) Unwrap() error { return e.Err }

@@ -255,7 +255,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	msg := fmt.Sprintf("digitalocean: %s %s: %d: cannot decode response body: %v", e.Method, e.Path, e.StatusCode, e.Err)
+	msg := fmt.Sprintf("digitalocean: %s %s: %d: cannot decode response body: %s", e.Method, e.Path, e.StatusCode, causeText(e.Err))
 	if e.write {
 		msg += "; outcome unknown: the request was applied, but its result cannot be read"
 	}
@@ -295,7 +295,7 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	msg := fmt.Sprintf("digitalocean: %s %s: %v", e.Method, e.Path, e.Err)
+	msg := fmt.Sprintf("digitalocean: %s %s: %s", e.Method, e.Path, causeText(e.Err))
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
