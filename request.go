@@ -344,9 +344,6 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 func decodeBody(r *apiRequest, resp *Response, out any) (consumed bool, err error) {
 	status := resp.StatusCode
 	if status >= 300 { // 3xx: a redirect the client did not follow
-		if err := unfollowedCrossHostRedirect(resp); err != nil {
-			return false, err
-		}
 		return false, newAPIError(r.method, r.url.Path, resp, resp.Attempts)
 	}
 	if out == nil || status == http.StatusNoContent || r.method == http.MethodHead {
