@@ -448,7 +448,18 @@ func (c *Console) shutdown(reason error, code websocket.StatusCode) error {
 		return nil
 	}
 	defer c.cancelDial()
+	alreadyEnded := false
+	select {
+	case <-c.ended:
+		alreadyEnded = true
+	default:
+	}
 	err := c.conn.Close(code, "")
+	if alreadyEnded {
+		// Read has seen the server close or the connection drop: closing
+		// only frees what is left, and its error says nothing new.
+		return nil
+	}
 	if err == nil || errors.Is(err, net.ErrClosed) || websocket.CloseStatus(err) != -1 {
 		return nil // closed already, or the server answered with its own code
 	}

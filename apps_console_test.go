@@ -281,6 +281,21 @@ func TestConsoleDroppedConnection(t *testing.T) {
 	})
 }
 
+// Closing a console whose connection dropped has nothing left to fail: it
+// returns nil, as after a server close.
+func TestConsoleCloseAfterDroppedConnection(t *testing.T) {
+	inConsoleBubble(t, func(t *testing.T, fx *consoleFixture) {
+		c := fx.open(t, t.Context(), nil)
+		readUntil(t, c, "$ ")
+		assert.Equal(t, 1, fx.srv.DropConsoles())
+		_, err := c.Read(make([]byte, 10))
+		require.Equal(t, do.ConsoleStatusDropped, errAs[*do.ConsoleClosedError](t, err).Code)
+		assert.NoError(t, c.Close())
+		_, err = c.Read(make([]byte, 10))
+		assert.ErrorAs(t, err, new(*do.ConsoleClosedError), "Read still reports the drop")
+	})
+}
+
 func TestConsoleClose(t *testing.T) {
 	inConsoleBubble(t, func(t *testing.T, fx *consoleFixture) {
 		c := fx.open(t, t.Context(), nil)
