@@ -55,7 +55,10 @@ type ConsoleSession struct {
 	// message outside the protocol (not JSON, an unknown op or key, a
 	// resize without a positive size).
 	ProtocolError string
-	// Ended is true once the session is over. CloseCode is the close code
+	// Ended is true once the session is over: set before the fake sends
+	// its close frame or cuts the connection, so a client that has seen
+	// the end finds it set (a close the client starts is recorded when
+	// the fake reads it). CloseCode is the close code
 	// the server sent (ClosedByServer) or else the client's, and 1006 when
 	// the connection ended without a close frame; CloseReason goes with it.
 	Ended          bool
@@ -163,9 +166,25 @@ func (h *consoleHub) drop(sess *consoleSession) {
 	h.mu.Lock()
 	sess.dropped = true
 	conn := sess.conn // nil until the handshake is done, which then drops it
+	if conn != nil {
+		h.cutLocked(sess)
+	}
 	h.mu.Unlock()
 	if conn != nil {
 		_ = conn.CloseNow()
+	}
+}
+
+// cutLocked records a session as cut by the server, before the connection
+// is cut, so that a client that sees the cut finds the session Ended. h.mu
+// is held.
+func (h *consoleHub) cutLocked(sess *consoleSession) {
+	if sess.rec.Ended {
+		return
+	}
+	sess.rec.Ended = true
+	if !sess.rec.ClosedByServer { // else the code asked for stays, as ended keeps it
+		sess.rec.ClosedByServer, sess.rec.CloseCode = true, int(websocket.StatusAbnormalClosure)
 	}
 }
 
@@ -176,6 +195,7 @@ func (h *consoleHub) shutdown() {
 	for _, sess := range h.sessions {
 		if !sess.rec.Ended && sess.conn != nil {
 			sess.dropped = true
+			h.cutLocked(sess)
 			_ = sess.conn.CloseNow()
 		}
 	}
@@ -254,6 +274,11 @@ func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
 	// its console can already close or drop it.
 	rec.Status = http.StatusSwitchingProtocols
 	sess := &consoleSession{rec: rec, out: newConsoleWriter()}
+	sess.out.closing = func() { // before the close frame, which the client may see at once
+		h.mu.Lock()
+		sess.rec.Ended = true
+		h.mu.Unlock()
+	}
 	h.sessions = append(h.sessions, sess)
 	h.wg.Add(1)
 	h.mu.Unlock()
@@ -270,6 +295,7 @@ func (s *Server) serveConsole(w http.ResponseWriter, r *http.Request) {
 	sess.conn = conn
 	if h.closed || sess.dropped {
 		sess.dropped = true
+		h.cutLocked(sess)
 		_ = conn.CloseNow()
 	}
 	h.mu.Unlock()
@@ -414,6 +440,7 @@ type consoleWriter struct {
 	reason  string
 	stopped bool
 	wake    chan struct{}
+	closing func() // called before the close frame is sent
 }
 
 func newConsoleWriter() *consoleWriter { return &consoleWriter{wake: make(chan struct{}, 1)} }
@@ -469,6 +496,7 @@ func (o *consoleWriter) run(conn *websocket.Conn) {
 			}
 		}
 		if code != 0 {
+			o.closing()
 			_ = conn.Close(code, reason)
 			return
 		}

@@ -237,3 +237,31 @@ func TestConsoleIdleTimeout(t *testing.T) {
 		assert.Equal(t, 2*digitaloceantest.ConsoleIdleTimeout-time.Second, time.Since(start))
 	})
 }
+
+// A client that has seen its session end finds it Ended at once, whether
+// the fake closed it (exit) or cut it (DropConsoles): the record is made
+// before the close frame is sent or the connection cut. Over real
+// loopback, 50 sessions each, so that a record that lags shows.
+func TestConsoleSessionEndedBeforeClientSeesEnd(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	app := activeApp(t, srv)
+	const rounds = 50
+	for i := range rounds {
+		c := dialRaw(t, srv, execURL(t, srv, app.ID, &do.ExecOptions{Component: "web"}))
+		c.readUntil("$ ")
+		c.stdin("exit\r")
+		require.Equal(t, websocket.StatusNormalClosure, c.closeStatus().Code)
+		sess := srv.ConsoleSessions()[2*i]
+		require.True(t, sess.Ended, "session %d: closed by exit, not yet Ended", 2*i)
+		assert.Equal(t, 1000, sess.CloseCode)
+
+		c = dialRaw(t, srv, execURL(t, srv, app.ID, &do.ExecOptions{Component: "web"}))
+		c.readUntil("$ ")
+		require.Equal(t, 1, srv.DropConsoles())
+		_, _, err := c.conn.Read(t.Context())
+		require.Error(t, err)
+		sess = srv.ConsoleSessions()[2*i+1]
+		require.True(t, sess.Ended, "session %d: dropped, not yet Ended", 2*i+1)
+		assert.Equal(t, 1006, sess.CloseCode)
+	}
+}
