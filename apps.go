@@ -60,7 +60,11 @@ func (s *AppsService) All(ctx context.Context, opts *AppListOptions) iter.Seq2[A
 // Create creates an app from req.Spec and starts its first deployment; the
 // returned app's PendingDeployment is that deployment (see
 // WaitForAppDeployment). It is a POST and is never re-sent after it may
-// have reached the server.
+// have reached the server. When its outcome is unknown, the app is looked
+// up by name (docs/retries.md, "Recovery"): an app with the requested spec
+// is returned with Response.Recovered set; with no app of that name the
+// create is sent once more; an app of that name with another spec gives an
+// *AppNameTakenError. RetryPolicy.NoRecovery turns this off.
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_create
 func (s *AppsService) Create(ctx context.Context, req *AppCreateRequest) (*App, *Response, error) {
@@ -70,7 +74,11 @@ func (s *AppsService) Create(ctx context.Context, req *AppCreateRequest) (*App, 
 	if err := requireSpec("req.Spec", req.Spec); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, opAppsCreate, "v2/apps", nil, req)
+	app, resp, err := s.appCall(ctx, opAppsCreate, "v2/apps", nil, req)
+	if err != nil && s.recovers(ctx, err) {
+		return s.recoverCreate(ctx, req, resp, err)
+	}
+	return app, resp, err
 }
 
 // Get returns the app with the given ID.
@@ -123,7 +131,13 @@ func errorWithQuery(err error, query string) error {
 // Update replaces the app's spec with req.Spec and starts a deployment; the
 // returned app's PendingDeployment is that deployment. Every update starts
 // one, even with an unchanged spec, so although it is a PUT it is never
-// re-sent after it may have reached the server (docs/retries.md).
+// re-sent after it may have reached the server (docs/retries.md). When its
+// outcome is unknown, the app is read back: if its spec, or its pending or
+// in-progress deployment's, is the requested one, the app is returned with
+// Response.Recovered set; otherwise the update is sent once more. (An
+// update that changes nothing, sent to redeploy, therefore reads as
+// applied even if it was not: use CreateDeployment to redeploy.)
+// RetryPolicy.NoRecovery turns this off.
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_update
 func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRequest) (*App, *Response, error) {
@@ -136,7 +150,11 @@ func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRe
 	if err := requireSpec("req.Spec", req.Spec); err != nil {
 		return nil, nil, err
 	}
-	return s.appCall(ctx, opAppsUpdate, escapePath("v2/apps/%s", appID), nil, req)
+	app, resp, err := s.appCall(ctx, opAppsUpdate, escapePath("v2/apps/%s", appID), nil, req)
+	if err != nil && s.recovers(ctx, err) {
+		return s.recoverUpdate(ctx, appID, req, resp, err)
+	}
+	return app, resp, err
 }
 
 // Delete deletes the app and shuts down all of its deployments.

@@ -64,6 +64,11 @@ type Response struct {
 	// retry found nothing (404). The resource is gone, most likely deleted
 	// by that earlier attempt; see docs/retries.md.
 	GoneOnRetry bool
+	// Recovered is set when the call's outcome was unknown (its response
+	// was lost after it may have been applied) and a read established that
+	// it was applied: this is then the read's response. See the Recovery
+	// section of docs/retries.md.
+	Recovered bool
 }
 
 func newResponse(r *http.Response, received time.Time) *Response {
