@@ -154,14 +154,22 @@ func (s *h2ResetServer) serve(c *tls.Conn) {
 
 const http2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
+// noRecoveryContext turns off reading back, so that a test sees what the
+// transport and the retry loop alone do.
+func noRecoveryContext() context.Context {
+	p := DefaultRetryPolicy()
+	p.NoRecovery = true
+	return WithRetryPolicy(context.Background(), p)
+}
+
 // (a) A POST the server read and then reset over HTTP/2 is not replayed by
-// the transport: one app at most, and the caller hears the outcome is
-// unknown. A GET on the same server is replayed, as it may be.
+// the transport: one app at most, and (without recovery) the caller hears
+// the outcome is unknown. A GET on the same server is replayed, as it may be.
 func TestFaultH2ResetAfterPOSTBodyIsNotReplayed(t *testing.T) {
 	srv := newH2ResetServer(t, `{"app":{"id":"app-1","spec":{"name":"web"}}}`)
 	c, log := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()))
 
-	app, resp, err := c.Apps.Create(context.Background(), &AppCreateRequest{Spec: &AppSpec{Name: "web"}})
+	app, resp, err := c.Apps.Create(noRecoveryContext(), &AppCreateRequest{Spec: &AppSpec{Name: "web"}})
 	assert.Nil(t, app, "no app is reported created")
 	reqErr := faultRequestError(t, err)
 	assert.True(t, reqErr.OutcomeUnknown, "error: %v", err)
@@ -171,6 +179,21 @@ func TestFaultH2ResetAfterPOSTBodyIsNotReplayed(t *testing.T) {
 	require.Len(t, bodies, 1, "the POST reached the server once, and only once")
 	assert.Contains(t, bodies[0], `"name":"web"`)
 	faultNoLeak(t, resp, err, log.String())
+}
+
+// With recovery on, the same reset is resolved by looking the app up by
+// name: the POST is sent once, then one read finds the requested spec.
+func TestFaultH2ResetAfterCreateIsRecovered(t *testing.T) {
+	srv := newH2ResetServer(t, `{"app":{"id":"app-1","spec":{"name":"web"}}}`)
+	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()))
+	app, resp, err := c.Apps.Create(context.Background(), &AppCreateRequest{Spec: &AppSpec{Name: "web"}})
+	require.NoError(t, err)
+	assert.True(t, resp.Recovered)
+	assert.Equal(t, "app-1", app.ID)
+	bodies := srv.requests()
+	require.Len(t, bodies, 2, "the POST, then the read")
+	assert.Contains(t, bodies[0], `"name":"web"`)
+	assert.Empty(t, bodies[1], "the second request is the bodiless read")
 }
 
 // A GET whose stream the server reset is sent again: by the transport
@@ -188,11 +211,11 @@ func TestFaultH2ResetAfterGETIsRetried(t *testing.T) {
 
 // An app update is a PUT, but every update starts a deployment: a reset
 // after the server read it is neither replayed by the transport nor
-// re-sent, and the caller hears the outcome is unknown.
+// re-sent, and (without recovery) the caller hears the outcome is unknown.
 func TestFaultH2ResetAfterUpdateIsNotReplayed(t *testing.T) {
 	srv := newH2ResetServer(t, `{"app":{"id":"app-1","spec":{"name":"web"}}}`)
 	c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()), WithRetry(RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond}))
-	app, _, err := c.Apps.Update(context.Background(), "app-1", &AppUpdateRequest{Spec: &AppSpec{Name: "web"}})
+	app, _, err := c.Apps.Update(noRecoveryContext(), "app-1", &AppUpdateRequest{Spec: &AppSpec{Name: "web"}})
 	assert.Nil(t, app)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	require.Len(t, srv.requests(), 1, "the update reached the server once")

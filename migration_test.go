@@ -433,9 +433,12 @@ func TestMigrationGuide(t *testing.T) {
 			_, _, err = noRetry.Account.Get(ctx)
 			assert.ErrorIs(t, err, digitalocean.ErrRateLimited)
 
-			// A POST that failed after it may have been applied is not re-sent.
+			// A POST that failed after it may have been applied is not
+			// re-sent; with recovery off the caller hears so.
+			noRecovery := digitalocean.DefaultRetryPolicy()
+			noRecovery.NoRecovery = true
 			srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{Status: http.StatusBadGateway, Applied: true})
-			_, _, err = client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: migrationSpec()})
+			_, _, err = client.Apps.Create(digitalocean.WithRetryPolicy(ctx, noRecovery), &digitalocean.AppCreateRequest{Spec: migrationSpec()})
 			assert.ErrorIs(t, err, digitalocean.ErrServerError)
 			require.ErrorAs(t, err, &apiErr)
 			assert.True(t, apiErr.OutcomeUnknown)
