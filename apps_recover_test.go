@@ -202,3 +202,28 @@ func TestCreateResendAnswered409IsLookedUpAgain(t *testing.T) {
 	assert.Equal(t, []string{"shop"}, appNames(t, c))
 	assert.Equal(t, 2, sentCount(srv, "apps_create"))
 }
+
+func TestUpdateNotAppliedTwiceIsNotSentAThirdTime(t *testing.T) {
+	srv, c := recoveryFake(t)
+	app := createdApp(t, c)
+	before := deploymentCount(t, c, app.ID)
+	spec := helloSpec("shop")
+	spec.Services[0].InstanceCount = 2
+	srv.FailNext(2, updateOp, digitaloceantest.Fault{Status: http.StatusBadGateway})
+	_, _, err := c.Apps.Update(t.Context(), app.ID, &digitalocean.AppUpdateRequest{Spec: spec})
+	require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown)
+	assert.Equal(t, before, deploymentCount(t, c, app.ID))
+	assert.Equal(t, 2, sentCount(srv, "apps_update"))
+}
+
+func TestCreateResendWithLostAnswerIsLookedUpAgain(t *testing.T) {
+	srv, c := recoveryFake(t)
+	srv.FailNext(1, createOp, digitaloceantest.Fault{Status: http.StatusBadGateway}) // not applied
+	srv.FailNext(1, createOp, lostAfterApplied[1])                                   // the re-send applied, its answer lost
+	app, resp, err := c.Apps.Create(t.Context(), &digitalocean.AppCreateRequest{Spec: helloSpec("shop")})
+	require.NoError(t, err)
+	assert.True(t, resp.Recovered)
+	assert.Equal(t, "shop", app.Spec.Name)
+	assert.Equal(t, []string{"shop"}, appNames(t, c))
+	assert.Equal(t, 2, sentCount(srv, "apps_create"))
+}
