@@ -59,8 +59,8 @@ func (s *AppsService) All(ctx context.Context, opts *AppListOptions) iter.Seq2[A
 
 // Create creates an app from req.Spec and starts its first deployment; the
 // returned app's PendingDeployment is that deployment (see
-// WaitForAppDeployment). It is a POST and is never re-sent after it may
-// have reached the server. When its outcome is unknown, the app is looked
+// WaitForAppDeployment). It is a POST and is never re-sent while it may
+// have been applied. When its outcome is unknown, the app is looked
 // up by name (docs/retries.md, "Recovery"): an app with the requested spec
 // is returned with Response.Recovered set; with no app of that name the
 // create is sent once more; an app of that name with another spec gives an

@@ -30,6 +30,9 @@ import (
 // failure) or was refused with 429: the API has no idempotency keys, so
 // such a write that may have been applied is never sent twice, by this
 // loop or by the transport, and its error matches ErrOutcomeUnknown.
+// Apps.Create and Apps.Update then read back instead (unless NoRecovery):
+// an applied call succeeds with Response.Recovered, and one the read shows
+// was not applied is sent once more.
 //
 // Waits use exponential backoff with full jitter; a retry-after header, or
 // on a 429 without one the ratelimit-reset header, sets the wait instead.
