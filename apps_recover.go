@@ -32,7 +32,7 @@ func (e *AppNameTakenError) Error() string {
 		id = " (ID " + e.App.ID + ")"
 	}
 	return "digitalocean: create app " + strconv.Quote(e.Name) + ": outcome unknown, and the app of that name" + id +
-		" has a different spec; it is most likely not this call's: " + e.Err.Error()
+		" has a different spec; it is most likely not this call's: " + causeText(e.Err)
 }
 
 // Unwrap returns the create's outcome-unknown error.
@@ -51,7 +51,7 @@ type recoveryReadError struct {
 }
 
 func (e *recoveryReadError) Error() string {
-	return e.err.Error() + " (reading back to resolve it failed: " + e.readErr.Error() + ")"
+	return e.err.Error() + " (reading back to resolve it failed: " + causeText(e.readErr) + ")"
 }
 
 func (e *recoveryReadError) Unwrap() error { return e.err }
