@@ -2,6 +2,8 @@ package digitalocean
 
 import (
 	"context"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // AccountService reads the account the token belongs to.
@@ -19,9 +21,9 @@ const (
 
 var accountStatusValues = [...]AccountStatus{AccountStatusActive, AccountStatusWarning, AccountStatusLocked}
 
-// UnmarshalJSON decodes the statuses above without allocating a string.
-func (e *AccountStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, accountStatusValues[:])
+// UnmarshalJSONFrom decodes the statuses above without allocating a string.
+func (e *AccountStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, accountStatusValues[:])
 }
 
 // Account is the current user's account.

@@ -6,6 +6,8 @@ import (
 	"iter"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ActionsService lists and reads actions: records of events that changed a
@@ -24,9 +26,9 @@ const (
 
 var actionStatusValues = [...]ActionStatus{ActionStatusInProgress, ActionStatusCompleted, ActionStatusErrored}
 
-// UnmarshalJSON decodes the statuses above without allocating a string.
-func (e *ActionStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, actionStatusValues[:])
+// UnmarshalJSONFrom decodes the statuses above without allocating a string.
+func (e *ActionStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, actionStatusValues[:])
 }
 
 // Action is an event that changed a resource.

@@ -1,14 +1,15 @@
 package digitalocean
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
 	"net/url"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // AppsService manages App Platform apps: their specs, deployments, logs,
@@ -275,9 +276,14 @@ type enveloped[T any] struct {
 	value *T
 }
 
-func (e *enveloped[T]) UnmarshalJSON(b []byte) error {
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(b, &members); err != nil {
+func (e *enveloped[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	opts := dec.Options()
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	var members map[string]jsontext.Value
+	if err := json.Unmarshal(b, &members, opts); err != nil {
 		return err
 	}
 	raw, ok := members[e.key]
@@ -287,10 +293,10 @@ func (e *enveloped[T]) UnmarshalJSON(b []byte) error {
 	case !ok:
 		raw = b // the bare object
 	}
-	raw = bytes.TrimSpace(raw)
-	if bytes.HasPrefix(raw, []byte("[")) {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
+	switch raw.Kind() {
+	case '[':
+		var items []jsontext.Value
+		if err := json.Unmarshal(raw, &items, opts); err != nil {
 			return err
 		}
 		if len(items) != 1 {
@@ -298,11 +304,11 @@ func (e *enveloped[T]) UnmarshalJSON(b []byte) error {
 		}
 		raw = items[0]
 	}
-	if bytes.Equal(raw, []byte("null")) {
+	if raw.Kind() == 'n' {
 		return nil
 	}
 	e.value = new(T)
-	return json.Unmarshal(raw, e.value)
+	return json.Unmarshal(raw, e.value, opts)
 }
 
 // requireSpec checks the parts of an app spec the API requires.

@@ -2,8 +2,6 @@
 
 package digitalocean
 
-import "unsafe"
-
 // alertRoot is the response body of apps_assign_alertDestinations: {"alert":
 // …}.
 //
@@ -27,23 +25,6 @@ type appRoot struct {
 	App *App `json:"app"`
 }
 
-// appRootWire is appRoot as responses decode it (see appRoot.wire).
-type appRootWire struct {
-	App *appWire `json:"app"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *appRoot) wire() any { return (*appRootWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppRoot is the payload key of appRoot, for jsonCursor.fieldKey.
-var jsonKeysAppRoot = []string{"app"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (a *appRoot) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysAppRoot, a.App.collectUnknown)
-}
-
 // appsPage is the response body of apps_list: {"apps": […]} with links and
 // meta.
 //
@@ -51,24 +32,6 @@ func (a *appRoot) collectUnknown(c *jsonCursor) {
 type appsPage struct {
 	Apps []App `json:"apps"`
 	pageData
-}
-
-// appsPageWire is appsPage as responses decode it (see appsPage.wire).
-type appsPageWire struct {
-	Apps []appWire `json:"apps"`
-	pageData
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *appsPage) wire() any { return (*appsPageWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppsPage is the payload key of appsPage, for jsonCursor.fieldKey.
-var jsonKeysAppsPage = []string{"apps"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (a *appsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysAppsPage, func(c *jsonCursor) { collectElements(c, a.Apps) })
 }
 
 // buildpacksList is the response body of apps_list_buildpacks: {"buildpacks":
@@ -98,23 +61,6 @@ type deploymentRoot struct {
 	Deployment *Deployment `json:"deployment"`
 }
 
-// deploymentRootWire is deploymentRoot as responses decode it (see deploymentRoot.wire).
-type deploymentRootWire struct {
-	Deployment *deploymentWire `json:"deployment"`
-}
-
-// wire returns d as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (d *deploymentRoot) wire() any { return (*deploymentRootWire)(unsafe.Pointer(d)) }
-
-// jsonKeysDeploymentRoot is the payload key of deploymentRoot, for jsonCursor.fieldKey.
-var jsonKeysDeploymentRoot = []string{"deployment"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (d *deploymentRoot) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysDeploymentRoot, d.Deployment.collectUnknown)
-}
-
 // deploymentsPage is the response body of apps_list_deployments:
 // {"deployments": […]} with links and meta.
 //
@@ -122,24 +68,6 @@ func (d *deploymentRoot) collectUnknown(c *jsonCursor) {
 type deploymentsPage struct {
 	Deployments []Deployment `json:"deployments"`
 	pageData
-}
-
-// deploymentsPageWire is deploymentsPage as responses decode it (see deploymentsPage.wire).
-type deploymentsPageWire struct {
-	Deployments []deploymentWire `json:"deployments"`
-	pageData
-}
-
-// wire returns d as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (d *deploymentsPage) wire() any { return (*deploymentsPageWire)(unsafe.Pointer(d)) }
-
-// jsonKeysDeploymentsPage is the payload key of deploymentsPage, for jsonCursor.fieldKey.
-var jsonKeysDeploymentsPage = []string{"deployments"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (d *deploymentsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysDeploymentsPage, func(c *jsonCursor) { collectElements(c, d.Deployments) })
 }
 
 // eventRoot is the response body of apps_cancel_event, apps_get_event:
@@ -150,23 +78,6 @@ type eventRoot struct {
 	Event *AppEvent `json:"event"`
 }
 
-// eventRootWire is eventRoot as responses decode it (see eventRoot.wire).
-type eventRootWire struct {
-	Event *appEventWire `json:"event"`
-}
-
-// wire returns e as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (e *eventRoot) wire() any { return (*eventRootWire)(unsafe.Pointer(e)) }
-
-// jsonKeysEventRoot is the payload key of eventRoot, for jsonCursor.fieldKey.
-var jsonKeysEventRoot = []string{"event"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (e *eventRoot) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysEventRoot, e.Event.collectUnknown)
-}
-
 // eventsPage is the response body of apps_list_events: {"events": […]} with
 // links and meta.
 //
@@ -174,24 +85,6 @@ func (e *eventRoot) collectUnknown(c *jsonCursor) {
 type eventsPage struct {
 	Events []AppEvent `json:"events"`
 	pageData
-}
-
-// eventsPageWire is eventsPage as responses decode it (see eventsPage.wire).
-type eventsPageWire struct {
-	Events []appEventWire `json:"events"`
-	pageData
-}
-
-// wire returns e as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (e *eventsPage) wire() any { return (*eventsPageWire)(unsafe.Pointer(e)) }
-
-// jsonKeysEventsPage is the payload key of eventsPage, for jsonCursor.fieldKey.
-var jsonKeysEventsPage = []string{"events"}
-
-// collectUnknown keeps the unknown keys of the app specs in the payload.
-func (e *eventsPage) collectUnknown(c *jsonCursor) {
-	collectMember(c, jsonKeysEventsPage, func(c *jsonCursor) { collectElements(c, e.Events) })
 }
 
 // instanceSizeRoot is the response body of apps_get_instanceSize:

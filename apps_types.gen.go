@@ -264,9 +264,11 @@
 package digitalocean
 
 import (
-	"encoding/json"
+	"sync"
 	"time"
-	"unsafe"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // AlertDestinationsUpdateRequest is the request body of
@@ -333,64 +335,6 @@ type App struct {
 	LastDeploymentActiveAt time.Time `json:"last_deployment_active_at,omitzero"`
 }
 
-// appWire is App as responses decode it (see App.wire).
-type appWire struct {
-	ActiveDeployment        *deploymentWire   `json:"active_deployment,omitempty"`
-	CreatedAt               time.Time         `json:"created_at,omitzero"`
-	DefaultIngress          string            `json:"default_ingress,omitempty"`
-	Domains                 []*AppDomain      `json:"domains,omitempty"`
-	ID                      string            `json:"id,omitempty"`
-	InProgressDeployment    *deploymentWire   `json:"in_progress_deployment,omitempty"`
-	LastDeploymentCreatedAt time.Time         `json:"last_deployment_created_at,omitzero"`
-	LiveDomain              string            `json:"live_domain,omitempty"`
-	LiveURL                 string            `json:"live_url,omitempty"`
-	LiveURLBase             string            `json:"live_url_base,omitempty"`
-	OwnerUUID               string            `json:"owner_uuid,omitempty"`
-	PendingDeployment       *deploymentWire   `json:"pending_deployment,omitempty"`
-	ProjectID               string            `json:"project_id,omitempty"`
-	Region                  *AppRegion        `json:"region,omitempty"`
-	Spec                    *appSpecWire      `json:"spec,omitempty"`
-	TierSlug                string            `json:"tier_slug,omitempty"`
-	UpdatedAt               time.Time         `json:"updated_at,omitzero"`
-	PinnedDeployment        *deploymentWire   `json:"pinned_deployment,omitempty"`
-	DedicatedIPs            []*AppDedicatedIP `json:"dedicated_ips,omitempty"`
-	VPC                     *AppVPC           `json:"vpc,omitempty"`
-	BuildConfig             *AppBuildConfig   `json:"build_config,omitempty"`
-	LastDeploymentActiveAt  time.Time         `json:"last_deployment_active_at,omitzero"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *App) wire() any { return (*appWire)(unsafe.Pointer(a)) }
-
-// jsonKeysApp are the JSON keys of App, sorted.
-var jsonKeysApp = []string{"active_deployment", "build_config", "created_at", "dedicated_ips", "default_ingress", "domains", "id", "in_progress_deployment", "last_deployment_active_at", "last_deployment_created_at", "live_domain", "live_url", "live_url_base", "owner_uuid", "pending_deployment", "pinned_deployment", "project_id", "region", "spec", "tier_slug", "updated_at", "vpc"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *App) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysApp)) {
-		case "active_deployment":
-			a.ActiveDeployment.collectUnknown(c)
-		case "in_progress_deployment":
-			a.InProgressDeployment.collectUnknown(c)
-		case "pending_deployment":
-			a.PendingDeployment.collectUnknown(c)
-		case "spec":
-			a.Spec.collectUnknown(c)
-		case "pinned_deployment":
-			a.PinnedDeployment.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
-}
-
 // AppAlert is defined by the spec schema below.
 //
 // Spec schema: `app_alert`.
@@ -426,9 +370,9 @@ const (
 
 var appAlertPhaseValues = [...]AppAlertPhase{AppAlertPhaseUnknown, AppAlertPhasePending, AppAlertPhaseConfiguring, AppAlertPhaseActive, AppAlertPhaseError}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppAlertPhase) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appAlertPhaseValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppAlertPhase) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appAlertPhaseValues[:])
 }
 
 // AppAlertProgress is defined by the spec schema below.
@@ -485,9 +429,9 @@ const (
 
 var appAlertProgressStepStatusValues = [...]AppAlertProgressStepStatus{AppAlertProgressStepStatusUnknown, AppAlertProgressStepStatusPending, AppAlertProgressStepStatusRunning, AppAlertProgressStepStatusError, AppAlertProgressStepStatusSuccess}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppAlertProgressStepStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appAlertProgressStepStatusValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppAlertProgressStepStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appAlertProgressStepStatusValues[:])
 }
 
 // AppAlertSlackWebhook is defined by the spec schema below.
@@ -504,10 +448,9 @@ type AppAlertSlackWebhook struct {
 //
 // Spec schema: `app_alert_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAlertSpec struct {
 	Rule AppAlertSpecRule `json:"rule,omitempty"`
 	// Is the alert disabled?
@@ -518,36 +461,45 @@ type AppAlertSpec struct {
 	Window AppAlertSpecWindow `json:"window,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAlertSpec are the JSON keys of AppAlertSpec, sorted.
-var jsonKeysAppAlertSpec = []string{"disabled", "operator", "rule", "value", "window"}
+// appAlertSpecFields is AppAlertSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAlertSpecFields AppAlertSpec
 
-// MarshalJSON encodes AppAlertSpec with the unknown keys it was decoded with
+// appAlertSpecJSON is what AppAlertSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAlertSpecJSON struct {
+	*appAlertSpecFields
+	unknownFallback
+}
+
+// appAlertSpecJSONPool keeps decoding from allocating one per value.
+var appAlertSpecJSONPool = sync.Pool{New: func() any { return new(appAlertSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppAlertSpec and keeps the JSON keys it does not know.
+func (a *AppAlertSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAlertSpecJSONPool.Get().(*appAlertSpecJSON)
+	*v = appAlertSpecJSON{appAlertSpecFields: (*appAlertSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAlertSpecJSON{}
+	appAlertSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAlertSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAlertSpec) MarshalJSON() ([]byte, error) {
-	type alias AppAlertSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAlertSpec)
+func (a AppAlertSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAlertSpecJSON{(*appAlertSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAlertSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAlertSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAlertSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAlertSpec)) {
-		case "rule", "disabled", "operator", "value", "window":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAlertSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAlertSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -575,9 +527,9 @@ const (
 
 var appAlertSpecOperatorValues = [...]AppAlertSpecOperator{AppAlertSpecOperatorUnspecifiedOperator, AppAlertSpecOperatorGreaterThan, AppAlertSpecOperatorLessThan}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppAlertSpecOperator) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appAlertSpecOperatorValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppAlertSpecOperator) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appAlertSpecOperatorValues[:])
 }
 
 // AppAlertSpecRule is defined by the spec schema below.
@@ -623,9 +575,9 @@ const (
 
 var appAlertSpecRuleValues = [...]AppAlertSpecRule{AppAlertSpecRuleUnspecifiedRule, AppAlertSpecRuleCPUUtilization, AppAlertSpecRuleMemUtilization, AppAlertSpecRuleRestartCount, AppAlertSpecRuleDeploymentFailed, AppAlertSpecRuleDeploymentLive, AppAlertSpecRuleDomainFailed, AppAlertSpecRuleDomainLive, AppAlertSpecRuleAutoscaleFailed, AppAlertSpecRuleAutoscaleSucceeded, AppAlertSpecRuleFunctionsActivationCount, AppAlertSpecRuleFunctionsAverageDurationMs, AppAlertSpecRuleFunctionsErrorRatePerMinute, AppAlertSpecRuleFunctionsAverageWaitTimeMs, AppAlertSpecRuleFunctionsErrorCount, AppAlertSpecRuleFunctionsGBRatePerSecond, AppAlertSpecRuleRequestsPerSecond, AppAlertSpecRuleRequestDurationP95Ms, AppAlertSpecRuleDeploymentStarted, AppAlertSpecRuleDeploymentCanceled, AppAlertSpecRuleJobInvocationFailed}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppAlertSpecRule) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appAlertSpecRuleValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppAlertSpecRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appAlertSpecRuleValues[:])
 }
 
 // AppAlertSpecWindow is defined by the spec schema below.
@@ -646,9 +598,9 @@ const (
 
 var appAlertSpecWindowValues = [...]AppAlertSpecWindow{AppAlertSpecWindowUnspecifiedWindow, AppAlertSpecWindowFiveMinutes, AppAlertSpecWindowTenMinutes, AppAlertSpecWindowThirtyMinutes, AppAlertSpecWindowOneHour}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppAlertSpecWindow) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appAlertSpecWindowValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppAlertSpecWindow) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appAlertSpecWindowValues[:])
 }
 
 // AppAutoscalingSpec: Configuration for automatically scaling this component
@@ -656,10 +608,9 @@ func (e *AppAlertSpecWindow) UnmarshalJSON(data []byte) error {
 //
 // Spec schema: `app_autoscaling_spec`, `app_autoscaling_spec_service`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAutoscalingSpec struct {
 	// The minimum amount of instances for this component.
 	MinInstanceCount int64 `json:"min_instance_count,omitempty"`
@@ -671,38 +622,45 @@ type AppAutoscalingSpec struct {
 	Metrics *AppAutoscalingSpecMetrics `json:"metrics,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAutoscalingSpec are the JSON keys of AppAutoscalingSpec, sorted.
-var jsonKeysAppAutoscalingSpec = []string{"max_instance_count", "metrics", "min_instance_count"}
+// appAutoscalingSpecFields is AppAutoscalingSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAutoscalingSpecFields AppAutoscalingSpec
 
-// MarshalJSON encodes AppAutoscalingSpec with the unknown keys it was decoded with
+// appAutoscalingSpecJSON is what AppAutoscalingSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAutoscalingSpecJSON struct {
+	*appAutoscalingSpecFields
+	unknownFallback
+}
+
+// appAutoscalingSpecJSONPool keeps decoding from allocating one per value.
+var appAutoscalingSpecJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppAutoscalingSpec and keeps the JSON keys it does not know.
+func (a *AppAutoscalingSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAutoscalingSpecJSONPool.Get().(*appAutoscalingSpecJSON)
+	*v = appAutoscalingSpecJSON{appAutoscalingSpecFields: (*appAutoscalingSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAutoscalingSpecJSON{}
+	appAutoscalingSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAutoscalingSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAutoscalingSpec) MarshalJSON() ([]byte, error) {
-	type alias AppAutoscalingSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpec)
+func (a AppAutoscalingSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAutoscalingSpecJSON{(*appAutoscalingSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAutoscalingSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAutoscalingSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAutoscalingSpec)) {
-		case "metrics":
-			a.Metrics.collectUnknown(c)
-		case "min_instance_count", "max_instance_count":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAutoscalingSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAutoscalingSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -720,10 +678,9 @@ func (a *AppAutoscalingSpec) appendUnknownFields(paths []string, path string) []
 // Spec schema: `app_autoscaling_spec.metrics`,
 // `app_autoscaling_spec_service.metrics`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAutoscalingSpecMetrics struct {
 	// Settings for scaling the component based on CPU utilization.
 	CPU *AppAutoscalingSpecMetricsCPU `json:"cpu,omitempty"`
@@ -733,40 +690,45 @@ type AppAutoscalingSpecMetrics struct {
 	RequestDuration *AppAutoscalingSpecMetricsRequestDuration `json:"request_duration,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAutoscalingSpecMetrics are the JSON keys of AppAutoscalingSpecMetrics, sorted.
-var jsonKeysAppAutoscalingSpecMetrics = []string{"cpu", "request_duration", "requests_per_second"}
+// appAutoscalingSpecMetricsFields is AppAutoscalingSpecMetrics without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAutoscalingSpecMetricsFields AppAutoscalingSpecMetrics
 
-// MarshalJSON encodes AppAutoscalingSpecMetrics with the unknown keys it was decoded with
+// appAutoscalingSpecMetricsJSON is what AppAutoscalingSpecMetrics's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAutoscalingSpecMetricsJSON struct {
+	*appAutoscalingSpecMetricsFields
+	unknownFallback
+}
+
+// appAutoscalingSpecMetricsJSONPool keeps decoding from allocating one per value.
+var appAutoscalingSpecMetricsJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsJSON) }}
+
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetrics and keeps the JSON keys it does not know.
+func (a *AppAutoscalingSpecMetrics) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAutoscalingSpecMetricsJSONPool.Get().(*appAutoscalingSpecMetricsJSON)
+	*v = appAutoscalingSpecMetricsJSON{appAutoscalingSpecMetricsFields: (*appAutoscalingSpecMetricsFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAutoscalingSpecMetricsJSON{}
+	appAutoscalingSpecMetricsJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAutoscalingSpecMetrics with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAutoscalingSpecMetrics) MarshalJSON() ([]byte, error) {
-	type alias AppAutoscalingSpecMetrics
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetrics)
+func (a AppAutoscalingSpecMetrics) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAutoscalingSpecMetricsJSON{(*appAutoscalingSpecMetricsFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAutoscalingSpecMetrics](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetrics
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAutoscalingSpecMetrics) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetrics)) {
-		case "cpu":
-			a.CPU.collectUnknown(c)
-		case "requests_per_second":
-			a.RequestsPerSecond.collectUnknown(c)
-		case "request_duration":
-			a.RequestDuration.collectUnknown(c)
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAutoscalingSpecMetrics) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAutoscalingSpecMetrics) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -787,45 +749,53 @@ func (a *AppAutoscalingSpecMetrics) appendUnknownFields(paths []string, path str
 // Spec schema: `app_autoscaling_spec.metrics.cpu`,
 // `app_autoscaling_spec_service.metrics.cpu`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAutoscalingSpecMetricsCPU struct {
 	// The average target CPU utilization for the component.
 	Percent int64 `json:"percent,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAutoscalingSpecMetricsCPU are the JSON keys of AppAutoscalingSpecMetricsCPU, sorted.
-var jsonKeysAppAutoscalingSpecMetricsCPU = []string{"percent"}
+// appAutoscalingSpecMetricsCPUFields is AppAutoscalingSpecMetricsCPU without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAutoscalingSpecMetricsCPUFields AppAutoscalingSpecMetricsCPU
 
-// MarshalJSON encodes AppAutoscalingSpecMetricsCPU with the unknown keys it was decoded with
+// appAutoscalingSpecMetricsCPUJSON is what AppAutoscalingSpecMetricsCPU's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAutoscalingSpecMetricsCPUJSON struct {
+	*appAutoscalingSpecMetricsCPUFields
+	unknownFallback
+}
+
+// appAutoscalingSpecMetricsCPUJSONPool keeps decoding from allocating one per value.
+var appAutoscalingSpecMetricsCPUJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsCPUJSON) }}
+
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsCPU and keeps the JSON keys it does not know.
+func (a *AppAutoscalingSpecMetricsCPU) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAutoscalingSpecMetricsCPUJSONPool.Get().(*appAutoscalingSpecMetricsCPUJSON)
+	*v = appAutoscalingSpecMetricsCPUJSON{appAutoscalingSpecMetricsCPUFields: (*appAutoscalingSpecMetricsCPUFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAutoscalingSpecMetricsCPUJSON{}
+	appAutoscalingSpecMetricsCPUJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAutoscalingSpecMetricsCPU with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAutoscalingSpecMetricsCPU) MarshalJSON() ([]byte, error) {
-	type alias AppAutoscalingSpecMetricsCPU
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsCPU)
+func (a AppAutoscalingSpecMetricsCPU) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAutoscalingSpecMetricsCPUJSON{(*appAutoscalingSpecMetricsCPUFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAutoscalingSpecMetricsCPU](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsCPU
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAutoscalingSpecMetricsCPU) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsCPU)) {
-		case "percent":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAutoscalingSpecMetricsCPU) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAutoscalingSpecMetricsCPU) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -846,45 +816,55 @@ func (a *AppAutoscalingSpecMetricsCPU) appendUnknownFields(paths []string, path 
 // Spec schema: `app_autoscaling_spec.metrics.request_duration`,
 // `app_autoscaling_spec_service.metrics.request_duration`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAutoscalingSpecMetricsRequestDuration struct {
 	// Target p95 request duration in milliseconds.
 	P95Milliseconds int64 `json:"p95_milliseconds,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAutoscalingSpecMetricsRequestDuration are the JSON keys of AppAutoscalingSpecMetricsRequestDuration, sorted.
-var jsonKeysAppAutoscalingSpecMetricsRequestDuration = []string{"p95_milliseconds"}
+// appAutoscalingSpecMetricsRequestDurationFields is AppAutoscalingSpecMetricsRequestDuration without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAutoscalingSpecMetricsRequestDurationFields AppAutoscalingSpecMetricsRequestDuration
 
-// MarshalJSON encodes AppAutoscalingSpecMetricsRequestDuration with the unknown keys it was decoded with
+// appAutoscalingSpecMetricsRequestDurationJSON is what AppAutoscalingSpecMetricsRequestDuration's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAutoscalingSpecMetricsRequestDurationJSON struct {
+	*appAutoscalingSpecMetricsRequestDurationFields
+	unknownFallback
+}
+
+// appAutoscalingSpecMetricsRequestDurationJSONPool keeps decoding from allocating one per value.
+var appAutoscalingSpecMetricsRequestDurationJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsRequestDurationJSON) }}
+
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestDuration and keeps the JSON keys it does not know.
+func (a *AppAutoscalingSpecMetricsRequestDuration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAutoscalingSpecMetricsRequestDurationJSONPool.Get().(*appAutoscalingSpecMetricsRequestDurationJSON)
+	*v = appAutoscalingSpecMetricsRequestDurationJSON{appAutoscalingSpecMetricsRequestDurationFields: (*appAutoscalingSpecMetricsRequestDurationFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAutoscalingSpecMetricsRequestDurationJSON{}
+	appAutoscalingSpecMetricsRequestDurationJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAutoscalingSpecMetricsRequestDuration with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAutoscalingSpecMetricsRequestDuration) MarshalJSON() ([]byte, error) {
-	type alias AppAutoscalingSpecMetricsRequestDuration
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsRequestDuration)
+func (a AppAutoscalingSpecMetricsRequestDuration) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAutoscalingSpecMetricsRequestDurationJSON{(*appAutoscalingSpecMetricsRequestDurationFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAutoscalingSpecMetricsRequestDuration](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsRequestDuration
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAutoscalingSpecMetricsRequestDuration) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsRequestDuration)) {
-		case "p95_milliseconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAutoscalingSpecMetricsRequestDuration) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAutoscalingSpecMetricsRequestDuration) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -905,44 +885,56 @@ func (a *AppAutoscalingSpecMetricsRequestDuration) appendUnknownFields(paths []s
 // Spec schema: `app_autoscaling_spec.metrics.requests_per_second`,
 // `app_autoscaling_spec_service.metrics.requests_per_second`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppAutoscalingSpecMetricsRequestsPerSecond struct {
 	// Target requests per second per instance.
 	PerInstance int64 `json:"per_instance,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond are the JSON keys of AppAutoscalingSpecMetricsRequestsPerSecond, sorted.
-var jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond = []string{"per_instance"}
+// appAutoscalingSpecMetricsRequestsPerSecondFields is AppAutoscalingSpecMetricsRequestsPerSecond without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appAutoscalingSpecMetricsRequestsPerSecondFields AppAutoscalingSpecMetricsRequestsPerSecond
 
-// MarshalJSON encodes AppAutoscalingSpecMetricsRequestsPerSecond with the unknown keys it was decoded with
+// appAutoscalingSpecMetricsRequestsPerSecondJSON is what AppAutoscalingSpecMetricsRequestsPerSecond's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appAutoscalingSpecMetricsRequestsPerSecondJSON struct {
+	*appAutoscalingSpecMetricsRequestsPerSecondFields
+	unknownFallback
+}
+
+// appAutoscalingSpecMetricsRequestsPerSecondJSONPool keeps decoding from allocating one per value.
+var appAutoscalingSpecMetricsRequestsPerSecondJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsRequestsPerSecondJSON) }}
+
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestsPerSecond and keeps the JSON keys it does not know.
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appAutoscalingSpecMetricsRequestsPerSecondJSONPool.Get().(*appAutoscalingSpecMetricsRequestsPerSecondJSON)
+	*v = appAutoscalingSpecMetricsRequestsPerSecondJSON{appAutoscalingSpecMetricsRequestsPerSecondFields: (*appAutoscalingSpecMetricsRequestsPerSecondFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appAutoscalingSpecMetricsRequestsPerSecondJSON{}
+	appAutoscalingSpecMetricsRequestsPerSecondJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppAutoscalingSpecMetricsRequestsPerSecond with the unknown keys it was decoded with
 // (known fields win).
-func (a AppAutoscalingSpecMetricsRequestsPerSecond) MarshalJSON() ([]byte, error) {
-	type alias AppAutoscalingSpecMetricsRequestsPerSecond
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond)
+func (a AppAutoscalingSpecMetricsRequestsPerSecond) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appAutoscalingSpecMetricsRequestsPerSecondJSON{(*appAutoscalingSpecMetricsRequestsPerSecondFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppAutoscalingSpecMetricsRequestsPerSecond](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppAutoscalingSpecMetricsRequestsPerSecond
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppAutoscalingSpecMetricsRequestsPerSecond) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppAutoscalingSpecMetricsRequestsPerSecond)) {
-		case "per_instance":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
+}
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppAutoscalingSpecMetricsRequestsPerSecond) MarshalJSON() ([]byte, error) {
+	return marshalV1(a)
 }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
@@ -969,10 +961,9 @@ type AppBandwidthUsage struct {
 //
 // Spec schema: `apps_bitbucket_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppBitbucketSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -983,36 +974,45 @@ type AppBitbucketSourceSpec struct {
 	Repo string `json:"repo,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppBitbucketSourceSpec are the JSON keys of AppBitbucketSourceSpec, sorted.
-var jsonKeysAppBitbucketSourceSpec = []string{"branch", "deploy_on_push", "repo"}
+// appBitbucketSourceSpecFields is AppBitbucketSourceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appBitbucketSourceSpecFields AppBitbucketSourceSpec
 
-// MarshalJSON encodes AppBitbucketSourceSpec with the unknown keys it was decoded with
+// appBitbucketSourceSpecJSON is what AppBitbucketSourceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appBitbucketSourceSpecJSON struct {
+	*appBitbucketSourceSpecFields
+	unknownFallback
+}
+
+// appBitbucketSourceSpecJSONPool keeps decoding from allocating one per value.
+var appBitbucketSourceSpecJSONPool = sync.Pool{New: func() any { return new(appBitbucketSourceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppBitbucketSourceSpec and keeps the JSON keys it does not know.
+func (a *AppBitbucketSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appBitbucketSourceSpecJSONPool.Get().(*appBitbucketSourceSpecJSON)
+	*v = appBitbucketSourceSpecJSON{appBitbucketSourceSpecFields: (*appBitbucketSourceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appBitbucketSourceSpecJSON{}
+	appBitbucketSourceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppBitbucketSourceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppBitbucketSourceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppBitbucketSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppBitbucketSourceSpec)
+func (a AppBitbucketSourceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appBitbucketSourceSpecJSON{(*appBitbucketSourceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppBitbucketSourceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppBitbucketSourceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppBitbucketSourceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppBitbucketSourceSpec)) {
-		case "branch", "deploy_on_push", "repo":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppBitbucketSourceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppBitbucketSourceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -1072,10 +1072,9 @@ type AppBuildpack struct {
 //
 // Spec schema: `apps_cors_policy`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppCORSPolicy struct {
 	// The set of allowed CORS origins.
 	AllowOrigins []*AppStringMatch `json:"allow_origins,omitempty"`
@@ -1098,41 +1097,45 @@ type AppCORSPolicy struct {
 	AllowCredentials bool `json:"allow_credentials,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppCORSPolicy are the JSON keys of AppCORSPolicy, sorted.
-var jsonKeysAppCORSPolicy = []string{"allow_credentials", "allow_headers", "allow_methods", "allow_origins", "expose_headers", "max_age"}
+// appCORSPolicyFields is AppCORSPolicy without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appCORSPolicyFields AppCORSPolicy
 
-// MarshalJSON encodes AppCORSPolicy with the unknown keys it was decoded with
+// appCORSPolicyJSON is what AppCORSPolicy's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appCORSPolicyJSON struct {
+	*appCORSPolicyFields
+	unknownFallback
+}
+
+// appCORSPolicyJSONPool keeps decoding from allocating one per value.
+var appCORSPolicyJSONPool = sync.Pool{New: func() any { return new(appCORSPolicyJSON) }}
+
+// UnmarshalJSONFrom decodes AppCORSPolicy and keeps the JSON keys it does not know.
+func (a *AppCORSPolicy) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appCORSPolicyJSONPool.Get().(*appCORSPolicyJSON)
+	*v = appCORSPolicyJSON{appCORSPolicyFields: (*appCORSPolicyFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appCORSPolicyJSON{}
+	appCORSPolicyJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppCORSPolicy with the unknown keys it was decoded with
 // (known fields win).
-func (a AppCORSPolicy) MarshalJSON() ([]byte, error) {
-	type alias AppCORSPolicy
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppCORSPolicy)
+func (a AppCORSPolicy) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appCORSPolicyJSON{(*appCORSPolicyFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppCORSPolicy](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppCORSPolicy
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppCORSPolicy) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppCORSPolicy)) {
-		case "allow_origins":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.AllowOrigins, i).collectUnknown(c)
-			}
-		case "allow_methods", "allow_headers", "expose_headers",
-			"max_age", "allow_credentials":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppCORSPolicy) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppCORSPolicy) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -1175,9 +1178,9 @@ const (
 
 var appComponentHealthStateValues = [...]AppComponentHealthState{AppComponentHealthStateUnknown, AppComponentHealthStateHealthy, AppComponentHealthStateUnhealthy}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppComponentHealthState) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appComponentHealthStateValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppComponentHealthState) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appComponentHealthStateValues[:])
 }
 
 // AppComponentScaleChange: How many instances a component was scaled from and
@@ -1208,36 +1211,6 @@ type AppCreateRequest struct {
 	//
 	// Requires `project:assign_resource` scope.
 	ProjectID string `json:"project_id,omitempty"`
-}
-
-// appCreateRequestWire is AppCreateRequest as responses decode it (see AppCreateRequest.wire).
-type appCreateRequestWire struct {
-	Spec      *appSpecWire `json:"spec,omitempty"`
-	ProjectID string       `json:"project_id,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppCreateRequest) wire() any { return (*appCreateRequestWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppCreateRequest are the JSON keys of AppCreateRequest, sorted.
-var jsonKeysAppCreateRequest = []string{"project_id", "spec"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppCreateRequest) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppCreateRequest)) {
-		case "spec":
-			a.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
 }
 
 // AppDatabaseConnectionDetails is defined by the spec schema below.
@@ -1281,10 +1254,9 @@ type AppDatabaseConnectionPool struct {
 //
 // Spec schema: `app_database_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppDatabaseSpec struct {
 	// The name of the underlying DigitalOcean DBaaS cluster. This is required
 	// for production databases. For dev databases, if cluster_name is not set,
@@ -1327,37 +1299,45 @@ type AppDatabaseSpec struct {
 	NumNodes int64 `json:"num_nodes,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppDatabaseSpec are the JSON keys of AppDatabaseSpec, sorted.
-var jsonKeysAppDatabaseSpec = []string{"cluster_name", "db_name", "db_user", "engine", "name", "num_nodes", "production", "size", "version"}
+// appDatabaseSpecFields is AppDatabaseSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appDatabaseSpecFields AppDatabaseSpec
 
-// MarshalJSON encodes AppDatabaseSpec with the unknown keys it was decoded with
+// appDatabaseSpecJSON is what AppDatabaseSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appDatabaseSpecJSON struct {
+	*appDatabaseSpecFields
+	unknownFallback
+}
+
+// appDatabaseSpecJSONPool keeps decoding from allocating one per value.
+var appDatabaseSpecJSONPool = sync.Pool{New: func() any { return new(appDatabaseSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppDatabaseSpec and keeps the JSON keys it does not know.
+func (a *AppDatabaseSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appDatabaseSpecJSONPool.Get().(*appDatabaseSpecJSON)
+	*v = appDatabaseSpecJSON{appDatabaseSpecFields: (*appDatabaseSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appDatabaseSpecJSON{}
+	appDatabaseSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppDatabaseSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppDatabaseSpec) MarshalJSON() ([]byte, error) {
-	type alias AppDatabaseSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppDatabaseSpec)
+func (a AppDatabaseSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appDatabaseSpecJSON{(*appDatabaseSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppDatabaseSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppDatabaseSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppDatabaseSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppDatabaseSpec)) {
-		case "cluster_name", "db_name", "db_user", "engine", "name",
-			"production", "version", "size", "num_nodes":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppDatabaseSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppDatabaseSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -1397,9 +1377,9 @@ const (
 
 var appDatabaseSpecEngineValues = [...]AppDatabaseSpecEngine{AppDatabaseSpecEngineUnset, AppDatabaseSpecEngineMySQL, AppDatabaseSpecEnginePG, AppDatabaseSpecEngineRedis, AppDatabaseSpecEngineMongoDB, AppDatabaseSpecEngineKafka, AppDatabaseSpecEngineOpenSearch, AppDatabaseSpecEngineValkey}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDatabaseSpecEngine) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDatabaseSpecEngineValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDatabaseSpecEngine) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDatabaseSpecEngineValues[:])
 }
 
 // AppDatabaseTrustedSourcesRequest: `enable` per the official samples. godo
@@ -1438,8 +1418,8 @@ type AppDatabaseTrustedSourcesResponse struct {
 	IsEnabled bool `json:"is_enabled,omitempty"`
 }
 
-// UnmarshalJSON decodes AppDatabaseTrustedSourcesResponse, accepting isEnabled too (see the fields).
-func (a *AppDatabaseTrustedSourcesResponse) UnmarshalJSON(data []byte) error {
+// UnmarshalJSONFrom decodes AppDatabaseTrustedSourcesResponse, accepting isEnabled too (see the fields).
+func (a *AppDatabaseTrustedSourcesResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	type plain AppDatabaseTrustedSourcesResponse
 	var v struct {
 		*plain
@@ -1447,7 +1427,7 @@ func (a *AppDatabaseTrustedSourcesResponse) UnmarshalJSON(data []byte) error {
 		IsEnabledAlias *bool `json:"isEnabled"`
 	}
 	v.plain = (*plain)(a)
-	if err := json.Unmarshal(data, &v); err != nil {
+	if err := json.UnmarshalDecode(dec, &v); err != nil {
 		return err
 	}
 	switch {
@@ -1457,6 +1437,11 @@ func (a *AppDatabaseTrustedSourcesResponse) UnmarshalJSON(data []byte) error {
 		a.IsEnabled = *v.IsEnabledAlias
 	}
 	return nil
+}
+
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppDatabaseTrustedSourcesResponse) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
 
 // AppDedicatedIP is defined by the spec schema below.
@@ -1488,9 +1473,9 @@ const (
 
 var appDedicatedIPStatusValues = [...]AppDedicatedIPStatus{AppDedicatedIPStatusUnknown, AppDedicatedIPStatusAssigning, AppDedicatedIPStatusAssigned, AppDedicatedIPStatusRemoved}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDedicatedIPStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDedicatedIPStatusValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDedicatedIPStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDedicatedIPStatusValues[:])
 }
 
 // AppDeleteResponse is the response body of apps_delete.
@@ -1509,35 +1494,6 @@ type AppDeleteResponse struct {
 type AppDeployTemplate struct {
 	// The desired configuration of an application.
 	Spec *AppSpec `json:"spec,omitempty"`
-}
-
-// appDeployTemplateWire is AppDeployTemplate as responses decode it (see AppDeployTemplate.wire).
-type appDeployTemplateWire struct {
-	Spec *appSpecWire `json:"spec,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppDeployTemplate) wire() any { return (*appDeployTemplateWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppDeployTemplate are the JSON keys of AppDeployTemplate, sorted.
-var jsonKeysAppDeployTemplate = []string{"spec"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppDeployTemplate) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppDeployTemplate)) {
-		case "spec":
-			a.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
 }
 
 // AppDetectComponent is defined by the spec schema below.
@@ -1600,40 +1556,6 @@ type AppDetectResponse struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
-// appDetectResponseWire is AppDetectResponse as responses decode it (see AppDetectResponse.wire).
-type appDetectResponseWire struct {
-	Components    []*AppDetectComponent  `json:"components,omitempty"`
-	Template      *appDeployTemplateWire `json:"template,omitempty"`
-	TemplateFound bool                   `json:"template_found,omitempty"`
-	TemplateValid bool                   `json:"template_valid,omitempty"`
-	TemplateError string                 `json:"template_error,omitempty"`
-	Pending       bool                   `json:"pending,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppDetectResponse) wire() any { return (*appDetectResponseWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppDetectResponse are the JSON keys of AppDetectResponse, sorted.
-var jsonKeysAppDetectResponse = []string{"components", "pending", "template", "template_error", "template_found", "template_valid"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppDetectResponse) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppDetectResponse)) {
-		case "template":
-			a.Template.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
-}
-
 // AppDetectServerlessFunction is defined by the spec schema below.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -1694,9 +1616,9 @@ const (
 
 var appDetectStrategyValues = [...]AppDetectStrategy{AppDetectStrategyUnspecified, AppDetectStrategyDockerfile, AppDetectStrategyBuildpack, AppDetectStrategyHTML, AppDetectStrategyServerless}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDetectStrategy) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDetectStrategyValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDetectStrategy) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDetectStrategyValues[:])
 }
 
 // AppDomain is defined by the spec schema below.
@@ -1738,9 +1660,9 @@ const (
 
 var appDomainPhaseValues = [...]AppDomainPhase{AppDomainPhaseUnknown, AppDomainPhasePending, AppDomainPhaseConfiguring, AppDomainPhaseActive, AppDomainPhaseError}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDomainPhase) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDomainPhaseValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDomainPhase) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDomainPhaseValues[:])
 }
 
 // AppDomainProgress is defined by the spec schema below.
@@ -1806,19 +1728,18 @@ const (
 
 var appDomainProgressStepStatusValues = [...]AppDomainProgressStepStatus{AppDomainProgressStepStatusUnknown, AppDomainProgressStepStatusPending, AppDomainProgressStepStatusRunning, AppDomainProgressStepStatusError, AppDomainProgressStepStatusSuccess}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDomainProgressStepStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDomainProgressStepStatusValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDomainProgressStepStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDomainProgressStepStatusValues[:])
 }
 
 // AppDomainSpec is defined by the spec schema below.
 //
 // Spec schema: `app_domain_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppDomainSpec struct {
 	// The hostname for the domain
 	Domain string `json:"domain,omitempty"`
@@ -1853,37 +1774,45 @@ type AppDomainSpec struct {
 	Certificate string `json:"certificate,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppDomainSpec are the JSON keys of AppDomainSpec, sorted.
-var jsonKeysAppDomainSpec = []string{"certificate", "domain", "minimum_tls_version", "type", "wildcard", "zone"}
+// appDomainSpecFields is AppDomainSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appDomainSpecFields AppDomainSpec
 
-// MarshalJSON encodes AppDomainSpec with the unknown keys it was decoded with
+// appDomainSpecJSON is what AppDomainSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appDomainSpecJSON struct {
+	*appDomainSpecFields
+	unknownFallback
+}
+
+// appDomainSpecJSONPool keeps decoding from allocating one per value.
+var appDomainSpecJSONPool = sync.Pool{New: func() any { return new(appDomainSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppDomainSpec and keeps the JSON keys it does not know.
+func (a *AppDomainSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appDomainSpecJSONPool.Get().(*appDomainSpecJSON)
+	*v = appDomainSpecJSON{appDomainSpecFields: (*appDomainSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appDomainSpecJSON{}
+	appDomainSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppDomainSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppDomainSpec) MarshalJSON() ([]byte, error) {
-	type alias AppDomainSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppDomainSpec)
+func (a AppDomainSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appDomainSpecJSON{(*appDomainSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppDomainSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppDomainSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppDomainSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppDomainSpec)) {
-		case "domain", "type", "wildcard", "zone", "minimum_tls_version",
-			"certificate":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppDomainSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppDomainSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -1918,9 +1847,9 @@ const (
 
 var appDomainSpecTypeValues = [...]AppDomainSpecType{AppDomainSpecTypeUnspecified, AppDomainSpecTypeDefault, AppDomainSpecTypePrimary, AppDomainSpecTypeAlias}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppDomainSpecType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appDomainSpecTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppDomainSpecType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appDomainSpecTypeValues[:])
 }
 
 // AppDomainValidation is defined by the spec schema below.
@@ -1937,45 +1866,53 @@ type AppDomainValidation struct {
 //
 // Spec schema: `app_egress_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppEgressSpec struct {
 	// The app egress type.
 	Type AppEgressType `json:"type,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppEgressSpec are the JSON keys of AppEgressSpec, sorted.
-var jsonKeysAppEgressSpec = []string{"type"}
+// appEgressSpecFields is AppEgressSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appEgressSpecFields AppEgressSpec
 
-// MarshalJSON encodes AppEgressSpec with the unknown keys it was decoded with
+// appEgressSpecJSON is what AppEgressSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appEgressSpecJSON struct {
+	*appEgressSpecFields
+	unknownFallback
+}
+
+// appEgressSpecJSONPool keeps decoding from allocating one per value.
+var appEgressSpecJSONPool = sync.Pool{New: func() any { return new(appEgressSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppEgressSpec and keeps the JSON keys it does not know.
+func (a *AppEgressSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appEgressSpecJSONPool.Get().(*appEgressSpecJSON)
+	*v = appEgressSpecJSON{appEgressSpecFields: (*appEgressSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appEgressSpecJSON{}
+	appEgressSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppEgressSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppEgressSpec) MarshalJSON() ([]byte, error) {
-	type alias AppEgressSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppEgressSpec)
+func (a AppEgressSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appEgressSpecJSON{(*appEgressSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppEgressSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppEgressSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppEgressSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppEgressSpec)) {
-		case "type":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppEgressSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppEgressSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2002,9 +1939,9 @@ const (
 
 var appEgressTypeValues = [...]AppEgressType{AppEgressTypeAutoassign, AppEgressTypeDedicatedIP}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppEgressType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appEgressTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppEgressType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appEgressTypeValues[:])
 }
 
 // AppEvent is defined by the spec schema below.
@@ -2025,40 +1962,6 @@ type AppEvent struct {
 	Deployment *Deployment `json:"deployment,omitempty"`
 	// Autoscaling event details. Only present for autoscaling events.
 	Autoscaling *AppEventAutoscaling `json:"autoscaling,omitempty"`
-}
-
-// appEventWire is AppEvent as responses decode it (see AppEvent.wire).
-type appEventWire struct {
-	ID           string               `json:"id,omitempty"`
-	Type         AppEventType         `json:"type,omitempty"`
-	CreatedAt    time.Time            `json:"created_at,omitzero"`
-	DeploymentID string               `json:"deployment_id,omitempty"`
-	Deployment   *deploymentWire      `json:"deployment,omitempty"`
-	Autoscaling  *AppEventAutoscaling `json:"autoscaling,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppEvent) wire() any { return (*appEventWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppEvent are the JSON keys of AppEvent, sorted.
-var jsonKeysAppEvent = []string{"autoscaling", "created_at", "deployment", "deployment_id", "id", "type"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppEvent) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppEvent)) {
-		case "deployment":
-			a.Deployment.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
 }
 
 // AppEventAutoscaling: Autoscaling event details. Only present for autoscaling
@@ -2091,9 +1994,9 @@ const (
 
 var appEventAutoscalingPhaseValues = [...]AppEventAutoscalingPhase{AppEventAutoscalingPhaseUnknown, AppEventAutoscalingPhasePending, AppEventAutoscalingPhaseInProgress, AppEventAutoscalingPhaseSucceeded, AppEventAutoscalingPhaseFailed, AppEventAutoscalingPhaseCanceled}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppEventAutoscalingPhase) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appEventAutoscalingPhaseValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppEventAutoscalingPhase) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appEventAutoscalingPhaseValues[:])
 }
 
 // AppEventType: Filter events by event type.
@@ -2112,9 +2015,9 @@ const (
 
 var appEventTypeValues = [...]AppEventType{AppEventTypeUnknown, AppEventTypeDeployment, AppEventTypeAutoscaling}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppEventType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appEventTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppEventType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appEventTypeValues[:])
 }
 
 // AppExec is the response body of apps_get_exec_active_deployment,
@@ -2149,10 +2052,9 @@ type AppFunctionsComponentHealthMetric struct {
 //
 // Spec schema: `app_functions_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppFunctionsSpec struct {
 	// (Deprecated - Use Ingress Rules instead).
 	//
@@ -2180,62 +2082,45 @@ type AppFunctionsSpec struct {
 	LogDestinations []*AppLogDestination `json:"log_destinations,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppFunctionsSpec are the JSON keys of AppFunctionsSpec, sorted.
-var jsonKeysAppFunctionsSpec = []string{"alerts", "bitbucket", "cors", "envs", "git", "github", "gitlab", "log_destinations", "name", "routes", "source_dir"}
+// appFunctionsSpecFields is AppFunctionsSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appFunctionsSpecFields AppFunctionsSpec
 
-// MarshalJSON encodes AppFunctionsSpec with the unknown keys it was decoded with
+// appFunctionsSpecJSON is what AppFunctionsSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appFunctionsSpecJSON struct {
+	*appFunctionsSpecFields
+	unknownFallback
+}
+
+// appFunctionsSpecJSONPool keeps decoding from allocating one per value.
+var appFunctionsSpecJSONPool = sync.Pool{New: func() any { return new(appFunctionsSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppFunctionsSpec and keeps the JSON keys it does not know.
+func (a *AppFunctionsSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appFunctionsSpecJSONPool.Get().(*appFunctionsSpecJSON)
+	*v = appFunctionsSpecJSON{appFunctionsSpecFields: (*appFunctionsSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appFunctionsSpecJSON{}
+	appFunctionsSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppFunctionsSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppFunctionsSpec) MarshalJSON() ([]byte, error) {
-	type alias AppFunctionsSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppFunctionsSpec)
+func (a AppFunctionsSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appFunctionsSpecJSON{(*appFunctionsSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppFunctionsSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppFunctionsSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppFunctionsSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppFunctionsSpec)) {
-		case "cors":
-			a.CORS.collectUnknown(c)
-		case "routes":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Routes, i).collectUnknown(c)
-			}
-		case "alerts":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Alerts, i).collectUnknown(c)
-			}
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "git":
-			a.Git.collectUnknown(c)
-		case "github":
-			a.GitHub.collectUnknown(c)
-		case "gitlab":
-			a.GitLab.collectUnknown(c)
-		case "bitbucket":
-			a.Bitbucket.collectUnknown(c)
-		case "log_destinations":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.LogDestinations, i).collectUnknown(c)
-			}
-		case "name", "source_dir":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppFunctionsSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppFunctionsSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2268,10 +2153,9 @@ func (a *AppFunctionsSpec) appendUnknownFields(paths []string, path string) []st
 //
 // Spec schema: `apps_github_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppGitHubSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -2282,36 +2166,45 @@ type AppGitHubSourceSpec struct {
 	Repo string `json:"repo,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppGitHubSourceSpec are the JSON keys of AppGitHubSourceSpec, sorted.
-var jsonKeysAppGitHubSourceSpec = []string{"branch", "deploy_on_push", "repo"}
+// appGitHubSourceSpecFields is AppGitHubSourceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appGitHubSourceSpecFields AppGitHubSourceSpec
 
-// MarshalJSON encodes AppGitHubSourceSpec with the unknown keys it was decoded with
+// appGitHubSourceSpecJSON is what AppGitHubSourceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appGitHubSourceSpecJSON struct {
+	*appGitHubSourceSpecFields
+	unknownFallback
+}
+
+// appGitHubSourceSpecJSONPool keeps decoding from allocating one per value.
+var appGitHubSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitHubSourceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppGitHubSourceSpec and keeps the JSON keys it does not know.
+func (a *AppGitHubSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appGitHubSourceSpecJSONPool.Get().(*appGitHubSourceSpecJSON)
+	*v = appGitHubSourceSpecJSON{appGitHubSourceSpecFields: (*appGitHubSourceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appGitHubSourceSpecJSON{}
+	appGitHubSourceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppGitHubSourceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppGitHubSourceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppGitHubSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitHubSourceSpec)
+func (a AppGitHubSourceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appGitHubSourceSpecJSON{(*appGitHubSourceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppGitHubSourceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppGitHubSourceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppGitHubSourceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppGitHubSourceSpec)) {
-		case "branch", "deploy_on_push", "repo":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppGitHubSourceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppGitHubSourceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2327,10 +2220,9 @@ func (a *AppGitHubSourceSpec) appendUnknownFields(paths []string, path string) [
 //
 // Spec schema: `apps_gitlab_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppGitLabSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -2341,36 +2233,45 @@ type AppGitLabSourceSpec struct {
 	Repo string `json:"repo,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppGitLabSourceSpec are the JSON keys of AppGitLabSourceSpec, sorted.
-var jsonKeysAppGitLabSourceSpec = []string{"branch", "deploy_on_push", "repo"}
+// appGitLabSourceSpecFields is AppGitLabSourceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appGitLabSourceSpecFields AppGitLabSourceSpec
 
-// MarshalJSON encodes AppGitLabSourceSpec with the unknown keys it was decoded with
+// appGitLabSourceSpecJSON is what AppGitLabSourceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appGitLabSourceSpecJSON struct {
+	*appGitLabSourceSpecFields
+	unknownFallback
+}
+
+// appGitLabSourceSpecJSONPool keeps decoding from allocating one per value.
+var appGitLabSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitLabSourceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppGitLabSourceSpec and keeps the JSON keys it does not know.
+func (a *AppGitLabSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appGitLabSourceSpecJSONPool.Get().(*appGitLabSourceSpecJSON)
+	*v = appGitLabSourceSpecJSON{appGitLabSourceSpecFields: (*appGitLabSourceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appGitLabSourceSpecJSON{}
+	appGitLabSourceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppGitLabSourceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppGitLabSourceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppGitLabSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitLabSourceSpec)
+func (a AppGitLabSourceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appGitLabSourceSpecJSON{(*appGitLabSourceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppGitLabSourceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppGitLabSourceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppGitLabSourceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppGitLabSourceSpec)) {
-		case "branch", "deploy_on_push", "repo":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppGitLabSourceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppGitLabSourceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2386,10 +2287,9 @@ func (a *AppGitLabSourceSpec) appendUnknownFields(paths []string, path string) [
 //
 // Spec schema: `apps_git_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppGitSourceSpec struct {
 	// The name of the branch to use
 	Branch string `json:"branch,omitempty"`
@@ -2398,36 +2298,45 @@ type AppGitSourceSpec struct {
 	RepoCloneURL string `json:"repo_clone_url,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppGitSourceSpec are the JSON keys of AppGitSourceSpec, sorted.
-var jsonKeysAppGitSourceSpec = []string{"branch", "repo_clone_url"}
+// appGitSourceSpecFields is AppGitSourceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appGitSourceSpecFields AppGitSourceSpec
 
-// MarshalJSON encodes AppGitSourceSpec with the unknown keys it was decoded with
+// appGitSourceSpecJSON is what AppGitSourceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appGitSourceSpecJSON struct {
+	*appGitSourceSpecFields
+	unknownFallback
+}
+
+// appGitSourceSpecJSONPool keeps decoding from allocating one per value.
+var appGitSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitSourceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppGitSourceSpec and keeps the JSON keys it does not know.
+func (a *AppGitSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appGitSourceSpecJSONPool.Get().(*appGitSourceSpecJSON)
+	*v = appGitSourceSpecJSON{appGitSourceSpecFields: (*appGitSourceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appGitSourceSpecJSON{}
+	appGitSourceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppGitSourceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppGitSourceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppGitSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppGitSourceSpec)
+func (a AppGitSourceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appGitSourceSpecJSON{(*appGitSourceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppGitSourceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppGitSourceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppGitSourceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppGitSourceSpec)) {
-		case "branch", "repo_clone_url":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppGitSourceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppGitSourceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2451,10 +2360,9 @@ type AppHealth struct {
 //
 // Spec schema: `app_health_check_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppHealthCheckSpec struct {
 	// The number of failed health checks before considered unhealthy.
 	FailureThreshold int32 `json:"failure_threshold,omitempty"`
@@ -2473,38 +2381,45 @@ type AppHealthCheckSpec struct {
 	TimeoutSeconds int32 `json:"timeout_seconds,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppHealthCheckSpec are the JSON keys of AppHealthCheckSpec, sorted.
-var jsonKeysAppHealthCheckSpec = []string{"failure_threshold", "http_path", "initial_delay_seconds", "period_seconds", "port", "success_threshold", "timeout_seconds"}
+// appHealthCheckSpecFields is AppHealthCheckSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appHealthCheckSpecFields AppHealthCheckSpec
 
-// MarshalJSON encodes AppHealthCheckSpec with the unknown keys it was decoded with
+// appHealthCheckSpecJSON is what AppHealthCheckSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appHealthCheckSpecJSON struct {
+	*appHealthCheckSpecFields
+	unknownFallback
+}
+
+// appHealthCheckSpecJSONPool keeps decoding from allocating one per value.
+var appHealthCheckSpecJSONPool = sync.Pool{New: func() any { return new(appHealthCheckSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppHealthCheckSpec and keeps the JSON keys it does not know.
+func (a *AppHealthCheckSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appHealthCheckSpecJSONPool.Get().(*appHealthCheckSpecJSON)
+	*v = appHealthCheckSpecJSON{appHealthCheckSpecFields: (*appHealthCheckSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appHealthCheckSpecJSON{}
+	appHealthCheckSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppHealthCheckSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppHealthCheckSpec) MarshalJSON() ([]byte, error) {
-	type alias AppHealthCheckSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppHealthCheckSpec)
+func (a AppHealthCheckSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appHealthCheckSpecJSON{(*appHealthCheckSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppHealthCheckSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppHealthCheckSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppHealthCheckSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppHealthCheckSpec)) {
-		case "failure_threshold", "port", "http_path",
-			"initial_delay_seconds", "period_seconds",
-			"success_threshold", "timeout_seconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppHealthCheckSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppHealthCheckSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2520,10 +2435,9 @@ func (a *AppHealthCheckSpec) appendUnknownFields(paths []string, path string) []
 //
 // Spec schema: `apps_image_source_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppImageSourceSpec struct {
 	// The registry name. Must be left empty for the `DOCR` registry type.
 	Registry string `json:"registry,omitempty"`
@@ -2551,39 +2465,45 @@ type AppImageSourceSpec struct {
 	DeployOnPush *AppImageSourceSpecDeployOnPush `json:"deploy_on_push,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppImageSourceSpec are the JSON keys of AppImageSourceSpec, sorted.
-var jsonKeysAppImageSourceSpec = []string{"deploy_on_push", "digest", "registry", "registry_credentials", "registry_type", "repository", "tag"}
+// appImageSourceSpecFields is AppImageSourceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appImageSourceSpecFields AppImageSourceSpec
 
-// MarshalJSON encodes AppImageSourceSpec with the unknown keys it was decoded with
+// appImageSourceSpecJSON is what AppImageSourceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appImageSourceSpecJSON struct {
+	*appImageSourceSpecFields
+	unknownFallback
+}
+
+// appImageSourceSpecJSONPool keeps decoding from allocating one per value.
+var appImageSourceSpecJSONPool = sync.Pool{New: func() any { return new(appImageSourceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppImageSourceSpec and keeps the JSON keys it does not know.
+func (a *AppImageSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appImageSourceSpecJSONPool.Get().(*appImageSourceSpecJSON)
+	*v = appImageSourceSpecJSON{appImageSourceSpecFields: (*appImageSourceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appImageSourceSpecJSON{}
+	appImageSourceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppImageSourceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppImageSourceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppImageSourceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppImageSourceSpec)
+func (a AppImageSourceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appImageSourceSpecJSON{(*appImageSourceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppImageSourceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppImageSourceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppImageSourceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppImageSourceSpec)) {
-		case "deploy_on_push":
-			a.DeployOnPush.collectUnknown(c)
-		case "registry", "registry_type", "registry_credentials",
-			"repository", "tag", "digest":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppImageSourceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppImageSourceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2600,10 +2520,9 @@ func (a *AppImageSourceSpec) appendUnknownFields(paths []string, path string) []
 //
 // Spec schema: `apps_image_source_spec.deploy_on_push`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppImageSourceSpecDeployOnPush struct {
 	// Whether to automatically deploy new images. Can only be used for images
 	// hosted in DOCR and can only be used with an image tag, not a specific
@@ -2611,36 +2530,47 @@ type AppImageSourceSpecDeployOnPush struct {
 	Enabled bool `json:"enabled,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppImageSourceSpecDeployOnPush are the JSON keys of AppImageSourceSpecDeployOnPush, sorted.
-var jsonKeysAppImageSourceSpecDeployOnPush = []string{"enabled"}
+// appImageSourceSpecDeployOnPushFields is AppImageSourceSpecDeployOnPush without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appImageSourceSpecDeployOnPushFields AppImageSourceSpecDeployOnPush
 
-// MarshalJSON encodes AppImageSourceSpecDeployOnPush with the unknown keys it was decoded with
+// appImageSourceSpecDeployOnPushJSON is what AppImageSourceSpecDeployOnPush's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appImageSourceSpecDeployOnPushJSON struct {
+	*appImageSourceSpecDeployOnPushFields
+	unknownFallback
+}
+
+// appImageSourceSpecDeployOnPushJSONPool keeps decoding from allocating one per value.
+var appImageSourceSpecDeployOnPushJSONPool = sync.Pool{New: func() any { return new(appImageSourceSpecDeployOnPushJSON) }}
+
+// UnmarshalJSONFrom decodes AppImageSourceSpecDeployOnPush and keeps the JSON keys it does not know.
+func (a *AppImageSourceSpecDeployOnPush) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appImageSourceSpecDeployOnPushJSONPool.Get().(*appImageSourceSpecDeployOnPushJSON)
+	*v = appImageSourceSpecDeployOnPushJSON{appImageSourceSpecDeployOnPushFields: (*appImageSourceSpecDeployOnPushFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appImageSourceSpecDeployOnPushJSON{}
+	appImageSourceSpecDeployOnPushJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppImageSourceSpecDeployOnPush with the unknown keys it was decoded with
 // (known fields win).
-func (a AppImageSourceSpecDeployOnPush) MarshalJSON() ([]byte, error) {
-	type alias AppImageSourceSpecDeployOnPush
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppImageSourceSpecDeployOnPush)
+func (a AppImageSourceSpecDeployOnPush) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appImageSourceSpecDeployOnPushJSON{(*appImageSourceSpecDeployOnPushFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppImageSourceSpecDeployOnPush](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppImageSourceSpecDeployOnPush
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppImageSourceSpecDeployOnPush) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppImageSourceSpecDeployOnPush)) {
-		case "enabled":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppImageSourceSpecDeployOnPush) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppImageSourceSpecDeployOnPush) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2675,19 +2605,18 @@ const (
 
 var appImageSourceSpecRegistryTypeValues = [...]AppImageSourceSpecRegistryType{AppImageSourceSpecRegistryTypeDockerHub, AppImageSourceSpecRegistryTypeDOCR, AppImageSourceSpecRegistryTypeGHCR, AppImageSourceSpecRegistryTypeUnspecified}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppImageSourceSpecRegistryType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appImageSourceSpecRegistryTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppImageSourceSpecRegistryType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appImageSourceSpecRegistryTypeValues[:])
 }
 
 // AppIngressSpec: Specification for app ingress configurations.
 //
 // Spec schema: `app_ingress_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpec struct {
 	// Rules for configuring HTTP ingress for component routes, CORS, rewrites,
 	// and redirects.
@@ -2713,43 +2642,45 @@ type AppIngressSpec struct {
 	SecureHeader *AppIngressSpecSecureHeader `json:"secure_header,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpec are the JSON keys of AppIngressSpec, sorted.
-var jsonKeysAppIngressSpec = []string{"custom_error_page_url", "load_balancer", "load_balancer_size", "rules", "secure_header"}
+// appIngressSpecFields is AppIngressSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecFields AppIngressSpec
 
-// MarshalJSON encodes AppIngressSpec with the unknown keys it was decoded with
+// appIngressSpecJSON is what AppIngressSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecJSON struct {
+	*appIngressSpecFields
+	unknownFallback
+}
+
+// appIngressSpecJSONPool keeps decoding from allocating one per value.
+var appIngressSpecJSONPool = sync.Pool{New: func() any { return new(appIngressSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpec and keeps the JSON keys it does not know.
+func (a *AppIngressSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecJSONPool.Get().(*appIngressSpecJSON)
+	*v = appIngressSpecJSON{appIngressSpecFields: (*appIngressSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecJSON{}
+	appIngressSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpec) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpec)
+func (a AppIngressSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecJSON{(*appIngressSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpec)) {
-		case "rules":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Rules, i).collectUnknown(c)
-			}
-		case "secure_header":
-			a.SecureHeader.collectUnknown(c)
-		case "custom_error_page_url", "load_balancer",
-			"load_balancer_size":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2783,19 +2714,18 @@ const (
 
 var appIngressSpecLoadBalancerValues = [...]AppIngressSpecLoadBalancer{AppIngressSpecLoadBalancerUnknown, AppIngressSpecLoadBalancerDigitalOcean}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppIngressSpecLoadBalancer) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appIngressSpecLoadBalancerValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppIngressSpecLoadBalancer) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appIngressSpecLoadBalancerValues[:])
 }
 
 // AppIngressSpecRule is defined by the spec schema below.
 //
 // Spec schema: `app_ingress_spec_rule`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecRule struct {
 	// The match configuration for the rule.
 	Match *AppIngressSpecRuleMatch `json:"match,omitempty"`
@@ -2808,42 +2738,45 @@ type AppIngressSpecRule struct {
 	Redirect *AppIngressSpecRuleRoutingRedirect `json:"redirect,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecRule are the JSON keys of AppIngressSpecRule, sorted.
-var jsonKeysAppIngressSpecRule = []string{"component", "cors", "match", "redirect"}
+// appIngressSpecRuleFields is AppIngressSpecRule without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecRuleFields AppIngressSpecRule
 
-// MarshalJSON encodes AppIngressSpecRule with the unknown keys it was decoded with
+// appIngressSpecRuleJSON is what AppIngressSpecRule's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecRuleJSON struct {
+	*appIngressSpecRuleFields
+	unknownFallback
+}
+
+// appIngressSpecRuleJSONPool keeps decoding from allocating one per value.
+var appIngressSpecRuleJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecRule and keeps the JSON keys it does not know.
+func (a *AppIngressSpecRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecRuleJSONPool.Get().(*appIngressSpecRuleJSON)
+	*v = appIngressSpecRuleJSON{appIngressSpecRuleFields: (*appIngressSpecRuleFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecRuleJSON{}
+	appIngressSpecRuleJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecRule with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecRule) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecRule
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRule)
+func (a AppIngressSpecRule) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecRuleJSON{(*appIngressSpecRuleFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecRule](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRule
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecRule) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecRule)) {
-		case "match":
-			a.Match.collectUnknown(c)
-		case "cors":
-			a.CORS.collectUnknown(c)
-		case "component":
-			a.Component.collectUnknown(c)
-		case "redirect":
-			a.Redirect.collectUnknown(c)
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecRule) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecRule) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2863,10 +2796,9 @@ func (a *AppIngressSpecRule) appendUnknownFields(paths []string, path string) []
 //
 // Spec schema: `app_ingress_spec_rule_match`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecRuleMatch struct {
 	// The path to match on.
 	Path *AppIngressSpecRuleStringMatch `json:"path,omitempty"`
@@ -2874,38 +2806,45 @@ type AppIngressSpecRuleMatch struct {
 	Authority *AppIngressSpecRuleStringMatch `json:"authority,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecRuleMatch are the JSON keys of AppIngressSpecRuleMatch, sorted.
-var jsonKeysAppIngressSpecRuleMatch = []string{"authority", "path"}
+// appIngressSpecRuleMatchFields is AppIngressSpecRuleMatch without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecRuleMatchFields AppIngressSpecRuleMatch
 
-// MarshalJSON encodes AppIngressSpecRuleMatch with the unknown keys it was decoded with
+// appIngressSpecRuleMatchJSON is what AppIngressSpecRuleMatch's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecRuleMatchJSON struct {
+	*appIngressSpecRuleMatchFields
+	unknownFallback
+}
+
+// appIngressSpecRuleMatchJSONPool keeps decoding from allocating one per value.
+var appIngressSpecRuleMatchJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleMatchJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecRuleMatch and keeps the JSON keys it does not know.
+func (a *AppIngressSpecRuleMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecRuleMatchJSONPool.Get().(*appIngressSpecRuleMatchJSON)
+	*v = appIngressSpecRuleMatchJSON{appIngressSpecRuleMatchFields: (*appIngressSpecRuleMatchFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecRuleMatchJSON{}
+	appIngressSpecRuleMatchJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecRuleMatch with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecRuleMatch) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecRuleMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleMatch)
+func (a AppIngressSpecRuleMatch) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecRuleMatchJSON{(*appIngressSpecRuleMatchFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecRuleMatch](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleMatch
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecRuleMatch) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleMatch)) {
-		case "path":
-			a.Path.collectUnknown(c)
-		case "authority":
-			a.Authority.collectUnknown(c)
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecRuleMatch) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecRuleMatch) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2924,10 +2863,9 @@ func (a *AppIngressSpecRuleMatch) appendUnknownFields(paths []string, path strin
 //
 // Spec schema: `app_ingress_spec_rule_routing_component`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecRuleRoutingComponent struct {
 	// The name of the component to route to.
 	Name string `json:"name,omitempty"`
@@ -2949,36 +2887,47 @@ type AppIngressSpecRuleRoutingComponent struct {
 	Rewrite string `json:"rewrite,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecRuleRoutingComponent are the JSON keys of AppIngressSpecRuleRoutingComponent, sorted.
-var jsonKeysAppIngressSpecRuleRoutingComponent = []string{"name", "preserve_path_prefix", "rewrite"}
+// appIngressSpecRuleRoutingComponentFields is AppIngressSpecRuleRoutingComponent without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecRuleRoutingComponentFields AppIngressSpecRuleRoutingComponent
 
-// MarshalJSON encodes AppIngressSpecRuleRoutingComponent with the unknown keys it was decoded with
+// appIngressSpecRuleRoutingComponentJSON is what AppIngressSpecRuleRoutingComponent's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecRuleRoutingComponentJSON struct {
+	*appIngressSpecRuleRoutingComponentFields
+	unknownFallback
+}
+
+// appIngressSpecRuleRoutingComponentJSONPool keeps decoding from allocating one per value.
+var appIngressSpecRuleRoutingComponentJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleRoutingComponentJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingComponent and keeps the JSON keys it does not know.
+func (a *AppIngressSpecRuleRoutingComponent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecRuleRoutingComponentJSONPool.Get().(*appIngressSpecRuleRoutingComponentJSON)
+	*v = appIngressSpecRuleRoutingComponentJSON{appIngressSpecRuleRoutingComponentFields: (*appIngressSpecRuleRoutingComponentFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecRuleRoutingComponentJSON{}
+	appIngressSpecRuleRoutingComponentJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecRuleRoutingComponent with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecRuleRoutingComponent) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecRuleRoutingComponent
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleRoutingComponent)
+func (a AppIngressSpecRuleRoutingComponent) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecRuleRoutingComponentJSON{(*appIngressSpecRuleRoutingComponentFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecRuleRoutingComponent](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleRoutingComponent
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecRuleRoutingComponent) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleRoutingComponent)) {
-		case "name", "preserve_path_prefix", "rewrite":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecRuleRoutingComponent) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecRuleRoutingComponent) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -2995,10 +2944,9 @@ func (a *AppIngressSpecRuleRoutingComponent) appendUnknownFields(paths []string,
 //
 // Spec schema: `app_ingress_spec_rule_routing_redirect`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecRuleRoutingRedirect struct {
 	// An optional URI path to redirect to. Note: if this is specified the
 	// whole URI of the original request will be overwritten to this value,
@@ -3017,36 +2965,47 @@ type AppIngressSpecRuleRoutingRedirect struct {
 	RedirectCode int64 `json:"redirect_code,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecRuleRoutingRedirect are the JSON keys of AppIngressSpecRuleRoutingRedirect, sorted.
-var jsonKeysAppIngressSpecRuleRoutingRedirect = []string{"authority", "port", "redirect_code", "scheme", "uri"}
+// appIngressSpecRuleRoutingRedirectFields is AppIngressSpecRuleRoutingRedirect without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecRuleRoutingRedirectFields AppIngressSpecRuleRoutingRedirect
 
-// MarshalJSON encodes AppIngressSpecRuleRoutingRedirect with the unknown keys it was decoded with
+// appIngressSpecRuleRoutingRedirectJSON is what AppIngressSpecRuleRoutingRedirect's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecRuleRoutingRedirectJSON struct {
+	*appIngressSpecRuleRoutingRedirectFields
+	unknownFallback
+}
+
+// appIngressSpecRuleRoutingRedirectJSONPool keeps decoding from allocating one per value.
+var appIngressSpecRuleRoutingRedirectJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleRoutingRedirectJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingRedirect and keeps the JSON keys it does not know.
+func (a *AppIngressSpecRuleRoutingRedirect) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecRuleRoutingRedirectJSONPool.Get().(*appIngressSpecRuleRoutingRedirectJSON)
+	*v = appIngressSpecRuleRoutingRedirectJSON{appIngressSpecRuleRoutingRedirectFields: (*appIngressSpecRuleRoutingRedirectFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecRuleRoutingRedirectJSON{}
+	appIngressSpecRuleRoutingRedirectJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecRuleRoutingRedirect with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecRuleRoutingRedirect) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecRuleRoutingRedirect
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleRoutingRedirect)
+func (a AppIngressSpecRuleRoutingRedirect) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecRuleRoutingRedirectJSON{(*appIngressSpecRuleRoutingRedirectFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecRuleRoutingRedirect](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleRoutingRedirect
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecRuleRoutingRedirect) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleRoutingRedirect)) {
-		case "uri", "authority", "port", "scheme", "redirect_code":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecRuleRoutingRedirect) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecRuleRoutingRedirect) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3063,10 +3022,9 @@ func (a *AppIngressSpecRuleRoutingRedirect) appendUnknownFields(paths []string, 
 // Spec schema: `app_ingress_spec_rule_string_match_exact`,
 // `app_ingress_spec_rule_string_match_prefix`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecRuleStringMatch struct {
 	// Prefix-based match. For example, `/api` will match `/api`, `/api/`, and
 	// any nested paths such as `/api/v1/endpoint`.
@@ -3076,36 +3034,45 @@ type AppIngressSpecRuleStringMatch struct {
 	Exact *string `json:"exact,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecRuleStringMatch are the JSON keys of AppIngressSpecRuleStringMatch, sorted.
-var jsonKeysAppIngressSpecRuleStringMatch = []string{"exact", "prefix"}
+// appIngressSpecRuleStringMatchFields is AppIngressSpecRuleStringMatch without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecRuleStringMatchFields AppIngressSpecRuleStringMatch
 
-// MarshalJSON encodes AppIngressSpecRuleStringMatch with the unknown keys it was decoded with
+// appIngressSpecRuleStringMatchJSON is what AppIngressSpecRuleStringMatch's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecRuleStringMatchJSON struct {
+	*appIngressSpecRuleStringMatchFields
+	unknownFallback
+}
+
+// appIngressSpecRuleStringMatchJSONPool keeps decoding from allocating one per value.
+var appIngressSpecRuleStringMatchJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleStringMatchJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecRuleStringMatch and keeps the JSON keys it does not know.
+func (a *AppIngressSpecRuleStringMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecRuleStringMatchJSONPool.Get().(*appIngressSpecRuleStringMatchJSON)
+	*v = appIngressSpecRuleStringMatchJSON{appIngressSpecRuleStringMatchFields: (*appIngressSpecRuleStringMatchFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecRuleStringMatchJSON{}
+	appIngressSpecRuleStringMatchJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecRuleStringMatch with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecRuleStringMatch) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecRuleStringMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecRuleStringMatch)
+func (a AppIngressSpecRuleStringMatch) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecRuleStringMatchJSON{(*appIngressSpecRuleStringMatchFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecRuleStringMatch](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecRuleStringMatch
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecRuleStringMatch) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecRuleStringMatch)) {
-		case "prefix", "exact":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecRuleStringMatch) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecRuleStringMatch) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3125,10 +3092,9 @@ func (a *AppIngressSpecRuleStringMatch) appendUnknownFields(paths []string, path
 //
 // Spec schema: `app_ingress_spec_secure_header`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppIngressSpecSecureHeader struct {
 	// Header name.
 	Key string `json:"key,omitempty"`
@@ -3138,36 +3104,45 @@ type AppIngressSpecSecureHeader struct {
 	RemoveHeader bool `json:"remove_header,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppIngressSpecSecureHeader are the JSON keys of AppIngressSpecSecureHeader, sorted.
-var jsonKeysAppIngressSpecSecureHeader = []string{"key", "remove_header", "value"}
+// appIngressSpecSecureHeaderFields is AppIngressSpecSecureHeader without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appIngressSpecSecureHeaderFields AppIngressSpecSecureHeader
 
-// MarshalJSON encodes AppIngressSpecSecureHeader with the unknown keys it was decoded with
+// appIngressSpecSecureHeaderJSON is what AppIngressSpecSecureHeader's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appIngressSpecSecureHeaderJSON struct {
+	*appIngressSpecSecureHeaderFields
+	unknownFallback
+}
+
+// appIngressSpecSecureHeaderJSONPool keeps decoding from allocating one per value.
+var appIngressSpecSecureHeaderJSONPool = sync.Pool{New: func() any { return new(appIngressSpecSecureHeaderJSON) }}
+
+// UnmarshalJSONFrom decodes AppIngressSpecSecureHeader and keeps the JSON keys it does not know.
+func (a *AppIngressSpecSecureHeader) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appIngressSpecSecureHeaderJSONPool.Get().(*appIngressSpecSecureHeaderJSON)
+	*v = appIngressSpecSecureHeaderJSON{appIngressSpecSecureHeaderFields: (*appIngressSpecSecureHeaderFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appIngressSpecSecureHeaderJSON{}
+	appIngressSpecSecureHeaderJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppIngressSpecSecureHeader with the unknown keys it was decoded with
 // (known fields win).
-func (a AppIngressSpecSecureHeader) MarshalJSON() ([]byte, error) {
-	type alias AppIngressSpecSecureHeader
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppIngressSpecSecureHeader)
+func (a AppIngressSpecSecureHeader) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appIngressSpecSecureHeaderJSON{(*appIngressSpecSecureHeaderFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppIngressSpecSecureHeader](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppIngressSpecSecureHeader
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppIngressSpecSecureHeader) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppIngressSpecSecureHeader)) {
-		case "key", "value", "remove_header":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppIngressSpecSecureHeader) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppIngressSpecSecureHeader) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3215,9 +3190,9 @@ const (
 
 var appInstanceComponentTypeValues = [...]AppInstanceComponentType{AppInstanceComponentTypeService, AppInstanceComponentTypeWorker, AppInstanceComponentTypeJob, AppInstanceComponentTypeUnknown}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppInstanceComponentType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appInstanceComponentTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppInstanceComponentType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appInstanceComponentTypeValues[:])
 }
 
 // AppInstanceSize is defined by the spec schema below.
@@ -3284,9 +3259,9 @@ const (
 
 var appInstanceSizeCPUTypeValues = [...]AppInstanceSizeCPUType{AppInstanceSizeCPUTypeUnspecified, AppInstanceSizeCPUTypeShared, AppInstanceSizeCPUTypeDedicated}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppInstanceSizeCPUType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appInstanceSizeCPUTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppInstanceSizeCPUType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appInstanceSizeCPUTypeValues[:])
 }
 
 // AppInstanceSizesResponse is the response body of apps_list_instanceSizes.
@@ -3301,10 +3276,9 @@ type AppInstanceSizesResponse struct {
 //
 // Spec schema: `app_job_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppJobSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -3369,64 +3343,45 @@ type AppJobSpec struct {
 	Timeout string `json:"timeout,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppJobSpec are the JSON keys of AppJobSpec, sorted.
-var jsonKeysAppJobSpec = []string{"alerts", "bitbucket", "build_command", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "image", "instance_count", "instance_size_slug", "kind", "log_destinations", "name", "run_command", "schedule", "source_dir", "termination", "timeout"}
+// appJobSpecFields is AppJobSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appJobSpecFields AppJobSpec
 
-// MarshalJSON encodes AppJobSpec with the unknown keys it was decoded with
+// appJobSpecJSON is what AppJobSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appJobSpecJSON struct {
+	*appJobSpecFields
+	unknownFallback
+}
+
+// appJobSpecJSONPool keeps decoding from allocating one per value.
+var appJobSpecJSONPool = sync.Pool{New: func() any { return new(appJobSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppJobSpec and keeps the JSON keys it does not know.
+func (a *AppJobSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appJobSpecJSONPool.Get().(*appJobSpecJSON)
+	*v = appJobSpecJSON{appJobSpecFields: (*appJobSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appJobSpecJSON{}
+	appJobSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppJobSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppJobSpec) MarshalJSON() ([]byte, error) {
-	type alias AppJobSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpec)
+func (a AppJobSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appJobSpecJSON{(*appJobSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppJobSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppJobSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppJobSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppJobSpec)) {
-		case "git":
-			a.Git.collectUnknown(c)
-		case "github":
-			a.GitHub.collectUnknown(c)
-		case "gitlab":
-			a.GitLab.collectUnknown(c)
-		case "bitbucket":
-			a.Bitbucket.collectUnknown(c)
-		case "image":
-			a.Image.collectUnknown(c)
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "log_destinations":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.LogDestinations, i).collectUnknown(c)
-			}
-		case "termination":
-			a.Termination.collectUnknown(c)
-		case "alerts":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Alerts, i).collectUnknown(c)
-			}
-		case "schedule":
-			a.Schedule.collectUnknown(c)
-		case "name", "dockerfile_path", "build_command", "run_command",
-			"source_dir", "environment_slug", "instance_count",
-			"instance_size_slug", "kind", "timeout":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppJobSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppJobSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3480,9 +3435,9 @@ const (
 
 var appJobSpecKindValues = [...]AppJobSpecKind{AppJobSpecKindUnspecified, AppJobSpecKindPreDeploy, AppJobSpecKindPostDeploy, AppJobSpecKindFailedDeploy, AppJobSpecKindScheduled}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppJobSpecKind) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appJobSpecKindValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppJobSpecKind) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appJobSpecKindValues[:])
 }
 
 // AppJobSpecSchedule: When a scheduled job runs.
@@ -3493,10 +3448,9 @@ func (e *AppJobSpecKind) UnmarshalJSON(data []byte) error {
 // Spec schema: `app_job_invocation.trigger.scheduled.schedule`,
 // `app_job_spec_schedule`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppJobSpecSchedule struct {
 	// Cron expression of the schedule, for example `0 0 * * *`.
 	Cron string `json:"cron,omitempty"`
@@ -3505,36 +3459,45 @@ type AppJobSpecSchedule struct {
 	TimeZone string `json:"time_zone,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppJobSpecSchedule are the JSON keys of AppJobSpecSchedule, sorted.
-var jsonKeysAppJobSpecSchedule = []string{"cron", "time_zone"}
+// appJobSpecScheduleFields is AppJobSpecSchedule without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appJobSpecScheduleFields AppJobSpecSchedule
 
-// MarshalJSON encodes AppJobSpecSchedule with the unknown keys it was decoded with
+// appJobSpecScheduleJSON is what AppJobSpecSchedule's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appJobSpecScheduleJSON struct {
+	*appJobSpecScheduleFields
+	unknownFallback
+}
+
+// appJobSpecScheduleJSONPool keeps decoding from allocating one per value.
+var appJobSpecScheduleJSONPool = sync.Pool{New: func() any { return new(appJobSpecScheduleJSON) }}
+
+// UnmarshalJSONFrom decodes AppJobSpecSchedule and keeps the JSON keys it does not know.
+func (a *AppJobSpecSchedule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appJobSpecScheduleJSONPool.Get().(*appJobSpecScheduleJSON)
+	*v = appJobSpecScheduleJSON{appJobSpecScheduleFields: (*appJobSpecScheduleFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appJobSpecScheduleJSON{}
+	appJobSpecScheduleJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppJobSpecSchedule with the unknown keys it was decoded with
 // (known fields win).
-func (a AppJobSpecSchedule) MarshalJSON() ([]byte, error) {
-	type alias AppJobSpecSchedule
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpecSchedule)
+func (a AppJobSpecSchedule) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appJobSpecScheduleJSON{(*appJobSpecScheduleFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppJobSpecSchedule](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppJobSpecSchedule
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppJobSpecSchedule) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppJobSpecSchedule)) {
-		case "cron", "time_zone":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppJobSpecSchedule) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppJobSpecSchedule) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3550,10 +3513,9 @@ func (a *AppJobSpecSchedule) appendUnknownFields(paths []string, path string) []
 //
 // Spec schema: `app_job_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppJobSpecTermination struct {
 	// The number of seconds to wait between sending a TERM signal to a
 	// container and issuing a KILL which causes immediate shutdown. (Default
@@ -3561,36 +3523,45 @@ type AppJobSpecTermination struct {
 	GracePeriodSeconds int32 `json:"grace_period_seconds,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppJobSpecTermination are the JSON keys of AppJobSpecTermination, sorted.
-var jsonKeysAppJobSpecTermination = []string{"grace_period_seconds"}
+// appJobSpecTerminationFields is AppJobSpecTermination without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appJobSpecTerminationFields AppJobSpecTermination
 
-// MarshalJSON encodes AppJobSpecTermination with the unknown keys it was decoded with
+// appJobSpecTerminationJSON is what AppJobSpecTermination's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appJobSpecTerminationJSON struct {
+	*appJobSpecTerminationFields
+	unknownFallback
+}
+
+// appJobSpecTerminationJSONPool keeps decoding from allocating one per value.
+var appJobSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appJobSpecTerminationJSON) }}
+
+// UnmarshalJSONFrom decodes AppJobSpecTermination and keeps the JSON keys it does not know.
+func (a *AppJobSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appJobSpecTerminationJSONPool.Get().(*appJobSpecTerminationJSON)
+	*v = appJobSpecTerminationJSON{appJobSpecTerminationFields: (*appJobSpecTerminationFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appJobSpecTerminationJSON{}
+	appJobSpecTerminationJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppJobSpecTermination with the unknown keys it was decoded with
 // (known fields win).
-func (a AppJobSpecTermination) MarshalJSON() ([]byte, error) {
-	type alias AppJobSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppJobSpecTermination)
+func (a AppJobSpecTermination) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appJobSpecTerminationJSON{(*appJobSpecTerminationFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppJobSpecTermination](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppJobSpecTermination
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppJobSpecTermination) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppJobSpecTermination)) {
-		case "grace_period_seconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppJobSpecTermination) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppJobSpecTermination) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3606,10 +3577,9 @@ func (a *AppJobSpecTermination) appendUnknownFields(paths []string, path string)
 //
 // Spec schema: `app_log_destination_definition`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestination struct {
 	Name string `json:"name,omitempty"`
 	// Papertrail configuration.
@@ -3637,48 +3607,45 @@ type AppLogDestination struct {
 	TLSInsecure bool `json:"tls_insecure,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestination are the JSON keys of AppLogDestination, sorted.
-var jsonKeysAppLogDestination = []string{"datadog", "endpoint", "headers", "logtail", "name", "open_search", "papertrail", "tls_insecure"}
+// appLogDestinationFields is AppLogDestination without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationFields AppLogDestination
 
-// MarshalJSON encodes AppLogDestination with the unknown keys it was decoded with
+// appLogDestinationJSON is what AppLogDestination's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationJSON struct {
+	*appLogDestinationFields
+	unknownFallback
+}
+
+// appLogDestinationJSONPool keeps decoding from allocating one per value.
+var appLogDestinationJSONPool = sync.Pool{New: func() any { return new(appLogDestinationJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestination and keeps the JSON keys it does not know.
+func (a *AppLogDestination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationJSONPool.Get().(*appLogDestinationJSON)
+	*v = appLogDestinationJSON{appLogDestinationFields: (*appLogDestinationFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationJSON{}
+	appLogDestinationJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestination with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestination) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestination)
+func (a AppLogDestination) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationJSON{(*appLogDestinationFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestination](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestination
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestination) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestination)) {
-		case "papertrail":
-			a.Papertrail.collectUnknown(c)
-		case "datadog":
-			a.Datadog.collectUnknown(c)
-		case "logtail":
-			a.Logtail.collectUnknown(c)
-		case "open_search":
-			a.OpenSearch.collectUnknown(c)
-		case "headers":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Headers, i).collectUnknown(c)
-			}
-		case "name", "endpoint", "tls_insecure":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestination) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestination) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3701,10 +3668,9 @@ func (a *AppLogDestination) appendUnknownFields(paths []string, path string) []s
 //
 // Spec schema: `app_log_destination_datadog_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationDatadog struct {
 	// Datadog HTTP log intake endpoint.
 	Endpoint string `json:"endpoint,omitempty"`
@@ -3712,36 +3678,45 @@ type AppLogDestinationDatadog struct {
 	APIKey string `json:"api_key,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationDatadog are the JSON keys of AppLogDestinationDatadog, sorted.
-var jsonKeysAppLogDestinationDatadog = []string{"api_key", "endpoint"}
+// appLogDestinationDatadogFields is AppLogDestinationDatadog without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationDatadogFields AppLogDestinationDatadog
 
-// MarshalJSON encodes AppLogDestinationDatadog with the unknown keys it was decoded with
+// appLogDestinationDatadogJSON is what AppLogDestinationDatadog's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationDatadogJSON struct {
+	*appLogDestinationDatadogFields
+	unknownFallback
+}
+
+// appLogDestinationDatadogJSONPool keeps decoding from allocating one per value.
+var appLogDestinationDatadogJSONPool = sync.Pool{New: func() any { return new(appLogDestinationDatadogJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationDatadog and keeps the JSON keys it does not know.
+func (a *AppLogDestinationDatadog) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationDatadogJSONPool.Get().(*appLogDestinationDatadogJSON)
+	*v = appLogDestinationDatadogJSON{appLogDestinationDatadogFields: (*appLogDestinationDatadogFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationDatadogJSON{}
+	appLogDestinationDatadogJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationDatadog with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationDatadog) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationDatadog
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationDatadog)
+func (a AppLogDestinationDatadog) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationDatadogJSON{(*appLogDestinationDatadogFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationDatadog](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationDatadog
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationDatadog) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationDatadog)) {
-		case "endpoint", "api_key":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationDatadog) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationDatadog) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3761,10 +3736,9 @@ func (a *AppLogDestinationDatadog) appendUnknownFields(paths []string, path stri
 //
 // Spec schema: `app_log_destination_header`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationHeader struct {
 	// Header name.
 	Key string `json:"key,omitempty"`
@@ -3772,36 +3746,45 @@ type AppLogDestinationHeader struct {
 	Value string `json:"value,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationHeader are the JSON keys of AppLogDestinationHeader, sorted.
-var jsonKeysAppLogDestinationHeader = []string{"key", "value"}
+// appLogDestinationHeaderFields is AppLogDestinationHeader without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationHeaderFields AppLogDestinationHeader
 
-// MarshalJSON encodes AppLogDestinationHeader with the unknown keys it was decoded with
+// appLogDestinationHeaderJSON is what AppLogDestinationHeader's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationHeaderJSON struct {
+	*appLogDestinationHeaderFields
+	unknownFallback
+}
+
+// appLogDestinationHeaderJSONPool keeps decoding from allocating one per value.
+var appLogDestinationHeaderJSONPool = sync.Pool{New: func() any { return new(appLogDestinationHeaderJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationHeader and keeps the JSON keys it does not know.
+func (a *AppLogDestinationHeader) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationHeaderJSONPool.Get().(*appLogDestinationHeaderJSON)
+	*v = appLogDestinationHeaderJSON{appLogDestinationHeaderFields: (*appLogDestinationHeaderFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationHeaderJSON{}
+	appLogDestinationHeaderJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationHeader with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationHeader) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationHeader
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationHeader)
+func (a AppLogDestinationHeader) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationHeaderJSON{(*appLogDestinationHeaderFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationHeader](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationHeader
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationHeader) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationHeader)) {
-		case "key", "value":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationHeader) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationHeader) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3817,45 +3800,53 @@ func (a *AppLogDestinationHeader) appendUnknownFields(paths []string, path strin
 //
 // Spec schema: `app_log_destination_logtail_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationLogtail struct {
 	// Logtail token.
 	Token string `json:"token,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationLogtail are the JSON keys of AppLogDestinationLogtail, sorted.
-var jsonKeysAppLogDestinationLogtail = []string{"token"}
+// appLogDestinationLogtailFields is AppLogDestinationLogtail without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationLogtailFields AppLogDestinationLogtail
 
-// MarshalJSON encodes AppLogDestinationLogtail with the unknown keys it was decoded with
+// appLogDestinationLogtailJSON is what AppLogDestinationLogtail's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationLogtailJSON struct {
+	*appLogDestinationLogtailFields
+	unknownFallback
+}
+
+// appLogDestinationLogtailJSONPool keeps decoding from allocating one per value.
+var appLogDestinationLogtailJSONPool = sync.Pool{New: func() any { return new(appLogDestinationLogtailJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationLogtail and keeps the JSON keys it does not know.
+func (a *AppLogDestinationLogtail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationLogtailJSONPool.Get().(*appLogDestinationLogtailJSON)
+	*v = appLogDestinationLogtailJSON{appLogDestinationLogtailFields: (*appLogDestinationLogtailFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationLogtailJSON{}
+	appLogDestinationLogtailJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationLogtail with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationLogtail) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationLogtail
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationLogtail)
+func (a AppLogDestinationLogtail) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationLogtailJSON{(*appLogDestinationLogtailFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationLogtail](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationLogtail
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationLogtail) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationLogtail)) {
-		case "token":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationLogtail) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationLogtail) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3871,10 +3862,9 @@ func (a *AppLogDestinationLogtail) appendUnknownFields(paths []string, path stri
 //
 // Spec schema: `app_log_destination_open_search_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationOpenSearch struct {
 	// OpenSearch API Endpoint. Only HTTPS is supported. Format:
 	// https://<host>:<port>. Cannot be specified if `cluster_name` is also
@@ -3891,38 +3881,45 @@ type AppLogDestinationOpenSearch struct {
 	ClusterName string `json:"cluster_name,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationOpenSearch are the JSON keys of AppLogDestinationOpenSearch, sorted.
-var jsonKeysAppLogDestinationOpenSearch = []string{"basic_auth", "cluster_name", "endpoint", "index_name"}
+// appLogDestinationOpenSearchFields is AppLogDestinationOpenSearch without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationOpenSearchFields AppLogDestinationOpenSearch
 
-// MarshalJSON encodes AppLogDestinationOpenSearch with the unknown keys it was decoded with
+// appLogDestinationOpenSearchJSON is what AppLogDestinationOpenSearch's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationOpenSearchJSON struct {
+	*appLogDestinationOpenSearchFields
+	unknownFallback
+}
+
+// appLogDestinationOpenSearchJSONPool keeps decoding from allocating one per value.
+var appLogDestinationOpenSearchJSONPool = sync.Pool{New: func() any { return new(appLogDestinationOpenSearchJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationOpenSearch and keeps the JSON keys it does not know.
+func (a *AppLogDestinationOpenSearch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationOpenSearchJSONPool.Get().(*appLogDestinationOpenSearchJSON)
+	*v = appLogDestinationOpenSearchJSON{appLogDestinationOpenSearchFields: (*appLogDestinationOpenSearchFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationOpenSearchJSON{}
+	appLogDestinationOpenSearchJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationOpenSearch with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationOpenSearch) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationOpenSearch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationOpenSearch)
+func (a AppLogDestinationOpenSearch) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationOpenSearchJSON{(*appLogDestinationOpenSearchFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationOpenSearch](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationOpenSearch
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationOpenSearch) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationOpenSearch)) {
-		case "basic_auth":
-			a.BasicAuth.collectUnknown(c)
-		case "endpoint", "index_name", "cluster_name":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationOpenSearch) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationOpenSearch) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3940,10 +3937,9 @@ func (a *AppLogDestinationOpenSearch) appendUnknownFields(paths []string, path s
 //
 // Spec schema: `app_log_destination_open_search_spec_basic_auth`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationOpenSearchBasicAuth struct {
 	// Username to authenticate with. Only required when `endpoint` is set.
 	// Defaults to `doadmin` when `cluster_name` is set.
@@ -3953,36 +3949,47 @@ type AppLogDestinationOpenSearchBasicAuth struct {
 	Password string `json:"password,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationOpenSearchBasicAuth are the JSON keys of AppLogDestinationOpenSearchBasicAuth, sorted.
-var jsonKeysAppLogDestinationOpenSearchBasicAuth = []string{"password", "user"}
+// appLogDestinationOpenSearchBasicAuthFields is AppLogDestinationOpenSearchBasicAuth without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationOpenSearchBasicAuthFields AppLogDestinationOpenSearchBasicAuth
 
-// MarshalJSON encodes AppLogDestinationOpenSearchBasicAuth with the unknown keys it was decoded with
+// appLogDestinationOpenSearchBasicAuthJSON is what AppLogDestinationOpenSearchBasicAuth's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationOpenSearchBasicAuthJSON struct {
+	*appLogDestinationOpenSearchBasicAuthFields
+	unknownFallback
+}
+
+// appLogDestinationOpenSearchBasicAuthJSONPool keeps decoding from allocating one per value.
+var appLogDestinationOpenSearchBasicAuthJSONPool = sync.Pool{New: func() any { return new(appLogDestinationOpenSearchBasicAuthJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationOpenSearchBasicAuth and keeps the JSON keys it does not know.
+func (a *AppLogDestinationOpenSearchBasicAuth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationOpenSearchBasicAuthJSONPool.Get().(*appLogDestinationOpenSearchBasicAuthJSON)
+	*v = appLogDestinationOpenSearchBasicAuthJSON{appLogDestinationOpenSearchBasicAuthFields: (*appLogDestinationOpenSearchBasicAuthFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationOpenSearchBasicAuthJSON{}
+	appLogDestinationOpenSearchBasicAuthJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationOpenSearchBasicAuth with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationOpenSearchBasicAuth) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationOpenSearchBasicAuth
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationOpenSearchBasicAuth)
+func (a AppLogDestinationOpenSearchBasicAuth) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationOpenSearchBasicAuthJSON{(*appLogDestinationOpenSearchBasicAuthFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationOpenSearchBasicAuth](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationOpenSearchBasicAuth
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationOpenSearchBasicAuth) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationOpenSearchBasicAuth)) {
-		case "user", "password":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationOpenSearchBasicAuth) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationOpenSearchBasicAuth) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -3998,45 +4005,53 @@ func (a *AppLogDestinationOpenSearchBasicAuth) appendUnknownFields(paths []strin
 //
 // Spec schema: `app_log_destination_papertrail_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppLogDestinationPapertrail struct {
 	// Papertrail syslog endpoint.
 	Endpoint string `json:"endpoint,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppLogDestinationPapertrail are the JSON keys of AppLogDestinationPapertrail, sorted.
-var jsonKeysAppLogDestinationPapertrail = []string{"endpoint"}
+// appLogDestinationPapertrailFields is AppLogDestinationPapertrail without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appLogDestinationPapertrailFields AppLogDestinationPapertrail
 
-// MarshalJSON encodes AppLogDestinationPapertrail with the unknown keys it was decoded with
+// appLogDestinationPapertrailJSON is what AppLogDestinationPapertrail's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appLogDestinationPapertrailJSON struct {
+	*appLogDestinationPapertrailFields
+	unknownFallback
+}
+
+// appLogDestinationPapertrailJSONPool keeps decoding from allocating one per value.
+var appLogDestinationPapertrailJSONPool = sync.Pool{New: func() any { return new(appLogDestinationPapertrailJSON) }}
+
+// UnmarshalJSONFrom decodes AppLogDestinationPapertrail and keeps the JSON keys it does not know.
+func (a *AppLogDestinationPapertrail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appLogDestinationPapertrailJSONPool.Get().(*appLogDestinationPapertrailJSON)
+	*v = appLogDestinationPapertrailJSON{appLogDestinationPapertrailFields: (*appLogDestinationPapertrailFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appLogDestinationPapertrailJSON{}
+	appLogDestinationPapertrailJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppLogDestinationPapertrail with the unknown keys it was decoded with
 // (known fields win).
-func (a AppLogDestinationPapertrail) MarshalJSON() ([]byte, error) {
-	type alias AppLogDestinationPapertrail
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppLogDestinationPapertrail)
+func (a AppLogDestinationPapertrail) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appLogDestinationPapertrailJSON{(*appLogDestinationPapertrailFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppLogDestinationPapertrail](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppLogDestinationPapertrail
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppLogDestinationPapertrail) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppLogDestinationPapertrail)) {
-		case "endpoint":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppLogDestinationPapertrail) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppLogDestinationPapertrail) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4073,9 +4088,9 @@ const (
 
 var appLogTypeValues = [...]AppLogType{AppLogTypeUnspecified, AppLogTypeBuild, AppLogTypeDeploy, AppLogTypeRun, AppLogTypeRunRestarted, AppLogTypeAutoscaleEvent, AppLogTypeJobInvocation}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppLogType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appLogTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppLogType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appLogTypeValues[:])
 }
 
 // AppLogs is the response body of apps_get_logs_active_deployment,
@@ -4097,10 +4112,9 @@ type AppLogs struct {
 //
 // Spec schema: `app_maintenance_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppMaintenanceSpec struct {
 	// Indicates whether maintenance mode should be enabled for the app.
 	Enabled bool `json:"enabled,omitempty"`
@@ -4112,36 +4126,45 @@ type AppMaintenanceSpec struct {
 	OfflinePageURL string `json:"offline_page_url,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppMaintenanceSpec are the JSON keys of AppMaintenanceSpec, sorted.
-var jsonKeysAppMaintenanceSpec = []string{"archive", "enabled", "offline_page_url"}
+// appMaintenanceSpecFields is AppMaintenanceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appMaintenanceSpecFields AppMaintenanceSpec
 
-// MarshalJSON encodes AppMaintenanceSpec with the unknown keys it was decoded with
+// appMaintenanceSpecJSON is what AppMaintenanceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appMaintenanceSpecJSON struct {
+	*appMaintenanceSpecFields
+	unknownFallback
+}
+
+// appMaintenanceSpecJSONPool keeps decoding from allocating one per value.
+var appMaintenanceSpecJSONPool = sync.Pool{New: func() any { return new(appMaintenanceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppMaintenanceSpec and keeps the JSON keys it does not know.
+func (a *AppMaintenanceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appMaintenanceSpecJSONPool.Get().(*appMaintenanceSpecJSON)
+	*v = appMaintenanceSpecJSON{appMaintenanceSpecFields: (*appMaintenanceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appMaintenanceSpecJSON{}
+	appMaintenanceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppMaintenanceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppMaintenanceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppMaintenanceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppMaintenanceSpec)
+func (a AppMaintenanceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appMaintenanceSpecJSON{(*appMaintenanceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppMaintenanceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppMaintenanceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppMaintenanceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppMaintenanceSpec)) {
-		case "enabled", "archive", "offline_page_url":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppMaintenanceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppMaintenanceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4186,36 +4209,6 @@ type AppProposeRequest struct {
 	// proposed update to the specified app. The existing app is not modified
 	// using this method.
 	AppID string `json:"app_id,omitempty"`
-}
-
-// appProposeRequestWire is AppProposeRequest as responses decode it (see AppProposeRequest.wire).
-type appProposeRequestWire struct {
-	Spec  *appSpecWire `json:"spec,omitempty"`
-	AppID string       `json:"app_id,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppProposeRequest) wire() any { return (*appProposeRequestWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppProposeRequest are the JSON keys of AppProposeRequest, sorted.
-var jsonKeysAppProposeRequest = []string{"app_id", "spec"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppProposeRequest) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppProposeRequest)) {
-		case "spec":
-			a.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
 }
 
 // AppProposeResponse is the response body of apps_validate_appSpec.
@@ -4275,46 +4268,6 @@ type AppProposeResponse struct {
 	AppIsStarter bool `json:"app_is_starter,omitempty"`
 }
 
-// appProposeResponseWire is AppProposeResponse as responses decode it (see AppProposeResponse.wire).
-type appProposeResponseWire struct {
-	AppIsStatic          bool         `json:"app_is_static,omitempty"`
-	AppNameAvailable     bool         `json:"app_name_available,omitempty"`
-	AppNameSuggestion    string       `json:"app_name_suggestion,omitempty"`
-	ExistingStaticApps   string       `json:"existing_static_apps,omitempty"`
-	Spec                 *appSpecWire `json:"spec,omitempty"`
-	AppCost              float64      `json:"app_cost,omitempty"`
-	AppTierDowngradeCost float64      `json:"app_tier_downgrade_cost,omitempty"`
-	MaxFreeStaticApps    string       `json:"max_free_static_apps,omitempty"`
-	AppTierUpgradeCost   float64      `json:"app_tier_upgrade_cost,omitempty"`
-	ExistingStarterApps  string       `json:"existing_starter_apps,omitempty"`
-	MaxFreeStarterApps   string       `json:"max_free_starter_apps,omitempty"`
-	AppIsStarter         bool         `json:"app_is_starter,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppProposeResponse) wire() any { return (*appProposeResponseWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppProposeResponse are the JSON keys of AppProposeResponse, sorted.
-var jsonKeysAppProposeResponse = []string{"app_cost", "app_is_starter", "app_is_static", "app_name_available", "app_name_suggestion", "app_tier_downgrade_cost", "app_tier_upgrade_cost", "existing_starter_apps", "existing_static_apps", "max_free_starter_apps", "max_free_static_apps", "spec"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppProposeResponse) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppProposeResponse)) {
-		case "spec":
-			a.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
-}
-
 // AppRegion: Geographical information about an app origin.
 //
 // Spec schema: `apps_region`.
@@ -4361,9 +4314,9 @@ const (
 
 var appRegionSlugValues = [...]AppRegionSlug{AppRegionSlugATL, AppRegionSlugNYC, AppRegionSlugSFO, AppRegionSlugTOR, AppRegionSlugAMS, AppRegionSlugFRA, AppRegionSlugLON, AppRegionSlugBLR, AppRegionSlugSGP, AppRegionSlugSYD}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppRegionSlug) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appRegionSlugValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppRegionSlug) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appRegionSlugValues[:])
 }
 
 // AppRestartRequest is the request body of apps_restart.
@@ -4486,19 +4439,18 @@ const (
 
 var appRollbackValidationConditionCodeValues = [...]AppRollbackValidationConditionCode{AppRollbackValidationConditionCodeIncompatiblePhase, AppRollbackValidationConditionCodeIncompatibleResult, AppRollbackValidationConditionCodeExceededRevisionLimit, AppRollbackValidationConditionCodeAppPinned, AppRollbackValidationConditionCodeDatabaseConfigConflict, AppRollbackValidationConditionCodeRegionConflict, AppRollbackValidationConditionCodeStaticSiteRequiresRebuild, AppRollbackValidationConditionCodeImageSourceMissingDigest}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppRollbackValidationConditionCode) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appRollbackValidationConditionCodeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppRollbackValidationConditionCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appRollbackValidationConditionCodeValues[:])
 }
 
 // AppRouteSpec is a criterion for routing HTTP traffic to a component.
 //
 // Spec schema: `app_route_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppRouteSpec struct {
 	// (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths
 	// must start with / and must be unique across all components within an
@@ -4512,36 +4464,45 @@ type AppRouteSpec struct {
 	PreservePathPrefix bool `json:"preserve_path_prefix,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppRouteSpec are the JSON keys of AppRouteSpec, sorted.
-var jsonKeysAppRouteSpec = []string{"path", "preserve_path_prefix"}
+// appRouteSpecFields is AppRouteSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appRouteSpecFields AppRouteSpec
 
-// MarshalJSON encodes AppRouteSpec with the unknown keys it was decoded with
+// appRouteSpecJSON is what AppRouteSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appRouteSpecJSON struct {
+	*appRouteSpecFields
+	unknownFallback
+}
+
+// appRouteSpecJSONPool keeps decoding from allocating one per value.
+var appRouteSpecJSONPool = sync.Pool{New: func() any { return new(appRouteSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppRouteSpec and keeps the JSON keys it does not know.
+func (a *AppRouteSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appRouteSpecJSONPool.Get().(*appRouteSpecJSON)
+	*v = appRouteSpecJSON{appRouteSpecFields: (*appRouteSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appRouteSpecJSON{}
+	appRouteSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppRouteSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppRouteSpec) MarshalJSON() ([]byte, error) {
-	type alias AppRouteSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppRouteSpec)
+func (a AppRouteSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appRouteSpecJSON{(*appRouteSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppRouteSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppRouteSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppRouteSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppRouteSpec)) {
-		case "path", "preserve_path_prefix":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppRouteSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppRouteSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4572,19 +4533,18 @@ const (
 
 var appServiceProtocolValues = [...]AppServiceProtocol{AppServiceProtocolHTTP, AppServiceProtocolHTTP2}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppServiceProtocol) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appServiceProtocolValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppServiceProtocol) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appServiceProtocolValues[:])
 }
 
 // AppServiceSpec is defined by the spec schema below.
 //
 // Spec schema: `app_service_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppServiceSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -4660,77 +4620,45 @@ type AppServiceSpec struct {
 	InactivitySleep *AppServiceSpecInactivitySleep `json:"inactivity_sleep,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppServiceSpec are the JSON keys of AppServiceSpec, sorted.
-var jsonKeysAppServiceSpec = []string{"alerts", "autoscaling", "bitbucket", "build_command", "cors", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "health_check", "http_port", "image", "inactivity_sleep", "instance_count", "instance_size_slug", "internal_ports", "liveness_health_check", "log_destinations", "name", "protocol", "routes", "run_command", "source_dir", "termination"}
+// appServiceSpecFields is AppServiceSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appServiceSpecFields AppServiceSpec
 
-// MarshalJSON encodes AppServiceSpec with the unknown keys it was decoded with
+// appServiceSpecJSON is what AppServiceSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appServiceSpecJSON struct {
+	*appServiceSpecFields
+	unknownFallback
+}
+
+// appServiceSpecJSONPool keeps decoding from allocating one per value.
+var appServiceSpecJSONPool = sync.Pool{New: func() any { return new(appServiceSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppServiceSpec and keeps the JSON keys it does not know.
+func (a *AppServiceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appServiceSpecJSONPool.Get().(*appServiceSpecJSON)
+	*v = appServiceSpecJSON{appServiceSpecFields: (*appServiceSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appServiceSpecJSON{}
+	appServiceSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppServiceSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppServiceSpec) MarshalJSON() ([]byte, error) {
-	type alias AppServiceSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpec)
+func (a AppServiceSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appServiceSpecJSON{(*appServiceSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppServiceSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppServiceSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppServiceSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppServiceSpec)) {
-		case "git":
-			a.Git.collectUnknown(c)
-		case "github":
-			a.GitHub.collectUnknown(c)
-		case "gitlab":
-			a.GitLab.collectUnknown(c)
-		case "bitbucket":
-			a.Bitbucket.collectUnknown(c)
-		case "image":
-			a.Image.collectUnknown(c)
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "log_destinations":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.LogDestinations, i).collectUnknown(c)
-			}
-		case "autoscaling":
-			a.Autoscaling.collectUnknown(c)
-		case "cors":
-			a.CORS.collectUnknown(c)
-		case "health_check":
-			a.HealthCheck.collectUnknown(c)
-		case "liveness_health_check":
-			a.LivenessHealthCheck.collectUnknown(c)
-		case "routes":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Routes, i).collectUnknown(c)
-			}
-		case "termination":
-			a.Termination.collectUnknown(c)
-		case "alerts":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Alerts, i).collectUnknown(c)
-			}
-		case "inactivity_sleep":
-			a.InactivitySleep.collectUnknown(c)
-		case "name", "dockerfile_path", "build_command", "run_command",
-			"source_dir", "environment_slug", "instance_count",
-			"instance_size_slug", "protocol", "http_port",
-			"internal_ports":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppServiceSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppServiceSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4769,10 +4697,9 @@ func (a *AppServiceSpec) appendUnknownFields(paths []string, path string) []stri
 //
 // Spec schema: `app_service_spec_health_check`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppServiceSpecHealthCheck struct {
 	// The number of failed health checks before considered unhealthy.
 	FailureThreshold int32 `json:"failure_threshold,omitempty"`
@@ -4798,38 +4725,45 @@ type AppServiceSpecHealthCheck struct {
 	Path string `json:"path,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppServiceSpecHealthCheck are the JSON keys of AppServiceSpecHealthCheck, sorted.
-var jsonKeysAppServiceSpecHealthCheck = []string{"failure_threshold", "http_path", "initial_delay_seconds", "path", "period_seconds", "port", "success_threshold", "timeout_seconds"}
+// appServiceSpecHealthCheckFields is AppServiceSpecHealthCheck without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appServiceSpecHealthCheckFields AppServiceSpecHealthCheck
 
-// MarshalJSON encodes AppServiceSpecHealthCheck with the unknown keys it was decoded with
+// appServiceSpecHealthCheckJSON is what AppServiceSpecHealthCheck's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appServiceSpecHealthCheckJSON struct {
+	*appServiceSpecHealthCheckFields
+	unknownFallback
+}
+
+// appServiceSpecHealthCheckJSONPool keeps decoding from allocating one per value.
+var appServiceSpecHealthCheckJSONPool = sync.Pool{New: func() any { return new(appServiceSpecHealthCheckJSON) }}
+
+// UnmarshalJSONFrom decodes AppServiceSpecHealthCheck and keeps the JSON keys it does not know.
+func (a *AppServiceSpecHealthCheck) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appServiceSpecHealthCheckJSONPool.Get().(*appServiceSpecHealthCheckJSON)
+	*v = appServiceSpecHealthCheckJSON{appServiceSpecHealthCheckFields: (*appServiceSpecHealthCheckFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appServiceSpecHealthCheckJSON{}
+	appServiceSpecHealthCheckJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppServiceSpecHealthCheck with the unknown keys it was decoded with
 // (known fields win).
-func (a AppServiceSpecHealthCheck) MarshalJSON() ([]byte, error) {
-	type alias AppServiceSpecHealthCheck
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecHealthCheck)
+func (a AppServiceSpecHealthCheck) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appServiceSpecHealthCheckJSON{(*appServiceSpecHealthCheckFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppServiceSpecHealthCheck](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppServiceSpecHealthCheck
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppServiceSpecHealthCheck) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppServiceSpecHealthCheck)) {
-		case "failure_threshold", "port", "http_path",
-			"initial_delay_seconds", "period_seconds",
-			"success_threshold", "timeout_seconds", "path":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppServiceSpecHealthCheck) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppServiceSpecHealthCheck) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4849,10 +4783,9 @@ func (a *AppServiceSpecHealthCheck) appendUnknownFields(paths []string, path str
 //
 // Spec schema: `app_service_spec_inactivity_sleep`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppServiceSpecInactivitySleep struct {
 	// Seconds without traffic before the service is put to sleep.
 	AfterSeconds int32 `json:"after_seconds,omitempty"`
@@ -4860,38 +4793,45 @@ type AppServiceSpecInactivitySleep struct {
 	LoadingPage *AppServiceSpecInactivitySleepLoadingPage `json:"loading_page,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppServiceSpecInactivitySleep are the JSON keys of AppServiceSpecInactivitySleep, sorted.
-var jsonKeysAppServiceSpecInactivitySleep = []string{"after_seconds", "loading_page"}
+// appServiceSpecInactivitySleepFields is AppServiceSpecInactivitySleep without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appServiceSpecInactivitySleepFields AppServiceSpecInactivitySleep
 
-// MarshalJSON encodes AppServiceSpecInactivitySleep with the unknown keys it was decoded with
+// appServiceSpecInactivitySleepJSON is what AppServiceSpecInactivitySleep's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appServiceSpecInactivitySleepJSON struct {
+	*appServiceSpecInactivitySleepFields
+	unknownFallback
+}
+
+// appServiceSpecInactivitySleepJSONPool keeps decoding from allocating one per value.
+var appServiceSpecInactivitySleepJSONPool = sync.Pool{New: func() any { return new(appServiceSpecInactivitySleepJSON) }}
+
+// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleep and keeps the JSON keys it does not know.
+func (a *AppServiceSpecInactivitySleep) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appServiceSpecInactivitySleepJSONPool.Get().(*appServiceSpecInactivitySleepJSON)
+	*v = appServiceSpecInactivitySleepJSON{appServiceSpecInactivitySleepFields: (*appServiceSpecInactivitySleepFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appServiceSpecInactivitySleepJSON{}
+	appServiceSpecInactivitySleepJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppServiceSpecInactivitySleep with the unknown keys it was decoded with
 // (known fields win).
-func (a AppServiceSpecInactivitySleep) MarshalJSON() ([]byte, error) {
-	type alias AppServiceSpecInactivitySleep
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecInactivitySleep)
+func (a AppServiceSpecInactivitySleep) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appServiceSpecInactivitySleepJSON{(*appServiceSpecInactivitySleepFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppServiceSpecInactivitySleep](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppServiceSpecInactivitySleep
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppServiceSpecInactivitySleep) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppServiceSpecInactivitySleep)) {
-		case "loading_page":
-			a.LoadingPage.collectUnknown(c)
-		case "after_seconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppServiceSpecInactivitySleep) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppServiceSpecInactivitySleep) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4909,10 +4849,9 @@ func (a *AppServiceSpecInactivitySleep) appendUnknownFields(paths []string, path
 //
 // Spec schema: `app_service_spec_inactivity_sleep.loading_page`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppServiceSpecInactivitySleepLoadingPage struct {
 	// Whether browsers get a loading page (HTTP 503) while the service wakes
 	// up.
@@ -4921,36 +4860,47 @@ type AppServiceSpecInactivitySleepLoadingPage struct {
 	CustomURL string `json:"custom_url,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppServiceSpecInactivitySleepLoadingPage are the JSON keys of AppServiceSpecInactivitySleepLoadingPage, sorted.
-var jsonKeysAppServiceSpecInactivitySleepLoadingPage = []string{"custom_url", "enabled"}
+// appServiceSpecInactivitySleepLoadingPageFields is AppServiceSpecInactivitySleepLoadingPage without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appServiceSpecInactivitySleepLoadingPageFields AppServiceSpecInactivitySleepLoadingPage
 
-// MarshalJSON encodes AppServiceSpecInactivitySleepLoadingPage with the unknown keys it was decoded with
+// appServiceSpecInactivitySleepLoadingPageJSON is what AppServiceSpecInactivitySleepLoadingPage's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appServiceSpecInactivitySleepLoadingPageJSON struct {
+	*appServiceSpecInactivitySleepLoadingPageFields
+	unknownFallback
+}
+
+// appServiceSpecInactivitySleepLoadingPageJSONPool keeps decoding from allocating one per value.
+var appServiceSpecInactivitySleepLoadingPageJSONPool = sync.Pool{New: func() any { return new(appServiceSpecInactivitySleepLoadingPageJSON) }}
+
+// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleepLoadingPage and keeps the JSON keys it does not know.
+func (a *AppServiceSpecInactivitySleepLoadingPage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appServiceSpecInactivitySleepLoadingPageJSONPool.Get().(*appServiceSpecInactivitySleepLoadingPageJSON)
+	*v = appServiceSpecInactivitySleepLoadingPageJSON{appServiceSpecInactivitySleepLoadingPageFields: (*appServiceSpecInactivitySleepLoadingPageFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appServiceSpecInactivitySleepLoadingPageJSON{}
+	appServiceSpecInactivitySleepLoadingPageJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppServiceSpecInactivitySleepLoadingPage with the unknown keys it was decoded with
 // (known fields win).
-func (a AppServiceSpecInactivitySleepLoadingPage) MarshalJSON() ([]byte, error) {
-	type alias AppServiceSpecInactivitySleepLoadingPage
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecInactivitySleepLoadingPage)
+func (a AppServiceSpecInactivitySleepLoadingPage) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appServiceSpecInactivitySleepLoadingPageJSON{(*appServiceSpecInactivitySleepLoadingPageFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppServiceSpecInactivitySleepLoadingPage](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppServiceSpecInactivitySleepLoadingPage
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppServiceSpecInactivitySleepLoadingPage) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppServiceSpecInactivitySleepLoadingPage)) {
-		case "enabled", "custom_url":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppServiceSpecInactivitySleepLoadingPage) UnmarshalJSON(data []byte) error {
+	return unmarshalV1(data, a)
 }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppServiceSpecInactivitySleepLoadingPage) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -4966,10 +4916,9 @@ func (a *AppServiceSpecInactivitySleepLoadingPage) appendUnknownFields(paths []s
 //
 // Spec schema: `app_service_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppServiceSpecTermination struct {
 	// The number of seconds to wait between selecting a container instance for
 	// termination and issuing the TERM signal. Selecting a container instance
@@ -4982,36 +4931,45 @@ type AppServiceSpecTermination struct {
 	GracePeriodSeconds int32 `json:"grace_period_seconds,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppServiceSpecTermination are the JSON keys of AppServiceSpecTermination, sorted.
-var jsonKeysAppServiceSpecTermination = []string{"drain_seconds", "grace_period_seconds"}
+// appServiceSpecTerminationFields is AppServiceSpecTermination without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appServiceSpecTerminationFields AppServiceSpecTermination
 
-// MarshalJSON encodes AppServiceSpecTermination with the unknown keys it was decoded with
+// appServiceSpecTerminationJSON is what AppServiceSpecTermination's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appServiceSpecTerminationJSON struct {
+	*appServiceSpecTerminationFields
+	unknownFallback
+}
+
+// appServiceSpecTerminationJSONPool keeps decoding from allocating one per value.
+var appServiceSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appServiceSpecTerminationJSON) }}
+
+// UnmarshalJSONFrom decodes AppServiceSpecTermination and keeps the JSON keys it does not know.
+func (a *AppServiceSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appServiceSpecTerminationJSONPool.Get().(*appServiceSpecTerminationJSON)
+	*v = appServiceSpecTerminationJSON{appServiceSpecTerminationFields: (*appServiceSpecTerminationFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appServiceSpecTerminationJSON{}
+	appServiceSpecTerminationJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppServiceSpecTermination with the unknown keys it was decoded with
 // (known fields win).
-func (a AppServiceSpecTermination) MarshalJSON() ([]byte, error) {
-	type alias AppServiceSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppServiceSpecTermination)
+func (a AppServiceSpecTermination) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appServiceSpecTerminationJSON{(*appServiceSpecTerminationFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppServiceSpecTermination](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppServiceSpecTermination
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppServiceSpecTermination) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppServiceSpecTermination)) {
-		case "drain_seconds", "grace_period_seconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppServiceSpecTermination) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppServiceSpecTermination) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5096,82 +5054,45 @@ type AppSpec struct {
 	Features []string `json:"features,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppSpec are the JSON keys of AppSpec, sorted.
-var jsonKeysAppSpec = []string{"alerts", "databases", "disable_edge_cache", "disable_email_obfuscation", "domains", "egress", "enhanced_threat_control_enabled", "envs", "features", "functions", "ingress", "jobs", "maintenance", "name", "region", "services", "static_sites", "vpc", "workers"}
+// appSpecFields is AppSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appSpecFields AppSpec
 
-// MarshalJSON encodes AppSpec with the unknown keys it was decoded with
+// appSpecJSON is what AppSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appSpecJSON struct {
+	*appSpecFields
+	unknownFallback
+}
+
+// appSpecJSONPool keeps decoding from allocating one per value.
+var appSpecJSONPool = sync.Pool{New: func() any { return new(appSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppSpec and keeps the JSON keys it does not know.
+func (a *AppSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appSpecJSONPool.Get().(*appSpecJSON)
+	*v = appSpecJSON{appSpecFields: (*appSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appSpecJSON{}
+	appSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppSpec) MarshalJSON() ([]byte, error) {
-	type alias AppSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppSpec)
+func (a AppSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appSpecJSON{(*appSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppSpec)) {
-		case "domains":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Domains, i).collectUnknown(c)
-			}
-		case "services":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Services, i).collectUnknown(c)
-			}
-		case "static_sites":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.StaticSites, i).collectUnknown(c)
-			}
-		case "jobs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Jobs, i).collectUnknown(c)
-			}
-		case "workers":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Workers, i).collectUnknown(c)
-			}
-		case "functions":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Functions, i).collectUnknown(c)
-			}
-		case "databases":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Databases, i).collectUnknown(c)
-			}
-		case "ingress":
-			a.Ingress.collectUnknown(c)
-		case "egress":
-			a.Egress.collectUnknown(c)
-		case "maintenance":
-			a.Maintenance.collectUnknown(c)
-		case "vpc":
-			a.VPC.collectUnknown(c)
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "alerts":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Alerts, i).collectUnknown(c)
-			}
-		case "name", "region", "disable_edge_cache",
-			"disable_email_obfuscation",
-			"enhanced_threat_control_enabled", "features":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5214,17 +5135,13 @@ func (a *AppSpec) appendUnknownFields(paths []string, path string) []string {
 	return paths
 }
 
-// appSpecWire is AppSpec without its UnmarshalJSON, for the wire twins below.
-type appSpecWire AppSpec
-
 // AppStaticSiteSpec is defined by the spec schema below.
 //
 // Spec schema: `app_static_site_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppStaticSiteSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -5280,62 +5197,45 @@ type AppStaticSiteSpec struct {
 	Routes []*AppRouteSpec `json:"routes,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppStaticSiteSpec are the JSON keys of AppStaticSiteSpec, sorted.
-var jsonKeysAppStaticSiteSpec = []string{"bitbucket", "build_command", "catchall_document", "cors", "dockerfile_path", "environment_slug", "envs", "error_document", "git", "github", "gitlab", "image", "index_document", "log_destinations", "name", "output_dir", "routes", "run_command", "source_dir"}
+// appStaticSiteSpecFields is AppStaticSiteSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appStaticSiteSpecFields AppStaticSiteSpec
 
-// MarshalJSON encodes AppStaticSiteSpec with the unknown keys it was decoded with
+// appStaticSiteSpecJSON is what AppStaticSiteSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appStaticSiteSpecJSON struct {
+	*appStaticSiteSpecFields
+	unknownFallback
+}
+
+// appStaticSiteSpecJSONPool keeps decoding from allocating one per value.
+var appStaticSiteSpecJSONPool = sync.Pool{New: func() any { return new(appStaticSiteSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppStaticSiteSpec and keeps the JSON keys it does not know.
+func (a *AppStaticSiteSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appStaticSiteSpecJSONPool.Get().(*appStaticSiteSpecJSON)
+	*v = appStaticSiteSpecJSON{appStaticSiteSpecFields: (*appStaticSiteSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appStaticSiteSpecJSON{}
+	appStaticSiteSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppStaticSiteSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppStaticSiteSpec) MarshalJSON() ([]byte, error) {
-	type alias AppStaticSiteSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppStaticSiteSpec)
+func (a AppStaticSiteSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appStaticSiteSpecJSON{(*appStaticSiteSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppStaticSiteSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppStaticSiteSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppStaticSiteSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppStaticSiteSpec)) {
-		case "git":
-			a.Git.collectUnknown(c)
-		case "github":
-			a.GitHub.collectUnknown(c)
-		case "gitlab":
-			a.GitLab.collectUnknown(c)
-		case "bitbucket":
-			a.Bitbucket.collectUnknown(c)
-		case "image":
-			a.Image.collectUnknown(c)
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "log_destinations":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.LogDestinations, i).collectUnknown(c)
-			}
-		case "cors":
-			a.CORS.collectUnknown(c)
-		case "routes":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Routes, i).collectUnknown(c)
-			}
-		case "name", "dockerfile_path", "build_command", "run_command",
-			"source_dir", "environment_slug", "index_document",
-			"error_document", "catchall_document", "output_dir":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppStaticSiteSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppStaticSiteSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5366,10 +5266,9 @@ func (a *AppStaticSiteSpec) appendUnknownFields(paths []string, path string) []s
 //
 // Spec schema: `apps_string_match`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppStringMatch struct {
 	// Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set.
 	// An empty string is a valid value and will be serialized explicitly
@@ -5385,36 +5284,45 @@ type AppStringMatch struct {
 	Regex string `json:"regex,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppStringMatch are the JSON keys of AppStringMatch, sorted.
-var jsonKeysAppStringMatch = []string{"exact", "prefix", "regex"}
+// appStringMatchFields is AppStringMatch without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appStringMatchFields AppStringMatch
 
-// MarshalJSON encodes AppStringMatch with the unknown keys it was decoded with
+// appStringMatchJSON is what AppStringMatch's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appStringMatchJSON struct {
+	*appStringMatchFields
+	unknownFallback
+}
+
+// appStringMatchJSONPool keeps decoding from allocating one per value.
+var appStringMatchJSONPool = sync.Pool{New: func() any { return new(appStringMatchJSON) }}
+
+// UnmarshalJSONFrom decodes AppStringMatch and keeps the JSON keys it does not know.
+func (a *AppStringMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appStringMatchJSONPool.Get().(*appStringMatchJSON)
+	*v = appStringMatchJSON{appStringMatchFields: (*appStringMatchFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appStringMatchJSON{}
+	appStringMatchJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppStringMatch with the unknown keys it was decoded with
 // (known fields win).
-func (a AppStringMatch) MarshalJSON() ([]byte, error) {
-	type alias AppStringMatch
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppStringMatch)
+func (a AppStringMatch) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appStringMatchJSON{(*appStringMatchFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppStringMatch](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppStringMatch
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppStringMatch) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppStringMatch)) {
-		case "exact", "prefix", "regex":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppStringMatch) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppStringMatch) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5463,36 +5371,6 @@ type AppUpdateRequest struct {
 	UpdateAllSourceVersions bool `json:"update_all_source_versions,omitempty"`
 }
 
-// appUpdateRequestWire is AppUpdateRequest as responses decode it (see AppUpdateRequest.wire).
-type appUpdateRequestWire struct {
-	Spec                    *appSpecWire `json:"spec,omitempty"`
-	UpdateAllSourceVersions bool         `json:"update_all_source_versions,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppUpdateRequest) wire() any { return (*appUpdateRequestWire)(unsafe.Pointer(a)) }
-
-// jsonKeysAppUpdateRequest are the JSON keys of AppUpdateRequest, sorted.
-var jsonKeysAppUpdateRequest = []string{"spec", "update_all_source_versions"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppUpdateRequest) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppUpdateRequest)) {
-		case "spec":
-			a.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
-}
-
 // AppUpgradeBuildpackRequest is the request body of apps_upgrade_buildpack.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -5521,38 +5399,6 @@ type AppUpgradeBuildpackResponse struct {
 	Deployment *Deployment `json:"deployment,omitempty"`
 }
 
-// appUpgradeBuildpackResponseWire is AppUpgradeBuildpackResponse as responses decode it (see AppUpgradeBuildpackResponse.wire).
-type appUpgradeBuildpackResponseWire struct {
-	AffectedComponents []string        `json:"affected_components,omitempty"`
-	Deployment         *deploymentWire `json:"deployment,omitempty"`
-}
-
-// wire returns a as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (a *AppUpgradeBuildpackResponse) wire() any {
-	return (*appUpgradeBuildpackResponseWire)(unsafe.Pointer(a))
-}
-
-// jsonKeysAppUpgradeBuildpackResponse are the JSON keys of AppUpgradeBuildpackResponse, sorted.
-var jsonKeysAppUpgradeBuildpackResponse = []string{"affected_components", "deployment"}
-
-// collectUnknown walks the JSON object at c in parallel with a and keeps
-// the unknown keys of the app specs inside; a nil a skips the value.
-func (a *AppUpgradeBuildpackResponse) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppUpgradeBuildpackResponse)) {
-		case "deployment":
-			a.Deployment.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
-}
-
 // AppUser is a DigitalOcean user who triggered an action.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -5571,10 +5417,9 @@ type AppUser struct {
 //
 // Spec schema: `apps_vpc`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppVPC struct {
 	// The ID of the VPC.
 	ID string `json:"id,omitempty"`
@@ -5582,40 +5427,45 @@ type AppVPC struct {
 	EgressIPs []*AppVPCEgressIP `json:"egress_ips,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppVPC are the JSON keys of AppVPC, sorted.
-var jsonKeysAppVPC = []string{"egress_ips", "id"}
+// appVPCFields is AppVPC without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appVPCFields AppVPC
 
-// MarshalJSON encodes AppVPC with the unknown keys it was decoded with
+// appVPCJSON is what AppVPC's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appVPCJSON struct {
+	*appVPCFields
+	unknownFallback
+}
+
+// appVPCJSONPool keeps decoding from allocating one per value.
+var appVPCJSONPool = sync.Pool{New: func() any { return new(appVPCJSON) }}
+
+// UnmarshalJSONFrom decodes AppVPC and keeps the JSON keys it does not know.
+func (a *AppVPC) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appVPCJSONPool.Get().(*appVPCJSON)
+	*v = appVPCJSON{appVPCFields: (*appVPCFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appVPCJSON{}
+	appVPCJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppVPC with the unknown keys it was decoded with
 // (known fields win).
-func (a AppVPC) MarshalJSON() ([]byte, error) {
-	type alias AppVPC
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVPC)
+func (a AppVPC) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appVPCJSON{(*appVPCFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppVPC](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppVPC
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppVPC) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppVPC)) {
-		case "egress_ips":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.EgressIPs, i).collectUnknown(c)
-			}
-		case "id":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppVPC) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppVPC) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5634,44 +5484,52 @@ func (a *AppVPC) appendUnknownFields(paths []string, path string) []string {
 //
 // Spec schema: `apps_vpc_egress_ip`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppVPCEgressIP struct {
 	IP string `json:"ip,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppVPCEgressIP are the JSON keys of AppVPCEgressIP, sorted.
-var jsonKeysAppVPCEgressIP = []string{"ip"}
+// appVPCEgressIPFields is AppVPCEgressIP without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appVPCEgressIPFields AppVPCEgressIP
 
-// MarshalJSON encodes AppVPCEgressIP with the unknown keys it was decoded with
+// appVPCEgressIPJSON is what AppVPCEgressIP's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appVPCEgressIPJSON struct {
+	*appVPCEgressIPFields
+	unknownFallback
+}
+
+// appVPCEgressIPJSONPool keeps decoding from allocating one per value.
+var appVPCEgressIPJSONPool = sync.Pool{New: func() any { return new(appVPCEgressIPJSON) }}
+
+// UnmarshalJSONFrom decodes AppVPCEgressIP and keeps the JSON keys it does not know.
+func (a *AppVPCEgressIP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appVPCEgressIPJSONPool.Get().(*appVPCEgressIPJSON)
+	*v = appVPCEgressIPJSON{appVPCEgressIPFields: (*appVPCEgressIPFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appVPCEgressIPJSON{}
+	appVPCEgressIPJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppVPCEgressIP with the unknown keys it was decoded with
 // (known fields win).
-func (a AppVPCEgressIP) MarshalJSON() ([]byte, error) {
-	type alias AppVPCEgressIP
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVPCEgressIP)
+func (a AppVPCEgressIP) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appVPCEgressIPJSON{(*appVPCEgressIPFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppVPCEgressIP](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppVPCEgressIP
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppVPCEgressIP) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppVPCEgressIP)) {
-		case "ip":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppVPCEgressIP) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppVPCEgressIP) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5687,10 +5545,9 @@ func (a *AppVPCEgressIP) appendUnknownFields(paths []string, path string) []stri
 //
 // Spec schema: `app_variable_definition`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppVariableDefinition struct {
 	// The variable name
 	Key string `json:"key,omitempty"`
@@ -5710,36 +5567,45 @@ type AppVariableDefinition struct {
 	Value string `json:"value,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppVariableDefinition are the JSON keys of AppVariableDefinition, sorted.
-var jsonKeysAppVariableDefinition = []string{"key", "scope", "type", "value"}
+// appVariableDefinitionFields is AppVariableDefinition without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appVariableDefinitionFields AppVariableDefinition
 
-// MarshalJSON encodes AppVariableDefinition with the unknown keys it was decoded with
+// appVariableDefinitionJSON is what AppVariableDefinition's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appVariableDefinitionJSON struct {
+	*appVariableDefinitionFields
+	unknownFallback
+}
+
+// appVariableDefinitionJSONPool keeps decoding from allocating one per value.
+var appVariableDefinitionJSONPool = sync.Pool{New: func() any { return new(appVariableDefinitionJSON) }}
+
+// UnmarshalJSONFrom decodes AppVariableDefinition and keeps the JSON keys it does not know.
+func (a *AppVariableDefinition) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appVariableDefinitionJSONPool.Get().(*appVariableDefinitionJSON)
+	*v = appVariableDefinitionJSON{appVariableDefinitionFields: (*appVariableDefinitionFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appVariableDefinitionJSON{}
+	appVariableDefinitionJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppVariableDefinition with the unknown keys it was decoded with
 // (known fields win).
-func (a AppVariableDefinition) MarshalJSON() ([]byte, error) {
-	type alias AppVariableDefinition
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppVariableDefinition)
+func (a AppVariableDefinition) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appVariableDefinitionJSON{(*appVariableDefinitionFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppVariableDefinition](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppVariableDefinition
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppVariableDefinition) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppVariableDefinition)) {
-		case "key", "scope", "type", "value":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppVariableDefinition) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppVariableDefinition) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5771,9 +5637,9 @@ const (
 
 var appVariableScopeValues = [...]AppVariableScope{AppVariableScopeUnset, AppVariableScopeRunTime, AppVariableScopeBuildTime, AppVariableScopeRunAndBuildTime}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppVariableScope) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appVariableScopeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppVariableScope) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appVariableScopeValues[:])
 }
 
 // AppVariableType is defined by the spec schema below.
@@ -5793,19 +5659,18 @@ const (
 
 var appVariableTypeValues = [...]AppVariableType{AppVariableTypeGeneral, AppVariableTypeSecret}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *AppVariableType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, appVariableTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *AppVariableType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, appVariableTypeValues[:])
 }
 
 // AppWorkerSpec is defined by the spec schema below.
 //
 // Spec schema: `app_worker_spec`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppWorkerSpec struct {
 	// The name. Must be unique across all components within the same app.
 	Name      string                  `json:"name,omitempty"`
@@ -5852,66 +5717,45 @@ type AppWorkerSpec struct {
 	Alerts []*AppAlertSpec `json:"alerts,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppWorkerSpec are the JSON keys of AppWorkerSpec, sorted.
-var jsonKeysAppWorkerSpec = []string{"alerts", "autoscaling", "bitbucket", "build_command", "dockerfile_path", "environment_slug", "envs", "git", "github", "gitlab", "image", "instance_count", "instance_size_slug", "liveness_health_check", "log_destinations", "name", "run_command", "source_dir", "termination"}
+// appWorkerSpecFields is AppWorkerSpec without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appWorkerSpecFields AppWorkerSpec
 
-// MarshalJSON encodes AppWorkerSpec with the unknown keys it was decoded with
+// appWorkerSpecJSON is what AppWorkerSpec's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appWorkerSpecJSON struct {
+	*appWorkerSpecFields
+	unknownFallback
+}
+
+// appWorkerSpecJSONPool keeps decoding from allocating one per value.
+var appWorkerSpecJSONPool = sync.Pool{New: func() any { return new(appWorkerSpecJSON) }}
+
+// UnmarshalJSONFrom decodes AppWorkerSpec and keeps the JSON keys it does not know.
+func (a *AppWorkerSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appWorkerSpecJSONPool.Get().(*appWorkerSpecJSON)
+	*v = appWorkerSpecJSON{appWorkerSpecFields: (*appWorkerSpecFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appWorkerSpecJSON{}
+	appWorkerSpecJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppWorkerSpec with the unknown keys it was decoded with
 // (known fields win).
-func (a AppWorkerSpec) MarshalJSON() ([]byte, error) {
-	type alias AppWorkerSpec
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppWorkerSpec)
+func (a AppWorkerSpec) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appWorkerSpecJSON{(*appWorkerSpecFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppWorkerSpec](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppWorkerSpec
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppWorkerSpec) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppWorkerSpec)) {
-		case "git":
-			a.Git.collectUnknown(c)
-		case "github":
-			a.GitHub.collectUnknown(c)
-		case "gitlab":
-			a.GitLab.collectUnknown(c)
-		case "bitbucket":
-			a.Bitbucket.collectUnknown(c)
-		case "image":
-			a.Image.collectUnknown(c)
-		case "envs":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Envs, i).collectUnknown(c)
-			}
-		case "log_destinations":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.LogDestinations, i).collectUnknown(c)
-			}
-		case "autoscaling":
-			a.Autoscaling.collectUnknown(c)
-		case "termination":
-			a.Termination.collectUnknown(c)
-		case "liveness_health_check":
-			a.LivenessHealthCheck.collectUnknown(c)
-		case "alerts":
-			for i := 0; c.nextElement(); i++ {
-				elementAt(a.Alerts, i).collectUnknown(c)
-			}
-		case "name", "dockerfile_path", "build_command", "run_command",
-			"source_dir", "environment_slug", "instance_count",
-			"instance_size_slug":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppWorkerSpec) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppWorkerSpec) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -5944,10 +5788,9 @@ func (a *AppWorkerSpec) appendUnknownFields(paths []string, path string) []strin
 //
 // Spec schema: `app_worker_spec_termination`.
 //
-// JSON keys that this type does not know are kept when it is decoded as part of
-// an AppSpec and written back when it is encoded, so that a spec read from the
-// API and sent back loses nothing. Decoded on its own, outside an AppSpec, it
-// drops them (see AppSpec.UnmarshalJSON).
+// JSON keys that this type does not know are kept when it is decoded and
+// written back when it is encoded, so that a spec read from the API and sent
+// back loses nothing (see AppSpec.UnknownFields).
 type AppWorkerSpecTermination struct {
 	// The number of seconds to wait between sending a TERM signal to a
 	// container and issuing a KILL which causes immediate shutdown. (Default
@@ -5955,36 +5798,45 @@ type AppWorkerSpecTermination struct {
 	GracePeriodSeconds int32 `json:"grace_period_seconds,omitempty"`
 
 	// unknownFields holds the JSON keys this type does not know.
-	unknownFields map[string]json.RawMessage `json:"-"`
+	unknownFields unknownMembers `json:"-"`
 }
 
-// jsonKeysAppWorkerSpecTermination are the JSON keys of AppWorkerSpecTermination, sorted.
-var jsonKeysAppWorkerSpecTermination = []string{"grace_period_seconds"}
+// appWorkerSpecTerminationFields is AppWorkerSpecTermination without methods, so that encoding/json/v2 decodes
+// and encodes it field by field.
+type appWorkerSpecTerminationFields AppWorkerSpecTermination
 
-// MarshalJSON encodes AppWorkerSpecTermination with the unknown keys it was decoded with
+// appWorkerSpecTerminationJSON is what AppWorkerSpecTermination's JSON methods hand to encoding/json/v2: its
+// fields and, beside them, the fallback for the members they do not take.
+type appWorkerSpecTerminationJSON struct {
+	*appWorkerSpecTerminationFields
+	unknownFallback
+}
+
+// appWorkerSpecTerminationJSONPool keeps decoding from allocating one per value.
+var appWorkerSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appWorkerSpecTerminationJSON) }}
+
+// UnmarshalJSONFrom decodes AppWorkerSpecTermination and keeps the JSON keys it does not know.
+func (a *AppWorkerSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v := appWorkerSpecTerminationJSONPool.Get().(*appWorkerSpecTerminationJSON)
+	*v = appWorkerSpecTerminationJSON{appWorkerSpecTerminationFields: (*appWorkerSpecTerminationFields)(a)}
+	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
+	*v = appWorkerSpecTerminationJSON{}
+	appWorkerSpecTerminationJSONPool.Put(v)
+	return err
+}
+
+// MarshalJSONTo encodes AppWorkerSpecTermination with the unknown keys it was decoded with
 // (known fields win).
-func (a AppWorkerSpecTermination) MarshalJSON() ([]byte, error) {
-	type alias AppWorkerSpecTermination
-	return marshalWithUnknownFields((*alias)(&a), a.unknownFields, jsonKeysAppWorkerSpecTermination)
+func (a AppWorkerSpecTermination) MarshalJSONTo(enc *jsontext.Encoder) error {
+	v := appWorkerSpecTerminationJSON{(*appWorkerSpecTerminationFields)(&a), unknownFallback{a.unknownFields}}
+	return marshalKeepingUnknown[AppWorkerSpecTermination](enc, &v, &v.unknownFallback)
 }
 
-// collectUnknown keeps the members of the JSON object at c that AppWorkerSpecTermination
-// does not know, in a and in its nested values; a nil a skips the value.
-func (a *AppWorkerSpecTermination) collectUnknown(c *jsonCursor) {
-	if a == nil {
-		c.skip()
-		return
-	}
-	a.unknownFields = nil
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysAppWorkerSpecTermination)) {
-		case "grace_period_seconds":
-			c.skip()
-		default:
-			c.keepValue(&a.unknownFields)
-		}
-	}
-}
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).
+func (a *AppWorkerSpecTermination) UnmarshalJSON(data []byte) error { return unmarshalV1(data, a) }
+
+// MarshalJSON is MarshalJSONTo for encoding/json (v1).
+func (a AppWorkerSpecTermination) MarshalJSON() ([]byte, error) { return marshalV1(a) }
 
 // appendUnknownFields appends the JSON paths, below path, of the unknown
 // keys kept in a and in its nested values.
@@ -6044,53 +5896,6 @@ type Deployment struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Timing *DeploymentTiming `json:"timing,omitempty"`
-}
-
-// deploymentWire is Deployment as responses decode it (see Deployment.wire).
-type deploymentWire struct {
-	Cause                string                  `json:"cause,omitempty"`
-	ClonedFrom           string                  `json:"cloned_from,omitempty"`
-	CreatedAt            time.Time               `json:"created_at,omitzero"`
-	ID                   string                  `json:"id,omitempty"`
-	Jobs                 []*DeploymentJob        `json:"jobs,omitempty"`
-	Functions            []*DeploymentFunctions  `json:"functions,omitempty"`
-	Phase                DeploymentPhase         `json:"phase,omitempty"`
-	PhaseLastUpdatedAt   time.Time               `json:"phase_last_updated_at,omitzero"`
-	Progress             *DeploymentProgress     `json:"progress,omitempty"`
-	Services             []*DeploymentService    `json:"services,omitempty"`
-	Spec                 *appSpecWire            `json:"spec,omitempty"`
-	StaticSites          []*DeploymentStaticSite `json:"static_sites,omitempty"`
-	TierSlug             string                  `json:"tier_slug,omitempty"`
-	UpdatedAt            time.Time               `json:"updated_at,omitzero"`
-	Workers              []*DeploymentWorker     `json:"workers,omitempty"`
-	CauseDetails         *DeploymentCauseDetails `json:"cause_details,omitempty"`
-	LoadBalancerID       string                  `json:"load_balancer_id,omitempty"`
-	PreviousDeploymentID string                  `json:"previous_deployment_id,omitempty"`
-	Timing               *DeploymentTiming       `json:"timing,omitempty"`
-}
-
-// wire returns d as its twin, whose app specs decode without
-// AppSpec.UnmarshalJSON.
-func (d *Deployment) wire() any { return (*deploymentWire)(unsafe.Pointer(d)) }
-
-// jsonKeysDeployment are the JSON keys of Deployment, sorted.
-var jsonKeysDeployment = []string{"cause", "cause_details", "cloned_from", "created_at", "functions", "id", "jobs", "load_balancer_id", "phase", "phase_last_updated_at", "previous_deployment_id", "progress", "services", "spec", "static_sites", "tier_slug", "timing", "updated_at", "workers"}
-
-// collectUnknown walks the JSON object at c in parallel with d and keeps
-// the unknown keys of the app specs inside; a nil d skips the value.
-func (d *Deployment) collectUnknown(c *jsonCursor) {
-	if d == nil {
-		c.skip()
-		return
-	}
-	for c.nextMember() {
-		switch string(c.fieldKey(jsonKeysDeployment)) {
-		case "spec":
-			d.Spec.collectUnknown(c)
-		default:
-			c.skip()
-		}
-	}
 }
 
 // DeploymentCauseDetails: Structured details of what caused a deployment.
@@ -6173,9 +5978,9 @@ const (
 
 var deploymentCauseDetailsDigitalOceanUserActionNameValues = [...]DeploymentCauseDetailsDigitalOceanUserActionName{DeploymentCauseDetailsDigitalOceanUserActionNameUnknown, DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment, DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec, DeploymentCauseDetailsDigitalOceanUserActionNameResetDatabasePassword, DeploymentCauseDetailsDigitalOceanUserActionNameRollbackApp, DeploymentCauseDetailsDigitalOceanUserActionNameRevertAppRollback, DeploymentCauseDetailsDigitalOceanUserActionNameUpgradeBuildpack, DeploymentCauseDetailsDigitalOceanUserActionNameRestart}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *DeploymentCauseDetailsDigitalOceanUserActionName) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, deploymentCauseDetailsDigitalOceanUserActionNameValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *DeploymentCauseDetailsDigitalOceanUserActionName) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, deploymentCauseDetailsDigitalOceanUserActionNameValues[:])
 }
 
 // DeploymentCauseDetailsGitPush: Set when a push to a source repository caused
@@ -6254,9 +6059,9 @@ const (
 
 var deploymentPhaseValues = [...]DeploymentPhase{DeploymentPhaseUnknown, DeploymentPhasePendingBuild, DeploymentPhaseBuilding, DeploymentPhasePendingDeploy, DeploymentPhaseDeploying, DeploymentPhaseActive, DeploymentPhaseSuperseded, DeploymentPhaseError, DeploymentPhaseCanceled}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *DeploymentPhase) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, deploymentPhaseValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *DeploymentPhase) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, deploymentPhaseValues[:])
 }
 
 // DeploymentProgress is defined by the spec schema below.
@@ -6334,9 +6139,9 @@ const (
 
 var deploymentProgressStepStatusValues = [...]DeploymentProgressStepStatus{DeploymentProgressStepStatusUnknown, DeploymentProgressStepStatusPending, DeploymentProgressStepStatusRunning, DeploymentProgressStepStatusError, DeploymentProgressStepStatusSuccess}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *DeploymentProgressStepStatus) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, deploymentProgressStepStatusValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *DeploymentProgressStepStatus) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, deploymentProgressStepStatusValues[:])
 }
 
 // DeploymentService is defined by the spec schema below.
@@ -6433,9 +6238,9 @@ const (
 
 var deploymentTypeValues = [...]DeploymentType{DeploymentTypeUnknown, DeploymentTypeManual, DeploymentTypeDeployOnPush, DeploymentTypeMaintenance, DeploymentTypeManualRollback, DeploymentTypeAutoRollback, DeploymentTypeUpdateDatabaseTrustedSources, DeploymentTypeAutoscaled}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *DeploymentType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, deploymentTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *DeploymentType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, deploymentTypeValues[:])
 }
 
 // DeploymentWorker is defined by the spec schema below.
@@ -6511,9 +6316,9 @@ const (
 
 var instanceSizeSlugValues = [...]InstanceSizeSlug{InstanceSizeSlugAppsS1VCPU0_5GB, InstanceSizeSlugAppsS1VCPU1GBFixed, InstanceSizeSlugAppsS1VCPU1GB, InstanceSizeSlugAppsS1VCPU2GB, InstanceSizeSlugAppsS2VCPU4GB, InstanceSizeSlugAppsD1VCPU0_5GB, InstanceSizeSlugAppsD1VCPU1GB, InstanceSizeSlugAppsD1VCPU2GB, InstanceSizeSlugAppsD1VCPU4GB, InstanceSizeSlugAppsD2VCPU4GB, InstanceSizeSlugAppsD2VCPU8GB, InstanceSizeSlugAppsD4VCPU8GB, InstanceSizeSlugAppsD4VCPU16GB, InstanceSizeSlugAppsD8VCPU32GB, InstanceSizeSlugBasicXxs, InstanceSizeSlugBasicXs, InstanceSizeSlugBasicS, InstanceSizeSlugBasicM, InstanceSizeSlugProfessionalXs, InstanceSizeSlugProfessionalS, InstanceSizeSlugProfessionalM, InstanceSizeSlugProfessional1L, InstanceSizeSlugProfessionalL, InstanceSizeSlugProfessionalXl}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *InstanceSizeSlug) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, instanceSizeSlugValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *InstanceSizeSlug) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, instanceSizeSlugValues[:])
 }
 
 // JobInvocation is the response body of apps_get_job_invocation,
@@ -6559,9 +6364,9 @@ const (
 
 var jobInvocationPhaseValues = [...]JobInvocationPhase{JobInvocationPhaseUnknown, JobInvocationPhasePending, JobInvocationPhaseRunning, JobInvocationPhaseSucceeded, JobInvocationPhaseFailed, JobInvocationPhaseCanceled, JobInvocationPhaseSkipped}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *JobInvocationPhase) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, jobInvocationPhaseValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *JobInvocationPhase) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, jobInvocationPhaseValues[:])
 }
 
 // JobInvocationTrigger is the JobInvocation Trigger.
@@ -6613,9 +6418,9 @@ const (
 
 var jobInvocationTriggerTypeValues = [...]JobInvocationTriggerType{JobInvocationTriggerTypeManual, JobInvocationTriggerTypeSchedule, JobInvocationTriggerTypeUnknown, JobInvocationTriggerTypeScheduled}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *JobInvocationTriggerType) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, jobInvocationTriggerTypeValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *JobInvocationTriggerType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, jobInvocationTriggerTypeValues[:])
 }
 
 // MediaType is the content-type that should be used by the response. By
@@ -6635,8 +6440,10 @@ const (
 
 var mediaTypeValues = [...]MediaType{MediaTypeApplicationJSON, MediaTypeApplicationYAML}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *MediaType) UnmarshalJSON(data []byte) error { return decodeEnum(data, e, mediaTypeValues[:]) }
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *MediaType) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, mediaTypeValues[:])
+}
 
 // TLSVersion is the minimum version of TLS a client application can use to
 // access resources for the domain. Must be one of the following values wrapped
@@ -6655,7 +6462,7 @@ const (
 
 var tlsVersionValues = [...]TLSVersion{TLSVersion1_2, TLSVersion1_3}
 
-// UnmarshalJSON decodes the values above without allocating a string.
-func (e *TLSVersion) UnmarshalJSON(data []byte) error {
-	return decodeEnum(data, e, tlsVersionValues[:])
+// UnmarshalJSONFrom decodes the values above without allocating a string.
+func (e *TLSVersion) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return decodeEnum(dec, e, tlsVersionValues[:])
 }

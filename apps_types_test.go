@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,9 +11,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -663,27 +664,12 @@ func gtEnvelopeType(op gtOp) reflect.Type {
 	})
 }
 
-// gtDecodeStrict decodes data into a new t rejecting unknown keys at every
-// depth. Date-times are read leniently the way the client reads responses
-// (unmarshalLenient); the app specs inside, which keep unknown keys instead
-// of failing (AppSpec.UnmarshalJSON), must have kept none.
+// gtDecodeStrict decodes data into a new t the way the client reads
+// responses, rejecting unknown keys at every depth: the app-spec types,
+// which keep unknown keys instead of failing, must have kept none.
 func gtDecodeStrict(data []byte, t reflect.Type) (reflect.Value, error) {
-	decode := func(data []byte) (reflect.Value, error) {
-		v := reflect.New(t)
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		return v, dec.Decode(v.Interface())
-	}
-	v, err := decode(data)
-	var parseErr *time.ParseError
-	if errors.As(err, &parseErr) {
-		fixed, ok := normalizeTimes(data, v.Type())
-		if !ok {
-			return v, err
-		}
-		v, err = decode(fixed)
-	}
-	if err != nil {
+	v := reflect.New(t)
+	if err := jsonv2.Unmarshal(data, v.Interface(), decodeOptions, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return v, err
 	}
 	if unknown := gtSpecUnknownFields(v); len(unknown) > 0 {
@@ -692,15 +678,19 @@ func gtDecodeStrict(data []byte, t reflect.Type) (reflect.Value, error) {
 	return v, nil
 }
 
-// gtSpecUnknownFields returns the unknown keys kept by every AppSpec inside v.
+// gtSpecUnknownFields returns the unknown keys kept by every value inside v
+// that keeps them (the AppSpec tree's types).
 func gtSpecUnknownFields(v reflect.Value) []string {
+	type keeper interface {
+		appendUnknownFields(paths []string, path string) []string
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return nil
 		}
-		if spec, ok := v.Interface().(*AppSpec); ok {
-			return spec.UnknownFields()
+		if k, ok := v.Interface().(keeper); ok {
+			return k.appendUnknownFields(nil, "")
 		}
 		return gtSpecUnknownFields(v.Elem())
 	case reflect.Slice, reflect.Array:
@@ -717,8 +707,8 @@ func gtSpecUnknownFields(v reflect.Value) []string {
 		return out
 	case reflect.Struct:
 		if v.CanAddr() {
-			if spec, ok := v.Addr().Interface().(*AppSpec); ok {
-				return spec.UnknownFields()
+			if k, ok := v.Addr().Interface().(keeper); ok {
+				return k.appendUnknownFields(nil, "")
 			}
 		}
 		var out []string
@@ -832,11 +822,11 @@ var gtUnknownPaths = []string{
 // keys at several depths, changes known fields, encodes it and checks that
 // the invented keys came back unchanged.
 func TestAppSpecKeepsUnknownFields(t *testing.T) {
-	// The client decodes from a pooled buffer that is reused afterwards:
-	// what the spec keeps must not point into it.
+	// The client decodes from a buffer that is reused afterwards: what the
+	// spec keeps must not point into it.
 	buf := []byte(gtUnknownApp)
 	var app App
-	require.NoError(t, unmarshalLenient(buf, &app))
+	require.NoError(t, unmarshalResponse(buf, &app))
 	for i := range buf {
 		buf[i] = ' '
 	}
@@ -919,7 +909,7 @@ func TestAppSpecKeepsUnknownFields(t *testing.T) {
 
 	// Known fields win over a stale unknown entry of the same name.
 	spec.Services = nil
-	spec.unknownFields = map[string]json.RawMessage{"name": json.RawMessage(`"stale"`), "NAME": json.RawMessage(`"stale"`), "x": json.RawMessage(`1`)}
+	spec.unknownFields = unknownMembers{"name": json.RawMessage(`"stale"`), "NAME": json.RawMessage(`"stale"`), "x": json.RawMessage(`1`)}
 	out5, err := json.Marshal(spec)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"name":"b","x":1}`, string(out5))
@@ -988,60 +978,24 @@ func TestAppSpecUnknownKeysMatchLikeEncodingJSON(t *testing.T) {
 	assert.JSONEq(t, `{"xA":{"v":[1]}}`, string(out))
 }
 
-// TestNestedSpecTypeAloneDropsUnknownKeys pins the documented limit: only
-// an AppSpec collects unknown keys; a nested type decoded on its own does
-// not (it still writes back keys it holds).
-func TestNestedSpecTypeAloneDropsUnknownKeys(t *testing.T) {
+// TestNestedSpecTypeAloneKeepsUnknownKeys: every type of the AppSpec tree
+// keeps the keys it does not know, also decoded on its own (as the spec of
+// an AppAlert is), through encoding/json (v1) and the client alike.
+func TestNestedSpecTypeAloneKeepsUnknownKeys(t *testing.T) {
+	const doc = `{"name":"a","x":1,"routes":[{"path":"/","y":2}]}`
 	var svc AppServiceSpec
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"a","x":1,"routes":[{"path":"/","y":2}]}`), &svc))
+	require.NoError(t, json.Unmarshal([]byte(doc), &svc))
 	out, err := json.Marshal(svc)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"name":"a","routes":[{"path":"/"}]}`, string(out))
+	assert.JSONEq(t, doc, string(out))
 
-	var spec AppSpec
-	require.NoError(t, json.Unmarshal([]byte(`{"services":[{"name":"a","x":1,"routes":[{"path":"/","y":2}]}]}`), &spec))
-	out, err = json.Marshal(spec.Services[0])
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"name":"a","x":1,"routes":[{"path":"/","y":2}]}`, string(out))
-}
+	var viaClient AppServiceSpec
+	require.NoError(t, unmarshalResponse([]byte(doc), &viaClient))
+	assert.Equal(t, svc, viaClient)
 
-// TestCollectUnknownAllocatesNothingWhenClean: the scanner only allocates
-// for keys it keeps.
-func TestCollectUnknownAllocatesNothingWhenClean(t *testing.T) {
-	var env struct{ Spec json.RawMessage }
-	require.NoError(t, json.Unmarshal(gtAppFixture(t), &env))
-	var spec AppSpec
-	require.NoError(t, json.Unmarshal(env.Spec, &spec))
-	require.Nil(t, spec.UnknownFields())
-	require.NotEmpty(t, spec.Services)
-	allocs := testing.AllocsPerRun(20, func() {
-		c := jsonCursor{data: env.Spec}
-		spec.collectUnknown(&c)
-	})
-	assert.Zero(t, allocs)
-}
-
-// TestCollectUnknownSurvivesMalformedInput: the scanner trusts encoding/json
-// to have validated its input, but it must never panic or loop on bad text.
-func TestCollectUnknownSurvivesMalformedInput(t *testing.T) {
-	doc := []byte(gtUnknownApp)
-	var env struct{ Spec json.RawMessage }
-	require.NoError(t, json.Unmarshal(doc, &env))
-	var spec AppSpec
-	require.NoError(t, json.Unmarshal(env.Spec, &spec))
-	inputs := [][]byte{[]byte(`{"services":[{"name":}]}`), []byte(`{"services":[{,,}`), []byte(`{"a" "b"}`), []byte(`]]}}`), []byte(`"\`)}
-	for i := range env.Spec {
-		inputs = append(inputs, env.Spec[:i])
-		broken := bytes.Clone(env.Spec)
-		const junk = "{}[],:\"\\x"
-		broken[i] = junk[i%len(junk)]
-		inputs = append(inputs, broken)
-	}
-	for _, in := range inputs {
-		c := jsonCursor{data: in}
-		assert.NotPanics(t, func() { spec.collectUnknown(&c) }, "%s", in)
-		assert.LessOrEqual(t, c.pos, len(in))
-	}
+	var alert AppAlert
+	require.NoError(t, unmarshalResponse([]byte(`{"id":"a","spec":{"rule":"CPU_UTILIZATION","next":true}}`), &alert))
+	assert.Equal(t, []string{"next"}, alert.Spec.appendUnknownFields(nil, ""))
 }
 
 // TestPreservePathPrefixAcceptsBoolAndString: the spec says string, the live
@@ -1165,11 +1119,13 @@ func gtAppExample(t testing.TB) []byte {
 	return best
 }
 
+// gtZonelessTime is a date-time string without a zone.
+var gtZonelessTime = regexp.MustCompile(`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?)"`)
+
 // gtAppFixture is gtAppExample with RFC 3339 date-times, as the live API
 // sends them.
 func gtAppFixture(t testing.TB) []byte {
-	fixed, ok := normalizeTimes(gtAppExample(t), reflect.TypeFor[*App]())
-	require.True(t, ok)
+	fixed := gtZonelessTime.ReplaceAll(gtAppExample(t), []byte(`"${1}Z"`))
 	var app App
 	require.NoError(t, json.Unmarshal(fixed, &app), "fixture decodes without the lenient path")
 	return fixed
@@ -1177,7 +1133,7 @@ func gtAppFixture(t testing.TB) []byte {
 
 // TestZonelessDateTimeInExample: the app example has date-times without a
 // zone ("0001-01-01T00:00:00"), which time.Time alone rejects; the client's
-// decoding (unmarshalLenient) reads them as UTC.
+// decoding (unmarshalTime, in the same pass) reads them as UTC.
 func TestZonelessDateTimeInExample(t *testing.T) {
 	d := gtSpec(t)
 	ex := gtMap(gtMap(d.root["components"])["examples"])
@@ -1190,7 +1146,7 @@ func TestZonelessDateTimeInExample(t *testing.T) {
 	var env struct {
 		App *App `json:"app"`
 	}
-	require.NoError(t, unmarshalLenient(raw, &env))
+	require.NoError(t, unmarshalResponse(raw, &env))
 	steps := env.App.Domains[0].Progress.Steps
 	last := steps[len(steps)-1]
 	assert.Equal(t, "configuration-alert", last.Name)
@@ -1200,14 +1156,14 @@ func TestZonelessDateTimeInExample(t *testing.T) {
 	assert.NotEmpty(t, env.App.Spec.Name, "the rest of the app decodes too")
 
 	var step AppDomainProgressStep
-	require.NoError(t, unmarshalLenient([]byte(`{"started_at":"2023-01-30T15:43:30","ended_at":null}`), &step))
+	require.NoError(t, unmarshalResponse([]byte(`{"started_at":"2023-01-30T15:43:30","ended_at":null}`), &step))
 	assert.Equal(t, time.Date(2023, 1, 30, 15, 43, 30, 0, time.UTC), step.StartedAt)
 	assert.True(t, step.EndedAt.IsZero())
-	assert.Error(t, unmarshalLenient([]byte(`{"started_at":"yesterday"}`), &step))
+	assert.Error(t, unmarshalResponse([]byte(`{"started_at":"yesterday"}`), &step))
 
-	// Inside an app spec, which keeps unknown keys, the lenient path keeps them too.
+	// Inside an app spec, which keeps unknown keys, they are kept too.
 	var app App
-	require.NoError(t, unmarshalLenient([]byte(`{"created_at":"2023-01-30T15:43:30","spec":{"name":"a","x":1}}`), &app))
+	require.NoError(t, unmarshalResponse([]byte(`{"created_at":"2023-01-30T15:43:30","spec":{"name":"a","x":1}}`), &app))
 	assert.Equal(t, []string{"x"}, app.Spec.UnknownFields())
 	assert.Equal(t, time.Date(2023, 1, 30, 15, 43, 30, 0, time.UTC), app.CreatedAt)
 }
@@ -1269,9 +1225,10 @@ func TestMirrorDecodesLikeApp(t *testing.T) {
 }
 
 // TestAppDecodingCostsAboutAsMuchAsPlainTypes guards the single-pass design:
-// decoding an App allocates barely more than a method-less mirror of it.
-// The least of many single runs is compared, because sync.Pool may drop
-// the pooled decoders (at a GC, and at random under the race detector).
+// the client decoding an App allocates barely more than encoding/json/v2
+// decoding a method-less mirror of it. The least of many single runs is
+// compared, because sync.Pool may drop v2's pooled decoders (at a GC, and
+// at random under the race detector).
 func TestAppDecodingCostsAboutAsMuchAsPlainTypes(t *testing.T) {
 	data := gtAppFixture(t)
 	mt := gtMirror(gtType[App](), 0)
@@ -1282,14 +1239,15 @@ func TestAppDecodingCostsAboutAsMuchAsPlainTypes(t *testing.T) {
 		}
 		return low
 	}
-	plain := least(func() error { return json.Unmarshal(data, reflect.New(mt).Interface()) })
-	ours := least(func() error { return json.Unmarshal(data, new(App)) })
+	plain := least(func() error { return jsonv2.Unmarshal(data, reflect.New(mt).Interface(), decodeOptions) })
+	ours := least(func() error { return unmarshalResponse(data, new(App)) })
 	t.Logf("allocs per App decode: %v (plain mirror %v)", ours, plain)
 	assert.LessOrEqual(t, ours, plain*1.05, "App decoding allocates too much more than plain types")
 }
 
-// TestAppSpecUnmarshalJSONEdgeCases covers the pooled nested decoder:
-// trailing bytes, errors (a failed decoder is not reused), big specs.
+// TestAppSpecUnmarshalJSONEdgeCases covers AppSpec.UnmarshalJSON, the
+// encoding/json (v1) entry: trailing bytes, errors (a type error is v1's
+// *json.UnmarshalTypeError naming the field), repeated use, big specs.
 func TestAppSpecUnmarshalJSONEdgeCases(t *testing.T) {
 	var spec AppSpec
 	require.NoError(t, spec.UnmarshalJSON([]byte(" {\"name\":\"a\",\"x\":1} \n")))
@@ -1298,8 +1256,11 @@ func TestAppSpecUnmarshalJSONEdgeCases(t *testing.T) {
 	assert.Error(t, spec.UnmarshalJSON([]byte(`{"name":"a"} {}`)))
 	assert.Error(t, spec.UnmarshalJSON([]byte(`{"name":"a"`)))
 	var typeErr *json.UnmarshalTypeError
-	assert.ErrorAs(t, spec.UnmarshalJSON([]byte(`{"name":1}`)), &typeErr)
-	for range 3 { // decoders that failed above are not handed out again
+	require.ErrorAs(t, spec.UnmarshalJSON([]byte(`{"services":[{"name":"a"},{"name":1}]}`)), &typeErr)
+	assert.Equal(t, "services.name", typeErr.Field)
+	assert.Equal(t, "number", typeErr.Value)
+	assert.Equal(t, reflect.TypeFor[string](), typeErr.Type)
+	for range 3 {
 		var s AppSpec
 		require.NoError(t, json.Unmarshal([]byte(`{"name":"b","services":[{"name":"s","x":2}]}`), &s))
 		assert.Equal(t, "b", s.Name)
@@ -1323,26 +1284,42 @@ func TestAppSpecUnmarshalJSONEdgeCases(t *testing.T) {
 	assert.Equal(t, []string{"x"}, bigSpec.UnknownFields())
 }
 
-// gtDecodeBench decodes data into a fresh newValue() the way the client
-// reads a response body.
-func gtDecodeBench(b *testing.B, data []byte, newValue func() any) {
+// gtDecodeBench decodes data into a fresh newValue() with decode (the
+// client's unmarshalResponse, or a plain Unmarshal).
+func gtDecodeBench(b *testing.B, data []byte, decode func([]byte, any) error, newValue func() any) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
+	var before, after syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
 	for b.Loop() {
-		if err := unmarshalLenient(data, newValue()); err != nil {
+		if err := decode(data, newValue()); err != nil {
 			b.Fatal(err)
 		}
 	}
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	// CPU time (all threads, GC included) is steadier than wall time on a
+	// shared machine.
+	cpu := after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano()
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// gtDecodeBenches runs the client's decoding into newValue and, for the
+// floors, plain encoding/json (v1) and encoding/json/v2 into a method-less
+// mirror of its type.
+func gtDecodeBenches(b *testing.B, data []byte, newValue func() any) {
+	b.Run("Client", func(b *testing.B) { gtDecodeBench(b, data, unmarshalResponse, newValue) })
+	mt := gtMirror(reflect.TypeOf(newValue()).Elem(), 0)
+	newMirror := func() any { return reflect.New(mt).Interface() }
+	b.Run("PlainMirrorV1", func(b *testing.B) { gtDecodeBench(b, data, json.Unmarshal, newMirror) })
+	b.Run("PlainMirrorV2", func(b *testing.B) {
+		gtDecodeBench(b, data, func(d []byte, v any) error { return jsonv2.Unmarshal(d, v) }, newMirror)
+	})
 }
 
 // BenchmarkDecodeApp decodes the largest App example of the spec (date-times
-// in RFC 3339) into App (with unknown-key keeping) and into a method-less
-// mirror of App: the plain encoding/json floor.
+// in RFC 3339).
 func BenchmarkDecodeApp(b *testing.B) {
-	data := gtAppFixture(b)
-	b.Run("App", func(b *testing.B) { gtDecodeBench(b, data, func() any { return new(App) }) })
-	mt := gtMirror(gtType[App](), 0)
-	b.Run("PlainMirror", func(b *testing.B) { gtDecodeBench(b, data, func() any { return reflect.New(mt).Interface() }) })
+	gtDecodeBenches(b, gtAppFixture(b), func() any { return new(App) })
 }
 
 // BenchmarkDecodeAppList decodes an Apps.List page of 50 such apps.
@@ -1358,9 +1335,7 @@ func BenchmarkDecodeAppList(b *testing.B) {
 	}
 	data, err := json.Marshal(map[string]any{"apps": apps, "links": map[string]any{"pages": map[string]any{}}, "meta": map[string]any{"total": 50}})
 	require.NoError(b, err)
-	b.Run("App", func(b *testing.B) { gtDecodeBench(b, data, func() any { return new(appsPage) }) })
-	mt := gtMirror(gtType[appsPage](), 0)
-	b.Run("PlainMirror", func(b *testing.B) { gtDecodeBench(b, data, func() any { return reflect.New(mt).Interface() }) })
+	gtDecodeBenches(b, data, func() any { return new(appsPage) })
 }
 
 // TestDecodeStrictRejectsUnknownKeys makes sure the example test's strict

@@ -2,7 +2,6 @@ package digitalocean
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -118,7 +117,7 @@ func newAPIError(method, path string, resp *Response, attempts int) *Error {
 		Message   string `json:"message"`
 		RequestID string `json:"request_id"`
 	}
-	isJSON := json.Unmarshal(raw, &body) == nil
+	isJSON := unmarshalResponse(raw, &body) == nil
 	if isJSON && body.RequestID != "" {
 		e.RequestID = body.RequestID
 	}
@@ -394,12 +393,6 @@ func notSent(err error, ct *connTrace) bool {
 func handshakeGarbage(err error) bool {
 	var recordErr tls.RecordHeaderError
 	return errors.As(err, &recordErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
-}
-
-// truncatedJSON reports a JSON body that ended before its value did.
-func truncatedJSON(err error) bool {
-	var syntaxErr *json.SyntaxError
-	return errors.As(err, &syntaxErr) && syntaxErr.Error() == "unexpected end of JSON input"
 }
 
 // truncatedBodyError marks a 2xx body that ended mid-value, so that it

@@ -244,13 +244,13 @@ func TestLenientDateTimes(t *testing.T) {
 	}
 	for raw, want := range cases {
 		var a Action
-		require.NoError(t, unmarshalLenient([]byte(`{"id":1,"started_at":`+raw+`}`), &a), raw)
+		require.NoError(t, unmarshalResponse([]byte(`{"id":1,"started_at":`+raw+`}`), &a), raw)
 		assert.True(t, want.Equal(a.StartedAt), "%s: got %v, want %v", raw, a.StartedAt, want)
 		assert.True(t, a.CompletedAt.IsZero())
 	}
 	for _, bad := range []string{`"yesterday"`, `"2020-13-01T00:00:00Z"`, `1605371361`, `true`} {
 		var a Action
-		assert.Error(t, unmarshalLenient([]byte(`{"started_at":`+bad+`}`), &a), bad)
+		assert.Error(t, unmarshalResponse([]byte(`{"started_at":`+bad+`}`), &a), bad)
 	}
 }
 

@@ -1,6 +1,6 @@
 module github.com/oceankit/digitalocean/conformance
 
-go 1.25.0
+go 1.26
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
@@ -11,6 +11,7 @@ require (
 
 require (
 	github.com/coder/websocket v1.8.15 // indirect
+	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect

@@ -145,21 +145,25 @@ func (m *model) emit(header string) ([]byte, error) {
 	m.emitMapping(&buf)
 	buf.WriteString("package digitalocean\n\n")
 
-	needJSON, needTime, needUnsafe := false, false, false
+	needJSON, needText, needTime := false, len(m.enums) > 0, false
 	for _, st := range m.structs {
-		needJSON = needJSON || st.Preserve || len(st.Aliases) > 0
+		needJSON = needJSON || len(st.Aliases) > 0
+		needText = needText || st.Preserve || len(st.Aliases) > 0
 		needTime = needTime || st.hasTime()
-		needUnsafe = needUnsafe || st.Wire
 	}
 	buf.WriteString("import (\n")
-	if needJSON {
-		buf.WriteString("\t\"encoding/json\"\n")
+	if needText {
+		buf.WriteString("\t\"sync\"\n")
 	}
 	if needTime {
 		buf.WriteString("\t\"time\"\n")
 	}
-	if needUnsafe {
-		buf.WriteString("\t\"unsafe\"\n")
+	buf.WriteString("\n")
+	if needJSON {
+		buf.WriteString("\t\"github.com/go-json-experiment/json\"\n")
+	}
+	if needText {
+		buf.WriteString("\t\"github.com/go-json-experiment/json/jsontext\"\n")
 	}
 	buf.WriteString(")\n\n")
 
@@ -260,7 +264,7 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 		comment(buf, "", "JSON keys that this type and its nested types do not know are kept when it is decoded and written back when it is encoded, so that a spec read from the API and sent back loses nothing (see UnknownFields).")
 	case st.Preserve:
 		buf.WriteString("//\n")
-		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded as part of an "+preserveRoot+" and written back when it is encoded, so that a spec read from the API and sent back loses nothing. Decoded on its own, outside an "+preserveRoot+", it drops them (see "+preserveRoot+".UnmarshalJSON).")
+		comment(buf, "", "JSON keys that this type does not know are kept when it is decoded and written back when it is encoded, so that a spec read from the API and sent back loses nothing (see "+preserveRoot+".UnknownFields).")
 	}
 	fmt.Fprintf(buf, "type %s struct {\n", st.Name)
 	for _, f := range st.Fields {
@@ -300,35 +304,29 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 	}
 	if st.Preserve {
 		buf.WriteString("\n\t// unknownFields holds the JSON keys this type does not know.\n")
-		buf.WriteString("\tunknownFields map[string]json.RawMessage `json:\"-\"`\n")
+		buf.WriteString("\tunknownFields unknownMembers `json:\"-\"`\n")
 	}
 	buf.WriteString("}\n\n")
 
 	if st.Preserve {
 		m.emitPreserve(buf, st)
 	}
-	if st.Name == preserveRoot {
-		fmt.Fprintf(buf, "// %s is %s without its UnmarshalJSON, for the wire twins below.\n", m.wireName(st.Name), st.Name)
-		fmt.Fprintf(buf, "type %s %s\n\n", m.wireName(st.Name), st.Name)
-	}
-	if st.Wire {
-		m.emitWire(buf, st)
-	}
 	if len(st.Aliases) > 0 {
 		emitAliases(buf, st)
 	}
 }
 
-// emitAliases writes an UnmarshalJSON that also accepts the second
-// spellings of some fields; the field's own spelling wins when both are set.
+// emitAliases writes an UnmarshalJSONFrom that also accepts the second
+// spellings of some fields; the field's own spelling wins when both are
+// set. UnmarshalJSON serves encoding/json (v1) callers.
 func emitAliases(buf *bytes.Buffer, st *goStruct) {
 	recv := strings.ToLower(st.Name[:1])
 	var names []string
 	for _, a := range st.Aliases {
 		names = append(names, a.JSON)
 	}
-	fmt.Fprintf(buf, "// UnmarshalJSON decodes %s, accepting %s too (see the fields).\n", st.Name, strings.Join(names, ", "))
-	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSON(data []byte) error {\n", recv, st.Name)
+	fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes %s, accepting %s too (see the fields).\n", st.Name, strings.Join(names, ", "))
+	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSONFrom(dec *jsontext.Decoder) error {\n", recv, st.Name)
 	// The outer fields shadow the embedded ones of the same JSON name, so
 	// that presence, not a non-zero value, decides which spelling wins.
 	fmt.Fprintf(buf, "\ttype plain %s\n\tvar v struct {\n\t\t*plain\n", st.Name)
@@ -337,90 +335,28 @@ func emitAliases(buf *bytes.Buffer, st *goStruct) {
 		fmt.Fprintf(buf, "\t\t%sAlias *%s `json:%q`\n", a.Field.Name, a.Field.Type, a.JSON)
 	}
 	fmt.Fprintf(buf, "\t}\n\tv.plain = (*plain)(%s)\n", recv)
-	buf.WriteString("\tif err := json.Unmarshal(data, &v); err != nil {\n\t\treturn err\n\t}\n")
+	buf.WriteString("\tif err := json.UnmarshalDecode(dec, &v); err != nil {\n\t\treturn err\n\t}\n")
 	for _, a := range st.Aliases {
 		n := a.Field.Name
 		fmt.Fprintf(buf, "\tswitch {\n\tcase v.%s != nil:\n\t\t%s.%s = *v.%s\n\tcase v.%sAlias != nil:\n\t\t%s.%s = *v.%sAlias\n\t}\n",
 			n, recv, n, n, n, recv, n, n)
 	}
 	buf.WriteString("\treturn nil\n}\n\n")
+	fmt.Fprintf(buf, "// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).\n")
+	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSON(data []byte) error { return unmarshalV1(data, %s) }\n\n", recv, st.Name, recv)
 }
 
-// emitWire writes the twin of a struct that holds app specs and the methods
-// that decode through it: wire, which reinterprets the struct as its twin
-// (same fields, tags and layout; specs as the method-less appSpecWire), and
-// collectUnknown, which walks the decoded JSON again to the specs inside.
-// TestWireTwinsShareLayout checks every twin against its struct.
-func (m *model) emitWire(buf *bytes.Buffer, st *goStruct) {
-	recv := strings.ToLower(st.Name[:1])
-	twin := m.wireName(st.Name)
-	fmt.Fprintf(buf, "// %s is %s as responses decode it (see %s.wire).\n", twin, st.Name, st.Name)
-	fmt.Fprintf(buf, "type %s struct {\n", twin)
-	for _, f := range st.Fields {
-		t := f.Type
-		if w := m.wireName(baseType(t)); w != "" {
-			t = strings.TrimSuffix(t, baseType(t)) + w
-		}
-		opt := "omitempty"
-		if f.Type == "time.Time" {
-			opt = "omitzero"
-		}
-		fmt.Fprintf(buf, "\t%s %s `json:\"%s,%s\"`\n", f.Name, t, f.JSON, opt)
-	}
-	buf.WriteString("}\n\n")
-	fmt.Fprintf(buf, "// wire returns %s as its twin, whose app specs decode without\n// AppSpec.UnmarshalJSON.\n", recv)
-	fmt.Fprintf(buf, "func (%s *%s) wire() any { return (*%s)(unsafe.Pointer(%s)) }\n\n", recv, st.Name, twin, recv)
-
-	keysVar := emitJSONKeys(buf, st)
-	fmt.Fprintf(buf, "// collectUnknown walks the JSON object at c in parallel with %s and keeps\n// the unknown keys of the app specs inside; a nil %s skips the value.\n", recv, recv)
-	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, st.Name)
-	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
-	buf.WriteString("\tfor c.nextMember() {\n")
-	fmt.Fprintf(buf, "\t\tswitch string(c.fieldKey(%s)) {\n", keysVar)
-	for _, f := range st.Fields {
-		if m.wireName(baseType(f.Type)) == "" {
-			continue
-		}
-		fmt.Fprintf(buf, "\t\tcase %q:\n", f.JSON)
-		if preservedShape(f.Type) == "slice" {
-			buf.WriteString("\t\t\tfor i := 0; c.nextElement(); i++ {\n")
-			fmt.Fprintf(buf, "\t\t\t\telementAt(%s.%s, i).collectUnknown(c)\n\t\t\t}\n", recv, f.Name)
-		} else {
-			fmt.Fprintf(buf, "\t\t\t%s.%s.collectUnknown(c)\n", recv, f.Name)
-		}
-	}
-	buf.WriteString("\t\tdefault:\n\t\t\tc.skip()\n\t\t}\n\t}\n}\n\n")
-}
-
-// emitJSONKeys writes the sorted JSON keys of st, which the unknown-key
-// scanner matches keys against (jsonCursor.fieldKey), and returns the
-// variable's name.
-func emitJSONKeys(buf *bytes.Buffer, st *goStruct) string {
-	keysVar := "jsonKeys" + st.Name
-	keys := make([]string, 0, len(st.Fields))
-	for _, f := range st.Fields {
-		keys = append(keys, f.JSON)
-	}
-	sort.Strings(keys)
-	fmt.Fprintf(buf, "// %s are the JSON keys of %s, sorted.\nvar %s = []string{", keysVar, st.Name, keysVar)
-	for i, k := range keys {
-		if i > 0 {
-			buf.WriteString(", ")
-		}
-		fmt.Fprintf(buf, "%q", k)
-	}
-	buf.WriteString("}\n\n")
-	return keysVar
-}
-
-// emitPreserve writes the unknown-key methods of a struct in the AppSpec
-// tree. Only AppSpec has an UnmarshalJSON (in apps_flex.go): it decodes the
-// whole tree in one standard pass and then runs collectUnknown over the same
-// bytes, which walks the JSON in parallel with the Go values. MarshalJSON
-// stays on every type so that each one writes its own unknown keys back.
+// emitPreserve writes the JSON methods of a struct in the AppSpec tree.
+// UnmarshalJSONFrom and MarshalJSONTo decode and encode the type's fields
+// through a method-less conversion of it (<type>Fields), embedded beside
+// unknownFallback (apps_flex.go), whose embedded fallback member
+// encoding/json/v2 fills with the members no field takes and writes back
+// after the fields: one pass, at every level of the tree. Decoding takes
+// the pair (<type>JSON) from a pool: a value per decoded object would be a
+// sixth of a response's allocations. UnmarshalJSON and MarshalJSON
+// serve encoding/json (v1) callers through the same methods.
 func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 	recv := strings.ToLower(st.Name[:1])
-	keysVar := emitJSONKeys(buf, st)
 
 	// Fields whose values keep unknown keys themselves.
 	type nested struct {
@@ -434,51 +370,30 @@ func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 		}
 	}
 
-	fmt.Fprintf(buf, "// MarshalJSON encodes %s with the unknown keys it was decoded with\n// (known fields win).\n", st.Name)
-	fmt.Fprintf(buf, "func (%s %s) MarshalJSON() ([]byte, error) {\n", recv, st.Name)
-	fmt.Fprintf(buf, "\ttype alias %s\n", st.Name)
-	fmt.Fprintf(buf, "\treturn marshalWithUnknownFields((*alias)(&%s), %s.unknownFields, %s)\n}\n\n", recv, recv, keysVar)
+	fields, shell := lowerFirst(st.Name)+"Fields", lowerFirst(st.Name)+"JSON"
+	fmt.Fprintf(buf, "// %s is %s without methods, so that encoding/json/v2 decodes\n// and encodes it field by field.\n", fields, st.Name)
+	fmt.Fprintf(buf, "type %s %s\n\n", fields, st.Name)
+	fmt.Fprintf(buf, "// %s is what %s's JSON methods hand to encoding/json/v2: its\n// fields and, beside them, the fallback for the members they do not take.\n", shell, st.Name)
+	fmt.Fprintf(buf, "type %s struct {\n\t*%s\n\tunknownFallback\n}\n\n", shell, fields)
+	fmt.Fprintf(buf, "// %sPool keeps decoding from allocating one per value.\n", shell)
+	fmt.Fprintf(buf, "var %sPool = sync.Pool{New: func() any { return new(%s) }}\n\n", shell, shell)
 
-	fmt.Fprintf(buf, "// collectUnknown keeps the members of the JSON object at c that %s\n// does not know, in %s and in its nested values; a nil %s skips the value.\n", st.Name, recv, recv)
-	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, st.Name)
-	fmt.Fprintf(buf, "\tif %s == nil {\n\t\tc.skip()\n\t\treturn\n\t}\n", recv)
-	fmt.Fprintf(buf, "\t%s.unknownFields = nil\n", recv)
-	buf.WriteString("\tfor c.nextMember() {\n")
-	fmt.Fprintf(buf, "\t\tswitch string(c.fieldKey(%s)) {\n", keysVar)
-	var scalars []string
-	for _, f := range st.Fields {
-		if sub, ok := m.structs[baseType(f.Type)]; !ok || !sub.Preserve {
-			scalars = append(scalars, fmt.Sprintf("%q", f.JSON))
-		}
-	}
-	for _, n := range subs {
-		fmt.Fprintf(buf, "\t\tcase %q:\n", n.f.JSON)
-		if n.slice {
-			buf.WriteString("\t\t\tfor i := 0; c.nextElement(); i++ {\n")
-			fmt.Fprintf(buf, "\t\t\t\telementAt(%s.%s, i).collectUnknown(c)\n\t\t\t}\n", recv, n.f.Name)
-		} else {
-			fmt.Fprintf(buf, "\t\t\t%s.%s.collectUnknown(c)\n", recv, n.f.Name)
-		}
-	}
-	if len(scalars) > 0 {
-		buf.WriteString("\t\tcase ")
-		line := 0
-		for i, k := range scalars {
-			if i > 0 {
-				buf.WriteString(",")
-				if line+len(k) > 60 {
-					buf.WriteString("\n\t\t\t")
-					line = 0
-				} else {
-					buf.WriteString(" ")
-				}
-			}
-			buf.WriteString(k)
-			line += len(k) + 2
-		}
-		buf.WriteString(":\n\t\t\tc.skip()\n")
-	}
-	fmt.Fprintf(buf, "\t\tdefault:\n\t\t\tc.keepValue(&%s.unknownFields)\n\t\t}\n\t}\n}\n\n", recv)
+	fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes %s and keeps the JSON keys it does not know.\n", st.Name)
+	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSONFrom(dec *jsontext.Decoder) error {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tv := %sPool.Get().(*%s)\n", shell, shell)
+	fmt.Fprintf(buf, "\t*v = %s{%s: (*%s)(%s)}\n", shell, fields, fields, recv)
+	fmt.Fprintf(buf, "\terr := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &%s.unknownFields)\n", recv)
+	fmt.Fprintf(buf, "\t*v = %s{}\n\t%sPool.Put(v)\n\treturn err\n}\n\n", shell, shell)
+
+	fmt.Fprintf(buf, "// MarshalJSONTo encodes %s with the unknown keys it was decoded with\n// (known fields win).\n", st.Name)
+	fmt.Fprintf(buf, "func (%s %s) MarshalJSONTo(enc *jsontext.Encoder) error {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tv := %s{(*%s)(&%s), unknownFallback{%s.unknownFields}}\n", shell, fields, recv, recv)
+	fmt.Fprintf(buf, "\treturn marshalKeepingUnknown[%s](enc, &v, &v.unknownFallback)\n}\n\n", st.Name)
+
+	fmt.Fprintf(buf, "// UnmarshalJSON is UnmarshalJSONFrom for encoding/json (v1).\n")
+	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSON(data []byte) error { return unmarshalV1(data, %s) }\n\n", recv, st.Name, recv)
+	fmt.Fprintf(buf, "// MarshalJSON is MarshalJSONTo for encoding/json (v1).\n")
+	fmt.Fprintf(buf, "func (%s %s) MarshalJSON() ([]byte, error) { return marshalV1(%s) }\n\n", recv, st.Name, recv)
 
 	fmt.Fprintf(buf, "// appendUnknownFields appends the JSON paths, below path, of the unknown\n// keys kept in %s and in its nested values.\n", recv)
 	fmt.Fprintf(buf, "func (%s *%s) appendUnknownFields(paths []string, path string) []string {\n", recv, st.Name)
@@ -532,6 +447,6 @@ func (m *model) emitEnum(buf *bytes.Buffer, e *goEnum) {
 		buf.WriteString(e.Name + constIdent(e.Name, v))
 	}
 	buf.WriteString("}\n\n")
-	fmt.Fprintf(buf, "// UnmarshalJSON decodes the values above without allocating a string.\n")
-	fmt.Fprintf(buf, "func (e *%s) UnmarshalJSON(data []byte) error { return decodeEnum(data, e, %s[:]) }\n\n", e.Name, list)
+	fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes the values above without allocating a string.\n")
+	fmt.Fprintf(buf, "func (e *%s) UnmarshalJSONFrom(dec *jsontext.Decoder) error {\n\treturn decodeEnum(dec, e, %s[:])\n}\n\n", e.Name, list)
 }

@@ -76,9 +76,7 @@ func (m *model) goEnvelopes() ([]*goEnvelope, error) {
 	return out, nil
 }
 
-// emitEnvelopes writes apps_envelopes.gen.go: the response envelopes and,
-// for payloads that hold app specs, their wire twins and unknown-key
-// collectors (see emitWire). TestWireTwinsShareLayout checks every twin.
+// emitEnvelopes writes apps_envelopes.gen.go: the response envelopes.
 func (m *model) emitEnvelopes(header string) ([]byte, error) {
 	envs, err := m.goEnvelopes()
 	if err != nil {
@@ -87,13 +85,6 @@ func (m *model) emitEnvelopes(header string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(header)
 	buf.WriteString("package digitalocean\n\n")
-	needUnsafe := false
-	for _, g := range envs {
-		needUnsafe = needUnsafe || m.wireName(baseType(g.Type)) != ""
-	}
-	if needUnsafe {
-		buf.WriteString("import \"unsafe\"\n\n")
-	}
 	for _, g := range envs {
 		m.emitEnvelope(&buf, g)
 	}
@@ -115,34 +106,9 @@ func (m *model) emitEnvelope(buf *bytes.Buffer, g *goEnvelope) {
 	comment(buf, "", fmt.Sprintf("%s is the response body of %s: %s.", g.Name, strings.Join(g.Ops, ", "), shape))
 	buf.WriteString("//\n")
 	comment(buf, "", "Spec schema: "+originList(g.Origins)+".")
-	writeStruct := func(name, typ string) {
-		fmt.Fprintf(buf, "type %s struct {\n\t%s %s `json:%q`\n", name, g.Field, typ, g.Prop)
-		if g.Paged {
-			buf.WriteString("\tpageData\n")
-		}
-		buf.WriteString("}\n\n")
-	}
-	writeStruct(g.Name, g.Type)
-
-	base := baseType(g.Type)
-	twin := m.wireName(base)
-	if twin == "" {
-		return
-	}
-	recv := strings.ToLower(g.Name[:1])
-	wireName := g.Name + "Wire"
-	fmt.Fprintf(buf, "// %s is %s as responses decode it (see %s.wire).\n", wireName, g.Name, g.Name)
-	writeStruct(wireName, strings.TrimSuffix(g.Type, base)+twin)
-	fmt.Fprintf(buf, "// wire returns %s as its twin, whose app specs decode without\n// AppSpec.UnmarshalJSON.\n", recv)
-	fmt.Fprintf(buf, "func (%s *%s) wire() any { return (*%s)(unsafe.Pointer(%s)) }\n\n", recv, g.Name, wireName, recv)
-	keysVar := "jsonKeys" + strings.ToUpper(g.Name[:1]) + g.Name[1:]
-	fmt.Fprintf(buf, "// %s is the payload key of %s, for jsonCursor.fieldKey.\nvar %s = []string{%q}\n\n", keysVar, g.Name, keysVar, g.Prop)
-	fmt.Fprintf(buf, "// collectUnknown keeps the unknown keys of the app specs in the payload.\n")
-	fmt.Fprintf(buf, "func (%s *%s) collectUnknown(c *jsonCursor) {\n", recv, g.Name)
-	if strings.HasPrefix(g.Type, "[]") {
-		fmt.Fprintf(buf, "\tcollectMember(c, %s, func(c *jsonCursor) { collectElements(c, %s.%s) })\n", keysVar, recv, g.Field)
-	} else {
-		fmt.Fprintf(buf, "\tcollectMember(c, %s, %s.%s.collectUnknown)\n", keysVar, recv, g.Field)
+	fmt.Fprintf(buf, "type %s struct {\n\t%s %s `json:%q`\n", g.Name, g.Field, g.Type, g.Prop)
+	if g.Paged {
+		buf.WriteString("\tpageData\n")
 	}
 	buf.WriteString("}\n\n")
 }

@@ -24,7 +24,6 @@ type goStruct struct {
 	Origins  []string
 	Fields   []*goField
 	Preserve bool // keeps unknown JSON keys (reachable from AppSpec)
-	Wire     bool // holds an AppSpec (not inside one): decodes through a twin
 	Aliases  []fieldAlias
 }
 
@@ -193,7 +192,6 @@ func (m *model) build() error {
 		}
 	}
 	m.markPreserved()
-	m.markWire()
 	if len(m.errs) > 0 {
 		sort.Strings(m.errs)
 		return fmt.Errorf("specgen:\n  %s", strings.Join(m.errs, "\n  "))
@@ -647,8 +645,7 @@ func baseType(t string) string {
 	}
 }
 
-// preserveRoot is the type whose UnmarshalJSON (hand-written, in
-// apps_flex.go) collects the unknown keys of its whole tree.
+// preserveRoot is the root of the tree of types that keep unknown keys.
 const preserveRoot = "AppSpec"
 
 // markPreserved flags preserveRoot and every struct reachable from it.
@@ -666,7 +663,7 @@ func (m *model) markPreserved() {
 			queue = append(queue, baseType(f.Type))
 		}
 	}
-	// The unknown-key scanner (emitCollectUnknown) handles *T and []*T.
+	// appendUnknownFields (emitPreserve) walks *T and []*T.
 	for _, st := range m.structs {
 		if len(st.Aliases) > 0 && st.Preserve {
 			m.errorf("%s: aliases on a type that keeps unknown keys are not supported", st.Name)
@@ -676,71 +673,11 @@ func (m *model) markPreserved() {
 		}
 		for _, f := range st.Fields {
 			if sub, ok := m.structs[baseType(f.Type)]; ok && sub.Preserve && preservedShape(f.Type) == "" {
-				m.errorf("%s.%s: type %s keeps unknown keys but the scanner cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
-			}
-			// jsonCursor.fieldKey matches keys case-insensitively only when
-			// they have upper-case or non-ASCII letters: right only while
-			// the known keys are lower-case ASCII.
-			if !lowerASCIIKey.MatchString(f.JSON) {
-				m.errorf("%s.%s: JSON key %q is not lower-case ASCII, which the unknown-key scanner relies on", st.Name, f.Name, f.JSON)
+				m.errorf("%s.%s: type %s keeps unknown keys but UnknownFields cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
 			}
 		}
 	}
 }
-
-// markWire flags the structs outside the AppSpec tree that hold an AppSpec,
-// directly or through other such structs (App, Deployment, …). Responses
-// decode them through method-less twins, so that encoding/json never calls
-// AppSpec.UnmarshalJSON, and the client then collects the specs' unknown
-// keys in one scan of the body (collectUnknown).
-func (m *model) markWire() {
-	holds := func(st *goStruct) bool {
-		for _, f := range st.Fields {
-			if sub, ok := m.structs[baseType(f.Type)]; ok && (sub.Name == preserveRoot || sub.Wire) {
-				return true
-			}
-		}
-		return false
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, st := range m.structs {
-			if !st.Preserve && !st.Wire && holds(st) {
-				st.Wire, changed = true, true
-			}
-		}
-	}
-	for _, st := range m.structs {
-		if !st.Wire {
-			continue
-		}
-		if len(st.Aliases) > 0 {
-			m.errorf("%s: aliases on a type that holds an app spec are not supported", st.Name)
-		}
-		for _, f := range st.Fields {
-			if m.wireName(baseType(f.Type)) != "" && preservedShape(f.Type) == "" {
-				m.errorf("%s.%s: type %s holds an app spec but the scanner cannot reach it (want *T or []*T)", st.Name, f.Name, f.Type)
-			}
-			if !lowerASCIIKey.MatchString(f.JSON) {
-				m.errorf("%s.%s: JSON key %q is not lower-case ASCII, which the unknown-key scanner relies on", st.Name, f.Name, f.JSON)
-			}
-		}
-	}
-}
-
-// wireName is the twin of the named struct that decodes in its place, or
-// "" when the struct decodes as itself.
-func (m *model) wireName(name string) string {
-	if name == preserveRoot {
-		return lowerFirst(name) + "Wire"
-	}
-	if st, ok := m.structs[name]; ok && st.Wire {
-		return lowerFirst(name) + "Wire"
-	}
-	return ""
-}
-
-var lowerASCIIKey = regexp.MustCompile(`^[a-z0-9_\-.]+$`)
 
 // preservedShape classifies the type of a field that holds a struct keeping
 // unknown keys: "ptr" (*T), "slice" ([]*T) or "" (not supported).

@@ -167,41 +167,6 @@ func TestOverlayEnumValues(t *testing.T) {
 	}
 }
 
-// TestMarkWire: structs outside the AppSpec tree that hold a spec, directly
-// or through each other, get twins; others do not; a holder the scanner
-// cannot walk (a map) is an error.
-func TestMarkWire(t *testing.T) {
-	st := func(name string, fields ...*goField) *goStruct { return &goStruct{Name: name, Fields: fields} }
-	m := &model{structs: map[string]*goStruct{
-		"AppSpec":        st("AppSpec", &goField{Name: "Name", JSON: "name", Type: "string"}),
-		"Deployment":     st("Deployment", &goField{Name: "Spec", JSON: "spec", Type: "*AppSpec"}),
-		"App":            st("App", &goField{Name: "Active", JSON: "active_deployment", Type: "*Deployment"}),
-		"Event":          st("Event", &goField{Name: "Apps", JSON: "apps", Type: "[]*App"}),
-		"Region":         st("Region", &goField{Name: "Slug", JSON: "slug", Type: "string"}),
-		"ByName":         st("ByName", &goField{Name: "Specs", JSON: "specs", Type: "map[string]*AppSpec"}),
-		"AppServiceSpec": st("AppServiceSpec", &goField{Name: "Name", JSON: "name", Type: "string"}),
-	}}
-	m.markPreserved()
-	m.markWire()
-	for name, want := range map[string]bool{"Deployment": true, "App": true, "Event": true, "ByName": true, "Region": false, "AppSpec": false} {
-		if got := m.structs[name].Wire; got != want {
-			t.Errorf("%s.Wire = %v, want %v", name, got, want)
-		}
-	}
-	if got := m.wireName("App"); got != "appWire" {
-		t.Errorf("wireName(App) = %q", got)
-	}
-	if got := m.wireName("AppSpec"); got != "appSpecWire" {
-		t.Errorf("wireName(AppSpec) = %q", got)
-	}
-	if got := m.wireName("Region"); got != "" {
-		t.Errorf("wireName(Region) = %q", got)
-	}
-	if len(m.errs) != 1 || !bytes.Contains([]byte(m.errs[0]), []byte("ByName.Specs")) {
-		t.Errorf("errors = %q, want one about ByName.Specs", m.errs)
-	}
-}
-
 // TestMergeAPIOverlay: the operations document's refs into the spec become
 // local, its own refs follow a schema renamed for a clash, and refs to
 // other files or operations the spec has are errors.
