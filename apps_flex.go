@@ -66,7 +66,7 @@ func (b FlexBool) MarshalJSON() ([]byte, error) {
 // must lose nothing, even keys this package does not know yet, so every type
 // of the AppSpec tree keeps them (unknownFields) and writes them back. Its
 // generated UnmarshalJSONFrom decodes the type's own fields through a
-// method-less local conversion of it, beside an embedded fallback member
+// method-less conversion of it, beside an embedded fallback member
 // (unknownFallback) that encoding/json/v2 fills with the members no field
 // takes, in the same pass; MarshalJSONTo writes them back the same way. The
 // generated UnmarshalJSON and MarshalJSON serve encoding/json (v1) callers
@@ -76,10 +76,12 @@ func (b FlexBool) MarshalJSON() ([]byte, error) {
 type unknownMembers = map[string]stdjson.RawMessage
 
 // unknownFallback is embedded beside the fields of a type that keeps
-// unknown keys: its Unknown is the embedded fallback, in which encoding/json/v2 puts every member that no field takes in
-// Unknown, and writes Unknown's members after the fields.
+// unknown keys. Unknown is an embedded fallback (the embed option on a map):
+// encoding/json/v2 puts in it every member that no field takes, and writes
+// its members after the fields.
 type unknownFallback struct {
-	Unknown unknownMembers `json:",embed"` // the embedded fallback
+	//lint:ignore SA5008 embed is an encoding/json/v2 option, which staticcheck v0.7.0 does not know
+	Unknown unknownMembers `json:",embed"`
 }
 
 // unmarshalKeepingUnknown decodes the object at dec into v, a struct of a
