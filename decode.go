@@ -1,8 +1,10 @@
 package digitalocean
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -47,8 +49,23 @@ var encodeOptions = json.JoinOptions(
 // encodeBody encodes a request body.
 func encodeBody(in any) ([]byte, error) { return json.Marshal(in, encodeOptions) }
 
-// readJSON decodes the JSON body r into out in one pass.
-func readJSON(r io.Reader, out any) error { return json.UnmarshalRead(r, out, decodeOptions) }
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readJSON reads the body r to its end (a body past the client's cap fails
+// the read, whatever its JSON) and decodes it into out in one pass.
+func readJSON(r io.Reader, out any) error {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 4<<20 { // keep huge buffers out of the pool
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return err
+	}
+	return unmarshalResponse(buf.Bytes(), out)
+}
 
 // unmarshalResponse is readJSON for a body already in memory.
 func unmarshalResponse(data []byte, out any) error { return json.Unmarshal(data, out, decodeOptions) }
