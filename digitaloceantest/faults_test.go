@@ -53,7 +53,11 @@ func TestDropConnectionOnPostIsOutcomeUnknown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := digitaloceantest.New(t, digitaloceantest.WithInMemoryNetwork())
 		c := srv.Client()
-		ctx := context.Background()
+		// The fault itself is under test here, so the client's read-back
+		// (which would resolve the applied create) is switched off.
+		noRecovery := do.DefaultRetryPolicy()
+		noRecovery.NoRecovery = true
+		ctx := do.WithRetryPolicy(context.Background(), noRecovery)
 		create := func(name string) error {
 			_, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: sampleSpec(name)})
 			return err
