@@ -41,6 +41,10 @@ type Client struct {
 
 	maxResponseBody int64 // cap on a 2xx body (body_limit.go)
 
+	// refuseCrossHost is true under the default redirect policy: it also
+	// refuses the redirects net/http hands back unfollowed (redirect.go).
+	refuseCrossHost bool
+
 	rate    rateState // rate-limit state shared by all requests (ratelimit.go)
 	limiter *limiter  // nil unless WithClientRateLimit (limiter.go)
 
@@ -174,7 +178,8 @@ func New(opts ...Option) (*Client, error) {
 		host:   base.Host,
 	}
 	hc.Transport = auth
-	if hc.CheckRedirect == nil {
+	refuseCrossHost := hc.CheckRedirect == nil
+	if refuseCrossHost {
 		hc.CheckRedirect = sameHostRedirects(base)
 	}
 
@@ -187,6 +192,7 @@ func New(opts ...Option) (*Client, error) {
 		retry:     DefaultRetryPolicy(),
 
 		maxResponseBody: cfg.maxResponseBody,
+		refuseCrossHost: refuseCrossHost,
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + sdkUserAgent

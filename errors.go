@@ -290,7 +290,8 @@ type RequestError struct {
 	OutcomeUnknown bool
 	Err            error
 
-	ctxEnded bool // Err is the caller's context ending: never retried
+	ctxEnded   bool // Err is the caller's context ending: never retried
+	notApplied bool // the server answered that it did not act (a refused 307 or 308)
 }
 
 func (e *RequestError) Error() string {

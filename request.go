@@ -264,7 +264,7 @@ func attemptMayHaveApplied(err error) bool {
 	case *Error:
 		return e.StatusCode >= 500
 	case *RequestError:
-		return !e.NotSent
+		return !e.NotSent && !e.notApplied
 	}
 	return false
 }
@@ -325,6 +325,17 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	resp := newResponse(httpResp, received)
 	resp.Attempts = attempt
 	c.rate.record(httpResp.StatusCode, resp.Rate, received)
+	if c.refuseCrossHost {
+		if redirectErr := unfollowedCrossHostRedirect(httpResp); redirectErr != nil {
+			closeBody(httpResp.Body)
+			// As a followed redirect that sameHostRedirects refuses; a 307
+			// or 308 says the server did not act on the request.
+			reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
+				Err: redirectErr, notApplied: true}
+			c.logAttempt(ctx, r, resp, attempt, elapsed(start), reqErr)
+			return nil, reqErr
+		}
+	}
 	consumed, err := decodeBody(r, resp, out)
 	if apiErr, ok := err.(*Error); ok {
 		c.scrubTokens(apiErr)
