@@ -36,7 +36,7 @@ func main() {
 		{"Invalid arguments are refused before sending", invalidArgument},
 		{"The API rejects a bad spec", invalidSpec},
 		{"Server errors are retried for reads", retriedRead},
-		{"A failed create is not re-sent", unknownOutcome},
+		{"A lost answer to a create: read back, never re-sent", unknownOutcome},
 		{"A proxy's error page", proxyPage},
 		{"429 with retry-after: the client waits and retries", rateLimitedRetry},
 		{"429 with retries off", rateLimitedNoRetry},
@@ -121,18 +121,29 @@ func retriedRead(ctx context.Context, srv *digitaloceantest.Server) error {
 func unknownOutcome(ctx context.Context, srv *digitaloceantest.Server) error {
 	client := srv.Client()
 	// Applied: the fake creates the app, then answers 502 — as when a
-	// response is lost on the way back.
+	// response is lost on the way back. A create is never re-sent once it
+	// may have been applied; by default the client reads back instead.
 	srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{Status: 502, Applied: true})
 	spec := &digitalocean.AppSpec{Name: "checkout", Services: []*digitalocean.AppServiceSpec{{Name: "web"}}}
-	_, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
+	app, resp, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: spec})
+	if err != nil || !resp.Recovered {
+		return fmt.Errorf("want the created app, recovered by reading back, got %v", err)
+	}
+	fmt.Printf("   the answer was lost; reading back found app %s (Response.Recovered)\n", app.ID)
 
-	var apiErr *digitalocean.Error
-	if !errors.As(err, &apiErr) || !apiErr.OutcomeUnknown {
-		return fmt.Errorf("want an *Error with OutcomeUnknown, got %v", err)
+	// With recovery off for this one call, the caller gets the unknown
+	// outcome: errors.Is(err, ErrOutcomeUnknown), whatever the error type.
+	noRecovery := digitalocean.DefaultRetryPolicy()
+	noRecovery.NoRecovery = true
+	srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{Status: 502, Applied: true})
+	spec = &digitalocean.AppSpec{Name: "checkout-2", Services: []*digitalocean.AppServiceSpec{{Name: "web"}}}
+	_, _, err = client.Apps.Create(digitalocean.WithRetryPolicy(ctx, noRecovery), &digitalocean.AppCreateRequest{Spec: spec})
+	if !errors.Is(err, digitalocean.ErrOutcomeUnknown) {
+		return fmt.Errorf("want ErrOutcomeUnknown, got %v", err)
 	}
 	fmt.Printf("   %v\n", err)
 	// The API has no idempotency keys: look before creating again.
-	app, _, err := client.Apps.GetByName(ctx, spec.Name)
+	app, _, err = client.Apps.GetByName(ctx, spec.Name)
 	if err != nil {
 		return err
 	}
