@@ -294,11 +294,16 @@ func newConnTrace() *connTrace {
 
 // attempt sends the request once and decodes the outcome.
 func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out any) (*Response, error) {
-	// Every request is traced: a write that is not re-sent must know
-	// whether it was written, and any request net/http wrote twice within
-	// this attempt may have been applied by the first write.
-	ct := newConnTrace()
-	reqCtx := httptrace.WithClientTrace(ctx, &ct.trace)
+	// Every write is traced: one that is not re-sent must know whether it
+	// was written, and one net/http wrote twice within this attempt may
+	// have been applied by the first write. A read applies nothing, so it
+	// skips the trace's allocations (the hot path of every list and get).
+	reqCtx := ctx
+	var ct *connTrace
+	if r.op.write() {
+		ct = newConnTrace()
+		reqCtx = httptrace.WithClientTrace(ctx, &ct.trace)
+	}
 	req, err := r.build(reqCtx, c.userAgent)
 	if err != nil {
 		return nil, err
@@ -308,7 +313,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 		start = time.Now()
 	}
 	httpResp, err := c.http.Do(req)
-	r.rewritten = ct.rewritten.Load()
+	r.rewritten = ct != nil && ct.rewritten.Load()
 	if err != nil {
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
 			NotSent: notSent(err, ct), Err: scrubURLError(err)}
