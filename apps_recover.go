@@ -3,7 +3,6 @@ package digitalocean
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strconv"
 )
 
@@ -89,8 +88,7 @@ func (s *AppsService) recoverCreate(ctx context.Context, req *AppCreateRequest, 
 		if resendErr == nil {
 			return app, resendResp, nil
 		}
-		var apiErr *Error
-		if errors.As(resendErr, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		if errors.Is(resendErr, ErrConflict) {
 			// The name appeared between the lookup and the re-send: the
 			// first attempt may have been applied late. Look once more;
 			// the outcome stays the first attempt's.
