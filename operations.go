@@ -110,6 +110,9 @@ const (
 	whyDeploys       = "starts a new deployment each time it is applied, restarting components and `PRE_DEPLOY` jobs"
 	ambiguousDeploys = ambiguousUnknown
 	ambiguousUnknown = "`ErrOutcomeUnknown`"
+	// A converging write is re-sent; if a later attempt fails, the earlier
+	// one may still have succeeded.
+	ambiguousConverges = ambiguousResend + "; an error then may follow the earlier attempt's success: " + ambiguousUnknown
 )
 
 // operations is the table of every operation the SDK calls: the spec's 43
@@ -141,7 +144,7 @@ var operations = [opCount]operation{
 		whyDeploys + " (a second one queues behind the first)", ambiguousDeploys},
 	opAppsGetDeployment: {"apps_get_deployment", "GET", "/v2/apps/{app_id}/deployments/{deployment_id}", opRead, whyRead, ambiguousResend},
 	opAppsCancelDeployment: {"apps_cancel_deployment", "POST", "/v2/apps/{app_id}/deployments/{deployment_id}/cancel", opConverge,
-		"names the deployment: once canceled it stays canceled", "re-sent; an error then may follow the earlier attempt's success: `ErrOutcomeUnknown`"},
+		"names the deployment: once canceled it stays canceled", ambiguousConverges},
 	opAppsGetLogs:                          {"apps_get_logs", "GET", "/v2/apps/{app_id}/deployments/{deployment_id}/components/{component_name}/logs", opRead, whyRead, ambiguousResend},
 	opAppsGetLogsAggregate:                 {"apps_get_logs_aggregate", "GET", "/v2/apps/{app_id}/deployments/{deployment_id}/logs", opRead, whyRead, ambiguousResend},
 	opAppsGetLogsActiveDeployment:          {"apps_get_logs_active_deployment", "GET", "/v2/apps/{app_id}/components/{component_name}/logs", opRead, whyRead, ambiguousResend},
@@ -151,12 +154,12 @@ var operations = [opCount]operation{
 	opAppsListJobInvocations:               {"apps_list_job_invocations", "GET", "/v2/apps/{app_id}/job-invocations", opRead, whyRead, ambiguousResend},
 	opAppsGetJobInvocation:                 {"apps_get_job_invocation", "GET", "/v2/apps/{app_id}/job-invocations/{job_invocation_id}", opRead, whyRead, ambiguousResend},
 	opAppsCancelJobInvocation: {"apps_cancel_job_invocation", "POST", "/v2/apps/{app_id}/job-invocations/{job_invocation_id}/cancel", opConverge,
-		"names the invocation: once canceled it stays canceled", "re-sent; an error then may follow the earlier attempt's success: `ErrOutcomeUnknown`"},
+		"names the invocation: once canceled it stays canceled", ambiguousConverges},
 	opAppsGetJobInvocationLogs: {"apps_get_job_invocation_logs", "GET", "/v2/apps/{app_id}/jobs/{job_name}/invocations/{job_invocation_id}/logs", opRead, whyRead, ambiguousResend},
 	opAppsListEvents:           {"apps_list_events", "GET", "/v2/apps/{app_id}/events", opRead, whyRead, ambiguousResend},
 	opAppsGetEvent:             {"apps_get_event", "GET", "/v2/apps/{app_id}/events/{event_id}", opRead, whyRead, ambiguousResend},
 	opAppsCancelEvent: {"apps_cancel_event", "POST", "/v2/apps/{app_id}/events/{event_id}/cancel", opConverge,
-		"names the event: once canceled it stays canceled", "re-sent; an error then may follow the earlier attempt's success: `ErrOutcomeUnknown`"},
+		"names the event: once canceled it stays canceled", ambiguousConverges},
 	opAppsGetEventLogs:      {"apps_get_event_logs", "GET", "/v2/apps/{app_id}/events/{event_id}/logs", opRead, whyRead, ambiguousResend},
 	opAppsListInstanceSizes: {"apps_list_instanceSizes", "GET", "/v2/apps/tiers/instance_sizes", opRead, whyRead, ambiguousResend},
 	opAppsGetInstanceSize:   {"apps_get_instanceSize", "GET", "/v2/apps/tiers/instance_sizes/{slug}", opRead, whyRead, ambiguousResend},
@@ -169,7 +172,7 @@ var operations = [opCount]operation{
 	opAppsValidateRollback: {"apps_validate_rollback", "POST", "/v2/apps/{app_id}/rollback/validate", opRead, "checks a rollback; changes nothing", ambiguousResend},
 	opAppsCommitRollback: {"apps_commit_rollback", "POST", "/v2/apps/{app_id}/rollback/commit", opConverge,
 		"unpins the app and keeps the rolled-back deployment; no deployment starts, and a committed rollback stays committed",
-		"re-sent; an error then may follow the earlier attempt's success: `ErrOutcomeUnknown`"},
+		ambiguousConverges},
 	opAppsRevertRollback: {"apps_revert_rollback", "POST", "/v2/apps/{app_id}/rollback/revert", opOnce,
 		"starts a deployment of the spec from before the rollback each time it is applied", ambiguousDeploys},
 	opAppsGetMetricsBandwidthDaily:  {"apps_get_metrics_bandwidth_daily", "GET", "/v2/apps/{app_id}/metrics/bandwidth_daily", opRead, whyRead, ambiguousResend},
