@@ -150,6 +150,7 @@ func installKubernetesOneClicks(c *call) reply {
 			return unprocessable("%q is not a Kubernetes 1-Click application.", slug)
 		}
 	}
+	c.applied() // the installer jobs start on the cluster
 	return reply{status: http.StatusOK, body: &do.InstallKubernetesResponse{Message: "Successfully kicked off addon job."}}
 }
 

@@ -231,6 +231,7 @@ func upgradeBuildpack(c *call) reply {
 		d := c.s.startDeployment(a, c.now, deploymentCause{text: "buildpack upgrade", typ: do.DeploymentTypeManual,
 			action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, fullPlan)
 		out.Deployment = c.s.renderDeployment(d)
+		c.applied()
 	}
 	return ok(out)
 }
@@ -303,6 +304,7 @@ func resetDatabasePassword(c *call) reply {
 		a.extras.passwordResets = map[string]int{}
 	}
 	a.extras.passwordResets[db.Name]++
+	c.applied()
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: "database credentials rotated", typ: do.DeploymentTypeManual,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, noBuildPlan)
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
@@ -339,6 +341,7 @@ func toggleDatabaseTrustedSource(c *call) reply {
 	}
 	if a.extras.trustedSources[db.Name] != *req.Enable {
 		a.extras.trustedSources[db.Name] = *req.Enable
+		c.applied()
 		if a.pinned == nil {
 			c.s.startDeployment(a, c.now, deploymentCause{text: "database trusted sources updated", typ: do.DeploymentTypeUpdateDatabaseTrustedSources,
 				action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, noBuildPlan)

@@ -208,6 +208,9 @@ func assignAlertDestinations(c *call) reply {
 		}
 	}
 	emails := append([]string{}, req.Emails...)
+	if !sameDestinations(alert, emails, req.SlackWebhooks) {
+		c.applied()
+	}
 	a.alertDest[alert.ID] = alertDestinations{emails: emails, slack: req.SlackWebhooks}
 	alert.Emails, alert.SlackWebhooks = emails, req.SlackWebhooks
 	return ok(map[string]any{"alert": alert})
@@ -341,4 +344,10 @@ func proposeApp(c *call) reply {
 	}
 	out.ExistingStaticApps = strconv.Itoa(static)
 	return ok(out)
+}
+
+// sameDestinations reports whether alert already has these destinations.
+func sameDestinations(alert *do.AppAlert, emails []string, slack []*do.AppAlertSlackWebhook) bool {
+	return slices.Equal(alert.Emails, emails) && slices.EqualFunc(alert.SlackWebhooks, slack,
+		func(a, b *do.AppAlertSlackWebhook) bool { return a != nil && b != nil && *a == *b })
 }

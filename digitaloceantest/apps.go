@@ -400,6 +400,7 @@ func createApp(c *call) reply {
 		a.projectID = defaultProjectID
 	}
 	c.s.state.apps = append(c.s.state.apps, a)
+	c.applied()
 	d := c.s.startDeployment(a, c.now, deploymentCause{
 		text: "initial deployment", typ: do.DeploymentTypeManual,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment,
@@ -458,6 +459,7 @@ func updateApp(c *call) reply {
 		text: "app spec updated", typ: do.DeploymentTypeManual,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec,
 	}, fullPlan)
+	c.applied()
 	out := c.s.renderApp(a, true)
 	out.PendingDeployment = c.s.renderDeployment(d)
 	return ok(map[string]any{"app": out})
@@ -478,6 +480,7 @@ func deleteApp(c *call) reply {
 		if a.id == id {
 			c.s.state.apps = append(c.s.state.apps[:i:i], c.s.state.apps[i+1:]...)
 			c.s.notifyLocked() // live logs of the app end
+			c.applied()
 			return ok(&do.AppDeleteResponse{ID: id})
 		}
 	}

@@ -338,6 +338,7 @@ func createDeployment(c *call) reply {
 	}
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: "manual", typ: do.DeploymentTypeManual,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, fullPlan)
+	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 
@@ -372,6 +373,7 @@ func cancelDeployment(c *call) reply {
 	}
 	d.setPhase(do.DeploymentPhaseCanceled, c.now)
 	c.s.notifyLocked()
+	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 
@@ -401,6 +403,7 @@ func restartApp(c *call) reply {
 	}
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: text, typ: do.DeploymentTypeManual,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameRestart}, noBuildPlan)
+	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 
@@ -499,6 +502,7 @@ func createRollback(c *call) reply {
 	if !req.SkipPin {
 		a.pinned = d
 	}
+	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 
@@ -511,6 +515,7 @@ func commitRollback(c *call) reply {
 		return badRequest("The app has no rollback to commit.")
 	}
 	a.rollback, a.pinned = nil, nil
+	c.applied()
 	return reply{status: 200} // the spec's no_content: 200 with an empty body
 }
 
@@ -527,6 +532,7 @@ func revertRollback(c *call) reply {
 	a.rollback, a.pinned = nil, nil
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: "revert of app rollback", typ: do.DeploymentTypeManualRollback,
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameRevertAppRollback}, fullPlan)
+	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 

@@ -75,8 +75,11 @@
 //     (tiers, buildpacks, detect, upgrade_buildpack, database connection
 //     details, reset_password, trusted_sources) are served statefully.
 //   - Faults: Server.FailNext answers matching requests with an error
-//     status, a delay or a dropped connection; Server.SetRateLimit
-//     exhausts the rate limit.
+//     status, a delay, a dropped connection or (WithHTTP2, which serves
+//     the API over HTTP/2) a reset stream, before or after carrying the
+//     request out; Server.SetRateLimit exhausts the rate limit.
+//     Server.Effects counts, by operation, the writes that changed the
+//     fake's state, so a test can check that one call had one effect.
 //
 // # The rewrite table
 //

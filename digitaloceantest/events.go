@@ -154,5 +154,6 @@ func cancelEvent(c *call) reply {
 		e.logs = append(e.logs, logLine{name, c.now, "scaling canceled"})
 	}
 	c.s.notifyLocked()
+	c.applied()
 	return ok(map[string]any{"event": c.s.renderEvent(e)})
 }

@@ -51,8 +51,15 @@ type Fault struct {
 	// Delay holds the response back this long (wall-clock time; fake
 	// inside a synctest bubble), or until the client gives up.
 	Delay time.Duration
-	// DropConnection closes the connection without any response.
+	// DropConnection closes the connection without any response. Over
+	// HTTP/2 (WithHTTP2) it resets the request's stream instead, as
+	// ResetStream does.
 	DropConnection bool
+	// ResetStream answers with an HTTP/2 RST_STREAM (INTERNAL_ERROR, as a
+	// server whose handler failed sends) instead of a response, leaving
+	// the connection and its other streams up. Over HTTP/1.1 there are no
+	// streams and the connection is dropped.
+	ResetStream bool
 	// Applied carries the request out before the fault: the client cannot
 	// tell that it worked, as when a response is lost after the server
 	// acted on it.
@@ -105,16 +112,18 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f Fault, rec
 		}
 		t.Stop()
 	}
-	if f.DropConnection {
+	if f.DropConnection || f.ResetStream {
 		rec.Status = 0
 		s.record(*rec)
-		if hj, isHijacker := w.(http.Hijacker); isHijacker {
+		// Over HTTP/2 a ResponseWriter is no Hijacker, and the abort
+		// below resets the stream.
+		if hj, isHijacker := w.(http.Hijacker); isHijacker && r.ProtoMajor == 1 {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
 				return
 			}
 		}
-		panic(http.ErrAbortHandler) // closes the connection without a response
+		panic(http.ErrAbortHandler) // no response: the connection closes, or the HTTP/2 stream is reset
 	}
 	status := f.Status
 	if status == 0 {

@@ -162,5 +162,6 @@ func cancelJobInvocation(c *call) reply {
 	j.inv.Phase, j.phaseSince, j.inv.CompletedAt = do.JobInvocationPhaseCanceled, c.now, c.now
 	j.logs = append(j.logs, logLine{j.inv.JobName, c.now, "job " + j.inv.JobName + " canceled"})
 	c.s.notifyLocked()
+	c.applied()
 	return ok(map[string]any{"job_invocation": j.inv})
 }

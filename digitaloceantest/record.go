@@ -16,7 +16,8 @@ type Request struct {
 	// Header holds the request headers without Authorization.
 	Header http.Header
 	Body   []byte
-	// Status is the status answered; 0 when the connection was dropped.
+	// Status is the status answered; 0 when the connection was dropped or
+	// the stream reset.
 	Status    int
 	RequestID string
 }

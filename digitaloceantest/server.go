@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ type Server struct {
 	// live log streams.
 	changed chan struct{}
 
-	transport *http.Transport
+	transport closingTransport
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -72,6 +73,7 @@ type config struct {
 	clock           Clock
 	phaseDuration   time.Duration
 	inMemory        bool
+	http2           bool
 	chunkedLiveLogs bool
 	account         digitalocean.Account
 	teamEmails      []string
@@ -108,6 +110,14 @@ func WithPhaseDuration(d time.Duration) Option {
 // every wait then blocks durably, so retries, rate-limit pauses and
 // deployment waits run in fake time.
 func WithInMemoryNetwork() Option { return func(c *config) { c.inMemory = true } }
+
+// WithHTTP2 makes the API host speak HTTP/2 without TLS (h2c, prior
+// knowledge) besides HTTP/1.1, and the fake's HTTPClient and Client use
+// HTTP/2 to reach it, as clients of the live API (HTTPS, ALPN "h2") do.
+// Faults then act on streams: Fault.ResetStream resets the request's
+// stream, and so does DropConnection (HTTP/2 gives a handler no connection
+// to drop). The log host stays HTTP/1.1: its live logs are websockets.
+func WithHTTP2() Option { return func(c *config) { c.http2 = true } }
 
 // WithChunkedLiveLogs makes the log host serve live log URLs as chunked
 // HTTP, one line per chunk, answering websocket upgrades with a plain 200:
@@ -166,25 +176,36 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{cfg: cfg, changed: make(chan struct{}), closed: make(chan struct{})}
 	s.state = newState(s)
-	s.transport = s.newTransport()
 	if cfg.inMemory {
-		s.api = startMemHost("http://api.digitalocean.test", s.apiHandler())
-		s.logs = startMemHost("http://logs.digitalocean.test", s.proxyHandler())
+		s.api = startMemHost("http://api.digitalocean.test", s.apiHandler(), cfg.http2)
+		s.logs = startMemHost("http://logs.digitalocean.test", s.proxyHandler(), false)
 	} else {
-		s.api = startLoopbackHost(s.apiHandler())
-		s.logs = startLoopbackHost(s.proxyHandler())
+		s.api = startLoopbackHost(s.apiHandler(), cfg.http2)
+		s.logs = startLoopbackHost(s.proxyHandler(), false)
 	}
+	s.transport = s.newTransport()
 	return s
 }
 
-func startLoopbackHost(h http.Handler) *host {
-	ts := httptest.NewServer(h)
+// serverProtocols are the protocols a host serves: HTTP/1.1, and with h2c
+// HTTP/2 without TLS too.
+func serverProtocols(h2c bool) *http.Protocols {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(h2c)
+	return p
+}
+
+func startLoopbackHost(h http.Handler, h2c bool) *host {
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.Protocols = serverProtocols(h2c)
+	ts.Start()
 	return &host{base: ts.URL, ts: ts}
 }
 
-func startMemHost(base string, h http.Handler) *host {
+func startMemHost(base string, h http.Handler, h2c bool) *host {
 	l := newMemListener(base)
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute, Protocols: serverProtocols(h2c)}
 	go func() { _ = srv.Serve(l) }()
 	return &host{base: base, mem: l, server: srv}
 }
@@ -221,7 +242,26 @@ func (s *Server) HTTPClient() *http.Client {
 	return &http.Client{Transport: s.transport}
 }
 
-func (s *Server) newTransport() *http.Transport {
+// closingTransport is a RoundTripper whose idle connections can be
+// closed, as *http.Transport's.
+type closingTransport interface {
+	http.RoundTripper
+	CloseIdleConnections()
+}
+
+func (s *Server) newTransport() closingTransport {
+	h1 := s.newHTTPTransport()
+	if !s.cfg.http2 {
+		return h1
+	}
+	h2 := s.newHTTPTransport()
+	h2.Protocols = new(http.Protocols)
+	h2.Protocols.SetUnencryptedHTTP2(true)
+	u, _ := url.Parse(s.api.base)
+	return &apiHostTransport{apiHost: u.Host, api: h2, other: h1}
+}
+
+func (s *Server) newHTTPTransport() *http.Transport {
 	if !s.cfg.inMemory {
 		return &http.Transport{}
 	}
@@ -235,6 +275,25 @@ func (s *Server) newTransport() *http.Transport {
 			return nil, fmt.Errorf("digitaloceantest: no in-memory host %s", addr)
 		},
 	}
+}
+
+// apiHostTransport sends requests for the API host over HTTP/2 (WithHTTP2)
+// and the others, the log host's websockets among them, over HTTP/1.1.
+type apiHostTransport struct {
+	apiHost    string
+	api, other *http.Transport
+}
+
+func (t *apiHostTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Host == t.apiHost {
+		return t.api.RoundTrip(r)
+	}
+	return t.other.RoundTrip(r)
+}
+
+func (t *apiHostTransport) CloseIdleConnections() {
+	t.api.CloseIdleConnections()
+	t.other.CloseIdleConnections()
 }
 
 // Client returns an SDK client for the fake, with its token and base URL

@@ -17,6 +17,7 @@ type state struct {
 	rate        rateLimiter
 	faults      []*pendingFault
 	requests    []Request
+	effects     map[string]int // by operationId: see Server.Effects
 	logRequests []LogRequest
 
 	seq int // feeds the deterministic IDs
