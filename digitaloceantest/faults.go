@@ -117,7 +117,7 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f Fault, rec
 		s.record(*rec)
 		// Over HTTP/2 a ResponseWriter is no Hijacker, and the abort
 		// below resets the stream.
-		if hj, isHijacker := w.(http.Hijacker); isHijacker && r.ProtoMajor == 1 {
+		if hj, isHijacker := w.(http.Hijacker); isHijacker {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
 				return
