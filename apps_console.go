@@ -145,8 +145,10 @@ func (s *AppsService) DialConsole(ctx context.Context, execURL string, opts *Con
 	// to handle, so that it can still send its close frame.
 	dialCtx, cancelDial := context.WithCancel(context.WithoutCancel(ctx))
 	stopDial := context.AfterFunc(ctx, cancelDial)
+	cl := s.client.newConnLog(ctx, connKindConsole, u)
 	conn, err := s.dialPresigned(ctx, dialCtx, u, s.logHTTPClient(false))
 	stopDial()
+	cl.dialed(err)
 	if err != nil {
 		cancelDial()
 		return nil, err
@@ -154,6 +156,7 @@ func (s *AppsService) DialConsole(ctx context.Context, execURL string, opts *Con
 	conn.SetReadLimit(maxConsoleMessageBytes)
 	c := &Console{
 		conn:       conn,
+		log:        cl,
 		ctx:        ctx,
 		cancelDial: cancelDial,
 		stopped:    make(chan struct{}),
@@ -185,6 +188,7 @@ func (s *AppsService) DialConsole(ctx context.Context, execURL string, opts *Con
 // the session alive by itself (ConsoleOptions.KeepAlive).
 type Console struct {
 	conn       *websocket.Conn
+	log        *connLog // nil when the client logs no connections
 	ctx        context.Context
 	cancelDial context.CancelFunc
 
@@ -261,6 +265,7 @@ func (c *Console) Read(p []byte) (int, error) {
 			c.endOnce.Do(func() { close(c.ended) })
 			return 0, c.readErr
 		}
+		c.log.received(len(msg))
 		data, err := consoleOutput(msg)
 		if err != nil {
 			c.readErr = err
@@ -295,6 +300,7 @@ func (c *Console) sessionEnded(err error) error {
 	if c.localErr != nil {
 		return c.localErr
 	}
+	c.log.endedBy(err) // the server's end, not one this side started
 	var ce websocket.CloseError
 	switch {
 	case errors.As(err, &ce) && ce.Code == websocket.StatusNormalClosure:
@@ -420,6 +426,7 @@ func (c *Console) send(ctx context.Context, msg []byte) error {
 	if err := c.conn.Write(ctx, websocket.MessageText, msg); err != nil {
 		return c.writeError(err)
 	}
+	c.log.sent(len(msg))
 	return nil
 }
 
@@ -455,6 +462,7 @@ func (c *Console) shutdown(reason error, code websocket.StatusCode) error {
 	default:
 	}
 	err := c.conn.Close(code, "")
+	c.log.closedBy(reason) // unless the server's end was logged first
 	if alreadyEnded {
 		// Read has seen the server close or the connection drop: closing
 		// only frees what is left, and its error says nothing new.

@@ -176,7 +176,9 @@ func (s *AppsService) StreamLogs(ctx context.Context, liveURL string) iter.Seq2[
 			yield(LogLine{}, err)
 			return
 		}
-		s.streamWebsocket(ctx, u, yield)
+		cl := s.client.newConnLog(ctx, connKindLiveLog, u)
+		s.streamWebsocket(ctx, u, cl, cl.countLines(yield))
+		cl.streamEnded()
 	}
 }
 
@@ -251,16 +253,22 @@ func (s *AppsService) getLog(ctx context.Context, u *url.URL, keepTimeout bool) 
 		return nil, &ArgumentError{Name: "url", Reason: "cannot build a request: " + scrubURLError(err).Error()}
 	}
 	req.Header.Set("User-Agent", s.client.userAgent)
+	cl := s.client.newConnLog(ctx, connKindArchivedLog, u)
 	resp, err := s.logHTTPClient(keepTimeout).Do(req)
 	if err != nil {
 		// The URL's query is a credential: keep it out of the error.
-		return nil, logRequestError(u, err)
+		reqErr := logRequestError(u, err)
+		cl.opened("http", 0, reqErr)
+		return nil, reqErr
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
+		apiErr := newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
+		cl.opened("http", resp.StatusCode, apiErr)
+		return nil, apiErr
 	}
-	return resp.Body, nil
+	cl.opened("http", resp.StatusCode, nil)
+	return cl.body(resp.Body, true), nil
 }
 
 // redactedURL names a log URL in errors without its secret query.
@@ -341,15 +349,17 @@ func (s *AppsService) dialPresigned(ctx, dialCtx context.Context, u *url.URL, hc
 
 // streamWebsocket follows a live log served as websocket messages, or as
 // an HTTP body by a server that answers the upgrade with a plain 2xx.
-func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield func(LogLine, error) bool) {
+func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, cl *connLog, yield func(LogLine, error) bool) {
 	hc := s.logHTTPClient(false)
 	plain := &plainAnswerTransport{base: hc.Transport}
 	hc.Transport = plain
 	conn, err := s.dialPresigned(ctx, ctx, u, hc)
 	if err != nil && plain.resp != nil { // a log host streaming plain HTTP
-		streamHTTP(ctx, u, plain.resp.Body, yield)
+		cl.opened("http", plain.resp.StatusCode, nil)
+		streamHTTP(ctx, u, cl.body(plain.resp.Body, false), yield)
 		return
 	}
+	cl.dialed(err)
 	if err != nil {
 		yield(LogLine{}, err)
 		return
@@ -360,6 +370,7 @@ func (s *AppsService) streamWebsocket(ctx context.Context, u *url.URL, yield fun
 	for {
 		_, msg, err := conn.Read(ctx)
 		if err != nil {
+			cl.sawReadError(err)
 			switch {
 			case ctx.Err() != nil:
 				yield(LogLine{}, ctx.Err())
