@@ -141,7 +141,10 @@ func WithUserAgent(product string) Option {
 }
 
 // WithLogger logs every request attempt at debug level to l. Headers are
-// logged only from an allow-list and the token never appears.
+// logged only from an allow-list and the token never appears. Connections
+// to log hosts and consoles are logged too, when they open and when they
+// end, by host and path: never their URL's query, which is their
+// credential, nor anything read or written on them.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l

@@ -65,7 +65,9 @@
 // drawing a 429. WithClientRateLimit(APIRequestsPerMinute, APIRequestsPerHour)
 // adds an optional client-side limiter that keeps bulk jobs under the API's
 // budgets. WithLogger logs each attempt at debug level (allow-listed
-// headers, secret-looking query values redacted); it costs nothing when off.
+// headers, secret-looking query values redacted), and each log-stream,
+// archived-log and console connection by host and path, never its signed
+// query; it costs nothing when off.
 //
 // # Waiting
 //
