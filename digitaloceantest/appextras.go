@@ -229,7 +229,7 @@ func upgradeBuildpack(c *call) reply {
 			return *bad
 		}
 		d := c.s.startDeployment(a, c.now, deploymentCause{text: "buildpack upgrade", typ: do.DeploymentTypeManual,
-			action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, fullPlan)
+			action: do.DeploymentCauseDetailsDigitalOceanUserActionNameUpgradeBuildpack}, fullPlan)
 		out.Deployment = c.s.renderDeployment(d)
 		c.applied()
 	}
@@ -306,7 +306,7 @@ func resetDatabasePassword(c *call) reply {
 	a.extras.passwordResets[db.Name]++
 	c.applied()
 	d := c.s.startDeployment(a, c.now, deploymentCause{text: "database credentials rotated", typ: do.DeploymentTypeManual,
-		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment}, noBuildPlan)
+		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameResetDatabasePassword}, noBuildPlan)
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
 }
 

@@ -21,6 +21,9 @@ type deploymentCause struct {
 	typ        do.DeploymentType
 	action     do.DeploymentCauseDetailsDigitalOceanUserActionName
 	clonedFrom string
+	// push is set for a deployment a push to the source started: no user
+	// action then.
+	push *do.DeploymentCauseDetailsGitPush
 }
 
 type deploymentState struct {
@@ -245,6 +248,9 @@ func (s *Server) renderDeployment(d *deploymentState) *do.Deployment {
 			Name: d.cause.action,
 			User: &do.AppUser{UUID: s.cfg.account.UUID, Email: s.cfg.account.Email, FullName: s.cfg.account.Name},
 		}},
+	}
+	if d.cause.push != nil {
+		out.CauseDetails = &do.DeploymentCauseDetails{Type: d.cause.typ, GitPush: d.cause.push}
 	}
 	for _, c := range d.spec.Services {
 		out.Services = append(out.Services, &do.DeploymentService{Name: c.Name, SourceCommitHash: commitOf(d, c.Name)})
@@ -534,6 +540,28 @@ func revertRollback(c *call) reply {
 		action: do.DeploymentCauseDetailsDigitalOceanUserActionNameRevertAppRollback}, fullPlan)
 	c.applied()
 	return ok(map[string]any{"deployment": c.s.renderDeployment(d)})
+}
+
+// DeployOnPush starts a deployment of the app's current spec as a push to
+// its source repository does when deploy_on_push is set: its cause is
+// DEPLOY_ON_PUSH with git_push details, no user action. It returns the
+// deployment's ID. A pinned app refuses it, as it refuses every new
+// deployment.
+func (s *Server) DeployOnPush(appID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+	a := s.findApp(appID)
+	if a == nil {
+		return "", fmt.Errorf("digitaloceantest: no app %q", appID)
+	}
+	if a.pinned != nil {
+		return "", fmt.Errorf("digitaloceantest: app %q is pinned to a rollback", appID)
+	}
+	now := s.nowLocked()
+	d := s.startDeployment(a, now, deploymentCause{text: "commit pushed", typ: do.DeploymentTypeDeployOnPush,
+		push: &do.DeploymentCauseDetailsGitPush{Username: "octocat", CommitSHA: shortHash(40, a.id, now.String()), CommitMessage: "update"}}, fullPlan)
+	return d.id, nil
 }
 
 // FailNextDeployment makes the app's next deployment end in phase ERROR

@@ -33,7 +33,15 @@
 //     are listed by ListAlerts with IDs, one per rule (fact 27).
 //   - Deployments: every deployment carries progress, one step per phase; a
 //     superseded or canceled deployment keeps the progress it had (fact 25).
-//     Lists are newest first (fact 24).
+//     Lists are newest first (fact 24). Each carries its created_at (the
+//     fake's clock) and cause_details: type MANUAL with the user action
+//     CREATE_DEPLOYMENT (create, CreateDeployment), UPDATE_SPEC (update,
+//     control panel), RESTART, UPGRADE_BUILDPACK or RESET_DATABASE_PASSWORD;
+//     MANUAL_ROLLBACK with ROLLBACK_APP (cloned_from the target) or
+//     REVERT_APP_ROLLBACK; UPDATE_DATABASE_TRUSTED_SOURCES for a trusted
+//     sources toggle that changes the value (fact 30). Server.DeployOnPush
+//     starts a DEPLOY_ON_PUSH deployment with git_push details, as a push
+//     to the source does.
 //   - Spec errors: a spec that breaks a rule of the API (names, env keys,
 //     instance counts, domains, ingress targets, …) is answered, on create,
 //     update and propose, with 400 and {"id": "invalid_argument", "message":
