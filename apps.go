@@ -132,13 +132,13 @@ func errorWithQuery(err error, query string) error {
 // Update replaces the app's spec with req.Spec and starts a deployment; the
 // returned app's PendingDeployment is that deployment. Every update starts
 // one, even with an unchanged spec, so although it is a PUT it is never
-// re-sent after it may have reached the server (docs/retries.md). When its
-// outcome is unknown, the app is read back: if its spec, or its pending or
-// in-progress deployment's, is the requested one, the app is returned with
-// Response.Recovered set; otherwise the update is sent once more. (An
-// update that changes nothing, sent to redeploy, therefore reads as
-// applied even if it was not: use CreateDeployment to redeploy.)
-// RetryPolicy.NoRecovery turns this off.
+// re-sent after it may have reached the server (docs/retries.md). It
+// notes the app's newest deployment first (one more request); when its
+// outcome is unknown, the deployments started since are read: one update
+// deployment of the requested spec means it was applied, and the app is
+// returned with Response.Recovered set; none means it was not, and it is
+// sent once more; anything else leaves ErrOutcomeUnknown.
+// RetryPolicy.NoRecovery turns this off, and the first read with it.
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_update
 func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRequest) (*App, *Response, error) {
@@ -151,9 +151,10 @@ func (s *AppsService) Update(ctx context.Context, appID string, req *AppUpdateRe
 	if err := requireSpec("req.Spec", req.Spec); err != nil {
 		return nil, nil, err
 	}
+	mark := s.markDeployments(ctx, appID)
 	app, resp, err := s.appCall(ctx, opAppsUpdate, escapePath("v2/apps/%s", appID), nil, req)
 	if err != nil && s.recovers(ctx, err) {
-		return s.recoverUpdate(ctx, appID, req, resp, err)
+		return s.recoverUpdate(ctx, appID, req, mark, resp, err)
 	}
 	return app, resp, err
 }
@@ -170,6 +171,9 @@ func (s *AppsService) Delete(ctx context.Context, appID string) (*Response, erro
 
 // Restart restarts the app's components (req.Components, or all of them
 // when req is nil or names none) in a new deployment, which it returns.
+// It is never re-sent after it may have reached the server; an unknown
+// outcome is resolved by the deployment it started (docs/retries.md,
+// "Recovery", one more request per call unless RetryPolicy.NoRecovery).
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_restart
 func (s *AppsService) Restart(ctx context.Context, appID string, req *AppRestartRequest) (*Deployment, *Response, error) {
@@ -182,7 +186,7 @@ func (s *AppsService) Restart(ctx context.Context, appID string, req *AppRestart
 	if err := requireNames("req.Components", req.Components); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, opAppsRestart, escapePath("v2/apps/%s/restart", appID), nil, req)
+	return s.deploymentWrite(ctx, opAppsRestart, appID, escapePath("v2/apps/%s/restart", appID), req, restartEffect)
 }
 
 // Propose validates an app spec without creating anything and reports the

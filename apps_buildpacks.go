@@ -26,6 +26,11 @@ func (s *AppsService) ListBuildpacks(ctx context.Context) ([]AppBuildpack, *Resp
 // another major version (req.MajorVersion; 0 means the latest) and, when
 // req.TriggerDeployment is set, starts the deployment that applies it. It
 // is a POST and is never re-sent after it may have reached the server.
+// With req.TriggerDeployment an unknown outcome is resolved by the
+// deployment it started (docs/retries.md, "Recovery", one more request per
+// call unless RetryPolicy.NoRecovery): the recovered response carries that
+// deployment and a nil AffectedComponents, which no read shows. Without
+// it, nothing shows whether the upgrade was applied: ErrOutcomeUnknown.
 //
 // API: not in the public API reference; the live-API description is
 // apps_upgrade_buildpack in testdata/live-api-overlay.yaml, as godo calls it:
@@ -43,10 +48,24 @@ func (s *AppsService) UpgradeBuildpack(ctx context.Context, appID string, req *A
 	if req.MajorVersion < 0 {
 		return nil, nil, &ArgumentError{Name: "req.MajorVersion", Reason: fmt.Sprintf("must not be negative, got %d (0 means the latest)", req.MajorVersion)}
 	}
-	out := new(AppUpgradeBuildpackResponse)
-	resp, err := s.client.call(ctx, opAppsUpgradeBuildpack, escapePath("v2/apps/%s/upgrade_buildpack", appID), nil, req, out)
-	if err != nil {
-		return nil, resp, err
+	var mark *deploymentMark
+	if req.TriggerDeployment {
+		mark = s.markDeployments(ctx, appID)
 	}
-	return out, resp, nil
+	send := func() (*AppUpgradeBuildpackResponse, *Response, error) {
+		out := new(AppUpgradeBuildpackResponse)
+		resp, err := s.client.call(ctx, opAppsUpgradeBuildpack, escapePath("v2/apps/%s/upgrade_buildpack", appID), nil, req, out)
+		if err != nil {
+			return nil, resp, err
+		}
+		return out, resp, nil
+	}
+	out, resp, err := send()
+	if err == nil || !s.recovers(ctx, err) {
+		return out, resp, err
+	}
+	return recoverByDeployment(ctx, s, appID, mark, upgradeBuildpackEffect, send,
+		func(d *Deployment, resp *Response) (*AppUpgradeBuildpackResponse, *Response, error) {
+			return &AppUpgradeBuildpackResponse{Deployment: d}, resp, nil
+		}, resp, err)
 }

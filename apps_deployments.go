@@ -76,7 +76,9 @@ func (s *AppsService) AllDeployments(ctx context.Context, appID string, opts *De
 
 // CreateDeployment starts a deployment of the app's current spec; nil req
 // means no forced rebuild. It is a POST and is never re-sent after it may
-// have reached the server.
+// have reached the server; an unknown outcome is resolved by the
+// deployment it started (docs/retries.md, "Recovery", one more request
+// per call unless RetryPolicy.NoRecovery).
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_create_deployment
 func (s *AppsService) CreateDeployment(ctx context.Context, appID string, req *DeploymentCreateRequest) (*Deployment, *Response, error) {
@@ -86,7 +88,7 @@ func (s *AppsService) CreateDeployment(ctx context.Context, appID string, req *D
 	if req == nil {
 		req = &DeploymentCreateRequest{} // the body is required, even empty
 	}
-	return s.deploymentCall(ctx, opAppsCreateDeployment, escapePath("v2/apps/%s/deployments", appID), nil, req)
+	return s.deploymentWrite(ctx, opAppsCreateDeployment, appID, escapePath("v2/apps/%s/deployments", appID), req, createDeploymentEffect)
 }
 
 // GetDeployment returns one deployment of the app, with its progress.
@@ -99,14 +101,21 @@ func (s *AppsService) GetDeployment(ctx context.Context, appID, deploymentID str
 	return s.deploymentCall(ctx, opAppsGetDeployment, escapePath("v2/apps/%s/deployments/%s", appID, deploymentID), nil, nil)
 }
 
-// CancelDeployment cancels an in-progress deployment and returns it.
+// CancelDeployment cancels an in-progress deployment and returns it. It
+// is re-sent after an attempt that may have been applied; if a re-send
+// then fails, the deployment is read, and one already canceled is
+// returned with Response.Recovered set (docs/retries.md, "Recovery").
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_cancel_deployment
 func (s *AppsService) CancelDeployment(ctx context.Context, appID, deploymentID string) (*Deployment, *Response, error) {
 	if err := requireIDs("appID", appID, "deploymentID", deploymentID); err != nil {
 		return nil, nil, err
 	}
-	return s.deploymentCall(ctx, opAppsCancelDeployment, escapePath("v2/apps/%s/deployments/%s/cancel", appID, deploymentID), nil, nil)
+	d, resp, err := s.deploymentCall(ctx, opAppsCancelDeployment, escapePath("v2/apps/%s/deployments/%s/cancel", appID, deploymentID), nil, nil)
+	if err != nil && s.recovers(ctx, err) {
+		return s.recoverCancelDeployment(ctx, appID, deploymentID, resp, err)
+	}
+	return d, resp, err
 }
 
 // requireIDs checks name/value pairs with requireID, in order.

@@ -108,14 +108,21 @@ func (s *AppsService) GetEvent(ctx context.Context, appID, eventID string) (*App
 }
 
 // CancelEvent cancels an in-progress event, such as an autoscaling
-// operation, and returns it.
+// operation, and returns it. It is re-sent after an attempt that may have
+// been applied; if a re-send then fails, the event is read, and one
+// already canceled is returned with Response.Recovered set
+// (docs/retries.md, "Recovery").
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_cancel_event
 func (s *AppsService) CancelEvent(ctx context.Context, appID, eventID string) (*AppEvent, *Response, error) {
 	if err := requireIDs("appID", appID, "eventID", eventID); err != nil {
 		return nil, nil, err
 	}
-	return s.eventCall(ctx, opAppsCancelEvent, escapePath("v2/apps/%s/events/%s/cancel", appID, eventID))
+	e, resp, err := s.eventCall(ctx, opAppsCancelEvent, escapePath("v2/apps/%s/events/%s/cancel", appID, eventID))
+	if err != nil && s.recovers(ctx, err) {
+		return s.recoverCancelEvent(ctx, appID, eventID, resp, err)
+	}
+	return e, resp, err
 }
 
 // GetEventLogs returns the URLs of an event's logs. opts may be nil.

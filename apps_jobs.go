@@ -102,7 +102,10 @@ func (s *AppsService) GetJobInvocation(ctx context.Context, appID, invocationID 
 }
 
 // CancelJobInvocation cancels a running job invocation and returns it.
-// opts may be nil.
+// opts may be nil. It is re-sent after an attempt that may have been
+// applied; if a re-send then fails, the invocation is read, and one
+// already canceled is returned with Response.Recovered set
+// (docs/retries.md, "Recovery").
 //
 // API: https://docs.digitalocean.com/reference/api/digitalocean/#tag/Apps/operation/apps_cancel_job_invocation
 func (s *AppsService) CancelJobInvocation(ctx context.Context, appID, invocationID string, opts *JobInvocationOptions) (*JobInvocation, *Response, error) {
@@ -110,7 +113,11 @@ func (s *AppsService) CancelJobInvocation(ctx context.Context, appID, invocation
 		return nil, nil, err
 	}
 	path := escapePath("v2/apps/%s/job-invocations/%s/cancel", appID, invocationID)
-	return s.jobInvocationCall(ctx, opAppsCancelJobInvocation, path, opts)
+	j, resp, err := s.jobInvocationCall(ctx, opAppsCancelJobInvocation, path, opts)
+	if err != nil && s.recovers(ctx, err) {
+		return s.recoverCancelJobInvocation(ctx, appID, invocationID, opts, resp, err)
+	}
+	return j, resp, err
 }
 
 // GetJobInvocationLogs returns the URLs of a job invocation's logs.

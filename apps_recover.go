@@ -101,41 +101,17 @@ func (s *AppsService) recoverCreate(ctx context.Context, req *AppCreateRequest, 
 	}
 }
 
-// recoverUpdate resolves an update whose outcome is unknown by reading the
-// app back; if the requested spec is not there it sends the update once
-// more.
-func (s *AppsService) recoverUpdate(ctx context.Context, appID string, req *AppUpdateRequest, resp *Response, err error) (*App, *Response, error) {
+// recoverUpdate resolves an update whose outcome is unknown by the
+// deployment it starts (every applied update starts one, even with an
+// unchanged spec: live-api-behaviour fact 31): one new update deployment of
+// the requested spec means it was applied, and the app is read back; none
+// means it was not, and it is sent once more. The live spec alone is no
+// evidence: it equals the requested one after an update that changed
+// nothing, applied or not.
+func (s *AppsService) recoverUpdate(ctx context.Context, appID string, req *AppUpdateRequest, mark *deploymentMark, resp *Response, err error) (*App, *Response, error) {
 	path := escapePath("v2/apps/%s", appID)
-	for resent := false; ; resent = true {
-		live, readResp, readErr := s.Get(ctx, appID)
-		if readErr != nil {
-			return nil, resp, &recoveryReadError{err: err, readErr: readErr}
-		}
-		if updateApplied(live, req.Spec) {
-			readResp.Recovered = true
-			return live, readResp, nil
-		}
-		if resent {
-			return nil, resp, err // never a third send
-		}
-		var app *App
-		app, resp, err = s.appCall(ctx, opAppsUpdate, path, nil, req)
-		if err == nil || !errors.Is(err, ErrOutcomeUnknown) {
-			return app, resp, err
-		}
-	}
-}
-
-// updateApplied reports whether the app's spec, or that of its pending or
-// in-progress deployment, is the requested one.
-func updateApplied(app *App, requested *AppSpec) bool {
-	if app.Spec != nil && specIsApplied(app.Spec, requested) {
-		return true
-	}
-	for _, d := range []*Deployment{app.PendingDeployment, app.InProgressDeployment} {
-		if d != nil && d.Spec != nil && specIsApplied(d.Spec, requested) {
-			return true
-		}
-	}
-	return false
+	return recoverByDeployment(ctx, s, appID, mark, updateEffect(req.Spec),
+		func() (*App, *Response, error) { return s.appCall(ctx, opAppsUpdate, path, nil, req) },
+		func(*Deployment, *Response) (*App, *Response, error) { return s.Get(ctx, appID) },
+		resp, err)
 }

@@ -2,26 +2,39 @@ package digitalocean
 
 import "testing"
 
-// The API may keep the old spec on the app until the new deployment is
-// live: the update is applied when the pending or in-progress deployment
-// carries the requested spec.
-func TestUpdateAppliedLooksAtDeployments(t *testing.T) {
-	old := &AppSpec{Name: "shop", Region: "ams"}
-	requested := &AppSpec{Name: "shop", Region: "nyc"}
+// Only a cause no API call gives rules a new deployment out; a cause the
+// SDK does not expect for the operation leaves it undecided, never "not
+// this call's" (which would lead to a second send).
+func TestDeploymentEffectJudge(t *testing.T) {
+	spec := &AppSpec{Name: "shop", Region: "ams"}
+	other := &AppSpec{Name: "shop", Region: "nyc"}
+	user := func(typ DeploymentType, action DeploymentCauseDetailsDigitalOceanUserActionName) *DeploymentCauseDetails {
+		return &DeploymentCauseDetails{Type: typ, DigitalOceanUserAction: &DeploymentCauseDetailsDigitalOceanUserAction{Name: action}}
+	}
 	cases := []struct {
-		name string
-		app  App
-		want bool
+		name   string
+		effect deploymentEffect
+		d      Deployment
+		want   deploymentVerdict
 	}{
-		{"old spec only", App{Spec: old}, false},
-		{"app spec", App{Spec: requested}, true},
-		{"pending deployment", App{Spec: old, PendingDeployment: &Deployment{Spec: requested}}, true},
-		{"in-progress deployment", App{Spec: old, InProgressDeployment: &Deployment{Spec: requested}}, true},
-		{"other deployment spec", App{Spec: old, PendingDeployment: &Deployment{Spec: old}}, false},
+		{"no cause", restartEffect, Deployment{}, maybeThisCall},
+		{"restart", restartEffect, Deployment{CauseDetails: user(DeploymentTypeManual, DeploymentCauseDetailsDigitalOceanUserActionNameRestart)}, thisCallsKind},
+		{"type only", restartEffect, Deployment{CauseDetails: &DeploymentCauseDetails{Type: DeploymentTypeManual}}, thisCallsKind},
+		{"another user action", restartEffect, Deployment{CauseDetails: user(DeploymentTypeManual, DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment)}, maybeThisCall},
+		{"another user type", restartEffect, Deployment{CauseDetails: user(DeploymentTypeManualRollback, "")}, maybeThisCall},
+		{"unknown type", restartEffect, Deployment{CauseDetails: user(DeploymentTypeUnknown, "")}, maybeThisCall},
+		{"deploy on push", restartEffect, Deployment{CauseDetails: &DeploymentCauseDetails{Type: DeploymentTypeDeployOnPush}}, notThisCall},
+		{"autoscaled", restartEffect, Deployment{CauseDetails: &DeploymentCauseDetails{Type: DeploymentTypeAutoscaled}}, notThisCall},
+		{"git push, no type", restartEffect, Deployment{CauseDetails: &DeploymentCauseDetails{GitPush: &DeploymentCauseDetailsGitPush{}}}, notThisCall},
+		{"rollback to the target", createRollbackEffect("d1"), Deployment{ClonedFrom: "d1", CauseDetails: user(DeploymentTypeManualRollback, DeploymentCauseDetailsDigitalOceanUserActionNameRollbackApp)}, thisCallsKind},
+		{"rollback elsewhere", createRollbackEffect("d1"), Deployment{ClonedFrom: "d2", CauseDetails: user(DeploymentTypeManualRollback, DeploymentCauseDetailsDigitalOceanUserActionNameRollbackApp)}, notThisCall},
+		{"update to the spec", updateEffect(spec), Deployment{Spec: spec, CauseDetails: user(DeploymentTypeManual, DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec)}, thisCallsKind},
+		{"update to another spec", updateEffect(spec), Deployment{Spec: other, CauseDetails: user(DeploymentTypeManual, DeploymentCauseDetailsDigitalOceanUserActionNameUpdateSpec)}, maybeThisCall},
+		{"trusted sources", trustedSourcesEffect, Deployment{CauseDetails: user(DeploymentTypeUpdateDatabaseTrustedSources, DeploymentCauseDetailsDigitalOceanUserActionNameCreateDeployment)}, thisCallsKind},
 	}
 	for _, tc := range cases {
-		if got := updateApplied(&tc.app, requested); got != tc.want {
-			t.Errorf("%s: updateApplied = %v, want %v", tc.name, got, tc.want)
+		if got := tc.effect.judge(&tc.d); got != tc.want {
+			t.Errorf("%s: judge = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
