@@ -265,7 +265,7 @@ func TestDeployingWritesWithoutRecoveryReportOutcomeUnknown(t *testing.T) {
 	for _, w := range deployingWrites {
 		srv, c, f := deployFake(t, w, nil)
 		srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, lostAfterApplied[0])
-			_, _, err, added := callCounted(t, srv, c, f, w, noRecovery(t.Context()))
+		_, _, err, added := callCounted(t, srv, c, f, w, noRecovery(t.Context()))
 		require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown, w.name)
 		assert.Len(t, added, 1, w.name)
 		assert.Equal(t, 2, sentSince(srv, "apps_list_deployments", f.from), "%s: no read of the call's own, only the test's two", w.name)

@@ -1,6 +1,9 @@
 package digitalocean
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // Only a cause no API call gives rules a new deployment out; a cause the
 // SDK does not expect for the operation leaves it undecided, never "not
@@ -37,4 +40,13 @@ func TestDeploymentEffectJudge(t *testing.T) {
 			t.Errorf("%s: judge = %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// withoutRecovery is ctx with recovery off: tests of one request's wire
+// form or of the retry loop alone, where the read a write that starts a
+// deployment makes first would be in the way.
+func withoutRecovery(ctx context.Context) context.Context {
+	p := DefaultRetryPolicy()
+	p.NoRecovery = true
+	return WithRetryPolicy(ctx, p)
 }
