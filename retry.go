@@ -30,9 +30,10 @@ import (
 // failure) or was refused with 429: the API has no idempotency keys, so
 // such a write that may have been applied is never sent twice, by this
 // loop or by the transport, and its error matches ErrOutcomeUnknown.
-// Apps.Create and Apps.Update then read back instead (unless NoRecovery):
-// an applied call succeeds with Response.Recovered, and one the read shows
-// was not applied is sent once more.
+// Apps.Create, Apps.Update and the writes that start a deployment then
+// read back instead (unless NoRecovery): an applied call succeeds with
+// Response.Recovered, and one the read shows was not applied is sent once
+// more (docs/retries.md, "Recovery").
 //
 // Waits use exponential backoff with full jitter; a retry-after header, or
 // on a 429 without one the ratelimit-reset header, sets the wait instead.
@@ -50,9 +51,10 @@ type RetryPolicy struct {
 	// request. Zero means 2 minutes.
 	MaxWait time.Duration
 	// NoRecovery turns off reading back after a write that may have been
-	// applied (docs/retries.md: an Apps.Create looked up by name, an
-	// Apps.Update read back, ...): the call then fails with
-	// ErrOutcomeUnknown at once.
+	// applied (docs/retries.md: an Apps.Create looked up by name, the
+	// deployment an Apps.Update or Restart started, a cancel's object,
+	// ...), and the read a write that starts a deployment makes before
+	// sending: the call then fails with ErrOutcomeUnknown at once.
 	NoRecovery bool
 }
 
