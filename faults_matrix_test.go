@@ -55,10 +55,9 @@ type matrixFixture struct {
 // (beforeApplied, with the effects the fake then records: one where the
 // SDK may re-send, none where it may not).
 //
-// The rows that say outcomeUnknown are today's behaviour: they move to
-// recovered as read-back recovery lands for CreateDeployment, Restart, the
-// rollbacks, UpgradeBuildpack, ResetDatabasePassword,
-// ToggleDatabaseTrustedSource and the cancels (issue 15, section 2).
+// Only InstallKubernetes still says outcomeUnknown: no read shows its
+// effect. The writes that start a deployment are resolved by it, the
+// converging ones by reading the object (docs/retries.md, "Recovery").
 type matrixRow struct {
 	setup func(t *testing.T, srv *digitaloceantest.Server, c *digitalocean.Client, f *matrixFixture)
 	// call makes the call; got reports whether it returned a value (for
@@ -147,13 +146,13 @@ var matrixRows = map[string]matrixRow{
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.Restart(ctx, f.app.ID, nil))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_create_deployment": {
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.CreateDeployment(ctx, f.app.ID, nil))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_cancel_deployment": {
 		setup: func(t *testing.T, _ *digitaloceantest.Server, c *digitalocean.Client, f *matrixFixture) {
@@ -164,7 +163,7 @@ var matrixRows = map[string]matrixRow{
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.CancelDeployment(ctx, f.app.ID, f.deployment))
 		},
-		afterApplied: outcomeUnknown, // the re-send finds it canceled: 400
+		afterApplied: recovered, // the re-send finds it canceled (400): read back
 	},
 	"apps_cancel_job_invocation": {
 		setup: func(t *testing.T, srv *digitaloceantest.Server, _ *digitalocean.Client, f *matrixFixture) {
@@ -175,7 +174,7 @@ var matrixRows = map[string]matrixRow{
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.CancelJobInvocation(ctx, f.app.ID, f.job, &digitalocean.JobInvocationOptions{JobName: "report"}))
 		},
-		afterApplied: outcomeUnknown, // the re-send finds it canceled: 400
+		afterApplied: recovered, // the re-send finds it canceled (400): read back
 	},
 	"apps_cancel_event": {
 		setup: func(t *testing.T, srv *digitaloceantest.Server, _ *digitalocean.Client, f *matrixFixture) {
@@ -186,7 +185,7 @@ var matrixRows = map[string]matrixRow{
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.CancelEvent(ctx, f.app.ID, f.event))
 		},
-		afterApplied: outcomeUnknown, // the re-send finds it canceled: 400
+		afterApplied: recovered, // the re-send finds it canceled (400): read back
 	},
 	"apps_assign_alertDestinations": {
 		setup: func(t *testing.T, _ *digitaloceantest.Server, c *digitalocean.Client, f *matrixFixture) {
@@ -205,7 +204,7 @@ var matrixRows = map[string]matrixRow{
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.CreateRollback(ctx, f.app.ID, &digitalocean.AppRollbackRequest{DeploymentID: f.rollbackCandidate}))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_commit_rollback": {
 		setup: withRollback,
@@ -213,34 +212,34 @@ var matrixRows = map[string]matrixRow{
 			resp, err := c.Apps.CommitRollback(ctx, f.app.ID)
 			return err == nil, resp, err
 		},
-		afterApplied: outcomeUnknown, // the re-send finds no rollback: 400
+		afterApplied: recovered, // the re-send finds no rollback (400): read back
 	},
 	"apps_revert_rollback": {
 		setup: withRollback,
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.RevertRollback(ctx, f.app.ID))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_upgrade_buildpack": {
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.UpgradeBuildpack(ctx, f.app.ID,
 				&digitalocean.AppUpgradeBuildpackRequest{BuildpackID: "digitalocean/go", MajorVersion: 1, TriggerDeployment: true}))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_reset_database_password": {
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			return withValue(c.Apps.ResetDatabasePassword(ctx, f.app.ID, "db"))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 	"apps_toggle_database_trusted_source": {
 		call: func(ctx context.Context, c *digitalocean.Client, f *matrixFixture) (bool, *digitalocean.Response, error) {
 			enable := true
 			return withValue(c.Apps.ToggleDatabaseTrustedSource(ctx, f.app.ID, "db", &digitalocean.AppDatabaseTrustedSourcesRequest{Enable: &enable}))
 		},
-		afterApplied: outcomeUnknown, beforeApplied: outcomeUnknown,
+		afterApplied: recovered, beforeApplied: succeeded, beforeAppliedEffect: 1,
 	},
 }
 
