@@ -210,12 +210,12 @@ func deploymentIDs(t *testing.T, srv *digitaloceantest.Server, appID string) []s
 
 // callCounted makes w's call and returns its results with the deployments
 // it added (newest first).
-func callCounted(t *testing.T, srv *digitaloceantest.Server, c *digitalocean.Client, f deployFixture, w deployingWrite, ctx context.Context) (string, *digitalocean.Response, error, []string) {
+func callCounted(t *testing.T, srv *digitaloceantest.Server, c *digitalocean.Client, f deployFixture, w deployingWrite, ctx context.Context) (string, []string, *digitalocean.Response, error) {
 	t.Helper()
 	before := len(deploymentIDs(t, srv, f.appID))
 	id, resp, err := w.call(ctx, c, f)
 	after := deploymentIDs(t, srv, f.appID)
-	return id, resp, err, after[:len(after)-before]
+	return id, after[:len(after)-before], resp, err
 }
 
 func TestDeployingWritesRecoverAnAppliedAttempt(t *testing.T) {
@@ -223,7 +223,7 @@ func TestDeployingWritesRecoverAnAppliedAttempt(t *testing.T) {
 		for _, fault := range lostAfterApplied {
 			srv, c, f := deployFake(t, w, nil)
 			srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, fault)
-			id, resp, err, added := callCounted(t, srv, c, f, w, t.Context())
+			id, added, resp, err := callCounted(t, srv, c, f, w, t.Context())
 			require.NoError(t, err, "%s %+v", w.name, fault)
 			assert.True(t, resp.Recovered, w.name)
 			require.Len(t, added, 1, "%s: exactly one new deployment", w.name)
@@ -239,7 +239,7 @@ func TestDeployingWritesNotAppliedAreResentOnce(t *testing.T) {
 	for _, w := range deployingWrites {
 		srv, c, f := deployFake(t, w, nil)
 		srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, digitaloceantest.Fault{Status: http.StatusInternalServerError})
-		id, resp, err, added := callCounted(t, srv, c, f, w, t.Context())
+		id, added, resp, err := callCounted(t, srv, c, f, w, t.Context())
 		require.NoError(t, err, w.name)
 		assert.False(t, resp.Recovered, "%s: the re-send's own answer", w.name)
 		require.Len(t, added, 1, "%s: exactly one new deployment", w.name)
@@ -254,7 +254,7 @@ func TestDeployingWritesNotAppliedTwiceAreNotSentAThirdTime(t *testing.T) {
 	for _, w := range deployingWrites {
 		srv, c, f := deployFake(t, w, nil)
 		srv.FailNext(2, digitaloceantest.Match{Operation: w.op}, digitaloceantest.Fault{Status: http.StatusInternalServerError})
-		_, _, err, added := callCounted(t, srv, c, f, w, t.Context())
+		_, added, _, err := callCounted(t, srv, c, f, w, t.Context())
 		require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown, w.name)
 		assert.Empty(t, added, w.name)
 		assert.Equal(t, 2, sentSince(srv, w.op, f.from), w.name)
@@ -265,7 +265,7 @@ func TestDeployingWritesWithoutRecoveryReportOutcomeUnknown(t *testing.T) {
 	for _, w := range deployingWrites {
 		srv, c, f := deployFake(t, w, nil)
 		srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, lostAfterApplied[0])
-		_, _, err, added := callCounted(t, srv, c, f, w, noRecovery(t.Context()))
+		_, added, _, err := callCounted(t, srv, c, f, w, noRecovery(t.Context()))
 		require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown, w.name)
 		assert.Len(t, added, 1, w.name)
 		assert.Equal(t, 2, sentSince(srv, "apps_list_deployments", f.from), "%s: no read of the call's own, only the test's two", w.name)
@@ -325,7 +325,7 @@ func TestDeployingWritesWithTwoCandidatesKeepOutcomeUnknown(t *testing.T) {
 			otherSends = sentSince(srv, w.op, 0) - before
 		})
 		srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, lostAfterApplied[0])
-		_, resp, err, added := callCounted(t, srv, c, f, w, t.Context())
+		_, added, resp, err := callCounted(t, srv, c, f, w, t.Context())
 		require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown, w.name)
 		assert.Contains(t, err.Error(), "2 deployments started since the call could be its own", w.name)
 		assert.False(t, resp != nil && resp.Recovered, w.name)
@@ -345,7 +345,7 @@ func TestDeployingWritesIgnoreAPushDeployment(t *testing.T) {
 			require.NoError(t, err, w.name)
 		})
 		srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, lostAfterApplied[0])
-		id, resp, err, added := callCounted(t, srv, c, f, w, t.Context())
+		id, added, resp, err := callCounted(t, srv, c, f, w, t.Context())
 		require.NoError(t, err, w.name)
 		assert.True(t, resp.Recovered, w.name)
 		require.Len(t, added, 2, w.name)

@@ -232,7 +232,7 @@ func appsCoreCases() []opCase {
 				assertSampleApp(t, a)
 				assert.Equal(t, "sample-golang", calls[0].url.Query().Get("name"))
 			}),
-		newCase("Apps.Update", []string{"apps_update"},
+		newCase("Apps.Update", []string{"apps_list_deployments", "apps_update"},
 			func(ctx context.Context, c *do.Client) (*do.App, error) {
 				return drop(c.Apps.Update(ctx, appID, &do.AppUpdateRequest{
 					Spec:                    sampleAppSpec(),
@@ -240,9 +240,12 @@ func appsCoreCases() []opCase {
 				}))
 			},
 			func(t *testing.T, a *do.App, calls []call) {
+				// First the newest deployment, noted for recovery
+				// (docs/retries.md, "Recovery").
+				assert.Equal(t, "1", calls[0].url.Query().Get("per_page"))
 				assertSampleApp(t, a)
-				assertSampleSpecSent(t, calls[0].body)
-				assert.Contains(t, string(calls[0].body), `"update_all_source_versions":true`)
+				assertSampleSpecSent(t, calls[1].body)
+				assert.Contains(t, string(calls[1].body), `"update_all_source_versions":true`)
 			}),
 		newCase("Apps.Delete", []string{"apps_delete"},
 			func(ctx context.Context, c *do.Client) (*do.Response, error) {
@@ -252,15 +255,15 @@ func appsCoreCases() []opCase {
 				require.NotNil(t, resp)
 				assert.Equal(t, 200, resp.StatusCode)
 			}),
-		newCase("Apps.Restart", []string{"apps_restart"},
+		newCase("Apps.Restart", []string{"apps_list_deployments", "apps_restart"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.Restart(ctx, appID, &do.AppRestartRequest{Components: []string{"api", "queue-worker"}}))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
-				assert.JSONEq(t, `{"components":["api","queue-worker"]}`, string(calls[0].body))
+				assert.JSONEq(t, `{"components":["api","queue-worker"]}`, string(calls[1].body))
 			}),
-		newCase("Apps.Restart/all", []string{"apps_restart"},
+		newCase("Apps.Restart/all", []string{"apps_list_deployments", "apps_restart"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.Restart(ctx, appID, nil))
 			},
@@ -314,21 +317,21 @@ func appsDeploymentCases() []opCase {
 				return collect(c.Apps.AllDeployments(ctx, appID, nil))
 			},
 			func(t *testing.T, ds []do.Deployment, _ []call) { assert.Len(t, ds, mockPages) }),
-		newCase("Apps.CreateDeployment", []string{"apps_create_deployment"},
+		newCase("Apps.CreateDeployment", []string{"apps_list_deployments", "apps_create_deployment"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.CreateDeployment(ctx, appID, &do.DeploymentCreateRequest{ForceBuild: true}))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
-				assert.JSONEq(t, `{"force_build":true}`, string(calls[0].body))
+				assert.JSONEq(t, `{"force_build":true}`, string(calls[1].body))
 			}),
-		newCase("Apps.CreateDeployment/empty", []string{"apps_create_deployment"},
+		newCase("Apps.CreateDeployment/empty", []string{"apps_list_deployments", "apps_create_deployment"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.CreateDeployment(ctx, appID, nil))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
-				assert.JSONEq(t, `{}`, string(calls[0].body), "the body is required, even empty")
+				assert.JSONEq(t, `{}`, string(calls[1].body), "the body is required, even empty")
 			}),
 		newCase("Apps.GetDeployment", []string{"apps_get_deployment"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
@@ -548,13 +551,13 @@ func appsCatalogAndAlertCases() []opCase {
 func appsRollbackAndMetricsCases() []opCase {
 	rollback := &do.AppRollbackRequest{DeploymentID: deploymentID, SkipPin: true}
 	return []opCase{
-		newCase("Apps.CreateRollback", []string{"apps_create_rollback"},
+		newCase("Apps.CreateRollback", []string{"apps_list_deployments", "apps_create_rollback"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.CreateRollback(ctx, appID, rollback))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				assertSampleDeployment(t, d)
-				assert.JSONEq(t, `{"deployment_id":"`+deploymentID+`","skip_pin":true}`, string(calls[0].body))
+				assert.JSONEq(t, `{"deployment_id":"`+deploymentID+`","skip_pin":true}`, string(calls[1].body))
 			}),
 		newCase("Apps.ValidateRollback", []string{"apps_validate_rollback"},
 			func(ctx context.Context, c *do.Client) (*do.AppRollbackValidateResponse, error) {
@@ -573,7 +576,7 @@ func appsRollbackAndMetricsCases() []opCase {
 				require.NotNil(t, resp)
 				assert.Equal(t, 200, resp.StatusCode)
 			}),
-		newCase("Apps.RevertRollback", []string{"apps_revert_rollback"},
+		newCase("Apps.RevertRollback", []string{"apps_list_deployments", "apps_revert_rollback"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.RevertRollback(ctx, appID))
 			},

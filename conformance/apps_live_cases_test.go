@@ -55,7 +55,7 @@ func appsLiveCases() []opCase {
 				assert.Equal(t, do.AppDetectStrategyBuildpack, r.Components[0].Strategy)
 				assert.JSONEq(t, `{"github":{"repo":"digitalocean/sample-nodejs","branch":"main"},"source_dir":"/"}`, string(calls[0].body))
 			}),
-		newCase("Apps.UpgradeBuildpack", []string{"apps_upgrade_buildpack"},
+		newCase("Apps.UpgradeBuildpack", []string{"apps_list_deployments", "apps_upgrade_buildpack"},
 			func(ctx context.Context, c *do.Client) (*do.AppUpgradeBuildpackResponse, error) {
 				return drop(c.Apps.UpgradeBuildpack(ctx, appID, &do.AppUpgradeBuildpackRequest{
 					BuildpackID: "digitalocean/node", MajorVersion: 3, TriggerDeployment: true,
@@ -77,23 +77,23 @@ func appsLiveCases() []opCase {
 				assert.Equal(t, int64(25060), d[0].Port)
 				require.Len(t, d[0].Pools, 1)
 			}),
-		newCase("Apps.ResetDatabasePassword", []string{"apps_reset_database_password"},
+		newCase("Apps.ResetDatabasePassword", []string{"apps_list_deployments", "apps_reset_database_password"},
 			func(ctx context.Context, c *do.Client) (*do.Deployment, error) {
 				return drop(c.Apps.ResetDatabasePassword(ctx, appID, "db"))
 			},
 			func(t *testing.T, d *do.Deployment, calls []call) {
 				require.NotNil(t, d)
 				assert.Equal(t, "database credentials rotated", d.Cause)
-				assert.Empty(t, calls[0].body, "no request body")
+				assert.Empty(t, calls[1].body, "no request body")
 			}),
-		newCase("Apps.ToggleDatabaseTrustedSource", []string{"apps_toggle_database_trusted_source"},
+		newCase("Apps.ToggleDatabaseTrustedSource", []string{"apps_list_deployments", "apps_toggle_database_trusted_source"},
 			func(ctx context.Context, c *do.Client) (*do.AppDatabaseTrustedSourcesResponse, error) {
 				return drop(c.Apps.ToggleDatabaseTrustedSource(ctx, appID, "db", &do.AppDatabaseTrustedSourcesRequest{Enable: do.Ptr(true)}))
 			},
 			func(t *testing.T, r *do.AppDatabaseTrustedSourcesResponse, calls []call) {
 				require.NotNil(t, r)
 				assert.True(t, r.IsEnabled)
-				assert.JSONEq(t, `{"enable":true}`, string(calls[0].body))
+				assert.JSONEq(t, `{"enable":true}`, string(calls[1].body))
 			}),
 	}
 }
