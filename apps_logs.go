@@ -65,20 +65,8 @@ func (s *AppsService) GetLogs(ctx context.Context, appID string, opts *LogsOptio
 	if opts == nil {
 		return nil, nil, &ArgumentError{Name: "LogsOptions.Type", Reason: "is required: opts must not be nil"}
 	}
-	if err := requireEnum("LogsOptions.Type", opts.Type, logTypes); err != nil {
+	if err := opts.check(); err != nil {
 		return nil, nil, err
-	}
-	if err := requireOptionalID("LogsOptions.DeploymentID", opts.DeploymentID); err != nil {
-		return nil, nil, err
-	}
-	if err := requireOptionalID("LogsOptions.Component", opts.Component); err != nil {
-		return nil, nil, err
-	}
-	if err := requireOptionalID("LogsOptions.ComponentFilter", opts.ComponentFilter); err != nil {
-		return nil, nil, err
-	}
-	if opts.Component != "" && opts.ComponentFilter != "" {
-		return nil, nil, &ArgumentError{Name: "LogsOptions.ComponentFilter", Reason: "must be empty when Component is set: both select the component"}
 	}
 	q, err := logsQuery("LogsOptions", opts.Type, opts.Follow, opts.PodConnectionTimeout)
 	if err != nil {
@@ -105,6 +93,29 @@ func (s *AppsService) GetLogs(ctx context.Context, appID string, opts *LogsOptio
 		op, path = opAppsGetLogsActiveDeploymentAggregate, escapePath("v2/apps/%s/logs", appID)
 	}
 	return s.logsCall(ctx, op, path, q)
+}
+
+// check refuses options GetLogs cannot send, before any request.
+func (opts *LogsOptions) check() error {
+	if err := requireEnum("LogsOptions.Type", opts.Type, logTypes); err != nil {
+		return err
+	}
+	if err := requireOptionalID("LogsOptions.DeploymentID", opts.DeploymentID); err != nil {
+		return err
+	}
+	if err := requireOptionalID("LogsOptions.Component", opts.Component); err != nil {
+		return err
+	}
+	if err := requireOptionalID("LogsOptions.ComponentFilter", opts.ComponentFilter); err != nil {
+		return err
+	}
+	if opts.Component != "" && opts.ComponentFilter != "" {
+		return &ArgumentError{Name: "LogsOptions.ComponentFilter", Reason: "must be empty when Component is set: both select the component"}
+	}
+	if _, err := logsQuery("LogsOptions", opts.Type, opts.Follow, opts.PodConnectionTimeout); err != nil {
+		return err
+	}
+	return setTailLines(url.Values{}, "LogsOptions.TailLines", opts.TailLines)
 }
 
 // ExecOptions selects the component instance GetExec connects to.

@@ -100,8 +100,27 @@ type logFollower struct {
 	s     *AppsService
 	appID string
 	opts  FollowLogsOptions
-	// seen is set once a line was yielded; newest is the newest timestamp
-	// yielded and atNewest the texts yielded with it, oldest first.
+	// following is set when opts.DeploymentID is empty: the follower reads
+	// the app's active deployment by its ID and, after a redeploy, reads
+	// the replaced one to its end before it moves on (apps_logs_follow_redeploy.go).
+	following bool
+	// deployment is the deployment being read: opts.DeploymentID, or while
+	// following the active one as last looked up ("" while unknown or when
+	// the app has none: then the active-deployment path is asked).
+	deployment string
+	// successor, when set, is the deployment that replaced the one being
+	// read: that one is read to its end (or its gap reported), then the
+	// follower moves on to successor.
+	successor string
+	// skipped, when set, names deployments between the one being read and
+	// successor whose lines will not be read: yielded on moving on.
+	skipped *LogGapError
+	// fresh says the follower moved to deployment after a redeploy: none
+	// of its lines was yielded, so the first connection asks for all.
+	fresh bool
+	// seen is set once a line of the deployment was yielded; newest is the
+	// newest timestamp yielded and atNewest the texts yielded with it,
+	// oldest first.
 	seen     bool
 	newest   time.Time
 	atNewest []string
@@ -115,6 +134,9 @@ func newLogFollower(s *AppsService, appID string, opts *FollowLogsOptions) (*log
 		return nil, &ArgumentError{Name: "FollowLogsOptions.Type", Reason: "is required: opts must not be nil"}
 	}
 	o := *opts
+	if err := o.LogsOptions.check(); err != nil {
+		return nil, err // before the app is looked up
+	}
 	switch {
 	case o.ResumeTailLines < 0 && o.ResumeTailLines != TailAllLines:
 		return nil, &ArgumentError{Name: "FollowLogsOptions.ResumeTailLines", Reason: "must be positive, 0 (the default) or TailAllLines (-1), got " + strconv.Itoa(o.ResumeTailLines)}
@@ -135,7 +157,7 @@ func newLogFollower(s *AppsService, appID string, opts *FollowLogsOptions) (*log
 	if o.MaxDelay == 0 {
 		o.MaxDelay = 30 * time.Second
 	}
-	return &logFollower{s: s, appID: appID, opts: o}, nil
+	return &logFollower{s: s, appID: appID, opts: o, following: o.DeploymentID == "", deployment: o.DeploymentID}, nil
 }
 
 // connResult is how one connection ended.
@@ -144,16 +166,13 @@ type connResult struct {
 	progress bool  // at least one new line was yielded
 	cause    error // what ended the connection, when the run goes on
 	needAll  bool  // the tail did not reach back to the last line seen
+	ended    bool  // archived logs were read to their end: they cannot grow
 }
 
 func (f *logFollower) run(ctx context.Context, yield func(LogLine, error) bool) {
 	attempt := 0
 	for {
-		tail := f.opts.TailLines
-		if f.seen {
-			tail = f.opts.ResumeTailLines
-		}
-		res := f.connect(ctx, tail, yield)
+		res := f.connect(ctx, f.tail(), yield)
 		if res.needAll {
 			res = f.connect(ctx, TailAllLines, yield)
 		}
@@ -163,8 +182,23 @@ func (f *logFollower) run(ctx context.Context, yield func(LogLine, error) bool) 
 		if res.progress {
 			attempt = 0
 		}
+		switch f.afterConnection(ctx, &res, yield) {
+		case runStop:
+			return
+		case runMovedOn:
+			attempt = 0
+			continue
+		}
 		attempt++
 		if attempt > f.opts.MaxReconnects {
+			if f.successor != "" {
+				// The replaced deployment's logs stayed out of reach.
+				if !f.moveOn(res.cause, yield) {
+					return
+				}
+				attempt = 0
+				continue
+			}
 			yield(LogLine{}, &FollowLogsError{Reconnects: attempt - 1, Err: res.cause})
 			return
 		}
@@ -177,6 +211,17 @@ func (f *logFollower) run(ctx context.Context, yield func(LogLine, error) bool) 
 			return
 		}
 	}
+}
+
+// tail is the tail_lines the next connection asks for.
+func (f *logFollower) tail() int {
+	switch {
+	case f.seen:
+		return f.opts.ResumeTailLines
+	case f.fresh:
+		return TailAllLines // every line of a deployment moved to is new
+	}
+	return f.opts.TailLines
 }
 
 // backoff is exponential with equal jitter: uniform in [c/2, c], c =
@@ -192,12 +237,20 @@ func (f *logFollower) backoff(attempt int) time.Duration {
 
 // connect asks for fresh log URLs with tail and reads them.
 func (f *logFollower) connect(ctx context.Context, tail int, yield func(LogLine, error) bool) connResult {
+	if f.following && f.deployment == "" {
+		if res, ok := f.locate(ctx, yield); !ok {
+			return res
+		}
+	}
 	lo := f.opts.LogsOptions
-	lo.Follow, lo.TailLines = true, tail
+	lo.DeploymentID, lo.Follow, lo.TailLines = f.deployment, true, tail
 	logs, _, err := f.s.GetLogs(ctx, f.appID, &lo)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
+		}
+		if ctx.Err() == nil && f.successor != "" && !errors.Is(err, ErrInvalidArgument) {
+			return connResult{cause: err} // run decides whether the replaced deployment's logs are gone
 		}
 		if ctx.Err() != nil || !retryableLogsError(err) {
 			yield(LogLine{}, err)
@@ -213,9 +266,9 @@ func (f *logFollower) connect(ctx context.Context, tail int, yield func(LogLine,
 		}
 		return res
 	}
-	// The logs can no longer grow: read the archive past our place, then end.
+	// The logs can no longer grow: read the archive past our place.
 	res := f.feed(ctx, f.s.archivedLines(ctx, logs.HistoricURLs), limited, yield)
-	res.stop = res.stop || (!res.needAll && res.cause == nil)
+	res.ended = !res.stop && !res.needAll && res.cause == nil
 	return res
 }
 
@@ -291,6 +344,7 @@ func (f *logFollower) feed(ctx context.Context, lines iter.Seq2[LogLine, error],
 		}
 		f.remember(prev, line.Text)
 		res.progress = true
+		line.DeploymentID = f.deployment
 		if !yield(line, nil) {
 			res.stop = true
 			return res

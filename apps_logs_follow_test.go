@@ -314,7 +314,7 @@ func TestFollowLogsAPIErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFollowFixture(t)
 		// A 503 from the API is retried, within the bound.
-		f.srv.FailNext(2, digitaloceantest.Match{Operation: "apps_get_logs_active_deployment"}, digitaloceantest.Fault{Status: http.StatusServiceUnavailable})
+		f.srv.FailNext(2, digitaloceantest.Match{Operation: "apps_get_logs"}, digitaloceantest.Fault{Status: http.StatusServiceUnavailable})
 		reconnects := 0
 		opts := &do.FollowLogsOptions{
 			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},
@@ -427,7 +427,7 @@ func TestFollowLogsResumesInsideAGroupOfSameTimestampLines(t *testing.T) {
 func TestFollowLogsReconnectsAfterRateLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFollowFixture(t)
-		f.srv.FailNext(2, digitaloceantest.Match{Operation: "apps_get_logs_active_deployment"}, digitaloceantest.Fault{Status: http.StatusTooManyRequests})
+		f.srv.FailNext(2, digitaloceantest.Match{Operation: "apps_get_logs"}, digitaloceantest.Fault{Status: http.StatusTooManyRequests})
 		var causes []error
 		opts := &do.FollowLogsOptions{
 			LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, Component: "web"},

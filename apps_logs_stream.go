@@ -44,6 +44,10 @@ type LogLine struct {
 	Timestamp time.Time
 	// Message is the line after its prefix; the whole line when it has none.
 	Message string
+	// DeploymentID is the deployment whose log the line is from, when
+	// known: FollowLogs sets it; ParseLogLine, ReadLogLines and StreamLogs
+	// cannot tell and leave it empty.
+	DeploymentID string
 }
 
 // ParseLogLine splits an App Platform log line into its prefix fields.

@@ -631,6 +631,10 @@ func TestFollowLogsWebsocket(t *testing.T) {
 	})
 	var tails []string
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/logs") { // FollowLogs looks up the active deployment
+			_, _ = io.WriteString(w, `{"app":{"id":"a","active_deployment":{"id":"d1"}}}`)
+			return
+		}
 		mu.Lock()
 		tails = append(tails, r.URL.Query().Get("tail_lines"))
 		n := len(tails)
