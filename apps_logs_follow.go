@@ -167,6 +167,7 @@ type connResult struct {
 	cause    error // what ended the connection, when the run goes on
 	needAll  bool  // the tail did not reach back to the last line seen
 	ended    bool  // archived logs were read to their end: they cannot grow
+	draining bool  // the connection was opened after a redeploy replaced its deployment
 }
 
 func (f *logFollower) run(ctx context.Context, yield func(LogLine, error) bool) {
@@ -264,6 +265,7 @@ func (f *logFollower) connect(ctx context.Context, tail int, yield func(LogLine,
 		if !res.stop && !res.needAll && res.cause == nil {
 			res.cause = ErrLiveLogEnded
 		}
+		res.draining = f.successor != ""
 		return res
 	}
 	// The logs can no longer grow: read the archive past our place.

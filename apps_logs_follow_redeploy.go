@@ -86,51 +86,46 @@ func (f *logFollower) lookupFailed(ctx context.Context, err error, yield func(Lo
 // the end of a connection means: the deployment being read may have been
 // replaced by a redeploy. It may set res.cause to the reason to reconnect.
 func (f *logFollower) afterConnection(ctx context.Context, res *connResult, yield func(LogLine, error) bool) runStep {
-	if f.successor != "" {
-		// Reading a replaced deployment to its end.
-		switch {
-		case res.ended, errors.Is(res.cause, ErrLiveLogEnded):
-			if !f.moveOn(nil, yield) {
-				return runStop
-			}
-			return runMovedOn
-		case logsGone(res.cause):
-			if !f.moveOn(res.cause, yield) {
-				return runStop
-			}
-			return runMovedOn
-		}
-		return runReconnect
-	}
 	if !f.following || f.deployment == "" {
 		if res.ended {
 			return runStop // the logs can no longer grow
 		}
 		return runReconnect
 	}
-	succ, skipped, err := f.successorOf(ctx)
-	if err != nil {
-		lookup := f.lookupFailed(ctx, err, yield)
-		if lookup.stop {
-			return runStop
-		}
-		res.cause = lookup.cause // an ended archive is read again: nothing is yielded twice
-		return runReconnect
-	}
-	switch {
-	case succ != "":
-		f.successor, f.skipped = succ, skipped
-		if res.ended { // the replaced deployment's archive was read to its end
-			if !f.moveOn(nil, yield) {
+	if f.successor == "" {
+		succ, skipped, err := f.successorOf(ctx)
+		if err != nil {
+			lookup := f.lookupFailed(ctx, err, yield)
+			if lookup.stop {
 				return runStop
 			}
-			return runMovedOn
+			res.cause = lookup.cause // an ended archive is read again: nothing is yielded twice
+			return runReconnect
 		}
-		return runReconnect // the next connection reads it to its end
-	case res.ended:
-		return runStop // no deployment replaced it: the logs can no longer grow
+		if succ == "" {
+			if res.ended {
+				return runStop // no deployment replaced it: the logs can no longer grow
+			}
+			return runReconnect
+		}
+		f.successor, f.skipped = succ, skipped
 	}
-	return runReconnect
+	// The deployment was replaced: it is read to its end, or its gap said.
+	var gap error
+	switch {
+	case res.ended, res.draining && errors.Is(res.cause, ErrLiveLogEnded):
+		// Its archive was read, or a live stream opened once it was
+		// replaced ended normally. A live stream opened before may have
+		// ended for another reason (an expired URL): read it once more.
+	case logsGone(res.cause):
+		gap = res.cause
+	default:
+		return runReconnect // the next connection reads it to its end
+	}
+	if !f.moveOn(gap, yield) {
+		return runStop
+	}
+	return runMovedOn
 }
 
 // successorOf looks up the deployment that replaced the one being read:

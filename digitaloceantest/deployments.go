@@ -39,6 +39,8 @@ type deploymentState struct {
 	previous   string // the active deployment when this one started
 	failAt     do.DeploymentPhase
 	logs       map[do.AppLogType][]logLine
+	// archiveGone: the archived logs are gone (RemoveLogArchive).
+	archiveGone bool
 
 	// stoppedIn and stoppedSince are the phase a superseded or canceled
 	// deployment was in when it stopped: its progress stays as it was.

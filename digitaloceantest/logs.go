@@ -225,6 +225,32 @@ func (s *Server) EmitLogs(appID, component string, lines ...string) error {
 	return nil
 }
 
+// RemoveLogArchive makes a deployment's archived logs gone, as once they
+// pass the log host's retention: its archived URLs, those handed out and
+// later ones, answer 404 (NoSuchKey). Its live URLs are unaffected. For
+// tests of code that reads a superseded deployment's logs.
+func (s *Server) RemoveLogArchive(appID, deploymentID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+	a := s.findApp(appID)
+	if a == nil {
+		return errNoDeployment{appID, deploymentID}
+	}
+	d := a.findDeployment(deploymentID)
+	if d == nil {
+		return errNoDeployment{appID, deploymentID}
+	}
+	d.archiveGone = true
+	return nil
+}
+
+type errNoDeployment struct{ app, deployment string }
+
+func (e errNoDeployment) Error() string {
+	return "digitaloceantest: app " + strconv.Quote(e.app) + " has no deployment " + strconv.Quote(e.deployment)
+}
+
 type errNoActive string
 
 func (e errNoActive) Error() string {
@@ -242,14 +268,17 @@ func (s *Server) logHandler() http.Handler {
 		s.settleLocked()
 		t := s.state.logTokens[r.URL.Query().Get("token")]
 		usable := t != nil && t.usable(s.nowLocked())
-		s.mu.Unlock()
 		live := strings.HasSuffix(r.URL.Path, "/live")
+		gone := usable && !live && t.deployment != nil && t.deployment.archiveGone
+		s.mu.Unlock()
 		status := http.StatusOK
 		switch {
 		case r.Method != http.MethodGet:
 			status = http.StatusMethodNotAllowed
 		case !usable:
 			status = http.StatusForbidden
+		case gone:
+			status = http.StatusNotFound
 		case live && !s.cfg.chunkedLiveLogs && !strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
 			status = http.StatusUpgradeRequired
 		case live && !s.cfg.chunkedLiveLogs:
@@ -262,6 +291,11 @@ func (s *Server) logHandler() http.Handler {
 		switch {
 		case status == http.StatusUpgradeRequired:
 			http.Error(w, "The live log is a websocket.", status)
+			return
+		case status == http.StatusNotFound:
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>`))
 			return
 		case status != http.StatusOK && status != http.StatusSwitchingProtocols:
 			w.Header().Set("Content-Type", "application/xml")
