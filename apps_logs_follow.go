@@ -25,7 +25,9 @@ const maxCheckpointLines = 4096
 type FollowLogsOptions struct {
 	// LogsOptions selects the logs as for GetLogs; Type is required and
 	// Follow is implied. TailLines applies to the first connection (and to
-	// a reconnection before any line arrived).
+	// a reconnection before any line arrived); a deployment moved to after
+	// a redeploy is read from its first line. DeploymentID empty follows
+	// the active deployment across redeploys.
 	LogsOptions
 	// ResumeTailLines is how many of the last lines a reconnection asks for
 	// to find where the stream broke off; 0 means DefaultResumeTailLines.
@@ -78,8 +80,17 @@ var ErrLiveLogEnded = errors.New("digitalocean: the live log stream ended")
 // the one of the line before it). A line older than that newest timestamp
 // that the server delivers only after the break is taken as already seen.
 //
+// With LogsOptions.DeploymentID empty it follows the app's active
+// deployment by its ID (looked up with Get) across redeploys: when another
+// deployment has replaced it, it first reads the replaced one to its end,
+// yielding the lines it had not, then every line of the next one (each
+// LogLine names its DeploymentID), walking through the deployments active
+// in between. Lines it cannot read are never skipped silently: it yields a
+// *LogGapError, as the error of one iteration, and goes on.
+//
 // It ends when the logs can no longer grow (the live URL gives way to
-// archived ones, which are read to their end), when the loop breaks, when
+// archived ones, which are read to their end, and no deployment replaced
+// them), when the loop breaks, when
 // ctx ends (yielding ctx's error), at an error a retry cannot fix (bad
 // options, a 4xx from the API, ErrLogLineTooLong), or with a
 // *FollowLogsError after MaxReconnects reconnections without a new line.

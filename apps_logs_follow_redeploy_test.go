@@ -3,6 +3,7 @@ package digitalocean_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -337,5 +338,67 @@ func assertNoSignature(t *testing.T, srv *digitaloceantest.Server, sig *signatur
 	for _, token := range sig.tokens {
 		require.NotEmpty(t, token)
 		assert.NotContains(t, text, token)
+	}
+}
+
+// A deployment active in between that cannot be looked up (404), or more
+// redeploys in between than FollowLogs walks back through: the deployments
+// it cannot read are reported as a gap, then it goes on.
+func TestFollowLogsReportsDeploymentsInBetweenItCannotName(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		redeploys int
+		lookup404 bool
+	}{
+		{"lookup 404", 2, true},
+		{"too many redeploys", 10, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFollowFixture(t)
+				f.srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 1})
+				var deps []string
+				opts := &do.FollowLogsOptions{
+					LogsOptions: do.LogsOptions{Type: do.AppLogTypeRun, ComponentFilter: "web"},
+					OnReconnect: func(int, time.Duration, error) {
+						if deps != nil {
+							return
+						}
+						for range tc.redeploys {
+							deps = append(deps, f.redeploy(t))
+						}
+						f.emit(t, "last")
+						if tc.lookup404 {
+							f.srv.FailNext(1, digitaloceantest.Match{Operation: "apps_get_deployment"}, digitaloceantest.Fault{Status: http.StatusNotFound})
+						}
+					},
+				}
+				got := followEvery(t, f.c.Apps.FollowLogs(t.Context(), f.appID, opts), func(l do.LogLine) bool { return l.Message == "last" })
+				names := map[string]string{f.depID: "A"}
+				for i, d := range deps {
+					names[d] = fmt.Sprint(i + 1)
+				}
+				var want []string
+				want = append(want, "A/server listening on :8080")
+				// Walking back from the last deployment: the lookup of the
+				// one before it fails, or the walk stops after 8 lookups.
+				named := len(deps) - 1 - min(len(deps)-1, 8)
+				if tc.lookup404 {
+					named = len(deps) - 1
+				}
+				want = append(want, "gap "+names[deps[named-1]]+"->"+names[deps[named]])
+				for _, d := range deps[named:] {
+					want = append(want, names[d]+"/server listening on :8080")
+				}
+				want = append(want, names[deps[len(deps)-1]]+"/last")
+				assert.Equal(t, want, messages(got, names))
+				var gap *do.LogGapError
+				for _, g := range got {
+					if errors.As(g.err, &gap) {
+						assert.True(t, gap.Since.IsZero(), "none of its lines was read")
+					}
+				}
+			})
+		})
 	}
 }

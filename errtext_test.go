@@ -17,6 +17,8 @@ func TestNoErrorSaysDigitaloceanTwice(t *testing.T) {
 		&DecodeError{Method: "GET", Path: "/v2/account", StatusCode: 200, Err: errors.New("digitalocean: want a boolean, got 3")},
 		&FollowLogsError{Reconnects: 5, Err: apiErr},
 		&FollowLogsError{Reconnects: 5, Err: ErrLiveLogEnded},
+		&LogGapError{DeploymentID: "d1", Next: "d2", Err: apiErr},
+		&LogGapError{DeploymentID: "d1", Next: "d2", Err: errRedeployChainTooLong},
 		&RetryAbortedError{Attempts: 2, Reason: "deadline", Err: apiErr},
 	}
 	for _, err := range errs {

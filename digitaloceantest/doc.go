@@ -72,8 +72,9 @@
 //     gets 426 (WithChunkedLiveLogs serves chunked HTTP instead).
 //     tail_lines (<= 0: no limit) and component_name are honoured; URLs
 //     expire after LogURLLifetime (403); FailNextLogStreams drops or
-//     expires live streams (mid-line too) and ExpireLogURLs expires every
-//     URL handed out.
+//     expires live streams (mid-line too), ExpireLogURLs expires every
+//     URL handed out and RemoveLogArchive makes a deployment's archived
+//     logs answer 404.
 //   - Console: GetExec URLs open an echoing shell on the second host
 //     (echo, hostname, pwd, env, stty size, exit), authorised by the URL's
 //     token only (an Authorization header is refused); ConsoleSessions
