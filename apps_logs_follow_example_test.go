@@ -2,6 +2,7 @@ package digitalocean_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -54,4 +55,71 @@ func ExampleAppsService_FollowLogs() {
 	// -- reconnecting, attempt 1
 	// web | GET /about 200
 	// web | GET /missing 404
+}
+
+// A redeploy while FollowLogs is reconnecting, and the old deployment's
+// archived logs are gone: the gap is an error of one iteration, which the
+// loop reports and skips, and the new deployment is followed.
+func ExampleLogGapError() {
+	srv := digitaloceantest.NewServer()
+	defer srv.Close()
+	client := srv.Client()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	app, _, err := client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: helloSpec("hello")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
+	app, _, err = client.Apps.Get(ctx, app.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	names := map[string]string{app.ActiveDeployment.ID: "old"}
+	srv.FailNextLogStreams(1, digitaloceantest.LogStreamFault{AfterLines: 1})
+
+	lines := client.Apps.FollowLogs(ctx, app.ID, &digitalocean.FollowLogsOptions{
+		LogsOptions: digitalocean.LogsOptions{Type: digitalocean.AppLogTypeRun},
+		BaseDelay:   10 * time.Millisecond,
+		OnReconnect: func(int, time.Duration, error) {
+			if len(names) > 1 {
+				return
+			}
+			// While the follower is away: a line, a redeploy, and the old
+			// deployment's archive expires.
+			_ = srv.EmitLogs(app.ID, "web", "GET /old 200")
+			d, _, err := client.Apps.Restart(ctx, app.ID, nil)
+			if err != nil {
+				fmt.Println(err)
+				return
+			}
+			names[d.ID] = "new"
+			srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
+			_ = srv.RemoveLogArchive(app.ID, app.ActiveDeployment.ID)
+			_ = srv.EmitLogs(app.ID, "web", "GET /new 200")
+		},
+	})
+	for line, err := range lines {
+		var gap *digitalocean.LogGapError
+		if errors.As(err, &gap) {
+			fmt.Println("-- lines of the", names[gap.DeploymentID], "deployment may be missing")
+			continue
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(names[line.DeploymentID], "|", line.Message)
+		if line.Message == "GET /new 200" {
+			break
+		}
+	}
+	// Output:
+	// old | server listening on :8080
+	// -- lines of the old deployment may be missing
+	// new | server listening on :8080
+	// new | GET /new 200
 }
