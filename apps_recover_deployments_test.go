@@ -392,3 +392,21 @@ func TestUpgradeBuildpackWithoutDeploymentKeepsOutcomeUnknown(t *testing.T) {
 	require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown)
 	assert.Len(t, srv.Requests()[f.from:], 1, "the write only")
 }
+
+// When more deployments than the read looks at started since the call,
+// the one noted before it is not among them: nothing shows which are new.
+func TestDeployingWriteKeepsOutcomeUnknownWhenTheNotedDeploymentIsOutOfReach(t *testing.T) {
+	w := deployingWrites[0]
+	srv, c, f := deployFake(t, w, func(srv *digitaloceantest.Server, f deployFixture) {
+		for range 20 {
+			_, err := srv.DeployOnPush(f.appID)
+			require.NoError(t, err)
+		}
+	})
+	srv.FailNext(1, digitaloceantest.Match{Operation: w.op}, lostAfterApplied[0])
+	_, added, _, err := callCounted(t, srv, c, f, w, t.Context())
+	require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown)
+	assert.Contains(t, err.Error(), "is not among the latest 20")
+	assert.Len(t, added, 21, "the call's and the pushes")
+	assert.Equal(t, 1, sentSince(srv, w.op, f.from))
+}
