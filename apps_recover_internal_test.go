@@ -3,6 +3,7 @@ package digitalocean
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // Only a cause no API call gives rules a new deployment out; a cause the
@@ -49,4 +50,24 @@ func withoutRecovery(ctx context.Context) context.Context {
 	p := DefaultRetryPolicy()
 	p.NoRecovery = true
 	return WithRetryPolicy(ctx, p)
+}
+
+// A list that is not newest first (a deployment before the noted one that
+// is older than it) cannot show which deployments are new.
+func TestNewDeploymentNeedsANewestFirstList(t *testing.T) {
+	noted := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	list := `{"deployments":[
+		{"id":"d-old","created_at":"2026-03-01T11:00:00Z","cause_details":{"type":"MANUAL","digitalocean_user_action":{"name":"RESTART"}}},
+		{"id":"d-noted","created_at":"2026-03-01T12:00:00Z"}]}`
+	c, _ := newAppsClient(t, []byte(list))
+	mark := &deploymentMark{id: "d-noted", created: noted}
+	d, _, undecided, err := c.Apps.newDeployment(context.Background(), "app-1", mark, restartEffect)
+	if err != nil || d != nil || undecided != "the deployments are not listed newest first" {
+		t.Fatalf("newDeployment = %v, %q, %v; want undecided: not newest first", d, undecided, err)
+	}
+	mark.created = noted.Add(-2 * time.Hour) // the same list, d-old newer than the mark
+	d, _, undecided, err = c.Apps.newDeployment(context.Background(), "app-1", mark, restartEffect)
+	if err != nil || d == nil || d.ID != "d-old" || undecided != "" {
+		t.Fatalf("newDeployment = %v, %q, %v; want d-old", d, undecided, err)
+	}
 }
