@@ -267,7 +267,7 @@ func (s *AppsService) getLog(ctx context.Context, u *url.URL, keepTimeout bool) 
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
-		apiErr := newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
+		apiErr := presignedAPIError(u, resp)
 		cl.opened("http", resp.StatusCode, apiErr)
 		return nil, apiErr
 	}
@@ -346,7 +346,7 @@ func (s *AppsService) dialPresigned(ctx, dialCtx context.Context, u *url.URL, hc
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case resp != nil && resp.StatusCode != http.StatusSwitchingProtocols:
-		return nil, newAPIError(http.MethodGet, redactedURL(u), newResponse(resp, time.Now()), 1)
+		return nil, presignedAPIError(u, resp)
 	}
 	return nil, logRequestError(u, err)
 }
