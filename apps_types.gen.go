@@ -280,6 +280,31 @@ type AlertDestinationsUpdateRequest struct {
 	SlackWebhooks []*AppAlertSlackWebhook `json:"slack_webhooks,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AlertDestinationsUpdateRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AlertDestinationsUpdateRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AlertDestinationsUpdateRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, alertDestinationsUpdateRequestJSONNames[:], nil)
+}
+
+// alertDestinationsUpdateRequestJSONNames are the JSON names of AlertDestinationsUpdateRequest's fields.
+var alertDestinationsUpdateRequestJSONNames = [...]string{"emails", "slack_webhooks"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AlertDestinationsUpdateRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "emails":
+		return true, decodeStrings(dec, ds, &a.Emails)
+	case "slack_webhooks":
+		return true, decodeStructs(dec, ds, &a.SlackWebhooks)
+	}
+	return false, nil
+}
+
 // App is an application's configuration and status.
 //
 // Spec schema: `app`.
@@ -335,6 +360,71 @@ type App struct {
 	LastDeploymentActiveAt time.Time `json:"last_deployment_active_at,omitzero"`
 }
 
+// UnmarshalJSONFrom decodes App by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *App) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *App) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appJSONNames[:], nil)
+}
+
+// appJSONNames are the JSON names of App's fields.
+var appJSONNames = [...]string{"active_deployment", "created_at", "default_ingress", "domains", "id", "in_progress_deployment", "last_deployment_created_at", "live_domain", "live_url", "live_url_base", "owner_uuid", "pending_deployment", "project_id", "region", "spec", "tier_slug", "updated_at", "pinned_deployment", "dedicated_ips", "vpc", "build_config", "last_deployment_active_at"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *App) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "active_deployment":
+		return true, decodeStruct(dec, ds, &a.ActiveDeployment)
+	case "created_at":
+		return true, decodeTime(dec, &a.CreatedAt)
+	case "default_ingress":
+		return true, decodeString(dec, ds, &a.DefaultIngress)
+	case "domains":
+		return true, decodeStructs(dec, ds, &a.Domains)
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "in_progress_deployment":
+		return true, decodeStruct(dec, ds, &a.InProgressDeployment)
+	case "last_deployment_created_at":
+		return true, decodeTime(dec, &a.LastDeploymentCreatedAt)
+	case "live_domain":
+		return true, decodeString(dec, ds, &a.LiveDomain)
+	case "live_url":
+		return true, decodeString(dec, ds, &a.LiveURL)
+	case "live_url_base":
+		return true, decodeString(dec, ds, &a.LiveURLBase)
+	case "owner_uuid":
+		return true, decodeString(dec, ds, &a.OwnerUUID)
+	case "pending_deployment":
+		return true, decodeStruct(dec, ds, &a.PendingDeployment)
+	case "project_id":
+		return true, decodeString(dec, ds, &a.ProjectID)
+	case "region":
+		return true, decodeStruct(dec, ds, &a.Region)
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "tier_slug":
+		return true, decodeString(dec, ds, &a.TierSlug)
+	case "updated_at":
+		return true, decodeTime(dec, &a.UpdatedAt)
+	case "pinned_deployment":
+		return true, decodeStruct(dec, ds, &a.PinnedDeployment)
+	case "dedicated_ips":
+		return true, decodeStructs(dec, ds, &a.DedicatedIPs)
+	case "vpc":
+		return true, decodeStruct(dec, ds, &a.VPC)
+	case "build_config":
+		return true, decodeStruct(dec, ds, &a.BuildConfig)
+	case "last_deployment_active_at":
+		return true, decodeTime(dec, &a.LastDeploymentActiveAt)
+	}
+	return false, nil
+}
+
 // AppAlert is defined by the spec schema below.
 //
 // Spec schema: `app_alert`.
@@ -350,6 +440,41 @@ type AppAlert struct {
 	SlackWebhooks []*AppAlertSlackWebhook `json:"slack_webhooks,omitempty"`
 	Phase         AppAlertPhase           `json:"phase,omitempty"`
 	Progress      *AppAlertProgress       `json:"progress,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppAlert by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppAlert) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlert) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertJSONNames[:], nil)
+}
+
+// appAlertJSONNames are the JSON names of AppAlert's fields.
+var appAlertJSONNames = [...]string{"id", "component_name", "spec", "emails", "slack_webhooks", "phase", "progress"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlert) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "component_name":
+		return true, decodeString(dec, ds, &a.ComponentName)
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "emails":
+		return true, decodeStrings(dec, ds, &a.Emails)
+	case "slack_webhooks":
+		return true, decodeStructs(dec, ds, &a.SlackWebhooks)
+	case "phase":
+		return true, decodeEnumMember(dec, &a.Phase, appAlertPhaseValues[:])
+	case "progress":
+		return true, decodeStruct(dec, ds, &a.Progress)
+	}
+	return false, nil
 }
 
 // AppAlertPhase is defined by the spec schema below.
@@ -383,6 +508,29 @@ type AppAlertProgress struct {
 	Steps []*AppAlertProgressStep `json:"steps,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppAlertProgress by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppAlertProgress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlertProgress) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertProgressJSONNames[:], nil)
+}
+
+// appAlertProgressJSONNames are the JSON names of AppAlertProgress's fields.
+var appAlertProgressJSONNames = [...]string{"steps"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlertProgress) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "steps":
+		return true, decodeStructs(dec, ds, &a.Steps)
+	}
+	return false, nil
+}
+
 // AppAlertProgressStep is defined by the spec schema below.
 //
 // Spec schema: `app_alert_progress_step`.
@@ -401,6 +549,39 @@ type AppAlertProgressStep struct {
 	Steps []*AppAlertProgressStep `json:"steps,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppAlertProgressStep by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppAlertProgressStep) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlertProgressStep) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertProgressStepJSONNames[:], nil)
+}
+
+// appAlertProgressStepJSONNames are the JSON names of AppAlertProgressStep's fields.
+var appAlertProgressStepJSONNames = [...]string{"name", "status", "started_at", "ended_at", "reason", "steps"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlertProgressStep) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "status":
+		return true, decodeEnumMember(dec, &a.Status, appAlertProgressStepStatusValues[:])
+	case "started_at":
+		return true, decodeTime(dec, &a.StartedAt)
+	case "ended_at":
+		return true, decodeTime(dec, &a.EndedAt)
+	case "reason":
+		return true, decodeStruct(dec, ds, &a.Reason)
+	case "steps":
+		return true, decodeStructs(dec, ds, &a.Steps)
+	}
+	return false, nil
+}
+
 // AppAlertProgressStepReason is defined by the spec schema below.
 //
 // Spec schema: `app_alert_progress_step_reason`.
@@ -409,6 +590,31 @@ type AppAlertProgressStepReason struct {
 	Code string `json:"code,omitempty"`
 	// The error message
 	Message string `json:"message,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppAlertProgressStepReason by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppAlertProgressStepReason) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlertProgressStepReason) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertProgressStepReasonJSONNames[:], nil)
+}
+
+// appAlertProgressStepReasonJSONNames are the JSON names of AppAlertProgressStepReason's fields.
+var appAlertProgressStepReasonJSONNames = [...]string{"code", "message"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlertProgressStepReason) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "code":
+		return true, decodeString(dec, ds, &a.Code)
+	case "message":
+		return true, decodeString(dec, ds, &a.Message)
+	}
+	return false, nil
 }
 
 // AppAlertProgressStepStatus is defined by the spec schema below.
@@ -442,6 +648,31 @@ type AppAlertSlackWebhook struct {
 	URL string `json:"url,omitempty"`
 	// Name of the Slack Webhook Channel
 	Channel string `json:"channel,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppAlertSlackWebhook by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppAlertSlackWebhook) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlertSlackWebhook) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertSlackWebhookJSONNames[:], nil)
+}
+
+// appAlertSlackWebhookJSONNames are the JSON names of AppAlertSlackWebhook's fields.
+var appAlertSlackWebhookJSONNames = [...]string{"url", "channel"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlertSlackWebhook) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "url":
+		return true, decodeString(dec, ds, &a.URL)
+	case "channel":
+		return true, decodeString(dec, ds, &a.Channel)
+	}
+	return false, nil
 }
 
 // AppAlertSpec is defined by the spec schema below.
@@ -478,8 +709,13 @@ type appAlertSpecJSON struct {
 // appAlertSpecJSONPool keeps decoding from allocating one per value.
 var appAlertSpecJSONPool = sync.Pool{New: func() any { return new(appAlertSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppAlertSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAlertSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAlertSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAlertSpecJSONPool.Get().(*appAlertSpecJSON)
 	*v = appAlertSpecJSON{appAlertSpecFields: (*appAlertSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -509,6 +745,31 @@ func (a *AppAlertSpec) appendUnknownFields(paths []string, path string) []string
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAlertSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAlertSpecJSONNames[:], &a.unknownFields)
+}
+
+// appAlertSpecJSONNames are the JSON names of AppAlertSpec's fields.
+var appAlertSpecJSONNames = [...]string{"rule", "disabled", "operator", "value", "window"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAlertSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "rule":
+		return true, decodeEnumMember(dec, &a.Rule, appAlertSpecRuleValues[:])
+	case "disabled":
+		return true, decodeBool(dec, &a.Disabled)
+	case "operator":
+		return true, decodeEnumMember(dec, &a.Operator, appAlertSpecOperatorValues[:])
+	case "value":
+		return true, json.UnmarshalDecode(dec, &a.Value)
+	case "window":
+		return true, decodeEnumMember(dec, &a.Window, appAlertSpecWindowValues[:])
+	}
+	return false, nil
 }
 
 // AppAlertSpecOperator is defined by the spec schema below.
@@ -639,8 +900,13 @@ type appAutoscalingSpecJSON struct {
 // appAutoscalingSpecJSONPool keeps decoding from allocating one per value.
 var appAutoscalingSpecJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppAutoscalingSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAutoscalingSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAutoscalingSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAutoscalingSpecJSONPool.Get().(*appAutoscalingSpecJSON)
 	*v = appAutoscalingSpecJSON{appAutoscalingSpecFields: (*appAutoscalingSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -671,6 +937,27 @@ func (a *AppAutoscalingSpec) appendUnknownFields(paths []string, path string) []
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	paths = a.Metrics.appendUnknownFields(paths, memberPath(path, "metrics"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAutoscalingSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAutoscalingSpecJSONNames[:], &a.unknownFields)
+}
+
+// appAutoscalingSpecJSONNames are the JSON names of AppAutoscalingSpec's fields.
+var appAutoscalingSpecJSONNames = [...]string{"min_instance_count", "max_instance_count", "metrics"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAutoscalingSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "min_instance_count":
+		return true, json.UnmarshalDecode(dec, &a.MinInstanceCount)
+	case "max_instance_count":
+		return true, json.UnmarshalDecode(dec, &a.MaxInstanceCount)
+	case "metrics":
+		return true, decodeStruct(dec, ds, &a.Metrics)
+	}
+	return false, nil
 }
 
 // AppAutoscalingSpecMetrics is the metrics that the component is scaled on.
@@ -707,8 +994,13 @@ type appAutoscalingSpecMetricsJSON struct {
 // appAutoscalingSpecMetricsJSONPool keeps decoding from allocating one per value.
 var appAutoscalingSpecMetricsJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsJSON) }}
 
-// UnmarshalJSONFrom decodes AppAutoscalingSpecMetrics and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetrics and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAutoscalingSpecMetrics) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAutoscalingSpecMetricsJSONPool.Get().(*appAutoscalingSpecMetricsJSON)
 	*v = appAutoscalingSpecMetricsJSON{appAutoscalingSpecMetricsFields: (*appAutoscalingSpecMetricsFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -743,6 +1035,27 @@ func (a *AppAutoscalingSpecMetrics) appendUnknownFields(paths []string, path str
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAutoscalingSpecMetrics) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAutoscalingSpecMetricsJSONNames[:], &a.unknownFields)
+}
+
+// appAutoscalingSpecMetricsJSONNames are the JSON names of AppAutoscalingSpecMetrics's fields.
+var appAutoscalingSpecMetricsJSONNames = [...]string{"cpu", "requests_per_second", "request_duration"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAutoscalingSpecMetrics) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cpu":
+		return true, decodeStruct(dec, ds, &a.CPU)
+	case "requests_per_second":
+		return true, decodeStruct(dec, ds, &a.RequestsPerSecond)
+	case "request_duration":
+		return true, decodeStruct(dec, ds, &a.RequestDuration)
+	}
+	return false, nil
+}
+
 // AppAutoscalingSpecMetricsCPU: Settings for scaling the component based on CPU
 // utilization.
 //
@@ -774,8 +1087,13 @@ type appAutoscalingSpecMetricsCPUJSON struct {
 // appAutoscalingSpecMetricsCPUJSONPool keeps decoding from allocating one per value.
 var appAutoscalingSpecMetricsCPUJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsCPUJSON) }}
 
-// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsCPU and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsCPU and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAutoscalingSpecMetricsCPU) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAutoscalingSpecMetricsCPUJSONPool.Get().(*appAutoscalingSpecMetricsCPUJSON)
 	*v = appAutoscalingSpecMetricsCPUJSON{appAutoscalingSpecMetricsCPUFields: (*appAutoscalingSpecMetricsCPUFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -805,6 +1123,23 @@ func (a *AppAutoscalingSpecMetricsCPU) appendUnknownFields(paths []string, path 
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAutoscalingSpecMetricsCPU) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAutoscalingSpecMetricsCPUJSONNames[:], &a.unknownFields)
+}
+
+// appAutoscalingSpecMetricsCPUJSONNames are the JSON names of AppAutoscalingSpecMetricsCPU's fields.
+var appAutoscalingSpecMetricsCPUJSONNames = [...]string{"percent"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAutoscalingSpecMetricsCPU) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "percent":
+		return true, json.UnmarshalDecode(dec, &a.Percent)
+	}
+	return false, nil
 }
 
 // AppAutoscalingSpecMetricsRequestDuration: Settings for scaling the component
@@ -841,8 +1176,13 @@ type appAutoscalingSpecMetricsRequestDurationJSON struct {
 // appAutoscalingSpecMetricsRequestDurationJSONPool keeps decoding from allocating one per value.
 var appAutoscalingSpecMetricsRequestDurationJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsRequestDurationJSON) }}
 
-// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestDuration and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestDuration and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAutoscalingSpecMetricsRequestDuration) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAutoscalingSpecMetricsRequestDurationJSONPool.Get().(*appAutoscalingSpecMetricsRequestDurationJSON)
 	*v = appAutoscalingSpecMetricsRequestDurationJSON{appAutoscalingSpecMetricsRequestDurationFields: (*appAutoscalingSpecMetricsRequestDurationFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -874,6 +1214,23 @@ func (a *AppAutoscalingSpecMetricsRequestDuration) appendUnknownFields(paths []s
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAutoscalingSpecMetricsRequestDuration) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAutoscalingSpecMetricsRequestDurationJSONNames[:], &a.unknownFields)
+}
+
+// appAutoscalingSpecMetricsRequestDurationJSONNames are the JSON names of AppAutoscalingSpecMetricsRequestDuration's fields.
+var appAutoscalingSpecMetricsRequestDurationJSONNames = [...]string{"p95_milliseconds"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAutoscalingSpecMetricsRequestDuration) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "p95_milliseconds":
+		return true, json.UnmarshalDecode(dec, &a.P95Milliseconds)
+	}
+	return false, nil
 }
 
 // AppAutoscalingSpecMetricsRequestsPerSecond: Settings for scaling the
@@ -910,8 +1267,13 @@ type appAutoscalingSpecMetricsRequestsPerSecondJSON struct {
 // appAutoscalingSpecMetricsRequestsPerSecondJSONPool keeps decoding from allocating one per value.
 var appAutoscalingSpecMetricsRequestsPerSecondJSONPool = sync.Pool{New: func() any { return new(appAutoscalingSpecMetricsRequestsPerSecondJSON) }}
 
-// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestsPerSecond and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppAutoscalingSpecMetricsRequestsPerSecond and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppAutoscalingSpecMetricsRequestsPerSecond) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appAutoscalingSpecMetricsRequestsPerSecondJSONPool.Get().(*appAutoscalingSpecMetricsRequestsPerSecondJSON)
 	*v = appAutoscalingSpecMetricsRequestsPerSecondJSON{appAutoscalingSpecMetricsRequestsPerSecondFields: (*appAutoscalingSpecMetricsRequestsPerSecondFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -947,6 +1309,23 @@ func (a *AppAutoscalingSpecMetricsRequestsPerSecond) appendUnknownFields(paths [
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appAutoscalingSpecMetricsRequestsPerSecondJSONNames[:], &a.unknownFields)
+}
+
+// appAutoscalingSpecMetricsRequestsPerSecondJSONNames are the JSON names of AppAutoscalingSpecMetricsRequestsPerSecond's fields.
+var appAutoscalingSpecMetricsRequestsPerSecondJSONNames = [...]string{"per_instance"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppAutoscalingSpecMetricsRequestsPerSecond) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "per_instance":
+		return true, json.UnmarshalDecode(dec, &a.PerInstance)
+	}
+	return false, nil
+}
+
 // AppBandwidthUsage: Bandwidth usage for an app.
 //
 // Spec schema: `app_metrics_bandwidth_usage_details`.
@@ -955,6 +1334,31 @@ type AppBandwidthUsage struct {
 	AppID string `json:"app_id,omitempty"`
 	// The used bandwidth amount in bytes.
 	BandwidthBytes string `json:"bandwidth_bytes,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppBandwidthUsage by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppBandwidthUsage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppBandwidthUsage) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appBandwidthUsageJSONNames[:], nil)
+}
+
+// appBandwidthUsageJSONNames are the JSON names of AppBandwidthUsage's fields.
+var appBandwidthUsageJSONNames = [...]string{"app_id", "bandwidth_bytes"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppBandwidthUsage) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "app_id":
+		return true, decodeString(dec, ds, &a.AppID)
+	case "bandwidth_bytes":
+		return true, decodeString(dec, ds, &a.BandwidthBytes)
+	}
+	return false, nil
 }
 
 // AppBitbucketSourceSpec is defined by the spec schema below.
@@ -991,8 +1395,13 @@ type appBitbucketSourceSpecJSON struct {
 // appBitbucketSourceSpecJSONPool keeps decoding from allocating one per value.
 var appBitbucketSourceSpecJSONPool = sync.Pool{New: func() any { return new(appBitbucketSourceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppBitbucketSourceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppBitbucketSourceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppBitbucketSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appBitbucketSourceSpecJSONPool.Get().(*appBitbucketSourceSpecJSON)
 	*v = appBitbucketSourceSpecJSON{appBitbucketSourceSpecFields: (*appBitbucketSourceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -1024,6 +1433,27 @@ func (a *AppBitbucketSourceSpec) appendUnknownFields(paths []string, path string
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppBitbucketSourceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appBitbucketSourceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appBitbucketSourceSpecJSONNames are the JSON names of AppBitbucketSourceSpec's fields.
+var appBitbucketSourceSpecJSONNames = [...]string{"branch", "deploy_on_push", "repo"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppBitbucketSourceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "branch":
+		return true, decodeString(dec, ds, &a.Branch)
+	case "deploy_on_push":
+		return true, decodeBool(dec, &a.DeployOnPush)
+	case "repo":
+		return true, decodeString(dec, ds, &a.Repo)
+	}
+	return false, nil
+}
+
 // AppBuildConfig: Build settings the platform applies to the whole app.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -1035,6 +1465,29 @@ type AppBuildConfig struct {
 	CNBVersioning *AppBuildConfigCNBVersioning `json:"cnb_versioning,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppBuildConfig by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppBuildConfig) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppBuildConfig) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appBuildConfigJSONNames[:], nil)
+}
+
+// appBuildConfigJSONNames are the JSON names of AppBuildConfig's fields.
+var appBuildConfigJSONNames = [...]string{"cnb_versioning"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppBuildConfig) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cnb_versioning":
+		return true, decodeStruct(dec, ds, &a.CNBVersioning)
+	}
+	return false, nil
+}
+
 // AppBuildConfigCNBVersioning: Versions of the Cloud Native Buildpacks stack
 // and buildpacks used by the app.
 //
@@ -1044,6 +1497,31 @@ type AppBuildConfigCNBVersioning struct {
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
 	// ID of the buildpack stack version.
 	StackID string `json:"stack_id,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppBuildConfigCNBVersioning by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppBuildConfigCNBVersioning) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppBuildConfigCNBVersioning) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appBuildConfigCNBVersioningJSONNames[:], nil)
+}
+
+// appBuildConfigCNBVersioningJSONNames are the JSON names of AppBuildConfigCNBVersioning's fields.
+var appBuildConfigCNBVersioningJSONNames = [...]string{"buildpacks", "stack_id"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppBuildConfigCNBVersioning) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &a.Buildpacks)
+	case "stack_id":
+		return true, decodeString(dec, ds, &a.StackID)
+	}
+	return false, nil
 }
 
 // AppBuildpack is a Cloud Native Buildpack used to build a component.
@@ -1066,6 +1544,41 @@ type AppBuildpack struct {
 	Description []string `json:"description,omitempty"`
 	// Link to the buildpack's documentation.
 	DocsLink string `json:"docs_link,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppBuildpack by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppBuildpack) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppBuildpack) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appBuildpackJSONNames[:], nil)
+}
+
+// appBuildpackJSONNames are the JSON names of AppBuildpack's fields.
+var appBuildpackJSONNames = [...]string{"id", "version", "major_version", "latest", "name", "description", "docs_link"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppBuildpack) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "version":
+		return true, decodeString(dec, ds, &a.Version)
+	case "major_version":
+		return true, json.UnmarshalDecode(dec, &a.MajorVersion)
+	case "latest":
+		return true, decodeBool(dec, &a.Latest)
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "description":
+		return true, decodeStrings(dec, ds, &a.Description)
+	case "docs_link":
+		return true, decodeString(dec, ds, &a.DocsLink)
+	}
+	return false, nil
 }
 
 // AppCORSPolicy is defined by the spec schema below.
@@ -1114,8 +1627,13 @@ type appCORSPolicyJSON struct {
 // appCORSPolicyJSONPool keeps decoding from allocating one per value.
 var appCORSPolicyJSONPool = sync.Pool{New: func() any { return new(appCORSPolicyJSON) }}
 
-// UnmarshalJSONFrom decodes AppCORSPolicy and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppCORSPolicy and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppCORSPolicy) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appCORSPolicyJSONPool.Get().(*appCORSPolicyJSON)
 	*v = appCORSPolicyJSON{appCORSPolicyFields: (*appCORSPolicyFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -1150,6 +1668,33 @@ func (a *AppCORSPolicy) appendUnknownFields(paths []string, path string) []strin
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppCORSPolicy) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appCORSPolicyJSONNames[:], &a.unknownFields)
+}
+
+// appCORSPolicyJSONNames are the JSON names of AppCORSPolicy's fields.
+var appCORSPolicyJSONNames = [...]string{"allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age", "allow_credentials"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppCORSPolicy) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "allow_origins":
+		return true, decodeStructs(dec, ds, &a.AllowOrigins)
+	case "allow_methods":
+		return true, decodeStrings(dec, ds, &a.AllowMethods)
+	case "allow_headers":
+		return true, decodeStrings(dec, ds, &a.AllowHeaders)
+	case "expose_headers":
+		return true, decodeStrings(dec, ds, &a.ExposeHeaders)
+	case "max_age":
+		return true, decodeString(dec, ds, &a.MaxAge)
+	case "allow_credentials":
+		return true, decodeBool(dec, &a.AllowCredentials)
+	}
+	return false, nil
+}
+
 // AppComponentHealth is defined by the spec schema below.
 //
 // Spec schema: `app_component_health`.
@@ -1160,6 +1705,39 @@ type AppComponentHealth struct {
 	ReplicasDesired    int64                   `json:"replicas_desired,omitempty"`
 	ReplicasReady      int64                   `json:"replicas_ready,omitempty"`
 	State              AppComponentHealthState `json:"state,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppComponentHealth by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppComponentHealth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppComponentHealth) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appComponentHealthJSONNames[:], nil)
+}
+
+// appComponentHealthJSONNames are the JSON names of AppComponentHealth's fields.
+var appComponentHealthJSONNames = [...]string{"name", "cpu_usage_percent", "memory_usage_percent", "replicas_desired", "replicas_ready", "state"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppComponentHealth) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "cpu_usage_percent":
+		return true, json.UnmarshalDecode(dec, &a.CPUUsagePercent)
+	case "memory_usage_percent":
+		return true, json.UnmarshalDecode(dec, &a.MemoryUsagePercent)
+	case "replicas_desired":
+		return true, json.UnmarshalDecode(dec, &a.ReplicasDesired)
+	case "replicas_ready":
+		return true, json.UnmarshalDecode(dec, &a.ReplicasReady)
+	case "state":
+		return true, decodeEnumMember(dec, &a.State, appComponentHealthStateValues[:])
+	}
+	return false, nil
 }
 
 // AppComponentHealthState is defined by the spec schema below.
@@ -1200,6 +1778,33 @@ type AppComponentScaleChange struct {
 	TriggeringMetric string `json:"triggering_metric,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppComponentScaleChange by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppComponentScaleChange) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppComponentScaleChange) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appComponentScaleChangeJSONNames[:], nil)
+}
+
+// appComponentScaleChangeJSONNames are the JSON names of AppComponentScaleChange's fields.
+var appComponentScaleChangeJSONNames = [...]string{"from", "to", "triggering_metric"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppComponentScaleChange) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "from":
+		return true, json.UnmarshalDecode(dec, &a.From)
+	case "to":
+		return true, json.UnmarshalDecode(dec, &a.To)
+	case "triggering_metric":
+		return true, decodeString(dec, ds, &a.TriggeringMetric)
+	}
+	return false, nil
+}
+
 // AppCreateRequest is the request body of apps_create.
 //
 // Spec schema: `apps_create_app_request`.
@@ -1211,6 +1816,31 @@ type AppCreateRequest struct {
 	//
 	// Requires `project:assign_resource` scope.
 	ProjectID string `json:"project_id,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppCreateRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppCreateRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppCreateRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appCreateRequestJSONNames[:], nil)
+}
+
+// appCreateRequestJSONNames are the JSON names of AppCreateRequest's fields.
+var appCreateRequestJSONNames = [...]string{"spec", "project_id"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppCreateRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "project_id":
+		return true, decodeString(dec, ds, &a.ProjectID)
+	}
+	return false, nil
 }
 
 // AppDatabaseConnectionDetails is defined by the spec schema below.
@@ -1233,6 +1863,45 @@ type AppDatabaseConnectionDetails struct {
 	Pools         []*AppDatabaseConnectionPool `json:"pools,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDatabaseConnectionDetails by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDatabaseConnectionDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDatabaseConnectionDetails) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDatabaseConnectionDetailsJSONNames[:], nil)
+}
+
+// appDatabaseConnectionDetailsJSONNames are the JSON names of AppDatabaseConnectionDetails's fields.
+var appDatabaseConnectionDetailsJSONNames = [...]string{"host", "port", "username", "password", "database_name", "ssl_mode", "database_url", "component_name", "pools"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDatabaseConnectionDetails) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "host":
+		return true, decodeString(dec, ds, &a.Host)
+	case "port":
+		return true, json.UnmarshalDecode(dec, &a.Port)
+	case "username":
+		return true, decodeString(dec, ds, &a.Username)
+	case "password":
+		return true, decodeString(dec, ds, &a.Password)
+	case "database_name":
+		return true, decodeString(dec, ds, &a.DatabaseName)
+	case "ssl_mode":
+		return true, decodeString(dec, ds, &a.SSLMode)
+	case "database_url":
+		return true, decodeString(dec, ds, &a.DatabaseURL)
+	case "component_name":
+		return true, decodeString(dec, ds, &a.ComponentName)
+	case "pools":
+		return true, decodeStructs(dec, ds, &a.Pools)
+	}
+	return false, nil
+}
+
 // AppDatabaseConnectionPool is defined by the spec schema below.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -1248,6 +1917,43 @@ type AppDatabaseConnectionPool struct {
 	DatabaseName string `json:"database_name,omitempty"`
 	SSLMode      string `json:"ssl_mode,omitempty"`
 	DatabaseURL  string `json:"database_url,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDatabaseConnectionPool by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDatabaseConnectionPool) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDatabaseConnectionPool) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDatabaseConnectionPoolJSONNames[:], nil)
+}
+
+// appDatabaseConnectionPoolJSONNames are the JSON names of AppDatabaseConnectionPool's fields.
+var appDatabaseConnectionPoolJSONNames = [...]string{"pool_name", "host", "port", "username", "password", "database_name", "ssl_mode", "database_url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDatabaseConnectionPool) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "pool_name":
+		return true, decodeString(dec, ds, &a.PoolName)
+	case "host":
+		return true, decodeString(dec, ds, &a.Host)
+	case "port":
+		return true, json.UnmarshalDecode(dec, &a.Port)
+	case "username":
+		return true, decodeString(dec, ds, &a.Username)
+	case "password":
+		return true, decodeString(dec, ds, &a.Password)
+	case "database_name":
+		return true, decodeString(dec, ds, &a.DatabaseName)
+	case "ssl_mode":
+		return true, decodeString(dec, ds, &a.SSLMode)
+	case "database_url":
+		return true, decodeString(dec, ds, &a.DatabaseURL)
+	}
+	return false, nil
 }
 
 // AppDatabaseSpec is defined by the spec schema below.
@@ -1316,8 +2022,13 @@ type appDatabaseSpecJSON struct {
 // appDatabaseSpecJSONPool keeps decoding from allocating one per value.
 var appDatabaseSpecJSONPool = sync.Pool{New: func() any { return new(appDatabaseSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppDatabaseSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppDatabaseSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppDatabaseSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appDatabaseSpecJSONPool.Get().(*appDatabaseSpecJSON)
 	*v = appDatabaseSpecJSON{appDatabaseSpecFields: (*appDatabaseSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -1347,6 +2058,39 @@ func (a *AppDatabaseSpec) appendUnknownFields(paths []string, path string) []str
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDatabaseSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDatabaseSpecJSONNames[:], &a.unknownFields)
+}
+
+// appDatabaseSpecJSONNames are the JSON names of AppDatabaseSpec's fields.
+var appDatabaseSpecJSONNames = [...]string{"cluster_name", "db_name", "db_user", "engine", "name", "production", "version", "size", "num_nodes"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDatabaseSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cluster_name":
+		return true, decodeString(dec, ds, &a.ClusterName)
+	case "db_name":
+		return true, decodeString(dec, ds, &a.DBName)
+	case "db_user":
+		return true, decodeString(dec, ds, &a.DBUser)
+	case "engine":
+		return true, decodeEnumMember(dec, &a.Engine, appDatabaseSpecEngineValues[:])
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "production":
+		return true, decodeBool(dec, &a.Production)
+	case "version":
+		return true, decodeString(dec, ds, &a.Version)
+	case "size":
+		return true, decodeString(dec, ds, &a.Size)
+	case "num_nodes":
+		return true, json.UnmarshalDecode(dec, &a.NumNodes)
+	}
+	return false, nil
 }
 
 // AppDatabaseSpecEngine is defined by the spec schema below.
@@ -1397,6 +2141,29 @@ type AppDatabaseTrustedSourcesRequest struct {
 	// omitempty, so a plain bool could not send false (turn trusted sources
 	// off).
 	Enable *bool `json:"enable,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDatabaseTrustedSourcesRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDatabaseTrustedSourcesRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDatabaseTrustedSourcesRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDatabaseTrustedSourcesRequestJSONNames[:], nil)
+}
+
+// appDatabaseTrustedSourcesRequestJSONNames are the JSON names of AppDatabaseTrustedSourcesRequest's fields.
+var appDatabaseTrustedSourcesRequestJSONNames = [...]string{"enable"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDatabaseTrustedSourcesRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "enable":
+		return true, json.UnmarshalDecode(dec, &a.Enable)
+	}
+	return false, nil
 }
 
 // AppDatabaseTrustedSourcesResponse is the response body of
@@ -1456,6 +2223,33 @@ type AppDedicatedIP struct {
 	Status AppDedicatedIPStatus `json:"status,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDedicatedIP by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDedicatedIP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDedicatedIP) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDedicatedIPJSONNames[:], nil)
+}
+
+// appDedicatedIPJSONNames are the JSON names of AppDedicatedIP's fields.
+var appDedicatedIPJSONNames = [...]string{"ip", "id", "status"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDedicatedIP) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "ip":
+		return true, decodeString(dec, ds, &a.IP)
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "status":
+		return true, decodeEnumMember(dec, &a.Status, appDedicatedIPStatusValues[:])
+	}
+	return false, nil
+}
+
 // AppDedicatedIPStatus is the status of the dedicated egress IP.
 //
 // Values the API adds later decode too; they are just strings.
@@ -1486,6 +2280,29 @@ type AppDeleteResponse struct {
 	ID string `json:"id,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDeleteResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDeleteResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDeleteResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDeleteResponseJSONNames[:], nil)
+}
+
+// appDeleteResponseJSONNames are the JSON names of AppDeleteResponse's fields.
+var appDeleteResponseJSONNames = [...]string{"id"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDeleteResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	}
+	return false, nil
+}
+
 // AppDeployTemplate is defined by the spec schema below.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo DeployTemplate).
@@ -1494,6 +2311,29 @@ type AppDeleteResponse struct {
 type AppDeployTemplate struct {
 	// The desired configuration of an application.
 	Spec *AppSpec `json:"spec,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDeployTemplate by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDeployTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDeployTemplate) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDeployTemplateJSONNames[:], nil)
+}
+
+// appDeployTemplateJSONNames are the JSON names of AppDeployTemplate's fields.
+var appDeployTemplateJSONNames = [...]string{"spec"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDeployTemplate) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	}
+	return false, nil
 }
 
 // AppDetectComponent is defined by the spec schema below.
@@ -1520,6 +2360,49 @@ type AppDetectComponent struct {
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDetectComponent by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectComponent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectComponent) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectComponentJSONNames[:], nil)
+}
+
+// appDetectComponentJSONNames are the JSON names of AppDetectComponent's fields.
+var appDetectComponentJSONNames = [...]string{"strategy", "types", "dockerfiles", "build_command", "run_command", "environment_slug", "http_ports", "env_vars", "serverless_packages", "source_dir", "buildpacks"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectComponent) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "strategy":
+		return true, decodeEnumMember(dec, &a.Strategy, appDetectStrategyValues[:])
+	case "types":
+		return true, decodeStrings(dec, ds, &a.Types)
+	case "dockerfiles":
+		return true, decodeStrings(dec, ds, &a.Dockerfiles)
+	case "build_command":
+		return true, decodeString(dec, ds, &a.BuildCommand)
+	case "run_command":
+		return true, decodeString(dec, ds, &a.RunCommand)
+	case "environment_slug":
+		return true, decodeString(dec, ds, &a.EnvironmentSlug)
+	case "http_ports":
+		return true, json.UnmarshalDecode(dec, &a.HTTPPorts)
+	case "env_vars":
+		return true, decodeStructs(dec, ds, &a.EnvVars)
+	case "serverless_packages":
+		return true, decodeStructs(dec, ds, &a.ServerlessPackages)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &a.Buildpacks)
+	}
+	return false, nil
+}
+
 // AppDetectRequest: Exactly one source (`git`, `github`, `gitlab` or
 // `bitbucket`) is expected.
 //
@@ -1535,6 +2418,39 @@ type AppDetectRequest struct {
 	CommitSHA string `json:"commit_sha,omitempty"`
 	// Working directory (within the repository) for detection.
 	SourceDir string `json:"source_dir,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDetectRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectRequestJSONNames[:], nil)
+}
+
+// appDetectRequestJSONNames are the JSON names of AppDetectRequest's fields.
+var appDetectRequestJSONNames = [...]string{"git", "github", "gitlab", "bitbucket", "commit_sha", "source_dir"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "commit_sha":
+		return true, decodeString(dec, ds, &a.CommitSHA)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	}
+	return false, nil
 }
 
 // AppDetectResponse is the response body of apps_detect.
@@ -1556,6 +2472,39 @@ type AppDetectResponse struct {
 	Pending bool `json:"pending,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDetectResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectResponseJSONNames[:], nil)
+}
+
+// appDetectResponseJSONNames are the JSON names of AppDetectResponse's fields.
+var appDetectResponseJSONNames = [...]string{"components", "template", "template_found", "template_valid", "template_error", "pending"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "components":
+		return true, decodeStructs(dec, ds, &a.Components)
+	case "template":
+		return true, decodeStruct(dec, ds, &a.Template)
+	case "template_found":
+		return true, decodeBool(dec, &a.TemplateFound)
+	case "template_valid":
+		return true, decodeBool(dec, &a.TemplateValid)
+	case "template_error":
+		return true, decodeString(dec, ds, &a.TemplateError)
+	case "pending":
+		return true, decodeBool(dec, &a.Pending)
+	}
+	return false, nil
+}
+
 // AppDetectServerlessFunction is defined by the spec schema below.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -1567,6 +2516,35 @@ type AppDetectServerlessFunction struct {
 	Package string                             `json:"package,omitempty"`
 	Runtime string                             `json:"runtime,omitempty"`
 	Limits  *AppDetectServerlessFunctionLimits `json:"limits,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDetectServerlessFunction by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectServerlessFunction) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectServerlessFunction) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectServerlessFunctionJSONNames[:], nil)
+}
+
+// appDetectServerlessFunctionJSONNames are the JSON names of AppDetectServerlessFunction's fields.
+var appDetectServerlessFunctionJSONNames = [...]string{"name", "package", "runtime", "limits"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectServerlessFunction) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "package":
+		return true, decodeString(dec, ds, &a.Package)
+	case "runtime":
+		return true, decodeString(dec, ds, &a.Runtime)
+	case "limits":
+		return true, decodeStruct(dec, ds, &a.Limits)
+	}
+	return false, nil
 }
 
 // AppDetectServerlessFunctionLimits is defined by the spec schema below.
@@ -1584,6 +2562,33 @@ type AppDetectServerlessFunctionLimits struct {
 	Logs string `json:"logs,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDetectServerlessFunctionLimits by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectServerlessFunctionLimits) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectServerlessFunctionLimits) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectServerlessFunctionLimitsJSONNames[:], nil)
+}
+
+// appDetectServerlessFunctionLimitsJSONNames are the JSON names of AppDetectServerlessFunctionLimits's fields.
+var appDetectServerlessFunctionLimitsJSONNames = [...]string{"timeout", "memory", "logs"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectServerlessFunctionLimits) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "timeout":
+		return true, decodeString(dec, ds, &a.Timeout)
+	case "memory":
+		return true, decodeString(dec, ds, &a.Memory)
+	case "logs":
+		return true, decodeString(dec, ds, &a.Logs)
+	}
+	return false, nil
+}
+
 // AppDetectServerlessPackage is defined by the spec schema below.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -1593,6 +2598,31 @@ type AppDetectServerlessFunctionLimits struct {
 type AppDetectServerlessPackage struct {
 	Name      string                         `json:"name,omitempty"`
 	Functions []*AppDetectServerlessFunction `json:"functions,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDetectServerlessPackage by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDetectServerlessPackage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDetectServerlessPackage) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDetectServerlessPackageJSONNames[:], nil)
+}
+
+// appDetectServerlessPackageJSONNames are the JSON names of AppDetectServerlessPackage's fields.
+var appDetectServerlessPackageJSONNames = [...]string{"name", "functions"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDetectServerlessPackage) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "functions":
+		return true, decodeStructs(dec, ds, &a.Functions)
+	}
+	return false, nil
 }
 
 // AppDetectStrategy is defined by the spec schema below.
@@ -1642,6 +2672,43 @@ type AppDomain struct {
 	Validation *AppDomainValidation `json:"validation,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDomain by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDomain) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomain) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainJSONNames[:], nil)
+}
+
+// appDomainJSONNames are the JSON names of AppDomain's fields.
+var appDomainJSONNames = [...]string{"id", "phase", "progress", "spec", "validations", "rotate_validation_records", "certificate_expires_at", "validation"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomain) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "phase":
+		return true, decodeEnumMember(dec, &a.Phase, appDomainPhaseValues[:])
+	case "progress":
+		return true, decodeStruct(dec, ds, &a.Progress)
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "validations":
+		return true, decodeStructs(dec, ds, &a.Validations)
+	case "rotate_validation_records":
+		return true, decodeBool(dec, &a.RotateValidationRecords)
+	case "certificate_expires_at":
+		return true, decodeTime(dec, &a.CertificateExpiresAt)
+	case "validation":
+		return true, decodeStruct(dec, ds, &a.Validation)
+	}
+	return false, nil
+}
+
 // AppDomainPhase is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -1676,6 +2743,29 @@ type AppDomainProgress struct {
 	Steps []*AppDomainProgressStep `json:"steps,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDomainProgress by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDomainProgress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomainProgress) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainProgressJSONNames[:], nil)
+}
+
+// appDomainProgressJSONNames are the JSON names of AppDomainProgress's fields.
+var appDomainProgressJSONNames = [...]string{"steps"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomainProgress) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "steps":
+		return true, decodeStructs(dec, ds, &a.Steps)
+	}
+	return false, nil
+}
+
 // AppDomainProgressStep is a step of configuring a domain.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go (the spec types
@@ -1696,6 +2786,39 @@ type AppDomainProgressStep struct {
 	Reason *AppDomainProgressStepReason `json:"reason,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDomainProgressStep by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDomainProgressStep) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomainProgressStep) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainProgressStepJSONNames[:], nil)
+}
+
+// appDomainProgressStepJSONNames are the JSON names of AppDomainProgressStep's fields.
+var appDomainProgressStepJSONNames = [...]string{"name", "status", "steps", "started_at", "ended_at", "reason"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomainProgressStep) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "status":
+		return true, decodeEnumMember(dec, &a.Status, appDomainProgressStepStatusValues[:])
+	case "steps":
+		return true, decodeStructs(dec, ds, &a.Steps)
+	case "started_at":
+		return true, decodeTime(dec, &a.StartedAt)
+	case "ended_at":
+		return true, decodeTime(dec, &a.EndedAt)
+	case "reason":
+		return true, decodeStruct(dec, ds, &a.Reason)
+	}
+	return false, nil
+}
+
 // AppDomainProgressStepReason: Why a domain configuration step failed.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -1706,6 +2829,31 @@ type AppDomainProgressStepReason struct {
 	Code string `json:"code,omitempty"`
 	// Error message.
 	Message string `json:"message,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppDomainProgressStepReason by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDomainProgressStepReason) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomainProgressStepReason) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainProgressStepReasonJSONNames[:], nil)
+}
+
+// appDomainProgressStepReasonJSONNames are the JSON names of AppDomainProgressStepReason's fields.
+var appDomainProgressStepReasonJSONNames = [...]string{"code", "message"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomainProgressStepReason) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "code":
+		return true, decodeString(dec, ds, &a.Code)
+	case "message":
+		return true, decodeString(dec, ds, &a.Message)
+	}
+	return false, nil
 }
 
 // AppDomainProgressStepStatus is defined by the spec schema below.
@@ -1791,8 +2939,13 @@ type appDomainSpecJSON struct {
 // appDomainSpecJSONPool keeps decoding from allocating one per value.
 var appDomainSpecJSONPool = sync.Pool{New: func() any { return new(appDomainSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppDomainSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppDomainSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppDomainSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appDomainSpecJSONPool.Get().(*appDomainSpecJSON)
 	*v = appDomainSpecJSON{appDomainSpecFields: (*appDomainSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -1822,6 +2975,33 @@ func (a *AppDomainSpec) appendUnknownFields(paths []string, path string) []strin
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomainSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainSpecJSONNames[:], &a.unknownFields)
+}
+
+// appDomainSpecJSONNames are the JSON names of AppDomainSpec's fields.
+var appDomainSpecJSONNames = [...]string{"domain", "type", "wildcard", "zone", "minimum_tls_version", "certificate"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomainSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "domain":
+		return true, decodeString(dec, ds, &a.Domain)
+	case "type":
+		return true, decodeEnumMember(dec, &a.Type, appDomainSpecTypeValues[:])
+	case "wildcard":
+		return true, decodeBool(dec, &a.Wildcard)
+	case "zone":
+		return true, decodeString(dec, ds, &a.Zone)
+	case "minimum_tls_version":
+		return true, decodeEnumMember(dec, &a.MinimumTLSVersion, tlsVersionValues[:])
+	case "certificate":
+		return true, decodeString(dec, ds, &a.Certificate)
+	}
+	return false, nil
 }
 
 // AppDomainSpecType is defined by the spec schema below.
@@ -1862,6 +3042,31 @@ type AppDomainValidation struct {
 	TXTValue string `json:"txt_value,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppDomainValidation by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppDomainValidation) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppDomainValidation) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appDomainValidationJSONNames[:], nil)
+}
+
+// appDomainValidationJSONNames are the JSON names of AppDomainValidation's fields.
+var appDomainValidationJSONNames = [...]string{"txt_name", "txt_value"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppDomainValidation) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "txt_name":
+		return true, decodeString(dec, ds, &a.TXTName)
+	case "txt_value":
+		return true, decodeString(dec, ds, &a.TXTValue)
+	}
+	return false, nil
+}
+
 // AppEgressSpec: Specification for app egress configurations.
 //
 // Spec schema: `app_egress_spec`.
@@ -1891,8 +3096,13 @@ type appEgressSpecJSON struct {
 // appEgressSpecJSONPool keeps decoding from allocating one per value.
 var appEgressSpecJSONPool = sync.Pool{New: func() any { return new(appEgressSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppEgressSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppEgressSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppEgressSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appEgressSpecJSONPool.Get().(*appEgressSpecJSON)
 	*v = appEgressSpecJSON{appEgressSpecFields: (*appEgressSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -1922,6 +3132,23 @@ func (a *AppEgressSpec) appendUnknownFields(paths []string, path string) []strin
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppEgressSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appEgressSpecJSONNames[:], &a.unknownFields)
+}
+
+// appEgressSpecJSONNames are the JSON names of AppEgressSpec's fields.
+var appEgressSpecJSONNames = [...]string{"type"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppEgressSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "type":
+		return true, decodeEnumMember(dec, &a.Type, appEgressTypeValues[:])
+	}
+	return false, nil
 }
 
 // AppEgressType is the app egress type.
@@ -1964,6 +3191,39 @@ type AppEvent struct {
 	Autoscaling *AppEventAutoscaling `json:"autoscaling,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppEvent by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppEvent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppEvent) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appEventJSONNames[:], nil)
+}
+
+// appEventJSONNames are the JSON names of AppEvent's fields.
+var appEventJSONNames = [...]string{"id", "type", "created_at", "deployment_id", "deployment", "autoscaling"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppEvent) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "type":
+		return true, decodeEnumMember(dec, &a.Type, appEventTypeValues[:])
+	case "created_at":
+		return true, decodeTime(dec, &a.CreatedAt)
+	case "deployment_id":
+		return true, decodeString(dec, ds, &a.DeploymentID)
+	case "deployment":
+		return true, decodeStruct(dec, ds, &a.Deployment)
+	case "autoscaling":
+		return true, decodeStruct(dec, ds, &a.Autoscaling)
+	}
+	return false, nil
+}
+
 // AppEventAutoscaling: Autoscaling event details. Only present for autoscaling
 // events.
 //
@@ -1973,6 +3233,31 @@ type AppEventAutoscaling struct {
 	Phase AppEventAutoscalingPhase `json:"phase,omitempty"`
 	// Map of component names to their scale changes
 	Components map[string]AppComponentScaleChange `json:"components,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppEventAutoscaling by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppEventAutoscaling) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppEventAutoscaling) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appEventAutoscalingJSONNames[:], nil)
+}
+
+// appEventAutoscalingJSONNames are the JSON names of AppEventAutoscaling's fields.
+var appEventAutoscalingJSONNames = [...]string{"phase", "components"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppEventAutoscaling) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "phase":
+		return true, decodeEnumMember(dec, &a.Phase, appEventAutoscalingPhaseValues[:])
+	case "components":
+		return true, json.UnmarshalDecode(dec, &a.Components)
+	}
+	return false, nil
 }
 
 // AppEventAutoscalingPhase is the current phase of the autoscaling event.
@@ -2030,12 +3315,60 @@ type AppExec struct {
 	URL string `json:"url,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppExec by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppExec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppExec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appExecJSONNames[:], nil)
+}
+
+// appExecJSONNames are the JSON names of AppExec's fields.
+var appExecJSONNames = [...]string{"url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppExec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "url":
+		return true, decodeString(dec, ds, &a.URL)
+	}
+	return false, nil
+}
+
 // AppFunctionsComponentHealth is defined by the spec schema below.
 //
 // Spec schema: `app_functions_component_health`.
 type AppFunctionsComponentHealth struct {
 	Name                            string                               `json:"name,omitempty"`
 	FunctionsComponentHealthMetrics []*AppFunctionsComponentHealthMetric `json:"functions_component_health_metrics,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppFunctionsComponentHealth by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppFunctionsComponentHealth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppFunctionsComponentHealth) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appFunctionsComponentHealthJSONNames[:], nil)
+}
+
+// appFunctionsComponentHealthJSONNames are the JSON names of AppFunctionsComponentHealth's fields.
+var appFunctionsComponentHealthJSONNames = [...]string{"name", "functions_component_health_metrics"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppFunctionsComponentHealth) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "functions_component_health_metrics":
+		return true, decodeStructs(dec, ds, &a.FunctionsComponentHealthMetrics)
+	}
+	return false, nil
 }
 
 // AppFunctionsComponentHealthMetric is defined by the spec schema below.
@@ -2046,6 +3379,33 @@ type AppFunctionsComponentHealthMetric struct {
 	MetricLabel string  `json:"metric_label,omitempty"`
 	MetricValue float64 `json:"metric_value,omitempty"`
 	TimeWindow  string  `json:"time_window,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppFunctionsComponentHealthMetric by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppFunctionsComponentHealthMetric) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppFunctionsComponentHealthMetric) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appFunctionsComponentHealthMetricJSONNames[:], nil)
+}
+
+// appFunctionsComponentHealthMetricJSONNames are the JSON names of AppFunctionsComponentHealthMetric's fields.
+var appFunctionsComponentHealthMetricJSONNames = [...]string{"metric_label", "metric_value", "time_window"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppFunctionsComponentHealthMetric) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "metric_label":
+		return true, decodeString(dec, ds, &a.MetricLabel)
+	case "metric_value":
+		return true, json.UnmarshalDecode(dec, &a.MetricValue)
+	case "time_window":
+		return true, decodeString(dec, ds, &a.TimeWindow)
+	}
+	return false, nil
 }
 
 // AppFunctionsSpec is defined by the spec schema below.
@@ -2099,8 +3459,13 @@ type appFunctionsSpecJSON struct {
 // appFunctionsSpecJSONPool keeps decoding from allocating one per value.
 var appFunctionsSpecJSONPool = sync.Pool{New: func() any { return new(appFunctionsSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppFunctionsSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppFunctionsSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppFunctionsSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appFunctionsSpecJSONPool.Get().(*appFunctionsSpecJSON)
 	*v = appFunctionsSpecJSON{appFunctionsSpecFields: (*appFunctionsSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2149,6 +3514,43 @@ func (a *AppFunctionsSpec) appendUnknownFields(paths []string, path string) []st
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppFunctionsSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appFunctionsSpecJSONNames[:], &a.unknownFields)
+}
+
+// appFunctionsSpecJSONNames are the JSON names of AppFunctionsSpec's fields.
+var appFunctionsSpecJSONNames = [...]string{"cors", "routes", "name", "source_dir", "alerts", "envs", "git", "github", "gitlab", "bitbucket", "log_destinations"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppFunctionsSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cors":
+		return true, decodeStruct(dec, ds, &a.CORS)
+	case "routes":
+		return true, decodeStructs(dec, ds, &a.Routes)
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "alerts":
+		return true, decodeStructs(dec, ds, &a.Alerts)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "log_destinations":
+		return true, decodeStructs(dec, ds, &a.LogDestinations)
+	}
+	return false, nil
+}
+
 // AppGitHubSourceSpec is defined by the spec schema below.
 //
 // Spec schema: `apps_github_source_spec`.
@@ -2183,8 +3585,13 @@ type appGitHubSourceSpecJSON struct {
 // appGitHubSourceSpecJSONPool keeps decoding from allocating one per value.
 var appGitHubSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitHubSourceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppGitHubSourceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppGitHubSourceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppGitHubSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appGitHubSourceSpecJSONPool.Get().(*appGitHubSourceSpecJSON)
 	*v = appGitHubSourceSpecJSON{appGitHubSourceSpecFields: (*appGitHubSourceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2214,6 +3621,27 @@ func (a *AppGitHubSourceSpec) appendUnknownFields(paths []string, path string) [
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppGitHubSourceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appGitHubSourceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appGitHubSourceSpecJSONNames are the JSON names of AppGitHubSourceSpec's fields.
+var appGitHubSourceSpecJSONNames = [...]string{"branch", "deploy_on_push", "repo"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppGitHubSourceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "branch":
+		return true, decodeString(dec, ds, &a.Branch)
+	case "deploy_on_push":
+		return true, decodeBool(dec, &a.DeployOnPush)
+	case "repo":
+		return true, decodeString(dec, ds, &a.Repo)
+	}
+	return false, nil
 }
 
 // AppGitLabSourceSpec is defined by the spec schema below.
@@ -2250,8 +3678,13 @@ type appGitLabSourceSpecJSON struct {
 // appGitLabSourceSpecJSONPool keeps decoding from allocating one per value.
 var appGitLabSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitLabSourceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppGitLabSourceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppGitLabSourceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppGitLabSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appGitLabSourceSpecJSONPool.Get().(*appGitLabSourceSpecJSON)
 	*v = appGitLabSourceSpecJSON{appGitLabSourceSpecFields: (*appGitLabSourceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2281,6 +3714,27 @@ func (a *AppGitLabSourceSpec) appendUnknownFields(paths []string, path string) [
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppGitLabSourceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appGitLabSourceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appGitLabSourceSpecJSONNames are the JSON names of AppGitLabSourceSpec's fields.
+var appGitLabSourceSpecJSONNames = [...]string{"branch", "deploy_on_push", "repo"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppGitLabSourceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "branch":
+		return true, decodeString(dec, ds, &a.Branch)
+	case "deploy_on_push":
+		return true, decodeBool(dec, &a.DeployOnPush)
+	case "repo":
+		return true, decodeString(dec, ds, &a.Repo)
+	}
+	return false, nil
 }
 
 // AppGitSourceSpec is defined by the spec schema below.
@@ -2315,8 +3769,13 @@ type appGitSourceSpecJSON struct {
 // appGitSourceSpecJSONPool keeps decoding from allocating one per value.
 var appGitSourceSpecJSONPool = sync.Pool{New: func() any { return new(appGitSourceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppGitSourceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppGitSourceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppGitSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appGitSourceSpecJSONPool.Get().(*appGitSourceSpecJSON)
 	*v = appGitSourceSpecJSON{appGitSourceSpecFields: (*appGitSourceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2348,12 +3807,56 @@ func (a *AppGitSourceSpec) appendUnknownFields(paths []string, path string) []st
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppGitSourceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appGitSourceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appGitSourceSpecJSONNames are the JSON names of AppGitSourceSpec's fields.
+var appGitSourceSpecJSONNames = [...]string{"branch", "repo_clone_url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppGitSourceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "branch":
+		return true, decodeString(dec, ds, &a.Branch)
+	case "repo_clone_url":
+		return true, decodeString(dec, ds, &a.RepoCloneURL)
+	}
+	return false, nil
+}
+
 // AppHealth is defined by the spec schema below.
 //
 // Spec schema: `app_health`.
 type AppHealth struct {
 	Components          []*AppComponentHealth          `json:"components,omitempty"`
 	FunctionsComponents []*AppFunctionsComponentHealth `json:"functions_components,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppHealth by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppHealth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppHealth) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appHealthJSONNames[:], nil)
+}
+
+// appHealthJSONNames are the JSON names of AppHealth's fields.
+var appHealthJSONNames = [...]string{"components", "functions_components"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppHealth) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "components":
+		return true, decodeStructs(dec, ds, &a.Components)
+	case "functions_components":
+		return true, decodeStructs(dec, ds, &a.FunctionsComponents)
+	}
+	return false, nil
 }
 
 // AppHealthCheckSpec is defined by the spec schema below.
@@ -2398,8 +3901,13 @@ type appHealthCheckSpecJSON struct {
 // appHealthCheckSpecJSONPool keeps decoding from allocating one per value.
 var appHealthCheckSpecJSONPool = sync.Pool{New: func() any { return new(appHealthCheckSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppHealthCheckSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppHealthCheckSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppHealthCheckSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appHealthCheckSpecJSONPool.Get().(*appHealthCheckSpecJSON)
 	*v = appHealthCheckSpecJSON{appHealthCheckSpecFields: (*appHealthCheckSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2429,6 +3937,35 @@ func (a *AppHealthCheckSpec) appendUnknownFields(paths []string, path string) []
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppHealthCheckSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appHealthCheckSpecJSONNames[:], &a.unknownFields)
+}
+
+// appHealthCheckSpecJSONNames are the JSON names of AppHealthCheckSpec's fields.
+var appHealthCheckSpecJSONNames = [...]string{"failure_threshold", "port", "http_path", "initial_delay_seconds", "period_seconds", "success_threshold", "timeout_seconds"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppHealthCheckSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "failure_threshold":
+		return true, json.UnmarshalDecode(dec, &a.FailureThreshold)
+	case "port":
+		return true, json.UnmarshalDecode(dec, &a.Port)
+	case "http_path":
+		return true, decodeString(dec, ds, &a.HTTPPath)
+	case "initial_delay_seconds":
+		return true, json.UnmarshalDecode(dec, &a.InitialDelaySeconds)
+	case "period_seconds":
+		return true, json.UnmarshalDecode(dec, &a.PeriodSeconds)
+	case "success_threshold":
+		return true, json.UnmarshalDecode(dec, &a.SuccessThreshold)
+	case "timeout_seconds":
+		return true, json.UnmarshalDecode(dec, &a.TimeoutSeconds)
+	}
+	return false, nil
 }
 
 // AppImageSourceSpec is defined by the spec schema below.
@@ -2482,8 +4019,13 @@ type appImageSourceSpecJSON struct {
 // appImageSourceSpecJSONPool keeps decoding from allocating one per value.
 var appImageSourceSpecJSONPool = sync.Pool{New: func() any { return new(appImageSourceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppImageSourceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppImageSourceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppImageSourceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appImageSourceSpecJSONPool.Get().(*appImageSourceSpecJSON)
 	*v = appImageSourceSpecJSON{appImageSourceSpecFields: (*appImageSourceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2514,6 +4056,35 @@ func (a *AppImageSourceSpec) appendUnknownFields(paths []string, path string) []
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	paths = a.DeployOnPush.appendUnknownFields(paths, memberPath(path, "deploy_on_push"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppImageSourceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appImageSourceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appImageSourceSpecJSONNames are the JSON names of AppImageSourceSpec's fields.
+var appImageSourceSpecJSONNames = [...]string{"registry", "registry_type", "registry_credentials", "repository", "tag", "digest", "deploy_on_push"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppImageSourceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "registry":
+		return true, decodeString(dec, ds, &a.Registry)
+	case "registry_type":
+		return true, decodeEnumMember(dec, &a.RegistryType, appImageSourceSpecRegistryTypeValues[:])
+	case "registry_credentials":
+		return true, decodeString(dec, ds, &a.RegistryCredentials)
+	case "repository":
+		return true, decodeString(dec, ds, &a.Repository)
+	case "tag":
+		return true, decodeString(dec, ds, &a.Tag)
+	case "digest":
+		return true, decodeString(dec, ds, &a.Digest)
+	case "deploy_on_push":
+		return true, decodeStruct(dec, ds, &a.DeployOnPush)
+	}
+	return false, nil
 }
 
 // AppImageSourceSpecDeployOnPush is defined by the spec schema below.
@@ -2547,8 +4118,13 @@ type appImageSourceSpecDeployOnPushJSON struct {
 // appImageSourceSpecDeployOnPushJSONPool keeps decoding from allocating one per value.
 var appImageSourceSpecDeployOnPushJSONPool = sync.Pool{New: func() any { return new(appImageSourceSpecDeployOnPushJSON) }}
 
-// UnmarshalJSONFrom decodes AppImageSourceSpecDeployOnPush and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppImageSourceSpecDeployOnPush and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppImageSourceSpecDeployOnPush) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appImageSourceSpecDeployOnPushJSONPool.Get().(*appImageSourceSpecDeployOnPushJSON)
 	*v = appImageSourceSpecDeployOnPushJSON{appImageSourceSpecDeployOnPushFields: (*appImageSourceSpecDeployOnPushFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2580,6 +4156,23 @@ func (a *AppImageSourceSpecDeployOnPush) appendUnknownFields(paths []string, pat
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppImageSourceSpecDeployOnPush) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appImageSourceSpecDeployOnPushJSONNames[:], &a.unknownFields)
+}
+
+// appImageSourceSpecDeployOnPushJSONNames are the JSON names of AppImageSourceSpecDeployOnPush's fields.
+var appImageSourceSpecDeployOnPushJSONNames = [...]string{"enabled"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppImageSourceSpecDeployOnPush) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "enabled":
+		return true, decodeBool(dec, &a.Enabled)
+	}
+	return false, nil
 }
 
 // AppImageSourceSpecRegistryType is defined by the spec schema below.
@@ -2659,8 +4252,13 @@ type appIngressSpecJSON struct {
 // appIngressSpecJSONPool keeps decoding from allocating one per value.
 var appIngressSpecJSONPool = sync.Pool{New: func() any { return new(appIngressSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecJSONPool.Get().(*appIngressSpecJSON)
 	*v = appIngressSpecJSON{appIngressSpecFields: (*appIngressSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2694,6 +4292,31 @@ func (a *AppIngressSpec) appendUnknownFields(paths []string, path string) []stri
 	}
 	paths = a.SecureHeader.appendUnknownFields(paths, memberPath(path, "secure_header"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecJSONNames are the JSON names of AppIngressSpec's fields.
+var appIngressSpecJSONNames = [...]string{"rules", "custom_error_page_url", "load_balancer", "load_balancer_size", "secure_header"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "rules":
+		return true, decodeStructs(dec, ds, &a.Rules)
+	case "custom_error_page_url":
+		return true, decodeString(dec, ds, &a.CustomErrorPageURL)
+	case "load_balancer":
+		return true, decodeEnumMember(dec, &a.LoadBalancer, appIngressSpecLoadBalancerValues[:])
+	case "load_balancer_size":
+		return true, json.UnmarshalDecode(dec, &a.LoadBalancerSize)
+	case "secure_header":
+		return true, decodeStruct(dec, ds, &a.SecureHeader)
+	}
+	return false, nil
 }
 
 // AppIngressSpecLoadBalancer is the load balancer that serves the app's
@@ -2755,8 +4378,13 @@ type appIngressSpecRuleJSON struct {
 // appIngressSpecRuleJSONPool keeps decoding from allocating one per value.
 var appIngressSpecRuleJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecRule and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecRule and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecRule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecRuleJSONPool.Get().(*appIngressSpecRuleJSON)
 	*v = appIngressSpecRuleJSON{appIngressSpecRuleFields: (*appIngressSpecRuleFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2792,6 +4420,29 @@ func (a *AppIngressSpecRule) appendUnknownFields(paths []string, path string) []
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecRule) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecRuleJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecRuleJSONNames are the JSON names of AppIngressSpecRule's fields.
+var appIngressSpecRuleJSONNames = [...]string{"match", "cors", "component", "redirect"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecRule) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "match":
+		return true, decodeStruct(dec, ds, &a.Match)
+	case "cors":
+		return true, decodeStruct(dec, ds, &a.CORS)
+	case "component":
+		return true, decodeStruct(dec, ds, &a.Component)
+	case "redirect":
+		return true, decodeStruct(dec, ds, &a.Redirect)
+	}
+	return false, nil
+}
+
 // AppIngressSpecRuleMatch is the match configuration for the rule.
 //
 // Spec schema: `app_ingress_spec_rule_match`.
@@ -2823,8 +4474,13 @@ type appIngressSpecRuleMatchJSON struct {
 // appIngressSpecRuleMatchJSONPool keeps decoding from allocating one per value.
 var appIngressSpecRuleMatchJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleMatchJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecRuleMatch and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecRuleMatch and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecRuleMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecRuleMatchJSONPool.Get().(*appIngressSpecRuleMatchJSON)
 	*v = appIngressSpecRuleMatchJSON{appIngressSpecRuleMatchFields: (*appIngressSpecRuleMatchFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2856,6 +4512,25 @@ func (a *AppIngressSpecRuleMatch) appendUnknownFields(paths []string, path strin
 	paths = a.Path.appendUnknownFields(paths, memberPath(path, "path"))
 	paths = a.Authority.appendUnknownFields(paths, memberPath(path, "authority"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecRuleMatch) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecRuleMatchJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecRuleMatchJSONNames are the JSON names of AppIngressSpecRuleMatch's fields.
+var appIngressSpecRuleMatchJSONNames = [...]string{"path", "authority"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecRuleMatch) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "path":
+		return true, decodeStruct(dec, ds, &a.Path)
+	case "authority":
+		return true, decodeStruct(dec, ds, &a.Authority)
+	}
+	return false, nil
 }
 
 // AppIngressSpecRuleRoutingComponent is the component to route to. Only one of
@@ -2904,8 +4579,13 @@ type appIngressSpecRuleRoutingComponentJSON struct {
 // appIngressSpecRuleRoutingComponentJSONPool keeps decoding from allocating one per value.
 var appIngressSpecRuleRoutingComponentJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleRoutingComponentJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingComponent and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingComponent and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecRuleRoutingComponent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecRuleRoutingComponentJSONPool.Get().(*appIngressSpecRuleRoutingComponentJSON)
 	*v = appIngressSpecRuleRoutingComponentJSON{appIngressSpecRuleRoutingComponentFields: (*appIngressSpecRuleRoutingComponentFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -2937,6 +4617,27 @@ func (a *AppIngressSpecRuleRoutingComponent) appendUnknownFields(paths []string,
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecRuleRoutingComponent) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecRuleRoutingComponentJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecRuleRoutingComponentJSONNames are the JSON names of AppIngressSpecRuleRoutingComponent's fields.
+var appIngressSpecRuleRoutingComponentJSONNames = [...]string{"name", "preserve_path_prefix", "rewrite"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecRuleRoutingComponent) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "preserve_path_prefix":
+		return true, json.UnmarshalDecode(dec, &a.PreservePathPrefix)
+	case "rewrite":
+		return true, decodeString(dec, ds, &a.Rewrite)
+	}
+	return false, nil
 }
 
 // AppIngressSpecRuleRoutingRedirect is the redirect configuration for the rule.
@@ -2982,8 +4683,13 @@ type appIngressSpecRuleRoutingRedirectJSON struct {
 // appIngressSpecRuleRoutingRedirectJSONPool keeps decoding from allocating one per value.
 var appIngressSpecRuleRoutingRedirectJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleRoutingRedirectJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingRedirect and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecRuleRoutingRedirect and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecRuleRoutingRedirect) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecRuleRoutingRedirectJSONPool.Get().(*appIngressSpecRuleRoutingRedirectJSON)
 	*v = appIngressSpecRuleRoutingRedirectJSON{appIngressSpecRuleRoutingRedirectFields: (*appIngressSpecRuleRoutingRedirectFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3015,6 +4721,31 @@ func (a *AppIngressSpecRuleRoutingRedirect) appendUnknownFields(paths []string, 
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecRuleRoutingRedirect) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecRuleRoutingRedirectJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecRuleRoutingRedirectJSONNames are the JSON names of AppIngressSpecRuleRoutingRedirect's fields.
+var appIngressSpecRuleRoutingRedirectJSONNames = [...]string{"uri", "authority", "port", "scheme", "redirect_code"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecRuleRoutingRedirect) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "uri":
+		return true, decodeString(dec, ds, &a.URI)
+	case "authority":
+		return true, decodeString(dec, ds, &a.Authority)
+	case "port":
+		return true, json.UnmarshalDecode(dec, &a.Port)
+	case "scheme":
+		return true, decodeString(dec, ds, &a.Scheme)
+	case "redirect_code":
+		return true, json.UnmarshalDecode(dec, &a.RedirectCode)
+	}
+	return false, nil
 }
 
 // AppIngressSpecRuleStringMatch is the path to match on.
@@ -3051,8 +4782,13 @@ type appIngressSpecRuleStringMatchJSON struct {
 // appIngressSpecRuleStringMatchJSONPool keeps decoding from allocating one per value.
 var appIngressSpecRuleStringMatchJSONPool = sync.Pool{New: func() any { return new(appIngressSpecRuleStringMatchJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecRuleStringMatch and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecRuleStringMatch and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecRuleStringMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecRuleStringMatchJSONPool.Get().(*appIngressSpecRuleStringMatchJSON)
 	*v = appIngressSpecRuleStringMatchJSON{appIngressSpecRuleStringMatchFields: (*appIngressSpecRuleStringMatchFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3082,6 +4818,25 @@ func (a *AppIngressSpecRuleStringMatch) appendUnknownFields(paths []string, path
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecRuleStringMatch) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecRuleStringMatchJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecRuleStringMatchJSONNames are the JSON names of AppIngressSpecRuleStringMatch's fields.
+var appIngressSpecRuleStringMatchJSONNames = [...]string{"prefix", "exact"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecRuleStringMatch) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "prefix":
+		return true, json.UnmarshalDecode(dec, &a.Prefix)
+	case "exact":
+		return true, json.UnmarshalDecode(dec, &a.Exact)
+	}
+	return false, nil
 }
 
 // AppIngressSpecSecureHeader is a response header the edge sets (or removes) on
@@ -3121,8 +4876,13 @@ type appIngressSpecSecureHeaderJSON struct {
 // appIngressSpecSecureHeaderJSONPool keeps decoding from allocating one per value.
 var appIngressSpecSecureHeaderJSONPool = sync.Pool{New: func() any { return new(appIngressSpecSecureHeaderJSON) }}
 
-// UnmarshalJSONFrom decodes AppIngressSpecSecureHeader and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppIngressSpecSecureHeader and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppIngressSpecSecureHeader) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appIngressSpecSecureHeaderJSONPool.Get().(*appIngressSpecSecureHeaderJSON)
 	*v = appIngressSpecSecureHeaderJSON{appIngressSpecSecureHeaderFields: (*appIngressSpecSecureHeaderFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3154,6 +4914,27 @@ func (a *AppIngressSpecSecureHeader) appendUnknownFields(paths []string, path st
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppIngressSpecSecureHeader) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appIngressSpecSecureHeaderJSONNames[:], &a.unknownFields)
+}
+
+// appIngressSpecSecureHeaderJSONNames are the JSON names of AppIngressSpecSecureHeader's fields.
+var appIngressSpecSecureHeaderJSONNames = [...]string{"key", "value", "remove_header"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppIngressSpecSecureHeader) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "key":
+		return true, decodeString(dec, ds, &a.Key)
+	case "value":
+		return true, decodeString(dec, ds, &a.Value)
+	case "remove_header":
+		return true, decodeBool(dec, &a.RemoveHeader)
+	}
+	return false, nil
+}
+
 // AppInstance is defined by the spec schema below.
 //
 // Spec schema: `app_instance`.
@@ -3167,6 +4948,35 @@ type AppInstance struct {
 	// Readable identifier, an alias of the instance name, reference for
 	// mapping insights to instance names.
 	InstanceAlias string `json:"instance_alias,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppInstance by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppInstance) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppInstance) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appInstanceJSONNames[:], nil)
+}
+
+// appInstanceJSONNames are the JSON names of AppInstance's fields.
+var appInstanceJSONNames = [...]string{"component_name", "component_type", "instance_name", "instance_alias"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppInstance) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "component_name":
+		return true, decodeString(dec, ds, &a.ComponentName)
+	case "component_type":
+		return true, decodeEnumMember(dec, &a.ComponentType, appInstanceComponentTypeValues[:])
+	case "instance_name":
+		return true, decodeString(dec, ds, &a.InstanceName)
+	case "instance_alias":
+		return true, decodeString(dec, ds, &a.InstanceAlias)
+	}
+	return false, nil
 }
 
 // AppInstanceComponentType: Supported compute component by DigitalOcean App
@@ -3241,6 +5051,57 @@ type AppInstanceSize struct {
 	FeaturePreview bool `json:"feature_preview,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppInstanceSize by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppInstanceSize) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppInstanceSize) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appInstanceSizeJSONNames[:], nil)
+}
+
+// appInstanceSizeJSONNames are the JSON names of AppInstanceSize's fields.
+var appInstanceSizeJSONNames = [...]string{"bandwidth_allowance_gib", "cpu_type", "cpus", "deprecation_intent", "memory_bytes", "name", "scalable", "single_instance_only", "slug", "tier_downgrade_to", "tier_slug", "tier_upgrade_to", "usd_per_month", "usd_per_second", "feature_preview"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppInstanceSize) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "bandwidth_allowance_gib":
+		return true, decodeString(dec, ds, &a.BandwidthAllowanceGiB)
+	case "cpu_type":
+		return true, decodeEnumMember(dec, &a.CPUType, appInstanceSizeCPUTypeValues[:])
+	case "cpus":
+		return true, decodeString(dec, ds, &a.CPUs)
+	case "deprecation_intent":
+		return true, decodeBool(dec, &a.DeprecationIntent)
+	case "memory_bytes":
+		return true, decodeString(dec, ds, &a.MemoryBytes)
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "scalable":
+		return true, decodeBool(dec, &a.Scalable)
+	case "single_instance_only":
+		return true, decodeBool(dec, &a.SingleInstanceOnly)
+	case "slug":
+		return true, decodeString(dec, ds, &a.Slug)
+	case "tier_downgrade_to":
+		return true, decodeString(dec, ds, &a.TierDowngradeTo)
+	case "tier_slug":
+		return true, decodeString(dec, ds, &a.TierSlug)
+	case "tier_upgrade_to":
+		return true, decodeString(dec, ds, &a.TierUpgradeTo)
+	case "usd_per_month":
+		return true, decodeString(dec, ds, &a.USDPerMonth)
+	case "usd_per_second":
+		return true, decodeString(dec, ds, &a.USDPerSecond)
+	case "feature_preview":
+		return true, decodeBool(dec, &a.FeaturePreview)
+	}
+	return false, nil
+}
+
 // AppInstanceSizeCPUType is defined by the spec schema below.
 //
 // Values the API adds later decode too; they are just strings.
@@ -3270,6 +5131,31 @@ func (e *AppInstanceSizeCPUType) UnmarshalJSONFrom(dec *jsontext.Decoder) error 
 type AppInstanceSizesResponse struct {
 	DiscountPercent float32            `json:"discount_percent,omitempty"`
 	InstanceSizes   []*AppInstanceSize `json:"instance_sizes,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppInstanceSizesResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppInstanceSizesResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppInstanceSizesResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appInstanceSizesResponseJSONNames[:], nil)
+}
+
+// appInstanceSizesResponseJSONNames are the JSON names of AppInstanceSizesResponse's fields.
+var appInstanceSizesResponseJSONNames = [...]string{"discount_percent", "instance_sizes"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppInstanceSizesResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "discount_percent":
+		return true, json.UnmarshalDecode(dec, &a.DiscountPercent)
+	case "instance_sizes":
+		return true, decodeStructs(dec, ds, &a.InstanceSizes)
+	}
+	return false, nil
 }
 
 // AppJobSpec is defined by the spec schema below.
@@ -3360,8 +5246,13 @@ type appJobSpecJSON struct {
 // appJobSpecJSONPool keeps decoding from allocating one per value.
 var appJobSpecJSONPool = sync.Pool{New: func() any { return new(appJobSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppJobSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppJobSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppJobSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appJobSpecJSONPool.Get().(*appJobSpecJSON)
 	*v = appJobSpecJSON{appJobSpecFields: (*appJobSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3407,6 +5298,61 @@ func (a *AppJobSpec) appendUnknownFields(paths []string, path string) []string {
 	}
 	paths = a.Schedule.appendUnknownFields(paths, memberPath(path, "schedule"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppJobSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appJobSpecJSONNames[:], &a.unknownFields)
+}
+
+// appJobSpecJSONNames are the JSON names of AppJobSpec's fields.
+var appJobSpecJSONNames = [...]string{"name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "kind", "termination", "alerts", "schedule", "timeout"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppJobSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "image":
+		return true, decodeStruct(dec, ds, &a.Image)
+	case "dockerfile_path":
+		return true, decodeString(dec, ds, &a.DockerfilePath)
+	case "build_command":
+		return true, decodeString(dec, ds, &a.BuildCommand)
+	case "run_command":
+		return true, decodeString(dec, ds, &a.RunCommand)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "environment_slug":
+		return true, decodeString(dec, ds, &a.EnvironmentSlug)
+	case "log_destinations":
+		return true, decodeStructs(dec, ds, &a.LogDestinations)
+	case "instance_count":
+		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+	case "instance_size_slug":
+		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
+	case "kind":
+		return true, decodeEnumMember(dec, &a.Kind, appJobSpecKindValues[:])
+	case "termination":
+		return true, decodeStruct(dec, ds, &a.Termination)
+	case "alerts":
+		return true, decodeStructs(dec, ds, &a.Alerts)
+	case "schedule":
+		return true, decodeStruct(dec, ds, &a.Schedule)
+	case "timeout":
+		return true, decodeString(dec, ds, &a.Timeout)
+	}
+	return false, nil
 }
 
 // AppJobSpecKind is defined by the spec schema below.
@@ -3476,8 +5422,13 @@ type appJobSpecScheduleJSON struct {
 // appJobSpecScheduleJSONPool keeps decoding from allocating one per value.
 var appJobSpecScheduleJSONPool = sync.Pool{New: func() any { return new(appJobSpecScheduleJSON) }}
 
-// UnmarshalJSONFrom decodes AppJobSpecSchedule and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppJobSpecSchedule and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppJobSpecSchedule) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appJobSpecScheduleJSONPool.Get().(*appJobSpecScheduleJSON)
 	*v = appJobSpecScheduleJSON{appJobSpecScheduleFields: (*appJobSpecScheduleFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3507,6 +5458,25 @@ func (a *AppJobSpecSchedule) appendUnknownFields(paths []string, path string) []
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppJobSpecSchedule) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appJobSpecScheduleJSONNames[:], &a.unknownFields)
+}
+
+// appJobSpecScheduleJSONNames are the JSON names of AppJobSpecSchedule's fields.
+var appJobSpecScheduleJSONNames = [...]string{"cron", "time_zone"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppJobSpecSchedule) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cron":
+		return true, decodeString(dec, ds, &a.Cron)
+	case "time_zone":
+		return true, decodeString(dec, ds, &a.TimeZone)
+	}
+	return false, nil
 }
 
 // AppJobSpecTermination is defined by the spec schema below.
@@ -3540,8 +5510,13 @@ type appJobSpecTerminationJSON struct {
 // appJobSpecTerminationJSONPool keeps decoding from allocating one per value.
 var appJobSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appJobSpecTerminationJSON) }}
 
-// UnmarshalJSONFrom decodes AppJobSpecTermination and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppJobSpecTermination and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppJobSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appJobSpecTerminationJSONPool.Get().(*appJobSpecTerminationJSON)
 	*v = appJobSpecTerminationJSON{appJobSpecTerminationFields: (*appJobSpecTerminationFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3571,6 +5546,23 @@ func (a *AppJobSpecTermination) appendUnknownFields(paths []string, path string)
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppJobSpecTermination) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appJobSpecTerminationJSONNames[:], &a.unknownFields)
+}
+
+// appJobSpecTerminationJSONNames are the JSON names of AppJobSpecTermination's fields.
+var appJobSpecTerminationJSONNames = [...]string{"grace_period_seconds"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppJobSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "grace_period_seconds":
+		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+	}
+	return false, nil
 }
 
 // AppLogDestination: Configurations for external logging.
@@ -3624,8 +5616,13 @@ type appLogDestinationJSON struct {
 // appLogDestinationJSONPool keeps decoding from allocating one per value.
 var appLogDestinationJSONPool = sync.Pool{New: func() any { return new(appLogDestinationJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestination and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestination and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationJSONPool.Get().(*appLogDestinationJSON)
 	*v = appLogDestinationJSON{appLogDestinationFields: (*appLogDestinationFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3664,6 +5661,37 @@ func (a *AppLogDestination) appendUnknownFields(paths []string, path string) []s
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestination) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationJSONNames are the JSON names of AppLogDestination's fields.
+var appLogDestinationJSONNames = [...]string{"name", "papertrail", "datadog", "logtail", "open_search", "endpoint", "headers", "tls_insecure"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "papertrail":
+		return true, decodeStruct(dec, ds, &a.Papertrail)
+	case "datadog":
+		return true, decodeStruct(dec, ds, &a.Datadog)
+	case "logtail":
+		return true, decodeStruct(dec, ds, &a.Logtail)
+	case "open_search":
+		return true, decodeStruct(dec, ds, &a.OpenSearch)
+	case "endpoint":
+		return true, decodeString(dec, ds, &a.Endpoint)
+	case "headers":
+		return true, decodeStructs(dec, ds, &a.Headers)
+	case "tls_insecure":
+		return true, decodeBool(dec, &a.TLSInsecure)
+	}
+	return false, nil
+}
+
 // AppLogDestinationDatadog: DataDog configuration.
 //
 // Spec schema: `app_log_destination_datadog_spec`.
@@ -3695,8 +5723,13 @@ type appLogDestinationDatadogJSON struct {
 // appLogDestinationDatadogJSONPool keeps decoding from allocating one per value.
 var appLogDestinationDatadogJSONPool = sync.Pool{New: func() any { return new(appLogDestinationDatadogJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationDatadog and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationDatadog and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationDatadog) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationDatadogJSONPool.Get().(*appLogDestinationDatadogJSON)
 	*v = appLogDestinationDatadogJSON{appLogDestinationDatadogFields: (*appLogDestinationDatadogFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3726,6 +5759,25 @@ func (a *AppLogDestinationDatadog) appendUnknownFields(paths []string, path stri
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationDatadog) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationDatadogJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationDatadogJSONNames are the JSON names of AppLogDestinationDatadog's fields.
+var appLogDestinationDatadogJSONNames = [...]string{"endpoint", "api_key"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationDatadog) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "endpoint":
+		return true, decodeString(dec, ds, &a.Endpoint)
+	case "api_key":
+		return true, decodeString(dec, ds, &a.APIKey)
+	}
+	return false, nil
 }
 
 // AppLogDestinationHeader is an HTTP header sent with every request to a log
@@ -3763,8 +5815,13 @@ type appLogDestinationHeaderJSON struct {
 // appLogDestinationHeaderJSONPool keeps decoding from allocating one per value.
 var appLogDestinationHeaderJSONPool = sync.Pool{New: func() any { return new(appLogDestinationHeaderJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationHeader and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationHeader and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationHeader) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationHeaderJSONPool.Get().(*appLogDestinationHeaderJSON)
 	*v = appLogDestinationHeaderJSON{appLogDestinationHeaderFields: (*appLogDestinationHeaderFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3796,6 +5853,25 @@ func (a *AppLogDestinationHeader) appendUnknownFields(paths []string, path strin
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationHeader) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationHeaderJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationHeaderJSONNames are the JSON names of AppLogDestinationHeader's fields.
+var appLogDestinationHeaderJSONNames = [...]string{"key", "value"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationHeader) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "key":
+		return true, decodeString(dec, ds, &a.Key)
+	case "value":
+		return true, decodeString(dec, ds, &a.Value)
+	}
+	return false, nil
+}
+
 // AppLogDestinationLogtail: Logtail configuration.
 //
 // Spec schema: `app_log_destination_logtail_spec`.
@@ -3825,8 +5901,13 @@ type appLogDestinationLogtailJSON struct {
 // appLogDestinationLogtailJSONPool keeps decoding from allocating one per value.
 var appLogDestinationLogtailJSONPool = sync.Pool{New: func() any { return new(appLogDestinationLogtailJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationLogtail and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationLogtail and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationLogtail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationLogtailJSONPool.Get().(*appLogDestinationLogtailJSON)
 	*v = appLogDestinationLogtailJSON{appLogDestinationLogtailFields: (*appLogDestinationLogtailFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3856,6 +5937,23 @@ func (a *AppLogDestinationLogtail) appendUnknownFields(paths []string, path stri
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationLogtail) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationLogtailJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationLogtailJSONNames are the JSON names of AppLogDestinationLogtail's fields.
+var appLogDestinationLogtailJSONNames = [...]string{"token"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationLogtail) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "token":
+		return true, decodeString(dec, ds, &a.Token)
+	}
+	return false, nil
 }
 
 // AppLogDestinationOpenSearch: OpenSearch configuration.
@@ -3898,8 +5996,13 @@ type appLogDestinationOpenSearchJSON struct {
 // appLogDestinationOpenSearchJSONPool keeps decoding from allocating one per value.
 var appLogDestinationOpenSearchJSONPool = sync.Pool{New: func() any { return new(appLogDestinationOpenSearchJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationOpenSearch and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationOpenSearch and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationOpenSearch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationOpenSearchJSONPool.Get().(*appLogDestinationOpenSearchJSON)
 	*v = appLogDestinationOpenSearchJSON{appLogDestinationOpenSearchFields: (*appLogDestinationOpenSearchFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -3930,6 +6033,29 @@ func (a *AppLogDestinationOpenSearch) appendUnknownFields(paths []string, path s
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	paths = a.BasicAuth.appendUnknownFields(paths, memberPath(path, "basic_auth"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationOpenSearch) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationOpenSearchJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationOpenSearchJSONNames are the JSON names of AppLogDestinationOpenSearch's fields.
+var appLogDestinationOpenSearchJSONNames = [...]string{"endpoint", "basic_auth", "index_name", "cluster_name"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationOpenSearch) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "endpoint":
+		return true, decodeString(dec, ds, &a.Endpoint)
+	case "basic_auth":
+		return true, decodeStruct(dec, ds, &a.BasicAuth)
+	case "index_name":
+		return true, decodeString(dec, ds, &a.IndexName)
+	case "cluster_name":
+		return true, decodeString(dec, ds, &a.ClusterName)
+	}
+	return false, nil
 }
 
 // AppLogDestinationOpenSearchBasicAuth: Configure Username and/or Password for
@@ -3966,8 +6092,13 @@ type appLogDestinationOpenSearchBasicAuthJSON struct {
 // appLogDestinationOpenSearchBasicAuthJSONPool keeps decoding from allocating one per value.
 var appLogDestinationOpenSearchBasicAuthJSONPool = sync.Pool{New: func() any { return new(appLogDestinationOpenSearchBasicAuthJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationOpenSearchBasicAuth and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationOpenSearchBasicAuth and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationOpenSearchBasicAuth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationOpenSearchBasicAuthJSONPool.Get().(*appLogDestinationOpenSearchBasicAuthJSON)
 	*v = appLogDestinationOpenSearchBasicAuthJSON{appLogDestinationOpenSearchBasicAuthFields: (*appLogDestinationOpenSearchBasicAuthFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4001,6 +6132,25 @@ func (a *AppLogDestinationOpenSearchBasicAuth) appendUnknownFields(paths []strin
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationOpenSearchBasicAuth) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationOpenSearchBasicAuthJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationOpenSearchBasicAuthJSONNames are the JSON names of AppLogDestinationOpenSearchBasicAuth's fields.
+var appLogDestinationOpenSearchBasicAuthJSONNames = [...]string{"user", "password"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationOpenSearchBasicAuth) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "user":
+		return true, decodeString(dec, ds, &a.User)
+	case "password":
+		return true, decodeString(dec, ds, &a.Password)
+	}
+	return false, nil
+}
+
 // AppLogDestinationPapertrail: Papertrail configuration.
 //
 // Spec schema: `app_log_destination_papertrail_spec`.
@@ -4030,8 +6180,13 @@ type appLogDestinationPapertrailJSON struct {
 // appLogDestinationPapertrailJSONPool keeps decoding from allocating one per value.
 var appLogDestinationPapertrailJSONPool = sync.Pool{New: func() any { return new(appLogDestinationPapertrailJSON) }}
 
-// UnmarshalJSONFrom decodes AppLogDestinationPapertrail and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppLogDestinationPapertrail and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppLogDestinationPapertrail) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appLogDestinationPapertrailJSONPool.Get().(*appLogDestinationPapertrailJSON)
 	*v = appLogDestinationPapertrailJSON{appLogDestinationPapertrailFields: (*appLogDestinationPapertrailFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4061,6 +6216,23 @@ func (a *AppLogDestinationPapertrail) appendUnknownFields(paths []string, path s
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogDestinationPapertrail) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogDestinationPapertrailJSONNames[:], &a.unknownFields)
+}
+
+// appLogDestinationPapertrailJSONNames are the JSON names of AppLogDestinationPapertrail's fields.
+var appLogDestinationPapertrailJSONNames = [...]string{"endpoint"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogDestinationPapertrail) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "endpoint":
+		return true, decodeString(dec, ds, &a.Endpoint)
+	}
+	return false, nil
 }
 
 // AppLogType is the type of logs to retrieve.
@@ -4107,6 +6279,31 @@ type AppLogs struct {
 	LiveURL string `json:"live_url,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppLogs by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppLogs) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppLogs) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appLogsJSONNames[:], nil)
+}
+
+// appLogsJSONNames are the JSON names of AppLogs's fields.
+var appLogsJSONNames = [...]string{"historic_urls", "live_url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppLogs) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "historic_urls":
+		return true, decodeStrings(dec, ds, &a.HistoricURLs)
+	case "live_url":
+		return true, decodeString(dec, ds, &a.LiveURL)
+	}
+	return false, nil
+}
+
 // AppMaintenanceSpec: Specification to configure maintenance settings for the
 // app, such as maintenance mode and archiving the app.
 //
@@ -4143,8 +6340,13 @@ type appMaintenanceSpecJSON struct {
 // appMaintenanceSpecJSONPool keeps decoding from allocating one per value.
 var appMaintenanceSpecJSONPool = sync.Pool{New: func() any { return new(appMaintenanceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppMaintenanceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppMaintenanceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppMaintenanceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appMaintenanceSpecJSONPool.Get().(*appMaintenanceSpecJSON)
 	*v = appMaintenanceSpecJSON{appMaintenanceSpecFields: (*appMaintenanceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4176,6 +6378,27 @@ func (a *AppMaintenanceSpec) appendUnknownFields(paths []string, path string) []
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppMaintenanceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appMaintenanceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appMaintenanceSpecJSONNames are the JSON names of AppMaintenanceSpec's fields.
+var appMaintenanceSpecJSONNames = [...]string{"enabled", "archive", "offline_page_url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppMaintenanceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "enabled":
+		return true, decodeBool(dec, &a.Enabled)
+	case "archive":
+		return true, decodeBool(dec, &a.Archive)
+	case "offline_page_url":
+		return true, decodeString(dec, ds, &a.OfflinePageURL)
+	}
+	return false, nil
+}
+
 // AppMetricsBandwidthUsage is the response body of
 // apps_list_metrics_bandwidth_daily, apps_get_metrics_bandwidth_daily.
 //
@@ -4185,6 +6408,31 @@ type AppMetricsBandwidthUsage struct {
 	AppBandwidthUsage []*AppBandwidthUsage `json:"app_bandwidth_usage,omitempty"`
 	// The date for the metrics data.
 	Date time.Time `json:"date,omitzero"`
+}
+
+// UnmarshalJSONFrom decodes AppMetricsBandwidthUsage by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppMetricsBandwidthUsage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppMetricsBandwidthUsage) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appMetricsBandwidthUsageJSONNames[:], nil)
+}
+
+// appMetricsBandwidthUsageJSONNames are the JSON names of AppMetricsBandwidthUsage's fields.
+var appMetricsBandwidthUsageJSONNames = [...]string{"app_bandwidth_usage", "date"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppMetricsBandwidthUsage) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "app_bandwidth_usage":
+		return true, decodeStructs(dec, ds, &a.AppBandwidthUsage)
+	case "date":
+		return true, decodeTime(dec, &a.Date)
+	}
+	return false, nil
 }
 
 // AppMetricsBandwidthUsageRequest is the request body of
@@ -4199,6 +6447,31 @@ type AppMetricsBandwidthUsageRequest struct {
 	Date time.Time `json:"date,omitzero"`
 }
 
+// UnmarshalJSONFrom decodes AppMetricsBandwidthUsageRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppMetricsBandwidthUsageRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppMetricsBandwidthUsageRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appMetricsBandwidthUsageRequestJSONNames[:], nil)
+}
+
+// appMetricsBandwidthUsageRequestJSONNames are the JSON names of AppMetricsBandwidthUsageRequest's fields.
+var appMetricsBandwidthUsageRequestJSONNames = [...]string{"app_ids", "date"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppMetricsBandwidthUsageRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "app_ids":
+		return true, decodeStrings(dec, ds, &a.AppIDs)
+	case "date":
+		return true, decodeTime(dec, &a.Date)
+	}
+	return false, nil
+}
+
 // AppProposeRequest is the request body of apps_validate_appSpec.
 //
 // Spec schema: `app_propose`.
@@ -4209,6 +6482,31 @@ type AppProposeRequest struct {
 	// proposed update to the specified app. The existing app is not modified
 	// using this method.
 	AppID string `json:"app_id,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppProposeRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppProposeRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppProposeRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appProposeRequestJSONNames[:], nil)
+}
+
+// appProposeRequestJSONNames are the JSON names of AppProposeRequest's fields.
+var appProposeRequestJSONNames = [...]string{"spec", "app_id"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppProposeRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "app_id":
+		return true, decodeString(dec, ds, &a.AppID)
+	}
+	return false, nil
 }
 
 // AppProposeResponse is the response body of apps_validate_appSpec.
@@ -4268,6 +6566,51 @@ type AppProposeResponse struct {
 	AppIsStarter bool `json:"app_is_starter,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppProposeResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppProposeResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppProposeResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appProposeResponseJSONNames[:], nil)
+}
+
+// appProposeResponseJSONNames are the JSON names of AppProposeResponse's fields.
+var appProposeResponseJSONNames = [...]string{"app_is_static", "app_name_available", "app_name_suggestion", "existing_static_apps", "spec", "app_cost", "app_tier_downgrade_cost", "max_free_static_apps", "app_tier_upgrade_cost", "existing_starter_apps", "max_free_starter_apps", "app_is_starter"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppProposeResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "app_is_static":
+		return true, decodeBool(dec, &a.AppIsStatic)
+	case "app_name_available":
+		return true, decodeBool(dec, &a.AppNameAvailable)
+	case "app_name_suggestion":
+		return true, decodeString(dec, ds, &a.AppNameSuggestion)
+	case "existing_static_apps":
+		return true, decodeString(dec, ds, &a.ExistingStaticApps)
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "app_cost":
+		return true, json.UnmarshalDecode(dec, &a.AppCost)
+	case "app_tier_downgrade_cost":
+		return true, json.UnmarshalDecode(dec, &a.AppTierDowngradeCost)
+	case "max_free_static_apps":
+		return true, decodeString(dec, ds, &a.MaxFreeStaticApps)
+	case "app_tier_upgrade_cost":
+		return true, json.UnmarshalDecode(dec, &a.AppTierUpgradeCost)
+	case "existing_starter_apps":
+		return true, decodeString(dec, ds, &a.ExistingStarterApps)
+	case "max_free_starter_apps":
+		return true, decodeString(dec, ds, &a.MaxFreeStarterApps)
+	case "app_is_starter":
+		return true, decodeBool(dec, &a.AppIsStarter)
+	}
+	return false, nil
+}
+
 // AppRegion: Geographical information about an app origin.
 //
 // Spec schema: `apps_region`.
@@ -4288,6 +6631,43 @@ type AppRegion struct {
 	Reason string `json:"reason,omitempty"`
 	// The slug form of the region name
 	Slug string `json:"slug,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppRegion by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppRegion) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRegion) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRegionJSONNames[:], nil)
+}
+
+// appRegionJSONNames are the JSON names of AppRegion's fields.
+var appRegionJSONNames = [...]string{"continent", "data_centers", "default", "disabled", "flag", "label", "reason", "slug"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRegion) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "continent":
+		return true, decodeString(dec, ds, &a.Continent)
+	case "data_centers":
+		return true, decodeStrings(dec, ds, &a.DataCenters)
+	case "default":
+		return true, decodeBool(dec, &a.Default)
+	case "disabled":
+		return true, decodeBool(dec, &a.Disabled)
+	case "flag":
+		return true, decodeString(dec, ds, &a.Flag)
+	case "label":
+		return true, decodeString(dec, ds, &a.Label)
+	case "reason":
+		return true, decodeString(dec, ds, &a.Reason)
+	case "slug":
+		return true, decodeString(dec, ds, &a.Slug)
+	}
+	return false, nil
 }
 
 // AppRegionSlug is the slug form of the geographical origin of the app.
@@ -4328,6 +6708,29 @@ type AppRestartRequest struct {
 	Components []string `json:"components,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppRestartRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppRestartRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRestartRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRestartRequestJSONNames[:], nil)
+}
+
+// appRestartRequestJSONNames are the JSON names of AppRestartRequest's fields.
+var appRestartRequestJSONNames = [...]string{"components"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRestartRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "components":
+		return true, decodeStrings(dec, ds, &a.Components)
+	}
+	return false, nil
+}
+
 // AppRollbackRequest is the request body of apps_create_rollback,
 // apps_validate_rollback.
 //
@@ -4344,6 +6747,31 @@ type AppRollbackRequest struct {
 	SkipPin bool `json:"skip_pin,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppRollbackRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppRollbackRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRollbackRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRollbackRequestJSONNames[:], nil)
+}
+
+// appRollbackRequestJSONNames are the JSON names of AppRollbackRequest's fields.
+var appRollbackRequestJSONNames = [...]string{"deployment_id", "skip_pin"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRollbackRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "deployment_id":
+		return true, decodeString(dec, ds, &a.DeploymentID)
+	case "skip_pin":
+		return true, decodeBool(dec, &a.SkipPin)
+	}
+	return false, nil
+}
+
 // AppRollbackValidateResponse is the response body of apps_validate_rollback.
 //
 // Spec schema: `response:apps_validate_rollback`.
@@ -4357,6 +6785,33 @@ type AppRollbackValidateResponse struct {
 	// Contains a list of warnings that may cause the rollback to run under
 	// unideal circumstances.
 	Warnings []*AppRollbackValidationCondition `json:"warnings,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppRollbackValidateResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppRollbackValidateResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRollbackValidateResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRollbackValidateResponseJSONNames[:], nil)
+}
+
+// appRollbackValidateResponseJSONNames are the JSON names of AppRollbackValidateResponse's fields.
+var appRollbackValidateResponseJSONNames = [...]string{"valid", "error", "warnings"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRollbackValidateResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "valid":
+		return true, decodeBool(dec, &a.Valid)
+	case "error":
+		return true, decodeStruct(dec, ds, &a.Error)
+	case "warnings":
+		return true, decodeStructs(dec, ds, &a.Warnings)
+	}
+	return false, nil
 }
 
 // AppRollbackValidationCondition is defined by the spec schema below.
@@ -4397,6 +6852,33 @@ type AppRollbackValidationCondition struct {
 	// A human-readable message describing the failing condition.
 	Message    string   `json:"message,omitempty"`
 	Components []string `json:"components,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppRollbackValidationCondition by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppRollbackValidationCondition) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRollbackValidationCondition) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRollbackValidationConditionJSONNames[:], nil)
+}
+
+// appRollbackValidationConditionJSONNames are the JSON names of AppRollbackValidationCondition's fields.
+var appRollbackValidationConditionJSONNames = [...]string{"code", "message", "components"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRollbackValidationCondition) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "code":
+		return true, decodeEnumMember(dec, &a.Code, appRollbackValidationConditionCodeValues[:])
+	case "message":
+		return true, decodeString(dec, ds, &a.Message)
+	case "components":
+		return true, decodeStrings(dec, ds, &a.Components)
+	}
+	return false, nil
 }
 
 // AppRollbackValidationConditionCode is a code identifier that represents the
@@ -4481,8 +6963,13 @@ type appRouteSpecJSON struct {
 // appRouteSpecJSONPool keeps decoding from allocating one per value.
 var appRouteSpecJSONPool = sync.Pool{New: func() any { return new(appRouteSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppRouteSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppRouteSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppRouteSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appRouteSpecJSONPool.Get().(*appRouteSpecJSON)
 	*v = appRouteSpecJSON{appRouteSpecFields: (*appRouteSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4512,6 +6999,25 @@ func (a *AppRouteSpec) appendUnknownFields(paths []string, path string) []string
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppRouteSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appRouteSpecJSONNames[:], &a.unknownFields)
+}
+
+// appRouteSpecJSONNames are the JSON names of AppRouteSpec's fields.
+var appRouteSpecJSONNames = [...]string{"path", "preserve_path_prefix"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppRouteSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "path":
+		return true, decodeString(dec, ds, &a.Path)
+	case "preserve_path_prefix":
+		return true, decodeBool(dec, &a.PreservePathPrefix)
+	}
+	return false, nil
 }
 
 // AppServiceProtocol is the protocol which the service uses to serve traffic on
@@ -4637,8 +7143,13 @@ type appServiceSpecJSON struct {
 // appServiceSpecJSONPool keeps decoding from allocating one per value.
 var appServiceSpecJSONPool = sync.Pool{New: func() any { return new(appServiceSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppServiceSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppServiceSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppServiceSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appServiceSpecJSONPool.Get().(*appServiceSpecJSON)
 	*v = appServiceSpecJSON{appServiceSpecFields: (*appServiceSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4693,6 +7204,73 @@ func (a *AppServiceSpec) appendUnknownFields(paths []string, path string) []stri
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppServiceSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appServiceSpecJSONNames[:], &a.unknownFields)
+}
+
+// appServiceSpecJSONNames are the JSON names of AppServiceSpec's fields.
+var appServiceSpecJSONNames = [...]string{"name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "autoscaling", "cors", "health_check", "liveness_health_check", "protocol", "http_port", "internal_ports", "routes", "termination", "alerts", "inactivity_sleep"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppServiceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "image":
+		return true, decodeStruct(dec, ds, &a.Image)
+	case "dockerfile_path":
+		return true, decodeString(dec, ds, &a.DockerfilePath)
+	case "build_command":
+		return true, decodeString(dec, ds, &a.BuildCommand)
+	case "run_command":
+		return true, decodeString(dec, ds, &a.RunCommand)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "environment_slug":
+		return true, decodeString(dec, ds, &a.EnvironmentSlug)
+	case "log_destinations":
+		return true, decodeStructs(dec, ds, &a.LogDestinations)
+	case "instance_count":
+		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+	case "instance_size_slug":
+		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
+	case "autoscaling":
+		return true, decodeStruct(dec, ds, &a.Autoscaling)
+	case "cors":
+		return true, decodeStruct(dec, ds, &a.CORS)
+	case "health_check":
+		return true, decodeStruct(dec, ds, &a.HealthCheck)
+	case "liveness_health_check":
+		return true, decodeStruct(dec, ds, &a.LivenessHealthCheck)
+	case "protocol":
+		return true, decodeEnumMember(dec, &a.Protocol, appServiceProtocolValues[:])
+	case "http_port":
+		return true, json.UnmarshalDecode(dec, &a.HTTPPort)
+	case "internal_ports":
+		return true, json.UnmarshalDecode(dec, &a.InternalPorts)
+	case "routes":
+		return true, decodeStructs(dec, ds, &a.Routes)
+	case "termination":
+		return true, decodeStruct(dec, ds, &a.Termination)
+	case "alerts":
+		return true, decodeStructs(dec, ds, &a.Alerts)
+	case "inactivity_sleep":
+		return true, decodeStruct(dec, ds, &a.InactivitySleep)
+	}
+	return false, nil
+}
+
 // AppServiceSpecHealthCheck is defined by the spec schema below.
 //
 // Spec schema: `app_service_spec_health_check`.
@@ -4742,8 +7320,13 @@ type appServiceSpecHealthCheckJSON struct {
 // appServiceSpecHealthCheckJSONPool keeps decoding from allocating one per value.
 var appServiceSpecHealthCheckJSONPool = sync.Pool{New: func() any { return new(appServiceSpecHealthCheckJSON) }}
 
-// UnmarshalJSONFrom decodes AppServiceSpecHealthCheck and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppServiceSpecHealthCheck and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppServiceSpecHealthCheck) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appServiceSpecHealthCheckJSONPool.Get().(*appServiceSpecHealthCheckJSON)
 	*v = appServiceSpecHealthCheckJSON{appServiceSpecHealthCheckFields: (*appServiceSpecHealthCheckFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4773,6 +7356,37 @@ func (a *AppServiceSpecHealthCheck) appendUnknownFields(paths []string, path str
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppServiceSpecHealthCheck) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appServiceSpecHealthCheckJSONNames[:], &a.unknownFields)
+}
+
+// appServiceSpecHealthCheckJSONNames are the JSON names of AppServiceSpecHealthCheck's fields.
+var appServiceSpecHealthCheckJSONNames = [...]string{"failure_threshold", "port", "http_path", "initial_delay_seconds", "period_seconds", "success_threshold", "timeout_seconds", "path"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppServiceSpecHealthCheck) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "failure_threshold":
+		return true, json.UnmarshalDecode(dec, &a.FailureThreshold)
+	case "port":
+		return true, json.UnmarshalDecode(dec, &a.Port)
+	case "http_path":
+		return true, decodeString(dec, ds, &a.HTTPPath)
+	case "initial_delay_seconds":
+		return true, json.UnmarshalDecode(dec, &a.InitialDelaySeconds)
+	case "period_seconds":
+		return true, json.UnmarshalDecode(dec, &a.PeriodSeconds)
+	case "success_threshold":
+		return true, json.UnmarshalDecode(dec, &a.SuccessThreshold)
+	case "timeout_seconds":
+		return true, json.UnmarshalDecode(dec, &a.TimeoutSeconds)
+	case "path":
+		return true, decodeString(dec, ds, &a.Path)
+	}
+	return false, nil
 }
 
 // AppServiceSpecInactivitySleep: Scales a service to zero instances after a
@@ -4810,8 +7424,13 @@ type appServiceSpecInactivitySleepJSON struct {
 // appServiceSpecInactivitySleepJSONPool keeps decoding from allocating one per value.
 var appServiceSpecInactivitySleepJSONPool = sync.Pool{New: func() any { return new(appServiceSpecInactivitySleepJSON) }}
 
-// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleep and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleep and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppServiceSpecInactivitySleep) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appServiceSpecInactivitySleepJSONPool.Get().(*appServiceSpecInactivitySleepJSON)
 	*v = appServiceSpecInactivitySleepJSON{appServiceSpecInactivitySleepFields: (*appServiceSpecInactivitySleepFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4842,6 +7461,25 @@ func (a *AppServiceSpecInactivitySleep) appendUnknownFields(paths []string, path
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	paths = a.LoadingPage.appendUnknownFields(paths, memberPath(path, "loading_page"))
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppServiceSpecInactivitySleep) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appServiceSpecInactivitySleepJSONNames[:], &a.unknownFields)
+}
+
+// appServiceSpecInactivitySleepJSONNames are the JSON names of AppServiceSpecInactivitySleep's fields.
+var appServiceSpecInactivitySleepJSONNames = [...]string{"after_seconds", "loading_page"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppServiceSpecInactivitySleep) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "after_seconds":
+		return true, json.UnmarshalDecode(dec, &a.AfterSeconds)
+	case "loading_page":
+		return true, decodeStruct(dec, ds, &a.LoadingPage)
+	}
+	return false, nil
 }
 
 // AppServiceSpecInactivitySleepLoadingPage is the page shown while a sleeping
@@ -4877,8 +7515,13 @@ type appServiceSpecInactivitySleepLoadingPageJSON struct {
 // appServiceSpecInactivitySleepLoadingPageJSONPool keeps decoding from allocating one per value.
 var appServiceSpecInactivitySleepLoadingPageJSONPool = sync.Pool{New: func() any { return new(appServiceSpecInactivitySleepLoadingPageJSON) }}
 
-// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleepLoadingPage and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppServiceSpecInactivitySleepLoadingPage and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppServiceSpecInactivitySleepLoadingPage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appServiceSpecInactivitySleepLoadingPageJSONPool.Get().(*appServiceSpecInactivitySleepLoadingPageJSON)
 	*v = appServiceSpecInactivitySleepLoadingPageJSON{appServiceSpecInactivitySleepLoadingPageFields: (*appServiceSpecInactivitySleepLoadingPageFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4910,6 +7553,25 @@ func (a *AppServiceSpecInactivitySleepLoadingPage) appendUnknownFields(paths []s
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppServiceSpecInactivitySleepLoadingPage) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appServiceSpecInactivitySleepLoadingPageJSONNames[:], &a.unknownFields)
+}
+
+// appServiceSpecInactivitySleepLoadingPageJSONNames are the JSON names of AppServiceSpecInactivitySleepLoadingPage's fields.
+var appServiceSpecInactivitySleepLoadingPageJSONNames = [...]string{"enabled", "custom_url"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppServiceSpecInactivitySleepLoadingPage) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "enabled":
+		return true, decodeBool(dec, &a.Enabled)
+	case "custom_url":
+		return true, decodeString(dec, ds, &a.CustomURL)
+	}
+	return false, nil
 }
 
 // AppServiceSpecTermination is defined by the spec schema below.
@@ -4948,8 +7610,13 @@ type appServiceSpecTerminationJSON struct {
 // appServiceSpecTerminationJSONPool keeps decoding from allocating one per value.
 var appServiceSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appServiceSpecTerminationJSON) }}
 
-// UnmarshalJSONFrom decodes AppServiceSpecTermination and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppServiceSpecTermination and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppServiceSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appServiceSpecTerminationJSONPool.Get().(*appServiceSpecTerminationJSON)
 	*v = appServiceSpecTerminationJSON{appServiceSpecTerminationFields: (*appServiceSpecTerminationFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -4979,6 +7646,25 @@ func (a *AppServiceSpecTermination) appendUnknownFields(paths []string, path str
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppServiceSpecTermination) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appServiceSpecTerminationJSONNames[:], &a.unknownFields)
+}
+
+// appServiceSpecTerminationJSONNames are the JSON names of AppServiceSpecTermination's fields.
+var appServiceSpecTerminationJSONNames = [...]string{"drain_seconds", "grace_period_seconds"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppServiceSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "drain_seconds":
+		return true, json.UnmarshalDecode(dec, &a.DrainSeconds)
+	case "grace_period_seconds":
+		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+	}
+	return false, nil
 }
 
 // AppSpec is the desired configuration of an application.
@@ -5071,8 +7757,13 @@ type appSpecJSON struct {
 // appSpecJSONPool keeps decoding from allocating one per value.
 var appSpecJSONPool = sync.Pool{New: func() any { return new(appSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appSpecJSONPool.Get().(*appSpecJSON)
 	*v = appSpecJSON{appSpecFields: (*appSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5133,6 +7824,59 @@ func (a *AppSpec) appendUnknownFields(paths []string, path string) []string {
 		paths = v.appendUnknownFields(paths, indexPath(path, "alerts", i))
 	}
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appSpecJSONNames[:], &a.unknownFields)
+}
+
+// appSpecJSONNames are the JSON names of AppSpec's fields.
+var appSpecJSONNames = [...]string{"name", "region", "disable_edge_cache", "disable_email_obfuscation", "enhanced_threat_control_enabled", "domains", "services", "static_sites", "jobs", "workers", "functions", "databases", "ingress", "egress", "maintenance", "vpc", "envs", "alerts", "features"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "region":
+		return true, decodeEnumMember(dec, &a.Region, appRegionSlugValues[:])
+	case "disable_edge_cache":
+		return true, decodeBool(dec, &a.DisableEdgeCache)
+	case "disable_email_obfuscation":
+		return true, decodeBool(dec, &a.DisableEmailObfuscation)
+	case "enhanced_threat_control_enabled":
+		return true, decodeBool(dec, &a.EnhancedThreatControlEnabled)
+	case "domains":
+		return true, decodeStructs(dec, ds, &a.Domains)
+	case "services":
+		return true, decodeStructs(dec, ds, &a.Services)
+	case "static_sites":
+		return true, decodeStructs(dec, ds, &a.StaticSites)
+	case "jobs":
+		return true, decodeStructs(dec, ds, &a.Jobs)
+	case "workers":
+		return true, decodeStructs(dec, ds, &a.Workers)
+	case "functions":
+		return true, decodeStructs(dec, ds, &a.Functions)
+	case "databases":
+		return true, decodeStructs(dec, ds, &a.Databases)
+	case "ingress":
+		return true, decodeStruct(dec, ds, &a.Ingress)
+	case "egress":
+		return true, decodeStruct(dec, ds, &a.Egress)
+	case "maintenance":
+		return true, decodeStruct(dec, ds, &a.Maintenance)
+	case "vpc":
+		return true, decodeStruct(dec, ds, &a.VPC)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "alerts":
+		return true, decodeStructs(dec, ds, &a.Alerts)
+	case "features":
+		return true, decodeStrings(dec, ds, &a.Features)
+	}
+	return false, nil
 }
 
 // AppStaticSiteSpec is defined by the spec schema below.
@@ -5214,8 +7958,13 @@ type appStaticSiteSpecJSON struct {
 // appStaticSiteSpecJSONPool keeps decoding from allocating one per value.
 var appStaticSiteSpecJSONPool = sync.Pool{New: func() any { return new(appStaticSiteSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppStaticSiteSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppStaticSiteSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppStaticSiteSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appStaticSiteSpecJSONPool.Get().(*appStaticSiteSpecJSON)
 	*v = appStaticSiteSpecJSON{appStaticSiteSpecFields: (*appStaticSiteSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5262,6 +8011,59 @@ func (a *AppStaticSiteSpec) appendUnknownFields(paths []string, path string) []s
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppStaticSiteSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appStaticSiteSpecJSONNames[:], &a.unknownFields)
+}
+
+// appStaticSiteSpecJSONNames are the JSON names of AppStaticSiteSpec's fields.
+var appStaticSiteSpecJSONNames = [...]string{"name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "index_document", "error_document", "catchall_document", "output_dir", "cors", "routes"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppStaticSiteSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "image":
+		return true, decodeStruct(dec, ds, &a.Image)
+	case "dockerfile_path":
+		return true, decodeString(dec, ds, &a.DockerfilePath)
+	case "build_command":
+		return true, decodeString(dec, ds, &a.BuildCommand)
+	case "run_command":
+		return true, decodeString(dec, ds, &a.RunCommand)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "environment_slug":
+		return true, decodeString(dec, ds, &a.EnvironmentSlug)
+	case "log_destinations":
+		return true, decodeStructs(dec, ds, &a.LogDestinations)
+	case "index_document":
+		return true, decodeString(dec, ds, &a.IndexDocument)
+	case "error_document":
+		return true, decodeString(dec, ds, &a.ErrorDocument)
+	case "catchall_document":
+		return true, decodeString(dec, ds, &a.CatchallDocument)
+	case "output_dir":
+		return true, decodeString(dec, ds, &a.OutputDir)
+	case "cors":
+		return true, decodeStruct(dec, ds, &a.CORS)
+	case "routes":
+		return true, decodeStructs(dec, ds, &a.Routes)
+	}
+	return false, nil
+}
+
 // AppStringMatch is defined by the spec schema below.
 //
 // Spec schema: `apps_string_match`.
@@ -5301,8 +8103,13 @@ type appStringMatchJSON struct {
 // appStringMatchJSONPool keeps decoding from allocating one per value.
 var appStringMatchJSONPool = sync.Pool{New: func() any { return new(appStringMatchJSON) }}
 
-// UnmarshalJSONFrom decodes AppStringMatch and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppStringMatch and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppStringMatch) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appStringMatchJSONPool.Get().(*appStringMatchJSON)
 	*v = appStringMatchJSON{appStringMatchFields: (*appStringMatchFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5334,6 +8141,27 @@ func (a *AppStringMatch) appendUnknownFields(paths []string, path string) []stri
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppStringMatch) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appStringMatchJSONNames[:], &a.unknownFields)
+}
+
+// appStringMatchJSONNames are the JSON names of AppStringMatch's fields.
+var appStringMatchJSONNames = [...]string{"exact", "prefix", "regex"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppStringMatch) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "exact":
+		return true, json.UnmarshalDecode(dec, &a.Exact)
+	case "prefix":
+		return true, json.UnmarshalDecode(dec, &a.Prefix)
+	case "regex":
+		return true, decodeString(dec, ds, &a.Regex)
+	}
+	return false, nil
+}
+
 // AppTier is a legacy App Platform pricing tier. int64 quantities are JSON
 // strings.
 //
@@ -5357,6 +8185,37 @@ type AppTier struct {
 	StorageBytes string `json:"storage_bytes,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppTier by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppTier) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppTier) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appTierJSONNames[:], nil)
+}
+
+// appTierJSONNames are the JSON names of AppTier's fields.
+var appTierJSONNames = [...]string{"name", "slug", "egress_bandwidth_bytes", "build_seconds", "storage_bytes"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppTier) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "slug":
+		return true, decodeString(dec, ds, &a.Slug)
+	case "egress_bandwidth_bytes":
+		return true, decodeString(dec, ds, &a.EgressBandwidthBytes)
+	case "build_seconds":
+		return true, decodeString(dec, ds, &a.BuildSeconds)
+	case "storage_bytes":
+		return true, decodeString(dec, ds, &a.StorageBytes)
+	}
+	return false, nil
+}
+
 // AppUpdateRequest is the request body of apps_update.
 //
 // Spec schema: `apps_update_app_request`.
@@ -5369,6 +8228,31 @@ type AppUpdateRequest struct {
 	// updating the scale of a component from also updating the respective
 	// code.
 	UpdateAllSourceVersions bool `json:"update_all_source_versions,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppUpdateRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppUpdateRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppUpdateRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appUpdateRequestJSONNames[:], nil)
+}
+
+// appUpdateRequestJSONNames are the JSON names of AppUpdateRequest's fields.
+var appUpdateRequestJSONNames = [...]string{"spec", "update_all_source_versions"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppUpdateRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "spec":
+		return true, decodeStruct(dec, ds, &a.Spec)
+	case "update_all_source_versions":
+		return true, decodeBool(dec, &a.UpdateAllSourceVersions)
+	}
+	return false, nil
 }
 
 // AppUpgradeBuildpackRequest is the request body of apps_upgrade_buildpack.
@@ -5386,6 +8270,33 @@ type AppUpgradeBuildpackRequest struct {
 	TriggerDeployment bool `json:"trigger_deployment,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes AppUpgradeBuildpackRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppUpgradeBuildpackRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppUpgradeBuildpackRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appUpgradeBuildpackRequestJSONNames[:], nil)
+}
+
+// appUpgradeBuildpackRequestJSONNames are the JSON names of AppUpgradeBuildpackRequest's fields.
+var appUpgradeBuildpackRequestJSONNames = [...]string{"buildpack_id", "major_version", "trigger_deployment"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppUpgradeBuildpackRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "buildpack_id":
+		return true, decodeString(dec, ds, &a.BuildpackID)
+	case "major_version":
+		return true, json.UnmarshalDecode(dec, &a.MajorVersion)
+	case "trigger_deployment":
+		return true, decodeBool(dec, &a.TriggerDeployment)
+	}
+	return false, nil
+}
+
 // AppUpgradeBuildpackResponse is the response body of apps_upgrade_buildpack.
 //
 // Not in the OpenAPI spec; source: live-api-overlay.yaml (godo
@@ -5397,6 +8308,31 @@ type AppUpgradeBuildpackResponse struct {
 	AffectedComponents []string `json:"affected_components,omitempty"`
 	// An app deployment
 	Deployment *Deployment `json:"deployment,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppUpgradeBuildpackResponse by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppUpgradeBuildpackResponse) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppUpgradeBuildpackResponse) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appUpgradeBuildpackResponseJSONNames[:], nil)
+}
+
+// appUpgradeBuildpackResponseJSONNames are the JSON names of AppUpgradeBuildpackResponse's fields.
+var appUpgradeBuildpackResponseJSONNames = [...]string{"affected_components", "deployment"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppUpgradeBuildpackResponse) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "affected_components":
+		return true, decodeStrings(dec, ds, &a.AffectedComponents)
+	case "deployment":
+		return true, decodeStruct(dec, ds, &a.Deployment)
+	}
+	return false, nil
 }
 
 // AppUser is a DigitalOcean user who triggered an action.
@@ -5411,6 +8347,33 @@ type AppUser struct {
 	Email string `json:"email,omitempty"`
 	// The user's full name.
 	FullName string `json:"full_name,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes AppUser by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (a *AppUser) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, a)
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppUser) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appUserJSONNames[:], nil)
+}
+
+// appUserJSONNames are the JSON names of AppUser's fields.
+var appUserJSONNames = [...]string{"uuid", "email", "full_name"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppUser) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "uuid":
+		return true, decodeString(dec, ds, &a.UUID)
+	case "email":
+		return true, decodeString(dec, ds, &a.Email)
+	case "full_name":
+		return true, decodeString(dec, ds, &a.FullName)
+	}
+	return false, nil
 }
 
 // AppVPC is defined by the spec schema below.
@@ -5444,8 +8407,13 @@ type appVPCJSON struct {
 // appVPCJSONPool keeps decoding from allocating one per value.
 var appVPCJSONPool = sync.Pool{New: func() any { return new(appVPCJSON) }}
 
-// UnmarshalJSONFrom decodes AppVPC and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppVPC and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppVPC) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appVPCJSONPool.Get().(*appVPCJSON)
 	*v = appVPCJSON{appVPCFields: (*appVPCFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5480,6 +8448,25 @@ func (a *AppVPC) appendUnknownFields(paths []string, path string) []string {
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppVPC) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appVPCJSONNames[:], &a.unknownFields)
+}
+
+// appVPCJSONNames are the JSON names of AppVPC's fields.
+var appVPCJSONNames = [...]string{"id", "egress_ips"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppVPC) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &a.ID)
+	case "egress_ips":
+		return true, decodeStructs(dec, ds, &a.EgressIPs)
+	}
+	return false, nil
+}
+
 // AppVPCEgressIP is defined by the spec schema below.
 //
 // Spec schema: `apps_vpc_egress_ip`.
@@ -5508,8 +8495,13 @@ type appVPCEgressIPJSON struct {
 // appVPCEgressIPJSONPool keeps decoding from allocating one per value.
 var appVPCEgressIPJSONPool = sync.Pool{New: func() any { return new(appVPCEgressIPJSON) }}
 
-// UnmarshalJSONFrom decodes AppVPCEgressIP and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppVPCEgressIP and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppVPCEgressIP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appVPCEgressIPJSONPool.Get().(*appVPCEgressIPJSON)
 	*v = appVPCEgressIPJSON{appVPCEgressIPFields: (*appVPCEgressIPFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5539,6 +8531,23 @@ func (a *AppVPCEgressIP) appendUnknownFields(paths []string, path string) []stri
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppVPCEgressIP) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appVPCEgressIPJSONNames[:], &a.unknownFields)
+}
+
+// appVPCEgressIPJSONNames are the JSON names of AppVPCEgressIP's fields.
+var appVPCEgressIPJSONNames = [...]string{"ip"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppVPCEgressIP) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "ip":
+		return true, decodeString(dec, ds, &a.IP)
+	}
+	return false, nil
 }
 
 // AppVariableDefinition is defined by the spec schema below.
@@ -5584,8 +8593,13 @@ type appVariableDefinitionJSON struct {
 // appVariableDefinitionJSONPool keeps decoding from allocating one per value.
 var appVariableDefinitionJSONPool = sync.Pool{New: func() any { return new(appVariableDefinitionJSON) }}
 
-// UnmarshalJSONFrom decodes AppVariableDefinition and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppVariableDefinition and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppVariableDefinition) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appVariableDefinitionJSONPool.Get().(*appVariableDefinitionJSON)
 	*v = appVariableDefinitionJSON{appVariableDefinitionFields: (*appVariableDefinitionFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5615,6 +8629,29 @@ func (a *AppVariableDefinition) appendUnknownFields(paths []string, path string)
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppVariableDefinition) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appVariableDefinitionJSONNames[:], &a.unknownFields)
+}
+
+// appVariableDefinitionJSONNames are the JSON names of AppVariableDefinition's fields.
+var appVariableDefinitionJSONNames = [...]string{"key", "scope", "type", "value"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppVariableDefinition) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "key":
+		return true, decodeString(dec, ds, &a.Key)
+	case "scope":
+		return true, decodeEnumMember(dec, &a.Scope, appVariableScopeValues[:])
+	case "type":
+		return true, decodeEnumMember(dec, &a.Type, appVariableTypeValues[:])
+	case "value":
+		return true, decodeString(dec, ds, &a.Value)
+	}
+	return false, nil
 }
 
 // AppVariableScope is defined by the spec schema below.
@@ -5734,8 +8771,13 @@ type appWorkerSpecJSON struct {
 // appWorkerSpecJSONPool keeps decoding from allocating one per value.
 var appWorkerSpecJSONPool = sync.Pool{New: func() any { return new(appWorkerSpecJSON) }}
 
-// UnmarshalJSONFrom decodes AppWorkerSpec and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppWorkerSpec and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppWorkerSpec) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appWorkerSpecJSONPool.Get().(*appWorkerSpecJSON)
 	*v = appWorkerSpecJSON{appWorkerSpecFields: (*appWorkerSpecFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5784,6 +8826,59 @@ func (a *AppWorkerSpec) appendUnknownFields(paths []string, path string) []strin
 	return paths
 }
 
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppWorkerSpec) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appWorkerSpecJSONNames[:], &a.unknownFields)
+}
+
+// appWorkerSpecJSONNames are the JSON names of AppWorkerSpec's fields.
+var appWorkerSpecJSONNames = [...]string{"name", "git", "github", "gitlab", "bitbucket", "image", "dockerfile_path", "build_command", "run_command", "source_dir", "envs", "environment_slug", "log_destinations", "instance_count", "instance_size_slug", "autoscaling", "termination", "liveness_health_check", "alerts"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppWorkerSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &a.Name)
+	case "git":
+		return true, decodeStruct(dec, ds, &a.Git)
+	case "github":
+		return true, decodeStruct(dec, ds, &a.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &a.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &a.Bitbucket)
+	case "image":
+		return true, decodeStruct(dec, ds, &a.Image)
+	case "dockerfile_path":
+		return true, decodeString(dec, ds, &a.DockerfilePath)
+	case "build_command":
+		return true, decodeString(dec, ds, &a.BuildCommand)
+	case "run_command":
+		return true, decodeString(dec, ds, &a.RunCommand)
+	case "source_dir":
+		return true, decodeString(dec, ds, &a.SourceDir)
+	case "envs":
+		return true, decodeStructs(dec, ds, &a.Envs)
+	case "environment_slug":
+		return true, decodeString(dec, ds, &a.EnvironmentSlug)
+	case "log_destinations":
+		return true, decodeStructs(dec, ds, &a.LogDestinations)
+	case "instance_count":
+		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+	case "instance_size_slug":
+		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
+	case "autoscaling":
+		return true, decodeStruct(dec, ds, &a.Autoscaling)
+	case "termination":
+		return true, decodeStruct(dec, ds, &a.Termination)
+	case "liveness_health_check":
+		return true, decodeStruct(dec, ds, &a.LivenessHealthCheck)
+	case "alerts":
+		return true, decodeStructs(dec, ds, &a.Alerts)
+	}
+	return false, nil
+}
+
 // AppWorkerSpecTermination is defined by the spec schema below.
 //
 // Spec schema: `app_worker_spec_termination`.
@@ -5815,8 +8910,13 @@ type appWorkerSpecTerminationJSON struct {
 // appWorkerSpecTerminationJSONPool keeps decoding from allocating one per value.
 var appWorkerSpecTerminationJSONPool = sync.Pool{New: func() any { return new(appWorkerSpecTerminationJSON) }}
 
-// UnmarshalJSONFrom decodes AppWorkerSpecTermination and keeps the JSON keys it does not know.
+// UnmarshalJSONFrom decodes AppWorkerSpecTermination and keeps the JSON keys it does not know:
+// an object decoded with the client's options by the generated decodeJSON,
+// anything else through encoding/json/v2.
 func (a *AppWorkerSpecTermination) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if generatedDecodes(dec) {
+		return decodeGenerated(dec, a)
+	}
 	v := appWorkerSpecTerminationJSONPool.Get().(*appWorkerSpecTerminationJSON)
 	*v = appWorkerSpecTerminationJSON{appWorkerSpecTerminationFields: (*appWorkerSpecTerminationFields)(a)}
 	err := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &a.unknownFields)
@@ -5846,6 +8946,23 @@ func (a *AppWorkerSpecTermination) appendUnknownFields(paths []string, path stri
 	}
 	paths = appendUnknownKeys(paths, path, a.unknownFields)
 	return paths
+}
+
+// decodeJSON decodes the JSON object at dec into a (see decodeObject).
+func (a *AppWorkerSpecTermination) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, a, appWorkerSpecTerminationJSONNames[:], &a.unknownFields)
+}
+
+// appWorkerSpecTerminationJSONNames are the JSON names of AppWorkerSpecTermination's fields.
+var appWorkerSpecTerminationJSONNames = [...]string{"grace_period_seconds"}
+
+// decodeMember decodes the member name of a into its field.
+func (a *AppWorkerSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "grace_period_seconds":
+		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+	}
+	return false, nil
 }
 
 // Deployment is an app deployment.
@@ -5898,6 +9015,65 @@ type Deployment struct {
 	Timing *DeploymentTiming `json:"timing,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes Deployment by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *Deployment) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *Deployment) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentJSONNames[:], nil)
+}
+
+// deploymentJSONNames are the JSON names of Deployment's fields.
+var deploymentJSONNames = [...]string{"cause", "cloned_from", "created_at", "id", "jobs", "functions", "phase", "phase_last_updated_at", "progress", "services", "spec", "static_sites", "tier_slug", "updated_at", "workers", "cause_details", "load_balancer_id", "previous_deployment_id", "timing"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *Deployment) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "cause":
+		return true, decodeString(dec, ds, &d.Cause)
+	case "cloned_from":
+		return true, decodeString(dec, ds, &d.ClonedFrom)
+	case "created_at":
+		return true, decodeTime(dec, &d.CreatedAt)
+	case "id":
+		return true, decodeString(dec, ds, &d.ID)
+	case "jobs":
+		return true, decodeStructs(dec, ds, &d.Jobs)
+	case "functions":
+		return true, decodeStructs(dec, ds, &d.Functions)
+	case "phase":
+		return true, decodeEnumMember(dec, &d.Phase, deploymentPhaseValues[:])
+	case "phase_last_updated_at":
+		return true, decodeTime(dec, &d.PhaseLastUpdatedAt)
+	case "progress":
+		return true, decodeStruct(dec, ds, &d.Progress)
+	case "services":
+		return true, decodeStructs(dec, ds, &d.Services)
+	case "spec":
+		return true, decodeStruct(dec, ds, &d.Spec)
+	case "static_sites":
+		return true, decodeStructs(dec, ds, &d.StaticSites)
+	case "tier_slug":
+		return true, decodeString(dec, ds, &d.TierSlug)
+	case "updated_at":
+		return true, decodeTime(dec, &d.UpdatedAt)
+	case "workers":
+		return true, decodeStructs(dec, ds, &d.Workers)
+	case "cause_details":
+		return true, decodeStruct(dec, ds, &d.CauseDetails)
+	case "load_balancer_id":
+		return true, decodeString(dec, ds, &d.LoadBalancerID)
+	case "previous_deployment_id":
+		return true, decodeString(dec, ds, &d.PreviousDeploymentID)
+	case "timing":
+		return true, decodeStruct(dec, ds, &d.Timing)
+	}
+	return false, nil
+}
+
 // DeploymentCauseDetails: Structured details of what caused a deployment.
 //
 // Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
@@ -5920,6 +9096,39 @@ type DeploymentCauseDetails struct {
 	Type DeploymentType `json:"type,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentCauseDetails by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCauseDetails) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCauseDetails) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCauseDetailsJSONNames[:], nil)
+}
+
+// deploymentCauseDetailsJSONNames are the JSON names of DeploymentCauseDetails's fields.
+var deploymentCauseDetailsJSONNames = [...]string{"digitalocean_user_action", "git_push", "docr_push", "internal", "autoscaler", "type"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCauseDetails) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "digitalocean_user_action":
+		return true, decodeStruct(dec, ds, &d.DigitalOceanUserAction)
+	case "git_push":
+		return true, decodeStruct(dec, ds, &d.GitPush)
+	case "docr_push":
+		return true, decodeStruct(dec, ds, &d.DOCRPush)
+	case "internal":
+		return true, decodeBool(dec, &d.Internal)
+	case "autoscaler":
+		return true, decodeStruct(dec, ds, &d.Autoscaler)
+	case "type":
+		return true, decodeEnumMember(dec, &d.Type, deploymentTypeValues[:])
+	}
+	return false, nil
+}
+
 // DeploymentCauseDetailsAutoscaler: Set when the autoscaler caused the
 // deployment.
 //
@@ -5929,6 +9138,31 @@ type DeploymentCauseDetailsAutoscaler struct {
 	Autoscaled bool `json:"autoscaled,omitempty"`
 	// Scale changes by component name.
 	ScaledComponents map[string]AppComponentScaleChange `json:"scaled_components,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentCauseDetailsAutoscaler by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCauseDetailsAutoscaler) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCauseDetailsAutoscaler) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCauseDetailsAutoscalerJSONNames[:], nil)
+}
+
+// deploymentCauseDetailsAutoscalerJSONNames are the JSON names of DeploymentCauseDetailsAutoscaler's fields.
+var deploymentCauseDetailsAutoscalerJSONNames = [...]string{"autoscaled", "scaled_components"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCauseDetailsAutoscaler) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "autoscaled":
+		return true, decodeBool(dec, &d.Autoscaled)
+	case "scaled_components":
+		return true, json.UnmarshalDecode(dec, &d.ScaledComponents)
+	}
+	return false, nil
 }
 
 // DeploymentCauseDetailsDOCRPush: Set when a push to DigitalOcean Container
@@ -5946,6 +9180,35 @@ type DeploymentCauseDetailsDOCRPush struct {
 	ImageDigest string `json:"image_digest,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentCauseDetailsDOCRPush by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCauseDetailsDOCRPush) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCauseDetailsDOCRPush) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCauseDetailsDOCRPushJSONNames[:], nil)
+}
+
+// deploymentCauseDetailsDOCRPushJSONNames are the JSON names of DeploymentCauseDetailsDOCRPush's fields.
+var deploymentCauseDetailsDOCRPushJSONNames = [...]string{"registry", "repository", "tag", "image_digest"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCauseDetailsDOCRPush) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "registry":
+		return true, decodeString(dec, ds, &d.Registry)
+	case "repository":
+		return true, decodeString(dec, ds, &d.Repository)
+	case "tag":
+		return true, decodeString(dec, ds, &d.Tag)
+	case "image_digest":
+		return true, decodeString(dec, ds, &d.ImageDigest)
+	}
+	return false, nil
+}
+
 // DeploymentCauseDetailsDigitalOceanUserAction: Set when a user action in the
 // control panel or API caused the deployment.
 //
@@ -5955,6 +9218,31 @@ type DeploymentCauseDetailsDigitalOceanUserAction struct {
 	User *AppUser `json:"user,omitempty"`
 	// The action the user took.
 	Name DeploymentCauseDetailsDigitalOceanUserActionName `json:"name,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentCauseDetailsDigitalOceanUserAction by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCauseDetailsDigitalOceanUserAction) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCauseDetailsDigitalOceanUserAction) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCauseDetailsDigitalOceanUserActionJSONNames[:], nil)
+}
+
+// deploymentCauseDetailsDigitalOceanUserActionJSONNames are the JSON names of DeploymentCauseDetailsDigitalOceanUserAction's fields.
+var deploymentCauseDetailsDigitalOceanUserActionJSONNames = [...]string{"user", "name"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCauseDetailsDigitalOceanUserAction) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "user":
+		return true, decodeStruct(dec, ds, &d.User)
+	case "name":
+		return true, decodeEnumMember(dec, &d.Name, deploymentCauseDetailsDigitalOceanUserActionNameValues[:])
+	}
+	return false, nil
 }
 
 // DeploymentCauseDetailsDigitalOceanUserActionName is the action the user took.
@@ -6001,6 +9289,41 @@ type DeploymentCauseDetailsGitPush struct {
 	CommitMessage string `json:"commit_message,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentCauseDetailsGitPush by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCauseDetailsGitPush) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCauseDetailsGitPush) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCauseDetailsGitPushJSONNames[:], nil)
+}
+
+// deploymentCauseDetailsGitPushJSONNames are the JSON names of DeploymentCauseDetailsGitPush's fields.
+var deploymentCauseDetailsGitPushJSONNames = [...]string{"github", "gitlab", "bitbucket", "username", "commit_author", "commit_sha", "commit_message"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCauseDetailsGitPush) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "github":
+		return true, decodeStruct(dec, ds, &d.GitHub)
+	case "gitlab":
+		return true, decodeStruct(dec, ds, &d.GitLab)
+	case "bitbucket":
+		return true, decodeStruct(dec, ds, &d.Bitbucket)
+	case "username":
+		return true, decodeString(dec, ds, &d.Username)
+	case "commit_author":
+		return true, decodeString(dec, ds, &d.CommitAuthor)
+	case "commit_sha":
+		return true, decodeString(dec, ds, &d.CommitSHA)
+	case "commit_message":
+		return true, decodeString(dec, ds, &d.CommitMessage)
+	}
+	return false, nil
+}
+
 // DeploymentCreateRequest is the request body of apps_create_deployment.
 //
 // Spec schema: `apps_create_deployment_request`.
@@ -6008,6 +9331,29 @@ type DeploymentCreateRequest struct {
 	// Indicates whether to force a build of app from source even if an
 	// existing cached build is suitable for re-use
 	ForceBuild bool `json:"force_build,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentCreateRequest by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentCreateRequest) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentCreateRequest) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentCreateRequestJSONNames[:], nil)
+}
+
+// deploymentCreateRequestJSONNames are the JSON names of DeploymentCreateRequest's fields.
+var deploymentCreateRequestJSONNames = [...]string{"force_build"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentCreateRequest) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "force_build":
+		return true, decodeBool(dec, &d.ForceBuild)
+	}
+	return false, nil
 }
 
 // DeploymentFunctions is defined by the spec schema below.
@@ -6023,6 +9369,33 @@ type DeploymentFunctions struct {
 	Namespace string `json:"namespace,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentFunctions by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentFunctions) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentFunctions) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentFunctionsJSONNames[:], nil)
+}
+
+// deploymentFunctionsJSONNames are the JSON names of DeploymentFunctions's fields.
+var deploymentFunctionsJSONNames = [...]string{"name", "source_commit_hash", "namespace"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentFunctions) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "source_commit_hash":
+		return true, decodeString(dec, ds, &d.SourceCommitHash)
+	case "namespace":
+		return true, decodeString(dec, ds, &d.Namespace)
+	}
+	return false, nil
+}
+
 // DeploymentJob is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_job`.
@@ -6035,6 +9408,33 @@ type DeploymentJob struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentJob by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentJob) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentJob) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentJobJSONNames[:], nil)
+}
+
+// deploymentJobJSONNames are the JSON names of DeploymentJob's fields.
+var deploymentJobJSONNames = [...]string{"name", "source_commit_hash", "buildpacks"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentJob) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "source_commit_hash":
+		return true, decodeString(dec, ds, &d.SourceCommitHash)
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &d.Buildpacks)
+	}
+	return false, nil
 }
 
 // DeploymentPhase is defined by the spec schema below.
@@ -6084,6 +9484,41 @@ type DeploymentProgress struct {
 	TotalSteps int32 `json:"total_steps,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentProgress by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentProgress) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentProgress) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentProgressJSONNames[:], nil)
+}
+
+// deploymentProgressJSONNames are the JSON names of DeploymentProgress's fields.
+var deploymentProgressJSONNames = [...]string{"error_steps", "pending_steps", "running_steps", "steps", "success_steps", "summary_steps", "total_steps"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentProgress) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "error_steps":
+		return true, json.UnmarshalDecode(dec, &d.ErrorSteps)
+	case "pending_steps":
+		return true, json.UnmarshalDecode(dec, &d.PendingSteps)
+	case "running_steps":
+		return true, json.UnmarshalDecode(dec, &d.RunningSteps)
+	case "steps":
+		return true, decodeStructs(dec, ds, &d.Steps)
+	case "success_steps":
+		return true, json.UnmarshalDecode(dec, &d.SuccessSteps)
+	case "summary_steps":
+		return true, decodeStructs(dec, ds, &d.SummarySteps)
+	case "total_steps":
+		return true, json.UnmarshalDecode(dec, &d.TotalSteps)
+	}
+	return false, nil
+}
+
 // DeploymentProgressStep is a step that is run as part of the deployment's
 // lifecycle.
 //
@@ -6111,6 +9546,43 @@ type DeploymentProgressStep struct {
 	Steps []*DeploymentProgressStep `json:"steps,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentProgressStep by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentProgressStep) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentProgressStep) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentProgressStepJSONNames[:], nil)
+}
+
+// deploymentProgressStepJSONNames are the JSON names of DeploymentProgressStep's fields.
+var deploymentProgressStepJSONNames = [...]string{"component_name", "ended_at", "message_base", "name", "reason", "started_at", "status", "steps"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentProgressStep) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "component_name":
+		return true, decodeString(dec, ds, &d.ComponentName)
+	case "ended_at":
+		return true, decodeTime(dec, &d.EndedAt)
+	case "message_base":
+		return true, decodeString(dec, ds, &d.MessageBase)
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "reason":
+		return true, decodeStruct(dec, ds, &d.Reason)
+	case "started_at":
+		return true, decodeTime(dec, &d.StartedAt)
+	case "status":
+		return true, decodeEnumMember(dec, &d.Status, deploymentProgressStepStatusValues[:])
+	case "steps":
+		return true, decodeStructs(dec, ds, &d.Steps)
+	}
+	return false, nil
+}
+
 // DeploymentProgressStepReason is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_progress_step_reason`.
@@ -6119,6 +9591,31 @@ type DeploymentProgressStepReason struct {
 	Code string `json:"code,omitempty"`
 	// The error message
 	Message string `json:"message,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentProgressStepReason by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentProgressStepReason) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentProgressStepReason) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentProgressStepReasonJSONNames[:], nil)
+}
+
+// deploymentProgressStepReasonJSONNames are the JSON names of DeploymentProgressStepReason's fields.
+var deploymentProgressStepReasonJSONNames = [...]string{"code", "message"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentProgressStepReason) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "code":
+		return true, decodeString(dec, ds, &d.Code)
+	case "message":
+		return true, decodeString(dec, ds, &d.Message)
+	}
+	return false, nil
 }
 
 // DeploymentProgressStepStatus is defined by the spec schema below.
@@ -6158,6 +9655,33 @@ type DeploymentService struct {
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentService by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentService) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentService) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentServiceJSONNames[:], nil)
+}
+
+// deploymentServiceJSONNames are the JSON names of DeploymentService's fields.
+var deploymentServiceJSONNames = [...]string{"name", "source_commit_hash", "buildpacks"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentService) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "source_commit_hash":
+		return true, decodeString(dec, ds, &d.SourceCommitHash)
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &d.Buildpacks)
+	}
+	return false, nil
+}
+
 // DeploymentStaticSite is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_static_site`.
@@ -6171,6 +9695,33 @@ type DeploymentStaticSite struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentStaticSite by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentStaticSite) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentStaticSite) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentStaticSiteJSONNames[:], nil)
+}
+
+// deploymentStaticSiteJSONNames are the JSON names of DeploymentStaticSite's fields.
+var deploymentStaticSiteJSONNames = [...]string{"name", "source_commit_hash", "buildpacks"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentStaticSite) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "source_commit_hash":
+		return true, decodeString(dec, ds, &d.SourceCommitHash)
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &d.Buildpacks)
+	}
+	return false, nil
 }
 
 // DeploymentTiming: How long the phases of a deployment took (Go duration
@@ -6196,6 +9747,39 @@ type DeploymentTiming struct {
 	Deploying string `json:"deploying,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes DeploymentTiming by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentTiming) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentTiming) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentTimingJSONNames[:], nil)
+}
+
+// deploymentTimingJSONNames are the JSON names of DeploymentTiming's fields.
+var deploymentTimingJSONNames = [...]string{"pending", "build_total", "build_billable", "components", "database_provision", "deploying"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentTiming) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "pending":
+		return true, decodeString(dec, ds, &d.Pending)
+	case "build_total":
+		return true, decodeString(dec, ds, &d.BuildTotal)
+	case "build_billable":
+		return true, decodeString(dec, ds, &d.BuildBillable)
+	case "components":
+		return true, decodeStructs(dec, ds, &d.Components)
+	case "database_provision":
+		return true, decodeString(dec, ds, &d.DatabaseProvision)
+	case "deploying":
+		return true, decodeString(dec, ds, &d.Deploying)
+	}
+	return false, nil
+}
+
 // DeploymentTimingComponent is defined by the spec schema below.
 //
 // Spec schema: `apps_deployment_timing.components[]`.
@@ -6204,6 +9788,31 @@ type DeploymentTimingComponent struct {
 	Name string `json:"name,omitempty"`
 	// Billable build time of the component.
 	BuildBillable string `json:"build_billable,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentTimingComponent by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentTimingComponent) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentTimingComponent) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentTimingComponentJSONNames[:], nil)
+}
+
+// deploymentTimingComponentJSONNames are the JSON names of DeploymentTimingComponent's fields.
+var deploymentTimingComponentJSONNames = [...]string{"name", "build_billable"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentTimingComponent) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "build_billable":
+		return true, decodeString(dec, ds, &d.BuildBillable)
+	}
+	return false, nil
 }
 
 // DeploymentType: Why a deployment was created.
@@ -6255,6 +9864,33 @@ type DeploymentWorker struct {
 	//
 	// Not in the OpenAPI spec; source: godo v1.237.0 apps.gen.go.
 	Buildpacks []*AppBuildpack `json:"buildpacks,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes DeploymentWorker by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (d *DeploymentWorker) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, d)
+}
+
+// decodeJSON decodes the JSON object at dec into d (see decodeObject).
+func (d *DeploymentWorker) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, d, deploymentWorkerJSONNames[:], nil)
+}
+
+// deploymentWorkerJSONNames are the JSON names of DeploymentWorker's fields.
+var deploymentWorkerJSONNames = [...]string{"name", "source_commit_hash", "buildpacks"}
+
+// decodeMember decodes the member name of d into its field.
+func (d *DeploymentWorker) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "name":
+		return true, decodeString(dec, ds, &d.Name)
+	case "source_commit_hash":
+		return true, decodeString(dec, ds, &d.SourceCommitHash)
+	case "buildpacks":
+		return true, decodeStructs(dec, ds, &d.Buildpacks)
+	}
+	return false, nil
 }
 
 // InstanceSizeSlug is the instance size to use for this component. Default:
@@ -6344,6 +9980,43 @@ type JobInvocation struct {
 	CompletedAt time.Time `json:"completed_at,omitzero"`
 }
 
+// UnmarshalJSONFrom decodes JobInvocation by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (j *JobInvocation) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, j)
+}
+
+// decodeJSON decodes the JSON object at dec into j (see decodeObject).
+func (j *JobInvocation) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, j, jobInvocationJSONNames[:], nil)
+}
+
+// jobInvocationJSONNames are the JSON names of JobInvocation's fields.
+var jobInvocationJSONNames = [...]string{"id", "job_name", "deployment_id", "phase", "trigger", "created_at", "started_at", "completed_at"}
+
+// decodeMember decodes the member name of j into its field.
+func (j *JobInvocation) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "id":
+		return true, decodeString(dec, ds, &j.ID)
+	case "job_name":
+		return true, decodeString(dec, ds, &j.JobName)
+	case "deployment_id":
+		return true, decodeString(dec, ds, &j.DeploymentID)
+	case "phase":
+		return true, decodeEnumMember(dec, &j.Phase, jobInvocationPhaseValues[:])
+	case "trigger":
+		return true, decodeStruct(dec, ds, &j.Trigger)
+	case "created_at":
+		return true, decodeTime(dec, &j.CreatedAt)
+	case "started_at":
+		return true, decodeTime(dec, &j.StartedAt)
+	case "completed_at":
+		return true, decodeTime(dec, &j.CompletedAt)
+	}
+	return false, nil
+}
+
 // JobInvocationPhase is the phase of the job invocation.
 //
 // Values the API adds later decode too; they are just strings.
@@ -6381,6 +10054,33 @@ type JobInvocationTrigger struct {
 	Manual *JobInvocationTriggerManual `json:"manual,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes JobInvocationTrigger by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (j *JobInvocationTrigger) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, j)
+}
+
+// decodeJSON decodes the JSON object at dec into j (see decodeObject).
+func (j *JobInvocationTrigger) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, j, jobInvocationTriggerJSONNames[:], nil)
+}
+
+// jobInvocationTriggerJSONNames are the JSON names of JobInvocationTrigger's fields.
+var jobInvocationTriggerJSONNames = [...]string{"type", "scheduled", "manual"}
+
+// decodeMember decodes the member name of j into its field.
+func (j *JobInvocationTrigger) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "type":
+		return true, decodeEnumMember(dec, &j.Type, jobInvocationTriggerTypeValues[:])
+	case "scheduled":
+		return true, decodeStruct(dec, ds, &j.Scheduled)
+	case "manual":
+		return true, decodeStruct(dec, ds, &j.Manual)
+	}
+	return false, nil
+}
+
 // JobInvocationTriggerManual: Details about the manual trigger, if applicable.
 //
 // Spec schema: `app_job_invocation.trigger.manual`.
@@ -6389,11 +10089,57 @@ type JobInvocationTriggerManual struct {
 	User *AppUser `json:"user,omitempty"`
 }
 
+// UnmarshalJSONFrom decodes JobInvocationTriggerManual by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (j *JobInvocationTriggerManual) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, j)
+}
+
+// decodeJSON decodes the JSON object at dec into j (see decodeObject).
+func (j *JobInvocationTriggerManual) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, j, jobInvocationTriggerManualJSONNames[:], nil)
+}
+
+// jobInvocationTriggerManualJSONNames are the JSON names of JobInvocationTriggerManual's fields.
+var jobInvocationTriggerManualJSONNames = [...]string{"user"}
+
+// decodeMember decodes the member name of j into its field.
+func (j *JobInvocationTriggerManual) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "user":
+		return true, decodeStruct(dec, ds, &j.User)
+	}
+	return false, nil
+}
+
 // JobInvocationTriggerScheduled is the schedule for the job.
 //
 // Spec schema: `app_job_invocation.trigger.scheduled`.
 type JobInvocationTriggerScheduled struct {
 	Schedule *AppJobSpecSchedule `json:"schedule,omitempty"`
+}
+
+// UnmarshalJSONFrom decodes JobInvocationTriggerScheduled by the generated decodeJSON under the
+// client's options, and leaves it to encoding/json/v2 under others.
+func (j *JobInvocationTriggerScheduled) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	return unmarshalGenerated(dec, j)
+}
+
+// decodeJSON decodes the JSON object at dec into j (see decodeObject).
+func (j *JobInvocationTriggerScheduled) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {
+	return decodeObject(dec, ds, j, jobInvocationTriggerScheduledJSONNames[:], nil)
+}
+
+// jobInvocationTriggerScheduledJSONNames are the JSON names of JobInvocationTriggerScheduled's fields.
+var jobInvocationTriggerScheduledJSONNames = [...]string{"schedule"}
+
+// decodeMember decodes the member name of j into its field.
+func (j *JobInvocationTriggerScheduled) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
+	switch string(name) {
+	case "schedule":
+		return true, decodeStruct(dec, ds, &j.Schedule)
+	}
+	return false, nil
 }
 
 // JobInvocationTriggerType is the type of trigger that initiated the job

@@ -27,7 +27,7 @@ var decodeOptions = json.JoinOptions(
 	jsontext.AllowInvalidUTF8(true),
 	json.MatchCaseInsensitiveNames(true),
 	jsonv1.MatchCaseSensitiveDelimiter(true),
-	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalTime)),
+	json.WithUnmarshalers(timeUnmarshalers),
 )
 
 // encodeOptions write request bodies byte for byte as encoding/json (v1)
@@ -82,6 +82,11 @@ func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
 	if err != nil {
 		return err
 	}
+	return setTime(raw, t)
+}
+
+// setTime is unmarshalTime for the JSON string raw.
+func setTime(raw jsontext.Value, t *time.Time) error {
 	text := raw[1 : len(raw)-1]
 	if len(text) > 0 && t.UnmarshalText(text) == nil { // RFC 3339 without an allocation
 		return nil

@@ -148,8 +148,13 @@ func (m *model) emit(header string) ([]byte, error) {
 	needJSON, needText, needTime := false, len(m.enums) > 0, false
 	for _, st := range m.structs {
 		needJSON = needJSON || len(st.Aliases) > 0
-		needText = needText || st.Preserve || len(st.Aliases) > 0
+		needText = needText || st.Preserve || len(st.Aliases) > 0 || m.generatedDecoder(st)
 		needTime = needTime || st.hasTime()
+		if m.generatedDecoder(st) {
+			for _, f := range st.Fields {
+				needJSON = needJSON || m.memberDecoder("x", f).delegated
+			}
+		}
 	}
 	buf.WriteString("import (\n")
 	if needText {
@@ -310,10 +315,98 @@ func (m *model) emitStruct(buf *bytes.Buffer, st *goStruct) {
 
 	if st.Preserve {
 		m.emitPreserve(buf, st)
+	} else if m.generatedDecoder(st) {
+		recv := strings.ToLower(st.Name[:1])
+		fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes %s by the generated decodeJSON under the\n// client's options, and leaves it to encoding/json/v2 under others.\n", st.Name)
+		fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSONFrom(dec *jsontext.Decoder) error {\n\treturn unmarshalGenerated(dec, %s)\n}\n\n", recv, st.Name, recv)
+	}
+	if m.generatedDecoder(st) {
+		m.emitDecoder(buf, st)
 	}
 	if len(st.Aliases) > 0 {
 		emitAliases(buf, st)
 	}
+}
+
+// generatedDecoder reports whether st gets generated decodeJSON and
+// decodeMember methods: every struct but those with aliases, whose
+// UnmarshalJSONFrom (emitAliases) decides between two spellings.
+func (m *model) generatedDecoder(st *goStruct) bool { return len(st.Aliases) == 0 }
+
+// memberCode is the statement that decodes one member into its field.
+type memberCode struct {
+	code      string
+	delegated bool // by json.UnmarshalDecode: not a kind the generated code reads itself
+}
+
+// memberDecoder returns the code that decodes the value of f's member into
+// recv's field: a helper of decode_fields.go for the kinds that fill
+// responses, json.UnmarshalDecode for the rest.
+func (m *model) memberDecoder(recv string, f *goField) memberCode {
+	dst := "&" + recv + "." + f.Name
+	elem := baseType(f.Type)
+	st, isStruct := m.structs[elem]
+	isStruct = isStruct && m.generatedDecoder(st)
+	switch {
+	case f.Type == "string":
+		return memberCode{code: "decodeString(dec, ds, " + dst + ")"}
+	case f.Type == "[]string":
+		return memberCode{code: "decodeStrings(dec, ds, " + dst + ")"}
+	case f.Type == "bool":
+		return memberCode{code: "decodeBool(dec, " + dst + ")"}
+	case f.Type == "time.Time":
+		return memberCode{code: "decodeTime(dec, " + dst + ")"}
+	case m.enums[f.Type] != nil:
+		return memberCode{code: "decodeEnumMember(dec, " + dst + ", " + lowerFirst(f.Type) + "Values[:])"}
+	case isStruct && f.Type == "*"+elem:
+		return memberCode{code: "decodeStruct(dec, ds, " + dst + ")"}
+	case isStruct && f.Type == "[]*"+elem:
+		return memberCode{code: "decodeStructs(dec, ds, " + dst + ")"}
+	}
+	return memberCode{code: "json.UnmarshalDecode(dec, " + dst + ")", delegated: true}
+}
+
+// emitDecoder writes the generated decoding of st (decode_fields.go):
+// decodeJSON reads an object member by member, decodeMember assigns one
+// member to its field by its exact JSON name. No two JSON names of st may
+// match alike under strings.EqualFold, or the case-insensitive match
+// encoding/json/v2 makes would be ambiguous.
+func (m *model) emitDecoder(buf *bytes.Buffer, st *goStruct) {
+	for i, a := range st.Fields {
+		for _, b := range st.Fields[i+1:] {
+			if strings.EqualFold(a.JSON, b.JSON) {
+				panic(fmt.Sprintf("%s: JSON names %q and %q match alike", st.Name, a.JSON, b.JSON))
+			}
+		}
+	}
+	recv := strings.ToLower(st.Name[:1])
+	names := lowerFirst(st.Name) + "JSONNames"
+	unknown := "nil"
+	if st.Preserve {
+		unknown = "&" + recv + ".unknownFields"
+	}
+	fmt.Fprintf(buf, "// decodeJSON decodes the JSON object at dec into %s (see decodeObject).\n", recv)
+	fmt.Fprintf(buf, "func (%s *%s) decodeJSON(dec *jsontext.Decoder, ds *decodeState) error {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\treturn decodeObject(dec, ds, %s, %s[:], %s)\n}\n\n", recv, names, unknown)
+	fmt.Fprintf(buf, "// %s are the JSON names of %s's fields.\n", names, st.Name)
+	fmt.Fprintf(buf, "var %s = [...]string{", names)
+	for i, f := range st.Fields {
+		if i > 0 {
+			buf.WriteString(", ")
+		}
+		fmt.Fprintf(buf, "%q", f.JSON)
+	}
+	buf.WriteString("}\n\n")
+	fmt.Fprintf(buf, "// decodeMember decodes the member name of %s into its field.\n", recv)
+	fmt.Fprintf(buf, "func (%s *%s) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {\n", recv, st.Name)
+	if len(st.Fields) > 0 {
+		buf.WriteString("\tswitch string(name) {\n")
+		for _, f := range st.Fields {
+			fmt.Fprintf(buf, "\tcase %q:\n\t\treturn true, %s\n", f.JSON, m.memberDecoder(recv, f).code)
+		}
+		buf.WriteString("\t}\n")
+	}
+	buf.WriteString("\treturn false, nil\n}\n\n")
 }
 
 // emitAliases writes an UnmarshalJSONFrom that also accepts the second
@@ -378,8 +471,9 @@ func (m *model) emitPreserve(buf *bytes.Buffer, st *goStruct) {
 	fmt.Fprintf(buf, "// %sPool keeps decoding from allocating one per value.\n", shell)
 	fmt.Fprintf(buf, "var %sPool = sync.Pool{New: func() any { return new(%s) }}\n\n", shell, shell)
 
-	fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes %s and keeps the JSON keys it does not know.\n", st.Name)
+	fmt.Fprintf(buf, "// UnmarshalJSONFrom decodes %s and keeps the JSON keys it does not know:\n// an object decoded with the client's options by the generated decodeJSON,\n// anything else through encoding/json/v2.\n", st.Name)
 	fmt.Fprintf(buf, "func (%s *%s) UnmarshalJSONFrom(dec *jsontext.Decoder) error {\n", recv, st.Name)
+	fmt.Fprintf(buf, "\tif generatedDecodes(dec) {\n\t\treturn decodeGenerated(dec, %s)\n\t}\n", recv)
 	fmt.Fprintf(buf, "\tv := %sPool.Get().(*%s)\n", shell, shell)
 	fmt.Fprintf(buf, "\t*v = %s{%s: (*%s)(%s)}\n", shell, fields, fields, recv)
 	fmt.Fprintf(buf, "\terr := unmarshalKeepingUnknown(dec, v, &v.unknownFallback, &%s.unknownFields)\n", recv)
