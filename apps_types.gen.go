@@ -951,9 +951,9 @@ var appAutoscalingSpecJSONNames = [...]string{"min_instance_count", "max_instanc
 func (a *AppAutoscalingSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "min_instance_count":
-		return true, json.UnmarshalDecode(dec, &a.MinInstanceCount)
+		return true, decodeInt(dec, &a.MinInstanceCount, 64)
 	case "max_instance_count":
-		return true, json.UnmarshalDecode(dec, &a.MaxInstanceCount)
+		return true, decodeInt(dec, &a.MaxInstanceCount, 64)
 	case "metrics":
 		return true, decodeStruct(dec, ds, &a.Metrics)
 	}
@@ -1137,7 +1137,7 @@ var appAutoscalingSpecMetricsCPUJSONNames = [...]string{"percent"}
 func (a *AppAutoscalingSpecMetricsCPU) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "percent":
-		return true, json.UnmarshalDecode(dec, &a.Percent)
+		return true, decodeInt(dec, &a.Percent, 64)
 	}
 	return false, nil
 }
@@ -1228,7 +1228,7 @@ var appAutoscalingSpecMetricsRequestDurationJSONNames = [...]string{"p95_millise
 func (a *AppAutoscalingSpecMetricsRequestDuration) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "p95_milliseconds":
-		return true, json.UnmarshalDecode(dec, &a.P95Milliseconds)
+		return true, decodeInt(dec, &a.P95Milliseconds, 64)
 	}
 	return false, nil
 }
@@ -1321,7 +1321,7 @@ var appAutoscalingSpecMetricsRequestsPerSecondJSONNames = [...]string{"per_insta
 func (a *AppAutoscalingSpecMetricsRequestsPerSecond) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "per_instance":
-		return true, json.UnmarshalDecode(dec, &a.PerInstance)
+		return true, decodeInt(dec, &a.PerInstance, 64)
 	}
 	return false, nil
 }
@@ -1568,7 +1568,7 @@ func (a *AppBuildpack) decodeMember(dec *jsontext.Decoder, ds *decodeState, name
 	case "version":
 		return true, decodeString(dec, ds, &a.Version)
 	case "major_version":
-		return true, json.UnmarshalDecode(dec, &a.MajorVersion)
+		return true, decodeInt(dec, &a.MajorVersion, 32)
 	case "latest":
 		return true, decodeBool(dec, &a.Latest)
 	case "name":
@@ -1731,9 +1731,9 @@ func (a *AppComponentHealth) decodeMember(dec *jsontext.Decoder, ds *decodeState
 	case "memory_usage_percent":
 		return true, json.UnmarshalDecode(dec, &a.MemoryUsagePercent)
 	case "replicas_desired":
-		return true, json.UnmarshalDecode(dec, &a.ReplicasDesired)
+		return true, decodeInt(dec, &a.ReplicasDesired, 64)
 	case "replicas_ready":
-		return true, json.UnmarshalDecode(dec, &a.ReplicasReady)
+		return true, decodeInt(dec, &a.ReplicasReady, 64)
 	case "state":
 		return true, decodeEnumMember(dec, &a.State, appComponentHealthStateValues[:])
 	}
@@ -1796,9 +1796,9 @@ var appComponentScaleChangeJSONNames = [...]string{"from", "to", "triggering_met
 func (a *AppComponentScaleChange) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "from":
-		return true, json.UnmarshalDecode(dec, &a.From)
+		return true, decodeInt(dec, &a.From, 64)
 	case "to":
-		return true, json.UnmarshalDecode(dec, &a.To)
+		return true, decodeInt(dec, &a.To, 64)
 	case "triggering_metric":
 		return true, decodeString(dec, ds, &a.TriggeringMetric)
 	}
@@ -1883,7 +1883,7 @@ func (a *AppDatabaseConnectionDetails) decodeMember(dec *jsontext.Decoder, ds *d
 	case "host":
 		return true, decodeString(dec, ds, &a.Host)
 	case "port":
-		return true, json.UnmarshalDecode(dec, &a.Port)
+		return true, decodeInt(dec, &a.Port, 64)
 	case "username":
 		return true, decodeString(dec, ds, &a.Username)
 	case "password":
@@ -1941,7 +1941,7 @@ func (a *AppDatabaseConnectionPool) decodeMember(dec *jsontext.Decoder, ds *deco
 	case "host":
 		return true, decodeString(dec, ds, &a.Host)
 	case "port":
-		return true, json.UnmarshalDecode(dec, &a.Port)
+		return true, decodeInt(dec, &a.Port, 64)
 	case "username":
 		return true, decodeString(dec, ds, &a.Username)
 	case "password":
@@ -2088,7 +2088,7 @@ func (a *AppDatabaseSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, n
 	case "size":
 		return true, decodeString(dec, ds, &a.Size)
 	case "num_nodes":
-		return true, json.UnmarshalDecode(dec, &a.NumNodes)
+		return true, decodeInt(dec, &a.NumNodes, 64)
 	}
 	return false, nil
 }
@@ -3951,19 +3951,19 @@ var appHealthCheckSpecJSONNames = [...]string{"failure_threshold", "port", "http
 func (a *AppHealthCheckSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "failure_threshold":
-		return true, json.UnmarshalDecode(dec, &a.FailureThreshold)
+		return true, decodeInt(dec, &a.FailureThreshold, 32)
 	case "port":
-		return true, json.UnmarshalDecode(dec, &a.Port)
+		return true, decodeInt(dec, &a.Port, 64)
 	case "http_path":
 		return true, decodeString(dec, ds, &a.HTTPPath)
 	case "initial_delay_seconds":
-		return true, json.UnmarshalDecode(dec, &a.InitialDelaySeconds)
+		return true, decodeInt(dec, &a.InitialDelaySeconds, 32)
 	case "period_seconds":
-		return true, json.UnmarshalDecode(dec, &a.PeriodSeconds)
+		return true, decodeInt(dec, &a.PeriodSeconds, 32)
 	case "success_threshold":
-		return true, json.UnmarshalDecode(dec, &a.SuccessThreshold)
+		return true, decodeInt(dec, &a.SuccessThreshold, 32)
 	case "timeout_seconds":
-		return true, json.UnmarshalDecode(dec, &a.TimeoutSeconds)
+		return true, decodeInt(dec, &a.TimeoutSeconds, 32)
 	}
 	return false, nil
 }
@@ -4312,7 +4312,7 @@ func (a *AppIngressSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, na
 	case "load_balancer":
 		return true, decodeEnumMember(dec, &a.LoadBalancer, appIngressSpecLoadBalancerValues[:])
 	case "load_balancer_size":
-		return true, json.UnmarshalDecode(dec, &a.LoadBalancerSize)
+		return true, decodeInt(dec, &a.LoadBalancerSize, 64)
 	case "secure_header":
 		return true, decodeStruct(dec, ds, &a.SecureHeader)
 	}
@@ -4739,11 +4739,11 @@ func (a *AppIngressSpecRuleRoutingRedirect) decodeMember(dec *jsontext.Decoder, 
 	case "authority":
 		return true, decodeString(dec, ds, &a.Authority)
 	case "port":
-		return true, json.UnmarshalDecode(dec, &a.Port)
+		return true, decodeInt(dec, &a.Port, 64)
 	case "scheme":
 		return true, decodeString(dec, ds, &a.Scheme)
 	case "redirect_code":
-		return true, json.UnmarshalDecode(dec, &a.RedirectCode)
+		return true, decodeInt(dec, &a.RedirectCode, 64)
 	}
 	return false, nil
 }
@@ -5338,7 +5338,7 @@ func (a *AppJobSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, name [
 	case "log_destinations":
 		return true, decodeStructs(dec, ds, &a.LogDestinations)
 	case "instance_count":
-		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+		return true, decodeInt(dec, &a.InstanceCount, 64)
 	case "instance_size_slug":
 		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
 	case "kind":
@@ -5560,7 +5560,7 @@ var appJobSpecTerminationJSONNames = [...]string{"grace_period_seconds"}
 func (a *AppJobSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "grace_period_seconds":
-		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+		return true, decodeInt(dec, &a.GracePeriodSeconds, 32)
 	}
 	return false, nil
 }
@@ -7242,7 +7242,7 @@ func (a *AppServiceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, na
 	case "log_destinations":
 		return true, decodeStructs(dec, ds, &a.LogDestinations)
 	case "instance_count":
-		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+		return true, decodeInt(dec, &a.InstanceCount, 64)
 	case "instance_size_slug":
 		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
 	case "autoscaling":
@@ -7256,7 +7256,7 @@ func (a *AppServiceSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, na
 	case "protocol":
 		return true, decodeEnumMember(dec, &a.Protocol, appServiceProtocolValues[:])
 	case "http_port":
-		return true, json.UnmarshalDecode(dec, &a.HTTPPort)
+		return true, decodeInt(dec, &a.HTTPPort, 64)
 	case "internal_ports":
 		return true, json.UnmarshalDecode(dec, &a.InternalPorts)
 	case "routes":
@@ -7370,19 +7370,19 @@ var appServiceSpecHealthCheckJSONNames = [...]string{"failure_threshold", "port"
 func (a *AppServiceSpecHealthCheck) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "failure_threshold":
-		return true, json.UnmarshalDecode(dec, &a.FailureThreshold)
+		return true, decodeInt(dec, &a.FailureThreshold, 32)
 	case "port":
-		return true, json.UnmarshalDecode(dec, &a.Port)
+		return true, decodeInt(dec, &a.Port, 64)
 	case "http_path":
 		return true, decodeString(dec, ds, &a.HTTPPath)
 	case "initial_delay_seconds":
-		return true, json.UnmarshalDecode(dec, &a.InitialDelaySeconds)
+		return true, decodeInt(dec, &a.InitialDelaySeconds, 32)
 	case "period_seconds":
-		return true, json.UnmarshalDecode(dec, &a.PeriodSeconds)
+		return true, decodeInt(dec, &a.PeriodSeconds, 32)
 	case "success_threshold":
-		return true, json.UnmarshalDecode(dec, &a.SuccessThreshold)
+		return true, decodeInt(dec, &a.SuccessThreshold, 32)
 	case "timeout_seconds":
-		return true, json.UnmarshalDecode(dec, &a.TimeoutSeconds)
+		return true, decodeInt(dec, &a.TimeoutSeconds, 32)
 	case "path":
 		return true, decodeString(dec, ds, &a.Path)
 	}
@@ -7475,7 +7475,7 @@ var appServiceSpecInactivitySleepJSONNames = [...]string{"after_seconds", "loadi
 func (a *AppServiceSpecInactivitySleep) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "after_seconds":
-		return true, json.UnmarshalDecode(dec, &a.AfterSeconds)
+		return true, decodeInt(dec, &a.AfterSeconds, 32)
 	case "loading_page":
 		return true, decodeStruct(dec, ds, &a.LoadingPage)
 	}
@@ -7660,9 +7660,9 @@ var appServiceSpecTerminationJSONNames = [...]string{"drain_seconds", "grace_per
 func (a *AppServiceSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "drain_seconds":
-		return true, json.UnmarshalDecode(dec, &a.DrainSeconds)
+		return true, decodeInt(dec, &a.DrainSeconds, 32)
 	case "grace_period_seconds":
-		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+		return true, decodeInt(dec, &a.GracePeriodSeconds, 32)
 	}
 	return false, nil
 }
@@ -8290,7 +8290,7 @@ func (a *AppUpgradeBuildpackRequest) decodeMember(dec *jsontext.Decoder, ds *dec
 	case "buildpack_id":
 		return true, decodeString(dec, ds, &a.BuildpackID)
 	case "major_version":
-		return true, json.UnmarshalDecode(dec, &a.MajorVersion)
+		return true, decodeInt(dec, &a.MajorVersion, 32)
 	case "trigger_deployment":
 		return true, decodeBool(dec, &a.TriggerDeployment)
 	}
@@ -8864,7 +8864,7 @@ func (a *AppWorkerSpec) decodeMember(dec *jsontext.Decoder, ds *decodeState, nam
 	case "log_destinations":
 		return true, decodeStructs(dec, ds, &a.LogDestinations)
 	case "instance_count":
-		return true, json.UnmarshalDecode(dec, &a.InstanceCount)
+		return true, decodeInt(dec, &a.InstanceCount, 64)
 	case "instance_size_slug":
 		return true, decodeEnumMember(dec, &a.InstanceSizeSlug, instanceSizeSlugValues[:])
 	case "autoscaling":
@@ -8960,7 +8960,7 @@ var appWorkerSpecTerminationJSONNames = [...]string{"grace_period_seconds"}
 func (a *AppWorkerSpecTermination) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "grace_period_seconds":
-		return true, json.UnmarshalDecode(dec, &a.GracePeriodSeconds)
+		return true, decodeInt(dec, &a.GracePeriodSeconds, 32)
 	}
 	return false, nil
 }
@@ -9502,19 +9502,19 @@ var deploymentProgressJSONNames = [...]string{"error_steps", "pending_steps", "r
 func (d *DeploymentProgress) decodeMember(dec *jsontext.Decoder, ds *decodeState, name []byte) (bool, error) {
 	switch string(name) {
 	case "error_steps":
-		return true, json.UnmarshalDecode(dec, &d.ErrorSteps)
+		return true, decodeInt(dec, &d.ErrorSteps, 32)
 	case "pending_steps":
-		return true, json.UnmarshalDecode(dec, &d.PendingSteps)
+		return true, decodeInt(dec, &d.PendingSteps, 32)
 	case "running_steps":
-		return true, json.UnmarshalDecode(dec, &d.RunningSteps)
+		return true, decodeInt(dec, &d.RunningSteps, 32)
 	case "steps":
 		return true, decodeStructs(dec, ds, &d.Steps)
 	case "success_steps":
-		return true, json.UnmarshalDecode(dec, &d.SuccessSteps)
+		return true, decodeInt(dec, &d.SuccessSteps, 32)
 	case "summary_steps":
 		return true, decodeStructs(dec, ds, &d.SummarySteps)
 	case "total_steps":
-		return true, json.UnmarshalDecode(dec, &d.TotalSteps)
+		return true, decodeInt(dec, &d.TotalSteps, 32)
 	}
 	return false, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -332,6 +333,60 @@ func decodeBool(dec *jsontext.Decoder, dst *bool) error {
 	}
 	*dst = tok.Bool()
 	return nil
+}
+
+// decodeInt decodes a member whose field is an int32 or int64 (bits 32 or
+// 64): an integer that fits, or the error encoding/json/v2 reports for a
+// number that is not one (a fraction, an exponent) or does not fit.
+func decodeInt[I int32 | int64](dec *jsontext.Decoder, dst *I, bits int) error {
+	if dec.PeekKind() != '0' {
+		return json.UnmarshalDecode(dec, dst)
+	}
+	raw, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	n, err := parseInteger(raw, bits)
+	if err != nil {
+		return &json.SemanticError{
+			ByteOffset:  dec.InputOffset() - int64(len(raw)),
+			JSONPointer: dec.StackPointer(),
+			JSONKind:    '0',
+			JSONValue:   raw.Clone(),
+			GoType:      reflect.TypeFor[I](),
+			Err:         err,
+		}
+	}
+	*dst = I(n)
+	return nil
+}
+
+// parseInteger reads the JSON number raw as a signed integer of bits bits:
+// strconv.ErrSyntax for a fraction or an exponent, strconv.ErrRange when it
+// does not fit.
+func parseInteger(raw []byte, bits int) (int64, error) {
+	digits := raw
+	neg := len(raw) > 0 && raw[0] == '-'
+	if neg {
+		digits = raw[1:]
+	}
+	var v uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, strconv.ErrSyntax
+		}
+		v = 10*v + uint64(c-'0')
+	}
+	limit := uint64(1) << (bits - 1) // -limit is the least value, limit-1 the greatest
+	switch {
+	case len(digits) == 0:
+		return 0, strconv.ErrSyntax
+	case len(digits) > 19, neg && v > limit, !neg && v > limit-1: // 19 digits never wrap a uint64
+		return 0, strconv.ErrRange
+	case neg:
+		return -int64(v), nil
+	}
+	return int64(v), nil
 }
 
 // decodeEnumMember decodes a member whose field is an enum (see decodeEnum).

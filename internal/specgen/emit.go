@@ -354,6 +354,8 @@ func (m *model) memberDecoder(recv string, f *goField) memberCode {
 		return memberCode{code: "decodeStrings(dec, ds, " + dst + ")"}
 	case f.Type == "bool":
 		return memberCode{code: "decodeBool(dec, " + dst + ")"}
+	case f.Type == "int32" || f.Type == "int64":
+		return memberCode{code: "decodeInt(dec, " + dst + ", " + f.Type[3:] + ")"}
 	case f.Type == "time.Time":
 		return memberCode{code: "decodeTime(dec, " + dst + ")"}
 	case m.enums[f.Type] != nil:
