@@ -65,10 +65,12 @@ func (b FlexBool) MarshalJSON() ([]byte, error) {
 // Unknown keys in app specs. An app spec read from the API and sent back
 // must lose nothing, even keys this package does not know yet, so every type
 // of the AppSpec tree keeps them (unknownFields) and writes them back. Its
-// generated UnmarshalJSONFrom decodes the type's own fields through a
-// method-less conversion of it, beside an embedded fallback member
-// (unknownFallback) that encoding/json/v2 fills with the members no field
-// takes, in the same pass; MarshalJSONTo writes them back the same way. The
+// generated UnmarshalJSONFrom keeps them in the same pass: with the
+// client's options by the generated decoders (decode_fields.go), under any
+// other options by decoding the type's own fields through a method-less
+// conversion of it, beside an embedded fallback member (unknownFallback)
+// that encoding/json/v2 fills with the members no field takes.
+// MarshalJSONTo writes them back through the same conversion. The
 // generated UnmarshalJSON and MarshalJSON serve encoding/json (v1) callers
 // through the same methods.
 

@@ -2,9 +2,10 @@ package digitalocean
 
 import (
 	"bytes"
+	"encoding/binary"
 	stdjson "encoding/json"
 	"errors"
-	"hash/maphash"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -50,10 +51,7 @@ type decodeState struct {
 	strings  [256]string
 }
 
-var (
-	decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
-	stringsSeed  = maphash.MakeSeed()
-)
+var decodeStates = sync.Pool{New: func() any { return new(decodeState) }}
 
 // timeUnmarshalers read the API's date-times (see unmarshalTime). Its
 // identity tells the generated decoders that they run under decodeOptions.
@@ -174,7 +172,14 @@ func (s *decodeState) readName(dec *jsontext.Decoder) ([]byte, error) {
 // as the decoder allows it), in raw itself when it has no escapes.
 func (s *decodeState) unquote(raw []byte) []byte {
 	text := raw[1 : len(raw)-1]
-	if bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text) {
+	plain := true // ASCII without escapes, as most names and values are
+	for _, c := range text {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain || (bytes.IndexByte(text, '\\') < 0 && utf8.Valid(text)) {
 		return text
 	}
 	s.unquoted, _ = jsontext.AppendUnquote(s.unquoted[:0], raw) // the decoder accepted it: only invalid UTF-8 errs, replaced
@@ -187,11 +192,27 @@ func (s *decodeState) makeString(text []byte) string {
 	if len(text) < 2 || len(text) > 256 { // one-byte strings cost no allocation
 		return string(text)
 	}
-	slot := &s.strings[maphash.Bytes(stringsSeed, text)%uint64(len(s.strings))]
+	slot := &s.strings[stringSlot(text)]
 	if *slot != string(text) {
 		*slot = string(text)
 	}
 	return *slot
+}
+
+// stringSlot hashes text, of two bytes or more, to a slot of the cache:
+// its length, its first and its last eight bytes (or fewer) mixed.
+func stringSlot(text []byte) uint8 {
+	n := len(text)
+	var h uint64
+	if n >= 8 {
+		h = binary.LittleEndian.Uint64(text) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(text[n-8:]), 29)
+	} else {
+		for _, c := range text {
+			h = h<<8 | uint64(c)
+		}
+	}
+	h = (h ^ uint64(n)) * 0x9e3779b97f4a7c15
+	return uint8(h >> 56)
 }
 
 // foldedName returns the name of names that name matches as
@@ -335,10 +356,10 @@ func decodeBool(dec *jsontext.Decoder, dst *bool) error {
 	return nil
 }
 
-// decodeInt decodes a member whose field is an int32 or int64 (bits 32 or
+// decodeInt decodes a member whose field is an int32 or int64 (bitSize 32 or
 // 64): an integer that fits, or the error encoding/json/v2 reports for a
 // number that is not one (a fraction, an exponent) or does not fit.
-func decodeInt[I int32 | int64](dec *jsontext.Decoder, dst *I, bits int) error {
+func decodeInt[I int32 | int64](dec *jsontext.Decoder, dst *I, bitSize int) error {
 	if dec.PeekKind() != '0' {
 		return json.UnmarshalDecode(dec, dst)
 	}
@@ -346,7 +367,7 @@ func decodeInt[I int32 | int64](dec *jsontext.Decoder, dst *I, bits int) error {
 	if err != nil {
 		return err
 	}
-	n, err := parseInteger(raw, bits)
+	n, err := parseInteger(raw, bitSize)
 	if err != nil {
 		return &json.SemanticError{
 			ByteOffset:  dec.InputOffset() - int64(len(raw)),
@@ -361,10 +382,10 @@ func decodeInt[I int32 | int64](dec *jsontext.Decoder, dst *I, bits int) error {
 	return nil
 }
 
-// parseInteger reads the JSON number raw as a signed integer of bits bits:
+// parseInteger reads the JSON number raw as a signed integer of bitSize bits:
 // strconv.ErrSyntax for a fraction or an exponent, strconv.ErrRange when it
 // does not fit.
-func parseInteger(raw []byte, bits int) (int64, error) {
+func parseInteger(raw []byte, bitSize int) (int64, error) {
 	digits := raw
 	neg := len(raw) > 0 && raw[0] == '-'
 	if neg {
@@ -377,7 +398,7 @@ func parseInteger(raw []byte, bits int) (int64, error) {
 		}
 		v = 10*v + uint64(c-'0')
 	}
-	limit := uint64(1) << (bits - 1) // -limit is the least value, limit-1 the greatest
+	limit := uint64(1) << (bitSize - 1) // -limit is the least value, limit-1 the greatest
 	switch {
 	case len(digits) == 0:
 		return 0, strconv.ErrSyntax
