@@ -283,7 +283,8 @@ type RequestError struct {
 	Method, Path string
 	Attempts     int
 	// NotSent is true when the request certainly never reached the server
-	// (a dial, DNS or TLS handshake failure).
+	// (a dial, DNS or TLS handshake failure), or reached it and was refused
+	// before any processing (an HTTP/2 REFUSED_STREAM).
 	NotSent bool
 	// OutcomeUnknown is true when the request is a write that may have
 	// reached the server (see Error.OutcomeUnknown).
@@ -291,7 +292,7 @@ type RequestError struct {
 	Err            error
 
 	ctxEnded   bool // Err is the caller's context ending: never retried
-	notApplied bool // the server answered that it did not act (a refused 307 or 308)
+	notApplied bool // the server answered that it did not act (only 307s and 308s before a refused redirect)
 }
 
 func (e *RequestError) Error() string {
@@ -378,6 +379,11 @@ func requirePositive(name string, v int) error {
 // record error read after the request was written, say). Without a trace a
 // TLS record error is ambiguous and does not count either.
 func notSent(err error, ct *connTrace) bool {
+	if refusedStream(err) {
+		// Refused by the server before any processing: as good as never
+		// sent, whatever the trace says.
+		return true
+	}
 	if ct != nil {
 		if ct.gotConn.Load() {
 			return false

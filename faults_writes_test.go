@@ -7,6 +7,7 @@ package digitalocean
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/binary"
@@ -36,6 +37,9 @@ type h2ResetServer struct {
 	okBody string
 	// notFound makes later streams get 404 instead of 200.
 	notFound bool
+	// code is the first stream's RST_STREAM error code; 0 means
+	// PROTOCOL_ERROR.
+	code uint32
 
 	mu     sync.Mutex
 	bodies []string // request bodies, one per stream
@@ -96,7 +100,7 @@ func (s *h2ResetServer) serve(c *tls.Conn) {
 		s.mu.Unlock()
 		if n == 1 {
 			code := make([]byte, 4)
-			binary.BigEndian.PutUint32(code, h2ProtocolError)
+			binary.BigEndian.PutUint32(code, cmp.Or(s.code, h2ProtocolError))
 			return h2WriteFrame(c, h2RSTStream, 0, stream, code)
 		}
 		// 0x88 and 0x8d are HPACK's static-table entries for ":status: 200"

@@ -316,7 +316,7 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	r.rewritten = ct != nil && ct.rewritten.Load()
 	if err != nil {
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
-			NotSent: notSent(err, ct), Err: scrubURLError(err)}
+			NotSent: notSent(err, ct), Err: scrubURLError(err), notApplied: redirectedUnprocessed(httpResp)}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			// The caller's own context ended; a transport or http.Client
 			// timeout leaves it alive and is retried as a network failure.

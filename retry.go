@@ -27,7 +27,7 @@ import (
 // timeout (not the caller's own context ending). A write that acts anew
 // (Create, Update, CreateDeployment, Restart, ...) is re-sent only when it
 // certainly never reached the server (a dial, DNS or TLS handshake
-// failure) or was refused with 429: the API has no idempotency keys, so
+// failure) or was refused unprocessed (429, an HTTP/2 REFUSED_STREAM): the API has no idempotency keys, so
 // such a write that may have been applied is never sent twice, by this
 // loop or by the transport, and its error matches ErrOutcomeUnknown.
 // Apps.Create, Apps.Update and the writes that start a deployment then
@@ -252,12 +252,22 @@ func transientNetworkError(err error) bool {
 // isStreamError reports an HTTP/2 stream reset (RST_STREAM) or a lost
 // HTTP/2 connection. Go 1.26's transport replays some of these by itself
 // and Go 1.27's does not; the loop retries them the same on both, for the
-// operations that may be re-sent. The types are unexported (or internal)
-// in net/http, so they are told by name.
+// operations that may be re-sent.
+//
+// net/http's HTTP/2 types are unexported (Go 1.26) or internal (1.27).
+// Its StreamError is found by errors.As all the same (see h2StreamError);
+// its GoAwayError has no such method, so it is told by its type name. When
+// the transport cannot rewind a body to replay a request after a stream
+// error, it reports the stream error as text inside its own error, which
+// is told by that text.
 func isStreamError(err error) bool {
+	var streamErr h2StreamError
+	if errors.As(err, &streamErr) {
+		return true
+	}
 	for e := err; e != nil; {
-		switch t := reflect.TypeOf(e); t.Name() {
-		case "StreamError", "http2StreamError", "GoAwayError", "http2GoAwayError":
+		switch reflect.TypeOf(e).Name() {
+		case "GoAwayError", "http2GoAwayError":
 			return true
 		}
 		switch u := e.(type) {
@@ -267,7 +277,51 @@ func isStreamError(err error) bool {
 			e = nil
 		}
 	}
-	return strings.HasPrefix(err.Error(), "stream error: ") || strings.Contains(err.Error(), "http2: server sent GOAWAY")
+	msg := err.Error()
+	return strings.Contains(msg, unrewindableStreamError) || strings.Contains(msg, "http2: server sent GOAWAY")
+}
+
+// unrewindableStreamError starts net/http's text for a stream error after
+// which it could not replay the request, the body being written and not
+// rewindable: "http2: Transport: cannot retry err [stream error: stream ID
+// 3; REFUSED_STREAM; received from peer] after Request.Body was written".
+const unrewindableStreamError = "cannot retry err [stream error: "
+
+// h2StreamError has the fields of net/http's HTTP/2 StreamError (and of
+// golang.org/x/net/http2.StreamError). That type's As method copies it into
+// any struct with the same field names and convertible types, which lets
+// errors.As find it although net/http does not export it.
+type h2StreamError struct {
+	StreamID uint32
+	Code     uint32 // an HTTP/2 error code (RFC 9113, section 7)
+	Cause    error
+}
+
+func (e h2StreamError) Error() string {
+	return fmt.Sprintf("stream error: stream ID %d; error code %#x", e.StreamID, e.Code)
+}
+
+// h2RefusedStream is the HTTP/2 error code REFUSED_STREAM.
+const h2RefusedStream = 0x7
+
+// refusedStream reports an HTTP/2 stream the server reset with
+// REFUSED_STREAM, which says it closed the stream before any processing
+// (RFC 9113, section 8.7): the request was not applied, and may be sent
+// again whatever it does. net/http replays such a request by itself only
+// when it can rewind the body; otherwise it reports the stream error as
+// text (unrewindableStreamError).
+func refusedStream(err error) bool {
+	var streamErr h2StreamError
+	if errors.As(err, &streamErr) {
+		return streamErr.Code == h2RefusedStream
+	}
+	msg := err.Error()
+	_, rest, found := strings.Cut(msg, unrewindableStreamError)
+	if !found {
+		return false
+	}
+	inner, _, closed := strings.Cut(rest, "]")
+	return closed && strings.Contains(inner, "; REFUSED_STREAM")
 }
 
 // neverReachedServer reports whether a transport error certainly happened
