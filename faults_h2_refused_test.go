@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +125,26 @@ func TestRefusedStreamClassification(t *testing.T) {
 	assert.True(t, refusedStream(fmt.Errorf("wrapped: %w", h2StreamError{StreamID: 1, Code: h2RefusedStream})))
 	assert.False(t, refusedStream(h2StreamError{StreamID: 1, Code: 0x1}))
 	assert.True(t, isStreamError(errors.New("http2: Transport: cannot retry err [stream error: stream ID 3; PROTOCOL_ERROR; received from peer] after Request.Body was written")))
+}
+
+// Every operation of the table, refused once with REFUSED_STREAM, is sent
+// again (by net/http itself where it can rewind the body, by the SDK
+// otherwise) and succeeds: two requests reach the server, one applied.
+func TestFaultH2RefusedStreamIsResentForEveryOperation(t *testing.T) {
+	for op := range opCount {
+		o := &operations[op]
+		t.Run(o.id, func(t *testing.T) {
+			srv := newH2ResetServer(t, `{}`)
+			srv.code = h2RefusedStreamCode
+			c, _ := faultSocketClient(t, srv.URL, WithHTTPClient(srv.Client()))
+			path := strings.NewReplacer("{", "", "}", "").Replace(strings.TrimPrefix(o.path, "/"))
+			var body any
+			if o.method == http.MethodPost || o.method == http.MethodPut {
+				body = map[string]string{"k": "v"}
+			}
+			_, err := c.call(fastNoRecovery(), op, path, nil, body, nil)
+			require.NoError(t, err)
+			assert.Len(t, srv.requests(), 2, "refused once, then sent once more")
+		})
+	}
 }
