@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -184,5 +185,38 @@ func TestSecretFingerprints(t *testing.T) {
 		assert.NotContains(t, out, keyText)
 		assert.NotContains(t, out, "[7 7 7")
 		assert.NotContains(t, out, "BwcHBwcH") // base64 of the key bytes
+	}
+}
+
+// TestProvidersLifecycleIsTheTestedOne: docs/providers.md's lifecycle is
+// the one TestSecretRotationIsPlanned follows, in its order — the create
+// (or update), then the secrets fingerprinted as sent, then the plan that
+// reads the fingerprints, then HasChanges — so that a provider that copies
+// the documented lifecycle plans a rotated secret and not an unchanged one.
+func TestProvidersLifecycleIsTheTestedOne(t *testing.T) {
+	raw, err := os.ReadFile("../docs/providers.md")
+	require.NoError(t, err)
+	_, section, found := strings.Cut(string(raw), "## The resource lifecycle")
+	require.True(t, found, "docs/providers.md has its lifecycle section")
+	_, block, found := strings.Cut(section, "```go\n")
+	require.True(t, found, "the lifecycle is a Go block")
+	block, _, found = strings.Cut(block, "```")
+	require.True(t, found)
+	code := strings.Join(strings.Fields(block), " ") // lines joined
+	steps := []string{
+		"client.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: desired})",
+		"state.Fingerprints = hasher.Fingerprints(appspec.Normalize(desired))",
+		"appspec.DiffWith(app.Spec, appspec.Normalize(desired), appspec.DiffOptions{Secrets: hasher, Fingerprints: state.Fingerprints})",
+		"if !appspec.HasChanges(changes) {",
+		"then record the fingerprints again",
+	}
+	at := -1
+	for _, step := range steps {
+		i := strings.Index(code, step)
+		if !assert.GreaterOrEqual(t, i, 0, "docs/providers.md's lifecycle no longer has %q", step) {
+			continue
+		}
+		assert.Greater(t, i, at, "docs/providers.md's lifecycle has %q out of order", step)
+		at = i
 	}
 }

@@ -164,3 +164,38 @@ func TestNonSensitiveChangesPrintAsBefore(t *testing.T) {
 	assert.Equal(t, changes[0].Old, old)
 	assert.Equal(t, changes[0].New, new)
 }
+
+// TestCiphertextsAnywhereAreMasked: an EV[...] ciphertext outside a SECRET
+// env and registry_credentials (here a log destination's API key, which
+// the API may hold encrypted) is Sensitive and masked like a secret, as a
+// value and inside a whole element, field by field; only a GENERAL env's
+// value is plain text whatever it looks like.
+func TestCiphertextsAnywhereAreMasked(t *testing.T) {
+	const oldEV, newEV = "EV[1:b2xkbm9uY2U=:b2xkc2VhbGVk]", "EV[1:bmV3bm9uY2U=:bmV3c2VhbGVk]"
+	spec := func(apiKeys ...string) *do.AppSpec {
+		s := &do.AppSpec{Name: "shop", Services: []*do.AppServiceSpec{{
+			Name: "web", GitHub: &do.AppGitHubSourceSpec{Repo: "acme/web", Branch: "main"},
+		}}}
+		for i, k := range apiKeys {
+			s.Services[0].LogDestinations = append(s.Services[0].LogDestinations, &do.AppLogDestination{
+				Name: fmt.Sprintf("dd%d", i), Datadog: &do.AppLogDestinationDatadog{Endpoint: "https://dd.example", APIKey: k}})
+		}
+		return s
+	}
+	changes := appspec.Diff(spec(oldEV), spec(newEV, newEV))
+	require.Len(t, changes, 2)
+	assert.Equal(t, "~ services[name=web].log_destinations[name=dd0].datadog.api_key: (sensitive value)", changes[0].String())
+	assert.JSONEq(t, `{"name":"dd1","datadog":{"endpoint":"https://dd.example","api_key":"(sensitive)"}}`, string(changes[1].New),
+		"a whole element: only the ciphertext is masked")
+	for _, c := range changes {
+		assert.True(t, c.Sensitive, c.Path)
+		for path, text := range outputs(t, c) {
+			assert.NotContains(t, text, "EV[", "%s through %s", c.Path, path)
+		}
+	}
+	old, new := changes[0].Reveal()
+	assert.Equal(t, `"`+oldEV+`"`, string(old))
+	assert.Equal(t, `"`+newEV+`"`, string(new))
+	_, new = changes[1].Reveal()
+	assert.Contains(t, string(new), newEV)
+}
