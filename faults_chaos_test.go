@@ -420,7 +420,12 @@ func (w *chaosWorker) injectRead(path string) string {
 }
 
 // classify turns a call's error and response into its result.
-func classify(op string, resp *digitalocean.Response, err error) (chaosResult, string) {
+func classify(op string, resp *digitalocean.Response, err error) (chaosResult, string, error) {
+	r, why := classifyResult(op, resp, err)
+	return r, why, err
+}
+
+func classifyResult(op string, resp *digitalocean.Response, err error) (chaosResult, string) {
 	switch {
 	case err == nil && resp != nil && resp.Recovered:
 		return chaosRecovered, ""
@@ -556,7 +561,7 @@ func (w *chaosWorker) deploymentCall(ctx context.Context, op, suffix string, cal
 	faults := w.injectWrite(digitaloceantest.Match{Method: method, Path: w.appPath(suffix)}, w.appPath("/deployments"))
 	id, resp, err := call(ctx)
 	c := chaosCall{op: op, faults: faults}
-	c.result, c.why = classify(op, resp, err)
+	c.result, c.why, c.err = classify(op, resp, err)
 	if op == "apps_create_rollback" || op == "apps_revert_rollback" {
 		w.readApp(ctx) // they pin and unpin
 	}
@@ -583,7 +588,7 @@ func (w *chaosWorker) create(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: "/v2/apps"}, "/v2/apps")
 	app, resp, err := w.sh.c.Apps.Create(ctx, &digitalocean.AppCreateRequest{Spec: w.spec(name, 1)})
 	c := chaosCall{op: "apps_create", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	live, _, lookErr := w.sh.check.Apps.GetByName(ctx, name)
 	switch {
 	case errors.Is(lookErr, digitalocean.ErrNotFound):
@@ -609,7 +614,7 @@ func (w *chaosWorker) deleteApp(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodDelete, Path: w.appPath("")}, "")
 	resp, err := w.sh.c.Apps.Delete(ctx, w.app.ID)
 	c := chaosCall{op: "apps_delete", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	if w.readApp(ctx) {
 		c.effects = 1
 		w.app = nil
@@ -650,7 +655,7 @@ func (w *chaosWorker) cancelDeployment(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
 	_, resp, err := w.sh.c.Apps.CancelDeployment(ctx, w.app.ID, target)
 	c := chaosCall{op: "apps_cancel_deployment", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	d, _, readErr := w.sh.check.Apps.GetDeployment(ctx, w.app.ID, target)
 	if readErr != nil {
 		w.errorf("reading deployment %s back: %v", target, readErr)
@@ -702,7 +707,7 @@ func (w *chaosWorker) cancelJob(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
 	_, resp, err := w.sh.c.Apps.CancelJobInvocation(ctx, w.app.ID, id, opts)
 	c := chaosCall{op: "apps_cancel_job_invocation", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	j, _, readErr := w.sh.check.Apps.GetJobInvocation(ctx, w.app.ID, id, opts)
 	if readErr != nil {
 		w.errorf("reading job invocation %s back: %v", id, readErr)
@@ -728,7 +733,7 @@ func (w *chaosWorker) cancelEvent(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
 	_, resp, err := w.sh.c.Apps.CancelEvent(ctx, w.app.ID, id)
 	c := chaosCall{op: "apps_cancel_event", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	e, _, readErr := w.sh.check.Apps.GetEvent(ctx, w.app.ID, id)
 	if readErr != nil {
 		w.errorf("reading event %s back: %v", id, readErr)
@@ -775,7 +780,7 @@ func (w *chaosWorker) commitRollback(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: w.appPath("/rollback/commit")}, w.appPath(""))
 	resp, err := w.sh.c.Apps.CommitRollback(ctx, w.app.ID)
 	c := chaosCall{op: "apps_commit_rollback", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	if w.readApp(ctx) {
 		w.errorf("app %s vanished during a commit", w.app.ID)
 		w.stop = true
@@ -808,7 +813,7 @@ func (w *chaosWorker) alertDestinations(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: w.appPath("/alerts/" + alert.ID + "/destinations")}, "")
 	_, resp, err := w.sh.c.Apps.UpdateAlertDestinations(ctx, w.app.ID, alert.ID, &digitalocean.AlertDestinationsUpdateRequest{Emails: want})
 	c := chaosCall{op: "apps_assign_alertDestinations", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	after, _, err := w.sh.check.Apps.ListAlerts(ctx, w.app.ID)
 	if err != nil {
 		w.errorf("listing alerts back: %v", err)
@@ -830,7 +835,7 @@ func (w *chaosWorker) installKubernetes(ctx context.Context) {
 	faults := w.injectWrite(digitaloceantest.Match{Operation: "oneClicks_install_kubernetes"}, "")
 	_, resp, err := w.sh.c.OneClicks.InstallKubernetes(ctx, &digitalocean.InstallKubernetesRequest{ClusterUUID: "c-1", AddonSlugs: []string{"monitoring"}})
 	c := chaosCall{op: "oneClicks_install_kubernetes", faults: faults}
-	c.result, c.why = classify(c.op, resp, err)
+	c.result, c.why, c.err = classify(c.op, resp, err)
 	c.effects = w.sh.srv.Effects()["oneClicks_install_kubernetes"] - before
 	w.record(c)
 }
