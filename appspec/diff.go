@@ -87,9 +87,12 @@ func HasChanges(changes []Change) bool { return specmodel.HasChanges(changes) }
 //   - envs are matched by key, domains by domain, alerts by rule and log
 //     destinations by name, in any order; internal_ports and features are
 //     sets; every other list, ingress rules included, is compared in order;
-//   - a SECRET env value (or registry_credentials, or any string) that is an
-//     EV[...] ciphertext on one side and plaintext on the other is an
-//     Undecidable change; two ciphertexts or two plaintexts are compared;
+//   - a SECRET env value (or another credential: registry_credentials, a
+//     Datadog api_key, a Logtail token, OpenSearch basic_auth.password,
+//     ingress.secure_header.value; or any string) that is an EV[...]
+//     ciphertext on one side and plaintext on the other is an Undecidable
+//     change; two ciphertexts or two plaintexts are compared; either way
+//     the change is Sensitive;
 //   - keys this package does not know are compared like known ones.
 func Diff(old, new *do.AppSpec) []Change {
 	oldTree, errOld := specmodel.TreeOf(old)

@@ -63,8 +63,11 @@ func NewSecretHasher(key []byte) (*SecretHasher, error) {
 const fingerprintPrefix = "hmac-sha256:v1:"
 
 // Fingerprints fingerprints the plaintext secrets of spec: the values of
-// SECRET envs (at app level and in every component) and
-// image.registry_credentials, at the paths Diff gives them. Values that are
+// SECRET envs (at app level and in every component),
+// image.registry_credentials, and the other credentials Diff treats as
+// secrets (a Datadog api_key, a Logtail token, OpenSearch
+// basic_auth.password, ingress.secure_header.value), at the paths Diff
+// gives them. Values that are
 // already EV[...] ciphertexts are left out: Diff compares those as they
 // are. Each fingerprint has its own random salt, so the same secret at
 // two paths, or applied twice, gives different fingerprints.

@@ -126,7 +126,7 @@ func HasChanges(changes []Change) bool {
 //   - envs are matched by key, domains by domain, alerts by rule and log
 //     destinations by name, in any order; internal_ports and features are
 //     sets; every other list, ingress rules included, is compared in order;
-//   - a SECRET env value (or registry_credentials, or any string) that is an
+//   - a SECRET env value (or a credential, see IsCredential, or any string) that is an
 //     EV[...] ciphertext on one side and plaintext on the other is an
 //     Undecidable change; two ciphertexts or two plaintexts are compared;
 //   - keys this package does not know are compared like known ones.
@@ -334,6 +334,10 @@ func (d *specDiff) whole(path Path, owner string, old, new any) {
 
 // member compares the values of the member name in two objects.
 func (d *specDiff) member(path Path, name string, old, new any) {
+	owner := ""
+	if len(path) > 0 {
+		owner = path[len(path)-1].Field
+	}
 	path = path.member(name)
 	if key, ok := KeyedLists[name]; ok {
 		if d.keyedList(path, name, key, old, new) {
@@ -346,7 +350,7 @@ func (d *specDiff) member(path Path, name string, old, new any) {
 		}
 		return
 	}
-	if name == "registry_credentials" {
+	if IsCredential(owner, name) {
 		d.secret(path, old, new)
 		return
 	}
@@ -497,6 +501,30 @@ func (d *specDiff) secret(path Path, old, new any) {
 		revealed: &revealed{old: RawJSON(old), new: RawJSON(new), leaf: true, rotated: rotated}})
 }
 
+// IsCredential reports whether the member name of an object held by the
+// member owner is a credential other than a SECRET env value: image
+// registry_credentials, which the API encrypts as it encrypts SECRET envs
+// (live-api-behaviour.md a.5), and the credentials whose encryption is not
+// established there — a Datadog log destination's api_key, a Logtail
+// token, OpenSearch basic_auth's password and an ingress secure_header's
+// value. All of them are compared as secrets: masked in every output,
+// fingerprinted, Undecidable between a ciphertext and a plaintext.
+func IsCredential(owner, name string) bool {
+	switch name {
+	case "registry_credentials":
+		return true
+	case "api_key":
+		return owner == "datadog"
+	case "token":
+		return owner == "logtail"
+	case "password":
+		return owner == "basic_auth"
+	case "value":
+		return owner == "secure_header"
+	}
+	return false
+}
+
 // isCiphertext reports an App Platform encrypted value, EV[1:…:…]; the
 // inside is opaque (live-api-behaviour.md a.2).
 func isCiphertext(s string) bool {
@@ -504,7 +532,7 @@ func isCiphertext(s string) bool {
 }
 
 // holdsSecret reports whether v, held by the member owner, is or contains
-// a SECRET env value or registry credentials.
+// a SECRET env value or a credential (IsCredential).
 func holdsSecret(v any, owner string) bool {
 	switch v := v.(type) {
 	case map[string]any:
@@ -512,7 +540,7 @@ func holdsSecret(v any, owner string) bool {
 			return true
 		}
 		for k, child := range v {
-			if k == "registry_credentials" || holdsSecret(child, k) {
+			if IsCredential(owner, k) || holdsSecret(child, k) {
 				return true
 			}
 		}

@@ -121,7 +121,7 @@ func sensitive(c Change, oldOwner, newOwner string, old, new any) Change {
 }
 
 // mask is v, held by the member owner, with every secret replaced by
-// Masked: the value of a SECRET env, registry_credentials, and any EV[...]
+// Masked: the value of a SECRET env, a credential (IsCredential), and any EV[...]
 // ciphertext but the value of a GENERAL env, which is plain text. v is not
 // changed.
 func mask(v any, owner string) any {
@@ -133,7 +133,7 @@ func mask(v any, owner string) any {
 			switch {
 			case child == nil:
 				out[k] = nil
-			case k == "value" && secretEnv, k == "registry_credentials":
+			case k == "value" && secretEnv, IsCredential(owner, k):
 				out[k] = Masked
 			case k == "value" && owner == "envs":
 				out[k] = child // a GENERAL env's value is plain text, even EV[...]-shaped
@@ -184,7 +184,7 @@ type SecretValue struct {
 }
 
 // PlaintextSecrets lists the plaintext secrets of tree (the values of
-// SECRET envs and registry_credentials that are not EV[...] ciphertexts),
+// SECRET envs and credentials (IsCredential) that are not EV[...] ciphertexts),
 // at the paths Diff gives them when it compares them with a ciphertext.
 // It finds them with Diff itself, against a copy of tree whose secrets are
 // ciphertexts, so that both always agree on the paths.
@@ -220,7 +220,7 @@ func encryptAllValue(v any, owner string) any {
 		for k, child := range v {
 			s, isString := child.(string)
 			switch {
-			case isString && s != "" && !isCiphertext(s) && (k == "value" && secretEnv || k == "registry_credentials"):
+			case isString && s != "" && !isCiphertext(s) && (k == "value" && secretEnv || IsCredential(owner, k)):
 				out[k] = placeholderCiphertext
 			default:
 				out[k] = encryptAllValue(child, k)
