@@ -166,8 +166,8 @@ func TestNonSensitiveChangesPrintAsBefore(t *testing.T) {
 }
 
 // TestCiphertextsAnywhereAreMasked: an EV[...] ciphertext outside a SECRET
-// env and registry_credentials (here a log destination's API key, which
-// the API may hold encrypted) is Sensitive and masked like a secret, as a
+// env and the known credentials (here a Papertrail log destination's
+// endpoint, which is not one) is Sensitive and masked like a secret, as a
 // value and inside a whole element, field by field; only a GENERAL env's
 // value is plain text whatever it looks like.
 func TestCiphertextsAnywhereAreMasked(t *testing.T) {
@@ -178,14 +178,14 @@ func TestCiphertextsAnywhereAreMasked(t *testing.T) {
 		}}}
 		for i, k := range apiKeys {
 			s.Services[0].LogDestinations = append(s.Services[0].LogDestinations, &do.AppLogDestination{
-				Name: fmt.Sprintf("dd%d", i), Datadog: &do.AppLogDestinationDatadog{Endpoint: "https://dd.example", APIKey: k}})
+				Name: fmt.Sprintf("dd%d", i), Papertrail: &do.AppLogDestinationPapertrail{Endpoint: k}})
 		}
 		return s
 	}
 	changes := appspec.Diff(spec(oldEV), spec(newEV, newEV))
 	require.Len(t, changes, 2)
-	assert.Equal(t, "~ services[name=web].log_destinations[name=dd0].datadog.api_key: (sensitive value)", changes[0].String())
-	assert.JSONEq(t, `{"name":"dd1","datadog":{"endpoint":"https://dd.example","api_key":"(sensitive)"}}`, string(changes[1].New),
+	assert.Equal(t, "~ services[name=web].log_destinations[name=dd0].papertrail.endpoint: (sensitive value)", changes[0].String())
+	assert.JSONEq(t, `{"name":"dd1","papertrail":{"endpoint":"(sensitive)"}}`, string(changes[1].New),
 		"a whole element: only the ciphertext is masked")
 	for _, c := range changes {
 		assert.True(t, c.Sensitive, c.Path)
