@@ -80,6 +80,33 @@ func TestResponseBodyCapIsExact(t *testing.T) {
 	}
 }
 
+// At the limit the capped body ends (EOF) or fails (ResponseTooLargeError);
+// it never answers a read with nothing and no error, which would spin its
+// reader forever. The reads are counted, so a broken cap fails this test
+// instead of hanging it.
+func TestCappedBodyEndsAtTheLimit(t *testing.T) {
+	const limit = 64
+	for _, tc := range []struct {
+		size    int
+		wantErr error
+	}{{limit - 1, io.EOF}, {limit, io.EOF}, {limit + 1, &ResponseTooLargeError{Limit: limit}}, {10 * limit, &ResponseTooLargeError{Limit: limit}}} {
+		body := capBody(io.NopCloser(strings.NewReader(strings.Repeat("x", tc.size))), limit)
+		buf := make([]byte, 16)
+		read, err := 0, error(nil)
+		for range 2 * limit { // a cap: each read returns at least one byte or an error
+			var n int
+			n, err = body.Read(buf)
+			read += n
+			if err != nil {
+				break
+			}
+			require.NotZero(t, n, "size %d: a read with no bytes and no error, at %d bytes", tc.size, read)
+		}
+		assert.Equal(t, tc.wantErr, err, "size %d", tc.size)
+		assert.Equal(t, min(tc.size, limit), read, "size %d", tc.size)
+	}
+}
+
 // A 200 body that never ends stops at the cap, not at the deadline (the
 // context here has none that the test would reach).
 func TestEndlessResponseBodyStopsAtTheCap(t *testing.T) {
