@@ -106,3 +106,46 @@ func TestDeploymentCauses(t *testing.T) {
 	_, err = srv.DeployOnPush(app.ID)
 	assert.Error(t, err, "a pinned app takes no push")
 }
+
+// TestDeployByPlatform: a deployment the platform starts (maintenance, an
+// automatic rollback) is listed with its type, internal, and neither a user
+// action nor push details; other causes are refused, as is a pinned app.
+func TestDeployByPlatform(t *testing.T) {
+	srv := digitaloceantest.New(t)
+	c := srv.Client(do.WithRetry(do.RetryPolicy{}))
+	ctx := context.Background()
+	app, _, err := c.Apps.Create(ctx, &do.AppCreateRequest{Spec: liveSpec("platform")})
+	require.NoError(t, err)
+	first := app.PendingDeployment.ID
+	srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
+	for _, cause := range []do.DeploymentType{do.DeploymentTypeMaintenance, do.DeploymentTypeAutoRollback} {
+		srv.Advance(time.Minute)
+		id, err := srv.DeployByPlatform(app.ID, cause)
+		require.NoError(t, err, cause)
+		d, _, err := c.Apps.GetDeployment(ctx, app.ID, id)
+		require.NoError(t, err, cause)
+		require.NotNil(t, d.CauseDetails, cause)
+		assert.Equal(t, cause, d.CauseDetails.Type)
+		assert.True(t, d.CauseDetails.Internal, cause)
+		assert.Nil(t, d.CauseDetails.DigitalOceanUserAction, cause)
+		assert.Nil(t, d.CauseDetails.GitPush, cause)
+		assert.Equal(t, srv.Now(), d.CreatedAt, cause)
+		assert.Equal(t, app.Spec.Name, d.Spec.Name, cause)
+	}
+	list, _, err := c.Apps.ListDeployments(ctx, app.ID, nil)
+	require.NoError(t, err)
+	require.Len(t, list, 3)
+	assert.Equal(t, do.DeploymentTypeAutoRollback, list[0].CauseDetails.Type, "newest first")
+
+	for _, cause := range []do.DeploymentType{do.DeploymentTypeManual, do.DeploymentTypeDeployOnPush, do.DeploymentTypeAutoscaled, ""} {
+		_, err = srv.DeployByPlatform(app.ID, cause)
+		assert.Error(t, err, cause)
+	}
+	_, err = srv.DeployByPlatform("no-such-app", do.DeploymentTypeMaintenance)
+	assert.Error(t, err)
+	srv.Advance(3 * digitaloceantest.DefaultPhaseDuration)
+	_, _, err = c.Apps.CreateRollback(ctx, app.ID, &do.AppRollbackRequest{DeploymentID: first})
+	require.NoError(t, err)
+	_, err = srv.DeployByPlatform(app.ID, do.DeploymentTypeMaintenance)
+	assert.Error(t, err, "a pinned app takes no new deployment")
+}

@@ -24,6 +24,9 @@ type deploymentCause struct {
 	// push is set for a deployment a push to the source started: no user
 	// action then.
 	push *do.DeploymentCauseDetailsGitPush
+	// platform is set for a deployment the platform started
+	// (DeployByPlatform): internal, no user action.
+	platform bool
 }
 
 type deploymentState struct {
@@ -251,8 +254,11 @@ func (s *Server) renderDeployment(d *deploymentState) *do.Deployment {
 			User: &do.AppUser{UUID: s.cfg.account.UUID, Email: s.cfg.account.Email, FullName: s.cfg.account.Name},
 		}},
 	}
-	if d.cause.push != nil {
+	switch {
+	case d.cause.push != nil:
 		out.CauseDetails = &do.DeploymentCauseDetails{Type: d.cause.typ, GitPush: d.cause.push}
+	case d.cause.platform:
+		out.CauseDetails = &do.DeploymentCauseDetails{Type: d.cause.typ, Internal: true}
 	}
 	for _, c := range d.spec.Services {
 		out.Services = append(out.Services, &do.DeploymentService{Name: c.Name, SourceCommitHash: commitOf(d, c.Name)})
@@ -563,6 +569,36 @@ func (s *Server) DeployOnPush(appID string) (string, error) {
 	now := s.nowLocked()
 	d := s.startDeployment(a, now, deploymentCause{text: "commit pushed", typ: do.DeploymentTypeDeployOnPush,
 		push: &do.DeploymentCauseDetailsGitPush{Username: "octocat", CommitSHA: shortHash(40, a.id, now.String()), CommitMessage: "update"}}, fullPlan)
+	return d.id, nil
+}
+
+// DeployByPlatform starts a deployment of the app's current spec as the
+// platform itself does, with no API call: cause is MAINTENANCE or
+// AUTO_ROLLBACK (any other is an error), and its cause_details carry the
+// type and internal: true, no user action and no push details. It returns
+// the deployment's ID. A pinned app refuses it, as it refuses every new
+// deployment.
+func (s *Server) DeployByPlatform(appID string, cause do.DeploymentType) (string, error) {
+	var text string
+	switch cause {
+	case do.DeploymentTypeMaintenance:
+		text = "platform maintenance"
+	case do.DeploymentTypeAutoRollback:
+		text = "automatic rollback"
+	default:
+		return "", fmt.Errorf("digitaloceantest: DeployByPlatform: cause %q is not MAINTENANCE or AUTO_ROLLBACK", cause)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settleLocked()
+	a := s.findApp(appID)
+	if a == nil {
+		return "", fmt.Errorf("digitaloceantest: no app %q", appID)
+	}
+	if a.pinned != nil {
+		return "", fmt.Errorf("digitaloceantest: app %q is pinned to a rollback", appID)
+	}
+	d := s.startDeployment(a, s.nowLocked(), deploymentCause{text: text, typ: cause, platform: true}, fullPlan)
 	return d.id, nil
 }
 

@@ -41,7 +41,9 @@
 //     REVERT_APP_ROLLBACK; UPDATE_DATABASE_TRUSTED_SOURCES for a trusted
 //     sources toggle that changes the value (fact 30). Server.DeployOnPush
 //     starts a DEPLOY_ON_PUSH deployment with git_push details, as a push
-//     to the source does.
+//     to the source does; Server.DeployByPlatform a MAINTENANCE or
+//     AUTO_ROLLBACK one, internal and with no user action, as the platform
+//     does.
 //   - Spec errors: a spec that breaks a rule of the API (names, env keys,
 //     instance counts, domains, ingress targets, …) is answered, on create,
 //     update and propose, with 400 and {"id": "invalid_argument", "message":
@@ -85,8 +87,10 @@
 //     details, reset_password, trusted_sources) are served statefully.
 //   - Faults: Server.FailNext answers matching requests with an error
 //     status, a delay, a dropped connection or (WithHTTP2, which serves
-//     the API over HTTP/2) a reset stream, before or after carrying the
-//     request out; Server.SetRateLimit exhausts the rate limit.
+//     the API over HTTP/2) a reset stream, with INTERNAL_ERROR or the
+//     code Fault.ResetCode chooses (0x7 REFUSED_STREAM, say), before or
+//     after carrying the request out; Server.SetRateLimit exhausts the
+//     rate limit.
 //     Server.Effects counts, by operation, the writes that changed the
 //     fake's state, so a test can check that one call had one effect.
 //

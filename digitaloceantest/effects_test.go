@@ -116,6 +116,51 @@ func TestHTTP2AndResetStream(t *testing.T) {
 	}
 }
 
+// Fault.ResetCode chooses the stream reset's HTTP/2 error code: a write
+// refused with REFUSED_STREAM is reported as not sent (it was not
+// applied), another code as an unknown outcome; a GET refused is replayed
+// by Go's transport itself. The connection serves the next request.
+func TestResetCode(t *testing.T) {
+	for name, opts := range map[string][]digitaloceantest.Option{
+		"loopback":  {digitaloceantest.WithHTTP2()},
+		"in memory": {digitaloceantest.WithHTTP2(), digitaloceantest.WithInMemoryNetwork()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := digitaloceantest.New(t, opts...)
+				c := srv.Client(do.WithRetry(do.RetryPolicy{}))
+				once := do.WithRetryPolicy(context.Background(), do.RetryPolicy{NoRecovery: true})
+				create := digitaloceantest.Match{Operation: "apps_create"}
+
+				srv.FailNext(1, create, digitaloceantest.Fault{ResetCode: 0x7})
+				_, _, err := c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("refused")})
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "REFUSED_STREAM")
+				assert.NotErrorIs(t, err, do.ErrOutcomeUnknown, "refused: not sent")
+
+				srv.FailNext(1, create, digitaloceantest.Fault{ResetStream: true, ResetCode: 0x8, Applied: true})
+				_, _, err = c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("canceled")})
+				require.ErrorIs(t, err, do.ErrOutcomeUnknown)
+				assert.Contains(t, err.Error(), "CANCEL")
+				assert.Equal(t, map[string]int{"apps_create": 1}, srv.Effects(), "Applied still carries the request out")
+
+				srv.FailNext(1, digitaloceantest.Match{Operation: "account_get"}, digitaloceantest.Fault{ResetCode: 0x7})
+				raw, err := srv.HTTPClient().Do(authorized(t, srv, "/v2/account"))
+				require.NoError(t, err, "a refused GET is replayed by the transport")
+				raw.Body.Close()
+				assert.Equal(t, http.StatusOK, raw.StatusCode)
+				assert.Equal(t, []int{0, http.StatusOK}, statuses(srv, "account_get"))
+
+				_, resp, err := c.Account.Get(context.Background())
+				require.NoError(t, err)
+				assert.Equal(t, "HTTP/2.0", resp.Proto)
+			})
+		})
+	}
+	srv := digitaloceantest.New(t)
+	assert.Panics(t, func() { srv.FailNext(1, digitaloceantest.Match{}, digitaloceantest.Fault{ResetCode: 0x100}) })
+}
+
 // Without WithHTTP2 a ResetStream fault drops the HTTP/1.1 connection.
 func TestResetStreamOverHTTP1DropsTheConnection(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -132,4 +177,13 @@ func TestResetStreamOverHTTP1DropsTheConnection(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 	})
+}
+
+// authorized is a GET of path on the fake's API host with its token.
+func authorized(t *testing.T, srv *digitaloceantest.Server, path string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	return req
 }

@@ -60,6 +60,13 @@ type Fault struct {
 	// the connection and its other streams up. Over HTTP/1.1 there are no
 	// streams and the connection is dropped.
 	ResetStream bool
+	// ResetCode, if not zero, is the HTTP/2 error code (RFC 9113, section
+	// 7; below 0x100) of the RST_STREAM that ResetStream or, over HTTP/2,
+	// DropConnection sends instead of INTERNAL_ERROR, such as 0x7
+	// REFUSED_STREAM: a server that closed the stream before processing
+	// it (leave Applied unset to say so truly). Setting it implies
+	// ResetStream. FailNext panics on a code above 0xff.
+	ResetCode uint32
 	// Applied carries the request out before the fault: the client cannot
 	// tell that it worked, as when a response is lost after the server
 	// acted on it.
@@ -80,6 +87,9 @@ type pendingFault struct {
 func (s *Server) FailNext(n int, match Match, fault Fault) {
 	if n <= 0 {
 		return
+	}
+	if fault.ResetCode > 0xff {
+		panic("digitaloceantest: Fault.ResetCode " + strconv.FormatUint(uint64(fault.ResetCode), 10) + " is above 0xff")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -112,9 +122,12 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f Fault, rec
 		}
 		t.Stop()
 	}
-	if f.DropConnection || f.ResetStream {
+	if f.DropConnection || f.ResetStream || f.ResetCode != 0 {
 		rec.Status = 0
 		s.record(*rec)
+		if rc, isResetConn := r.Context().Value(resetConnKey{}).(*resetConn); isResetConn && r.ProtoMajor == 2 && f.ResetCode != 0 {
+			rc.resetWith(uint8(f.ResetCode))
+		}
 		// Over HTTP/2 a ResponseWriter is no Hijacker, and the abort
 		// below resets the stream.
 		if hj, isHijacker := w.(http.Hijacker); isHijacker {

@@ -199,6 +199,10 @@ func serverProtocols(h2c bool) *http.Protocols {
 func startLoopbackHost(h http.Handler, h2c bool) *host {
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.Protocols = serverProtocols(h2c)
+	if h2c { // Fault.ResetCode
+		ts.Listener = resetListener{ts.Listener}
+		ts.Config.ConnContext = resetConnContext
+	}
 	ts.Start()
 	return &host{base: ts.URL, ts: ts}
 }
@@ -206,7 +210,12 @@ func startLoopbackHost(h http.Handler, h2c bool) *host {
 func startMemHost(base string, h http.Handler, h2c bool) *host {
 	l := newMemListener(base)
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute, Protocols: serverProtocols(h2c)}
-	go func() { _ = srv.Serve(l) }()
+	var served net.Listener = l
+	if h2c { // Fault.ResetCode
+		served = resetListener{l}
+		srv.ConnContext = resetConnContext
+	}
+	go func() { _ = srv.Serve(served) }()
 	return &host{base: base, mem: l, server: srv}
 }
 
