@@ -284,7 +284,8 @@ type RequestError struct {
 	Attempts     int
 	// NotSent is true when the request certainly never reached the server
 	// (a dial, DNS or TLS handshake failure), or reached it and was refused
-	// before any processing (an HTTP/2 REFUSED_STREAM).
+	// before any processing (an HTTP/2 REFUSED_STREAM), and the transport
+	// did not write it more than once.
 	NotSent bool
 	// OutcomeUnknown is true when the request is a write that may have
 	// reached the server (see Error.OutcomeUnknown).
