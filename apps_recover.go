@@ -81,7 +81,7 @@ func (s *AppsService) recoverCreate(ctx context.Context, req *AppCreateRequest, 
 		case !errors.Is(readErr, ErrNotFound):
 			return nil, resp, &recoveryReadError{err: err, readErr: readErr}
 		case resent:
-			return nil, resp, err // never a third send
+			return nil, resp, &recoveryUndecidedError{err: err, reason: noEffectAfterResend}
 		}
 		resent = true
 		app, resendResp, resendErr := s.appCall(ctx, opAppsCreate, "v2/apps", nil, req)

@@ -140,6 +140,11 @@ func (s *AppsService) newDeployment(ctx context.Context, appID string, mark *dep
 	return found, resp, "", nil
 }
 
+// noEffectAfterResend is the reason given when a write was sent twice, the
+// first attempt certainly not applied, and the read after the second found
+// no effect either.
+const noEffectAfterResend = "no effect found after the re-send, which may still be applied; not sent a third time"
+
 // recoveryUndecidedError is the original outcome-unknown error when the
 // read meant to resolve it could not tell; it still matches what the
 // original matches.
@@ -184,7 +189,10 @@ func recoverByDeployment[T any](ctx context.Context, s *AppsService, appID strin
 			rebuiltResp.Recovered = true
 			return v, rebuiltResp, nil
 		case resent:
-			return zero, resp, err // never a third send
+			// Never a third send. The read shows no effect, but the
+			// re-send may still be applied after it: the outcome stays
+			// unknown, and the error says what the read found.
+			return zero, resp, &recoveryUndecidedError{err: err, reason: noEffectAfterResend}
 		}
 		var v T
 		v, resp, err = resend()

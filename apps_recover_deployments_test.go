@@ -256,6 +256,8 @@ func TestDeployingWritesNotAppliedTwiceAreNotSentAThirdTime(t *testing.T) {
 		srv.FailNext(2, digitaloceantest.Match{Operation: w.op}, digitaloceantest.Fault{Status: http.StatusInternalServerError})
 		_, added, _, err := callCounted(t, srv, c, f, w, t.Context())
 		require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown, w.name)
+		require.ErrorIs(t, err, digitalocean.ErrServerError, "%s: the re-send's error is kept", w.name)
+		assert.Contains(t, err.Error(), "(read back: no effect found after the re-send", "%s: the error says what the read found", w.name)
 		assert.Empty(t, added, w.name)
 		assert.Equal(t, 2, sentSince(srv, w.op, f.from), w.name)
 	}

@@ -98,6 +98,8 @@ func TestCreateNotAppliedTwiceIsNotSentAThirdTime(t *testing.T) {
 	srv.FailNext(2, createOp, digitaloceantest.Fault{Status: http.StatusBadGateway})
 	_, _, err := c.Apps.Create(t.Context(), &digitalocean.AppCreateRequest{Spec: helloSpec("shop")})
 	require.ErrorIs(t, err, digitalocean.ErrOutcomeUnknown)
+	require.ErrorIs(t, err, digitalocean.ErrServerError, "the re-send's error is kept")
+	assert.Contains(t, err.Error(), "(read back: no effect found after the re-send", "the error says what the read found")
 	assert.Empty(t, appNames(t, c))
 	assert.Equal(t, 2, sentCount(srv, "apps_create"))
 }
