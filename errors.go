@@ -380,6 +380,12 @@ func requirePositive(name string, v int) error {
 // record error read after the request was written, say). Without a trace a
 // TLS record error is ambiguous and does not count either.
 func notSent(err error, ct *connTrace) bool {
+	if ct != nil && ct.rewritten.Load() {
+		// The transport wrote the request more than once: an earlier copy
+		// may have been applied, whatever became of the last (a
+		// REFUSED_STREAM after replays).
+		return false
+	}
 	if refusedStream(err) {
 		// Refused by the server before any processing: as good as never
 		// sent, whatever the trace says.

@@ -644,21 +644,40 @@ func (w *chaosWorker) cancelDeployment(ctx context.Context) {
 		}
 		target = id
 	}
-	path := w.appPath("/deployments/" + target)
+	w.cancel(ctx, "apps_cancel_deployment", "deployment", "/deployments/"+target,
+		func(ctx context.Context) (*digitalocean.Response, error) {
+			_, resp, err := w.sh.c.Apps.CancelDeployment(ctx, w.app.ID, target)
+			return resp, err
+		},
+		func(ctx context.Context) (bool, error) {
+			d, _, err := w.sh.check.Apps.GetDeployment(ctx, w.app.ID, target)
+			if err != nil {
+				return false, err
+			}
+			w.observe(ctx)
+			return d.Phase == digitalocean.DeploymentPhaseCanceled, nil
+		})
+}
+
+// cancel makes one cancel call (op) of the object at the app's path sub,
+// with faults injected, and records it with one effect if canceled, read
+// back by the checking client, says the object ended canceled.
+func (w *chaosWorker) cancel(ctx context.Context, op, what, sub string,
+	call func(context.Context) (*digitalocean.Response, error), canceled func(context.Context) (bool, error)) {
+	path := w.appPath(sub)
 	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
-	_, resp, err := w.sh.c.Apps.CancelDeployment(ctx, w.app.ID, target)
-	c := chaosCall{op: "apps_cancel_deployment", faults: faults}
+	resp, err := call(ctx)
+	c := chaosCall{op: op, faults: faults}
 	c.result, c.why, c.err = classify(c.op, resp, err)
-	d, _, readErr := w.sh.check.Apps.GetDeployment(ctx, w.app.ID, target)
+	done, readErr := canceled(ctx)
 	if readErr != nil {
-		w.errorf("reading deployment %s back: %v", target, readErr)
+		w.errorf("reading %s %s back: %v", what, sub, readErr)
 		w.stop = true
 		return
 	}
-	if d.Phase == digitalocean.DeploymentPhaseCanceled {
+	if done {
 		c.effects = 1
 	}
-	w.observe(ctx)
 	w.record(c)
 }
 
@@ -696,21 +715,15 @@ func (w *chaosWorker) cancelJob(ctx context.Context) {
 		return
 	}
 	opts := &digitalocean.JobInvocationOptions{JobName: "report"}
-	path := w.appPath("/job-invocations/" + id)
-	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
-	_, resp, err := w.sh.c.Apps.CancelJobInvocation(ctx, w.app.ID, id, opts)
-	c := chaosCall{op: "apps_cancel_job_invocation", faults: faults}
-	c.result, c.why, c.err = classify(c.op, resp, err)
-	j, _, readErr := w.sh.check.Apps.GetJobInvocation(ctx, w.app.ID, id, opts)
-	if readErr != nil {
-		w.errorf("reading job invocation %s back: %v", id, readErr)
-		w.stop = true
-		return
-	}
-	if j.Phase == digitalocean.JobInvocationPhaseCanceled {
-		c.effects = 1
-	}
-	w.record(c)
+	w.cancel(ctx, "apps_cancel_job_invocation", "job invocation", "/job-invocations/"+id,
+		func(ctx context.Context) (*digitalocean.Response, error) {
+			_, resp, err := w.sh.c.Apps.CancelJobInvocation(ctx, w.app.ID, id, opts)
+			return resp, err
+		},
+		func(ctx context.Context) (bool, error) {
+			j, _, err := w.sh.check.Apps.GetJobInvocation(ctx, w.app.ID, id, opts)
+			return err == nil && j.Phase == digitalocean.JobInvocationPhaseCanceled, err
+		})
 }
 
 func (w *chaosWorker) cancelEvent(ctx context.Context) {
@@ -722,21 +735,15 @@ func (w *chaosWorker) cancelEvent(ctx context.Context) {
 		w.errorf("triggering autoscaling: %v", err)
 		return
 	}
-	path := w.appPath("/events/" + id)
-	faults := w.injectWrite(digitaloceantest.Match{Method: http.MethodPost, Path: path + "/cancel"}, path)
-	_, resp, err := w.sh.c.Apps.CancelEvent(ctx, w.app.ID, id)
-	c := chaosCall{op: "apps_cancel_event", faults: faults}
-	c.result, c.why, c.err = classify(c.op, resp, err)
-	e, _, readErr := w.sh.check.Apps.GetEvent(ctx, w.app.ID, id)
-	if readErr != nil {
-		w.errorf("reading event %s back: %v", id, readErr)
-		w.stop = true
-		return
-	}
-	if e.Autoscaling != nil && e.Autoscaling.Phase == digitalocean.AppEventAutoscalingPhaseCanceled {
-		c.effects = 1
-	}
-	w.record(c)
+	w.cancel(ctx, "apps_cancel_event", "event", "/events/"+id,
+		func(ctx context.Context) (*digitalocean.Response, error) {
+			_, resp, err := w.sh.c.Apps.CancelEvent(ctx, w.app.ID, id)
+			return resp, err
+		},
+		func(ctx context.Context) (bool, error) {
+			e, _, err := w.sh.check.Apps.GetEvent(ctx, w.app.ID, id)
+			return err == nil && e.Autoscaling != nil && e.Autoscaling.Phase == digitalocean.AppEventAutoscalingPhaseCanceled, err
+		})
 }
 
 // rollback rolls the app back to a superseded deployment, or, when it is

@@ -315,11 +315,8 @@ func (c *Client) attempt(ctx context.Context, r *apiRequest, attempt int, out an
 	httpResp, err := c.http.Do(req)
 	r.rewritten = ct != nil && ct.rewritten.Load()
 	if err != nil {
-		// An attempt the transport wrote more than once was sent, whatever
-		// became of its last copy (a REFUSED_STREAM after replays: an
-		// earlier copy may have been applied).
 		reqErr := &RequestError{Method: r.method, Path: r.url.Path, Attempts: attempt,
-			NotSent: notSent(err, ct) && !r.rewritten, Err: scrubURLError(err), notApplied: redirectedUnprocessed(httpResp)}
+			NotSent: notSent(err, ct), Err: scrubURLError(err), notApplied: redirectedUnprocessed(httpResp)}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			// The caller's own context ended; a transport or http.Client
 			// timeout leaves it alive and is retried as a network failure.

@@ -556,20 +556,10 @@ func revertRollback(c *call) reply {
 // deployment's ID. A pinned app refuses it, as it refuses every new
 // deployment.
 func (s *Server) DeployOnPush(appID string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settleLocked()
-	a := s.findApp(appID)
-	if a == nil {
-		return "", fmt.Errorf("digitaloceantest: no app %q", appID)
-	}
-	if a.pinned != nil {
-		return "", fmt.Errorf("digitaloceantest: app %q is pinned to a rollback", appID)
-	}
-	now := s.nowLocked()
-	d := s.startDeployment(a, now, deploymentCause{text: "commit pushed", typ: do.DeploymentTypeDeployOnPush,
-		push: &do.DeploymentCauseDetailsGitPush{Username: "octocat", CommitSHA: shortHash(40, a.id, now.String()), CommitMessage: "update"}}, fullPlan)
-	return d.id, nil
+	return s.deployWithoutCall(appID, func(a *appState, now time.Time) deploymentCause {
+		return deploymentCause{text: "commit pushed", typ: do.DeploymentTypeDeployOnPush,
+			push: &do.DeploymentCauseDetailsGitPush{Username: "octocat", CommitSHA: shortHash(40, a.id, now.String()), CommitMessage: "update"}}
+	})
 }
 
 // DeployByPlatform starts a deployment of the app's current spec as the
@@ -588,6 +578,15 @@ func (s *Server) DeployByPlatform(appID string, cause do.DeploymentType) (string
 	default:
 		return "", fmt.Errorf("digitaloceantest: DeployByPlatform: cause %q is not MAINTENANCE or AUTO_ROLLBACK", cause)
 	}
+	return s.deployWithoutCall(appID, func(*appState, time.Time) deploymentCause {
+		return deploymentCause{text: text, typ: cause, platform: true}
+	})
+}
+
+// deployWithoutCall starts a full deployment of the app's current spec
+// that no API call asked for, with the cause cause gives, and returns its
+// ID; a pinned app refuses it.
+func (s *Server) deployWithoutCall(appID string, cause func(a *appState, now time.Time) deploymentCause) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settleLocked()
@@ -598,8 +597,8 @@ func (s *Server) DeployByPlatform(appID string, cause do.DeploymentType) (string
 	if a.pinned != nil {
 		return "", fmt.Errorf("digitaloceantest: app %q is pinned to a rollback", appID)
 	}
-	d := s.startDeployment(a, s.nowLocked(), deploymentCause{text: text, typ: cause, platform: true}, fullPlan)
-	return d.id, nil
+	now := s.nowLocked()
+	return s.startDeployment(a, now, cause(a, now), fullPlan).id, nil
 }
 
 // FailNextDeployment makes the app's next deployment end in phase ERROR

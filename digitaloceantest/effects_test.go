@@ -80,40 +80,32 @@ func TestEffectsCountWhatWritesChanged(t *testing.T) {
 // ResetStream resets one stream and the connection serves the next; the
 // log host stays HTTP/1.1.
 func TestHTTP2AndResetStream(t *testing.T) {
-	for name, opts := range map[string][]digitaloceantest.Option{
-		"loopback":  {digitaloceantest.WithHTTP2()},
-		"in memory": {digitaloceantest.WithHTTP2(), digitaloceantest.WithInMemoryNetwork()},
-	} {
-		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				srv := digitaloceantest.New(t, opts...)
-				c := srv.Client(do.WithRetry(do.RetryPolicy{}))
-				ctx := context.Background()
-				_, resp, err := c.Account.Get(ctx)
-				require.NoError(t, err)
-				assert.Equal(t, "HTTP/2.0", resp.Proto)
+	onHTTP2(t, func(t *testing.T, srv *digitaloceantest.Server) {
+		c := srv.Client(do.WithRetry(do.RetryPolicy{}))
+		ctx := context.Background()
+		_, resp, err := c.Account.Get(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "HTTP/2.0", resp.Proto)
 
-				srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{ResetStream: true, Applied: true})
-				_, _, err = c.Apps.Create(do.WithRetryPolicy(ctx, do.RetryPolicy{NoRecovery: true}), &do.AppCreateRequest{Spec: sampleSpec("reset")})
-				require.ErrorIs(t, err, do.ErrOutcomeUnknown)
-				assert.Contains(t, err.Error(), "INTERNAL_ERROR", "an HTTP/2 stream reset, not a dropped connection")
-				assert.Equal(t, map[string]int{"apps_create": 1}, srv.Effects())
-				assert.Equal(t, []int{0}, statuses(srv, "apps_create"))
+		srv.FailNext(1, digitaloceantest.Match{Operation: "apps_create"}, digitaloceantest.Fault{ResetStream: true, Applied: true})
+		_, _, err = c.Apps.Create(do.WithRetryPolicy(ctx, do.RetryPolicy{NoRecovery: true}), &do.AppCreateRequest{Spec: sampleSpec("reset")})
+		require.ErrorIs(t, err, do.ErrOutcomeUnknown)
+		assert.Contains(t, err.Error(), "INTERNAL_ERROR", "an HTTP/2 stream reset, not a dropped connection")
+		assert.Equal(t, map[string]int{"apps_create": 1}, srv.Effects())
+		assert.Equal(t, []int{0}, statuses(srv, "apps_create"))
 
-				apps, resp, err := c.Apps.List(ctx, nil)
-				require.NoError(t, err)
-				require.Len(t, apps, 1)
-				assert.Equal(t, "HTTP/2.0", resp.Proto)
+		apps, resp, err := c.Apps.List(ctx, nil)
+		require.NoError(t, err)
+		require.Len(t, apps, 1)
+		assert.Equal(t, "HTTP/2.0", resp.Proto)
 
-				// The log host still speaks HTTP/1.1 (its live logs are
-				// websockets).
-				raw, err := srv.HTTPClient().Get(srv.LogHostURL() + "/v1/logs/nothing")
-				require.NoError(t, err)
-				raw.Body.Close()
-				assert.Equal(t, 1, raw.ProtoMajor)
-			})
-		})
-	}
+		// The log host still speaks HTTP/1.1 (its live logs are
+		// websockets).
+		raw, err := srv.HTTPClient().Get(srv.LogHostURL() + "/v1/logs/nothing")
+		require.NoError(t, err)
+		raw.Body.Close()
+		assert.Equal(t, 1, raw.ProtoMajor)
+	})
 }
 
 // Fault.ResetCode chooses the stream reset's HTTP/2 error code: a write
@@ -121,42 +113,34 @@ func TestHTTP2AndResetStream(t *testing.T) {
 // applied), another code as an unknown outcome; a GET refused is replayed
 // by Go's transport itself. The connection serves the next request.
 func TestResetCode(t *testing.T) {
-	for name, opts := range map[string][]digitaloceantest.Option{
-		"loopback":  {digitaloceantest.WithHTTP2()},
-		"in memory": {digitaloceantest.WithHTTP2(), digitaloceantest.WithInMemoryNetwork()},
-	} {
-		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				srv := digitaloceantest.New(t, opts...)
-				c := srv.Client(do.WithRetry(do.RetryPolicy{}))
-				once := do.WithRetryPolicy(context.Background(), do.RetryPolicy{NoRecovery: true})
-				create := digitaloceantest.Match{Operation: "apps_create"}
+	onHTTP2(t, func(t *testing.T, srv *digitaloceantest.Server) {
+		c := srv.Client(do.WithRetry(do.RetryPolicy{}))
+		once := do.WithRetryPolicy(context.Background(), do.RetryPolicy{NoRecovery: true})
+		create := digitaloceantest.Match{Operation: "apps_create"}
 
-				srv.FailNext(1, create, digitaloceantest.Fault{ResetCode: 0x7})
-				_, _, err := c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("refused")})
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), "REFUSED_STREAM")
-				assert.NotErrorIs(t, err, do.ErrOutcomeUnknown, "refused: not sent")
+		srv.FailNext(1, create, digitaloceantest.Fault{ResetCode: 0x7})
+		_, _, err := c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("refused")})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "REFUSED_STREAM")
+		assert.NotErrorIs(t, err, do.ErrOutcomeUnknown, "refused: not sent")
 
-				srv.FailNext(1, create, digitaloceantest.Fault{ResetStream: true, ResetCode: 0x8, Applied: true})
-				_, _, err = c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("canceled")})
-				require.ErrorIs(t, err, do.ErrOutcomeUnknown)
-				assert.Contains(t, err.Error(), "CANCEL")
-				assert.Equal(t, map[string]int{"apps_create": 1}, srv.Effects(), "Applied still carries the request out")
+		srv.FailNext(1, create, digitaloceantest.Fault{ResetStream: true, ResetCode: 0x8, Applied: true})
+		_, _, err = c.Apps.Create(once, &do.AppCreateRequest{Spec: sampleSpec("canceled")})
+		require.ErrorIs(t, err, do.ErrOutcomeUnknown)
+		assert.Contains(t, err.Error(), "CANCEL")
+		assert.Equal(t, map[string]int{"apps_create": 1}, srv.Effects(), "Applied still carries the request out")
 
-				srv.FailNext(1, digitaloceantest.Match{Operation: "account_get"}, digitaloceantest.Fault{ResetCode: 0x7})
-				raw, err := srv.HTTPClient().Do(authorized(t, srv, "/v2/account"))
-				require.NoError(t, err, "a refused GET is replayed by the transport")
-				raw.Body.Close()
-				assert.Equal(t, http.StatusOK, raw.StatusCode)
-				assert.Equal(t, []int{0, http.StatusOK}, statuses(srv, "account_get"))
+		srv.FailNext(1, digitaloceantest.Match{Operation: "account_get"}, digitaloceantest.Fault{ResetCode: 0x7})
+		raw, err := srv.HTTPClient().Do(authorized(t, srv, "/v2/account"))
+		require.NoError(t, err, "a refused GET is replayed by the transport")
+		raw.Body.Close()
+		assert.Equal(t, http.StatusOK, raw.StatusCode)
+		assert.Equal(t, []int{0, http.StatusOK}, statuses(srv, "account_get"))
 
-				_, resp, err := c.Account.Get(context.Background())
-				require.NoError(t, err)
-				assert.Equal(t, "HTTP/2.0", resp.Proto)
-			})
-		})
-	}
+		_, resp, err := c.Account.Get(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "HTTP/2.0", resp.Proto)
+	})
 	srv := digitaloceantest.New(t)
 	assert.Panics(t, func() { srv.FailNext(1, digitaloceantest.Match{}, digitaloceantest.Fault{ResetCode: 0x100}) })
 }
@@ -186,4 +170,19 @@ func authorized(t *testing.T, srv *digitaloceantest.Server, path string) *http.R
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+srv.Token())
 	return req
+}
+
+// onHTTP2 runs test in a synctest bubble against a fake serving HTTP/2,
+// once over loopback and once over the in-memory network.
+func onHTTP2(t *testing.T, test func(t *testing.T, srv *digitaloceantest.Server)) {
+	for name, opts := range map[string][]digitaloceantest.Option{
+		"loopback":  {digitaloceantest.WithHTTP2()},
+		"in memory": {digitaloceantest.WithHTTP2(), digitaloceantest.WithInMemoryNetwork()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				test(t, digitaloceantest.New(t, opts...))
+			})
+		})
+	}
 }
